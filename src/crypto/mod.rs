@@ -1,0 +1,20 @@
+//! Cryptography: randomness, SHA-256, Argon2id passwords and signing keys.
+//!
+//! Invariant: this is the only module that uses ring (and the key-generation-only `rsa` crate).
+
+pub mod hash;
+pub mod keys;
+pub mod password;
+pub mod random;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CryptoError {
+    #[error("the operating system's random number source failed")]
+    Random,
+    #[error("could not generate a {0} key: {1}")]
+    KeyGeneration(&'static str, String),
+    #[error("the stored {0} signing key is unusable: {1}")]
+    KeyRejected(&'static str, String),
+    #[error("password hashing failed: {0}")]
+    PasswordHash(String),
+}

@@ -1,0 +1,255 @@
+//! OAuth clients: who may ask for what, and how they prove who they are (RFC 6749 §2).
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::scope::ScopeSet;
+use super::signing::SigningAlg;
+use super::time::Timestamp;
+use super::{Invalid, has_control};
+
+/// RFC 6749 App. A.1: `client-id = *VSCHAR`, so `:` and space are legal; authbox also bounds the
+/// length and refuses leading or trailing spaces, which no one types on purpose.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ClientId(String);
+
+impl ClientId {
+    pub fn parse(text: &str) -> Result<Self, Invalid> {
+        let valid = (1..=128).contains(&text.len())
+            && text.bytes().all(|b| (0x20..=0x7E).contains(&b))
+            && !text.starts_with(' ')
+            && !text.ends_with(' ');
+        if valid {
+            Ok(ClientId(text.to_owned()))
+        } else {
+            Err(Invalid::new(format!(
+                "client id {text:?} is not allowed: use 1 to 128 printable ASCII characters, without leading or trailing spaces"
+            )))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ClientId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The grants a client may be allowed. Each is off until the operator enables it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum GrantType {
+    DeviceCode,
+    RefreshToken,
+    AuthorizationCode,
+    ClientCredentials,
+}
+
+impl GrantType {
+    pub const ALL: [GrantType; 4] = [
+        GrantType::DeviceCode,
+        GrantType::RefreshToken,
+        GrantType::AuthorizationCode,
+        GrantType::ClientCredentials,
+    ];
+
+    /// The short name operators type on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            GrantType::DeviceCode => "device_code",
+            GrantType::RefreshToken => "refresh_token",
+            GrantType::AuthorizationCode => "authorization_code",
+            GrantType::ClientCredentials => "client_credentials",
+        }
+    }
+
+    /// The `grant_type` value on the wire (RFC 8628 §3.4 for the device grant).
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            GrantType::DeviceCode => "urn:ietf:params:oauth:grant-type:device_code",
+            other => other.name(),
+        }
+    }
+}
+
+impl FromStr for GrantType {
+    type Err = Invalid;
+
+    fn from_str(text: &str) -> Result<Self, Invalid> {
+        GrantType::ALL
+            .into_iter()
+            .find(|g| g.name() == text || g.wire_name() == text)
+            .ok_or_else(|| {
+                Invalid::new(format!(
+                    "unknown grant {text:?}: use device_code, refresh_token, authorization_code or client_credentials"
+                ))
+            })
+    }
+}
+
+impl fmt::Display for GrantType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A SHA-256 digest of a client secret; the secret itself is never kept.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretDigest(pub [u8; 32]);
+
+impl fmt::Debug for SecretDigest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretDigest(…)")
+    }
+}
+
+/// RFC 6749 §2.1 client types.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientKind {
+    /// Cannot keep a secret (TVs, CLIs): identified by `client_id` alone, never trusted for it.
+    Public,
+    /// Authenticates with a secret (`client_secret_basic` or `client_secret_post`).
+    Confidential { secret: SecretDigest },
+}
+
+/// Lifetimes that override the server's defaults for one client.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientLifetimes {
+    pub access_token: Option<Duration>,
+    pub refresh_idle: Option<Duration>,
+    pub refresh_max: Option<Duration>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Client {
+    pub id: ClientId,
+    pub name: String,
+    pub kind: ClientKind,
+    pub grant_types: Vec<GrantType>,
+    pub scopes: ScopeSet,
+    pub redirect_uris: Vec<RedirectUri>,
+    pub lifetimes: ClientLifetimes,
+    pub id_token_alg: Option<SigningAlg>,
+    pub access_token_alg: Option<SigningAlg>,
+    pub created_at: Timestamp,
+    pub disabled: bool,
+}
+
+impl Client {
+    pub fn is_confidential(&self) -> bool {
+        matches!(self.kind, ClientKind::Confidential { .. })
+    }
+
+    pub fn allows(&self, grant: GrantType) -> bool {
+        self.grant_types.contains(&grant)
+    }
+
+    /// The rules that tie a client's settings together; checked on every create and update.
+    pub fn check_consistency(&self) -> Result<(), Invalid> {
+        if self.grant_types.is_empty() {
+            return Err(Invalid::new(
+                "a client needs at least one grant: add --grant device_code (or refresh_token, authorization_code, client_credentials)",
+            ));
+        }
+        if self.allows(GrantType::ClientCredentials) && !self.is_confidential() {
+            return Err(Invalid::new(
+                "client_credentials needs a confidential client: create it with --confidential",
+            ));
+        }
+        if self.allows(GrantType::AuthorizationCode) && self.redirect_uris.is_empty() {
+            return Err(Invalid::new(
+                "authorization_code needs at least one --redirect-uri",
+            ));
+        }
+        if self.allows(GrantType::RefreshToken)
+            && !self.allows(GrantType::DeviceCode)
+            && !self.allows(GrantType::AuthorizationCode)
+        {
+            return Err(Invalid::new(
+                "refresh_token only makes sense with device_code or authorization_code",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A redirect URI registered for the authorization-code grant, matched exactly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedirectUri(String);
+
+impl RedirectUri {
+    /// Absolute, no fragment (RFC 6749 §3.1.2); plain http only to loopback hosts (RFC 8252 §7.3);
+    /// other schemes only in the reverse-domain form of private-use schemes (RFC 8252 §7.1).
+    pub fn parse(text: &str) -> Result<Self, Invalid> {
+        let fail = |why: &str| Invalid::new(format!("redirect URI {text:?} is not allowed: {why}"));
+        if has_control(text) || text.contains(' ') {
+            return Err(fail("it contains spaces or control characters"));
+        }
+        let url = url::Url::parse(text).map_err(|e| fail(&e.to_string()))?;
+        if url.fragment().is_some() {
+            return Err(fail("it must not carry a #fragment"));
+        }
+        match url.scheme() {
+            "https" => {}
+            "http" if is_loopback_host(&url) => {}
+            "http" => return Err(fail("plain http is only allowed to localhost, 127.0.0.1 or [::1]")),
+            scheme if scheme.contains('.') => {}
+            _ => return Err(fail("use https, http to a loopback host, or a reverse-domain scheme")),
+        }
+        Ok(RedirectUri(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// True for `localhost`, `127.0.0.0/8` and `[::1]`.
+pub fn is_loopback_host(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_id_allows_colon_and_space() {
+        assert!(ClientId::parse("tv:conf 2").is_ok());
+        assert!(ClientId::parse(" tv").is_err());
+        assert!(ClientId::parse("tv\u{7f}").is_err());
+        assert!(ClientId::parse("").is_err());
+    }
+
+    #[test]
+    fn grant_type_accepts_short_and_wire_names() {
+        assert_eq!("device_code".parse::<GrantType>().unwrap(), GrantType::DeviceCode);
+        assert_eq!(
+            "urn:ietf:params:oauth:grant-type:device_code".parse::<GrantType>().unwrap(),
+            GrantType::DeviceCode
+        );
+        assert!("password".parse::<GrantType>().is_err());
+    }
+
+    #[test]
+    fn redirect_uri_rules() {
+        assert!(RedirectUri::parse("https://app.example/cb").is_ok());
+        assert!(RedirectUri::parse("http://127.0.0.1:8000/cb").is_ok());
+        assert!(RedirectUri::parse("com.example.app:/cb").is_ok());
+        assert!(RedirectUri::parse("http://app.example/cb").is_err());
+        assert!(RedirectUri::parse("https://app.example/cb#x").is_err());
+        assert!(RedirectUri::parse("/relative").is_err());
+        assert!(RedirectUri::parse("javascript:alert(1)").is_err());
+    }
+}

@@ -1,0 +1,73 @@
+//! Signing algorithms and the lifecycle of a signing key, without the key material's maths.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use super::Invalid;
+use super::time::Timestamp;
+
+/// The JWS algorithms authbox signs with (SPEC D2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SigningAlg {
+    Rs256,
+    Es256,
+    EdDsa,
+}
+
+impl SigningAlg {
+    pub const ALL: [SigningAlg; 3] = [SigningAlg::Rs256, SigningAlg::Es256, SigningAlg::EdDsa];
+
+    /// The JWS `alg` header value (RFC 7518 §3.1, RFC 8037 §3.1).
+    pub fn jws_name(self) -> &'static str {
+        match self {
+            SigningAlg::Rs256 => "RS256",
+            SigningAlg::Es256 => "ES256",
+            SigningAlg::EdDsa => "EdDSA",
+        }
+    }
+}
+
+impl fmt::Display for SigningAlg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.jws_name())
+    }
+}
+
+impl FromStr for SigningAlg {
+    type Err = Invalid;
+
+    fn from_str(text: &str) -> Result<Self, Invalid> {
+        SigningAlg::ALL
+            .into_iter()
+            .find(|alg| alg.jws_name().eq_ignore_ascii_case(text))
+            .ok_or_else(|| Invalid::new(format!("unknown signing algorithm {text:?}: use RS256, ES256 or EdDSA")))
+    }
+}
+
+/// Where a key is in its life. A retired key no longer signs but stays published until every
+/// token it signed has expired (OIDC Core §10.1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum KeyState {
+    Active,
+    Retired { retired_at: Timestamp, published_until: Timestamp },
+}
+
+/// What is known about a signing key apart from its private half.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyInfo {
+    pub kid: String,
+    pub alg: SigningAlg,
+    pub created_at: Timestamp,
+    pub state: KeyState,
+}
+
+impl KeyInfo {
+    /// The state a key moves to when a newer key of its algorithm takes over at `now`.
+    pub fn retire(&mut self, now: Timestamp, keep_published: std::time::Duration) {
+        if self.state == KeyState::Active {
+            self.state = KeyState::Retired { retired_at: now, published_until: now.plus(keep_published) };
+        }
+    }
+}
