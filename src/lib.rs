@@ -1,2 +1,4 @@
+pub mod app;
 pub mod crypto;
 pub mod domain;
+pub mod store;

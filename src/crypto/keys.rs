@@ -15,7 +15,7 @@ use rsa::pkcs8::EncodePrivateKey;
 use super::CryptoError;
 use super::hash::sha256;
 use super::random::RingRng;
-use crate::domain::signing::SigningAlg;
+use crate::domain::signing::{PublicKeyParams, SigningAlg};
 
 /// RFC 7518 §3.3 requires at least 2048 bits.
 const RSA_BITS: usize = 2048;
@@ -91,6 +91,23 @@ impl SigningKey {
         self.alg
     }
 
+    pub fn public_params(&self) -> PublicKeyParams {
+        match &self.pair {
+            Pair::Rsa(pair) => {
+                let components = PublicKeyComponents::<Vec<u8>>::from(pair.public());
+                PublicKeyParams::Rsa { n: strip_leading_zeros(components.n), e: strip_leading_zeros(components.e) }
+            }
+            Pair::Ecdsa(pair) => {
+                // An uncompressed SEC1 point: 0x04 ‖ x ‖ y.
+                let point = pair.public_key().as_ref();
+                let coordinates = point.get(1..).unwrap_or_default();
+                let (x, y) = coordinates.split_at(coordinates.len() / 2);
+                PublicKeyParams::P256 { x: x.to_vec(), y: y.to_vec() }
+            }
+            Pair::Ed25519(pair) => PublicKeyParams::Ed25519 { x: pair.public_key().as_ref().to_vec() },
+        }
+    }
+
     /// The size of the public key in bits, for listings.
     pub fn bits(&self) -> usize {
         match &self.pair {
@@ -98,6 +115,12 @@ impl SigningKey {
             Pair::Ecdsa(_) | Pair::Ed25519(_) => 256,
         }
     }
+}
+
+fn strip_leading_zeros(mut bytes: Vec<u8>) -> Vec<u8> {
+    let zeros = bytes.iter().take_while(|&&b| b == 0).count().min(bytes.len().saturating_sub(1));
+    bytes.drain(..zeros);
+    bytes
 }
 
 fn public_key_bytes(pair: &Pair) -> Vec<u8> {
@@ -124,6 +147,21 @@ mod tests {
             let loaded = SigningKey::load(alg, &generated.pkcs8).unwrap();
             assert_eq!(loaded.kid(), generated.kid);
             assert_eq!(loaded.alg(), alg);
+        }
+    }
+
+    #[test]
+    fn public_params_have_the_jwk_sizes() {
+        for alg in SigningAlg::ALL {
+            let key = SigningKey::load(alg, &generate(alg).unwrap().pkcs8).unwrap();
+            match key.public_params() {
+                PublicKeyParams::Rsa { n, e } => {
+                    assert!(n.len() >= 256 && n[0] != 0);
+                    assert_eq!(e, vec![1, 0, 1]);
+                }
+                PublicKeyParams::P256 { x, y } => assert_eq!((x.len(), y.len()), (32, 32)),
+                PublicKeyParams::Ed25519 { x } => assert_eq!(x.len(), 32),
+            }
         }
     }
 

@@ -71,3 +71,36 @@ impl KeyInfo {
         }
     }
 }
+
+/// A key with its private half in PKCS#8 DER, as stored. Its `Debug` leaves the key out.
+#[derive(Clone, PartialEq, Eq)]
+pub struct KeyMaterial {
+    pub info: KeyInfo,
+    pub pkcs8: Vec<u8>,
+}
+
+impl std::fmt::Debug for KeyMaterial {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyMaterial").field("info", &self.info).finish_non_exhaustive()
+    }
+}
+
+/// The public half of a key, as its JWK (RFC 7517) publishes it. Byte strings are raw; the
+/// wire layer base64url-encodes them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublicKeyParams {
+    /// RFC 7518 §6.3.1: modulus and exponent, big-endian, without leading zero octets.
+    Rsa { n: Vec<u8>, e: Vec<u8> },
+    /// RFC 7518 §6.2.1: the P-256 point's coordinates, 32 bytes each.
+    P256 { x: Vec<u8>, y: Vec<u8> },
+    /// RFC 8037 §2: the Ed25519 public key.
+    Ed25519 { x: Vec<u8> },
+}
+
+/// A key as the JWKS shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedKey {
+    pub kid: String,
+    pub alg: SigningAlg,
+    pub params: PublicKeyParams,
+}

@@ -1,0 +1,295 @@
+//! Management requests: what `authbox user|client|key …` asks for, executed against an [`App`].
+//!
+//! The CLI sends these to a running server over its control socket, or executes them itself
+//! when no server runs, so both paths share one implementation and one set of checks.
+//! Invariant: no view carries a password hash or a private key; a client secret appears only
+//! in the response that created it.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::accounts::NewUser;
+use super::clients::ClientSettings;
+use super::{App, AppError};
+use crate::domain::client::{Client, ClientKind};
+use crate::domain::signing::{KeyInfo, KeyState, SigningAlg};
+use crate::domain::user::User;
+
+/// Client settings on the wire; lifetimes in whole seconds.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ClientFields {
+    pub name: Option<String>,
+    pub grants: Option<Vec<String>>,
+    pub scopes: Option<String>,
+    pub redirect_uris: Option<Vec<String>>,
+    pub access_token_ttl_secs: Option<u64>,
+    pub refresh_idle_ttl_secs: Option<u64>,
+    pub refresh_max_ttl_secs: Option<u64>,
+    pub id_token_alg: Option<String>,
+    pub access_token_alg: Option<String>,
+    pub disabled: Option<bool>,
+}
+
+impl From<&ClientFields> for ClientSettings {
+    fn from(f: &ClientFields) -> Self {
+        ClientSettings {
+            name: f.name.clone(),
+            grants: f.grants.clone(),
+            scopes: f.scopes.clone(),
+            redirect_uris: f.redirect_uris.clone(),
+            access_token_ttl: f.access_token_ttl_secs.map(Duration::from_secs),
+            refresh_idle_ttl: f.refresh_idle_ttl_secs.map(Duration::from_secs),
+            refresh_max_ttl: f.refresh_max_ttl_secs.map(Duration::from_secs),
+            id_token_alg: f.id_token_alg.clone(),
+            access_token_alg: f.access_token_alg.clone(),
+            disabled: f.disabled,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum AdminRequest {
+    UserAdd {
+        username: String,
+        password: String,
+        display_name: Option<String>,
+        email: Option<String>,
+        email_verified: bool,
+        admin: bool,
+    },
+    UserList,
+    UserShow { username: String },
+    UserPasswd { username: String, password: String },
+    UserSetDisabled { username: String, disabled: bool },
+    UserRemove { username: String },
+    ClientAdd { client_id: String, confidential: bool, fields: ClientFields },
+    ClientList,
+    ClientShow { client_id: String },
+    ClientUpdate { client_id: String, fields: ClientFields },
+    ClientRotateSecret { client_id: String },
+    ClientRemove { client_id: String },
+    KeyList,
+    KeyRotate { alg: Option<String> },
+    Status,
+}
+
+impl AdminRequest {
+    /// Whether executing it without a server may create the data file.
+    pub fn creates_data(&self) -> bool {
+        matches!(self, AdminRequest::UserAdd { .. } | AdminRequest::ClientAdd { .. })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct UserView {
+    pub sub: String,
+    pub username: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub email_verified: bool,
+    pub admin: bool,
+    pub disabled: bool,
+    pub created_at: u64,
+    pub updated_at: u64,
+}
+
+impl From<&User> for UserView {
+    fn from(u: &User) -> Self {
+        UserView {
+            sub: u.sub.to_string(),
+            username: u.username.to_string(),
+            name: u.display_name.clone(),
+            email: u.email.as_ref().map(|e| e.as_str().to_owned()),
+            email_verified: u.email_verified,
+            admin: u.admin,
+            disabled: u.disabled,
+            created_at: u.created_at.secs(),
+            updated_at: u.updated_at.secs(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ClientView {
+    pub client_id: String,
+    pub name: String,
+    /// `public` or `confidential` (RFC 6749 §2.1).
+    pub client_type: String,
+    pub grants: Vec<String>,
+    pub scopes: String,
+    pub redirect_uris: Vec<String>,
+    pub access_token_ttl_secs: Option<u64>,
+    pub refresh_idle_ttl_secs: Option<u64>,
+    pub refresh_max_ttl_secs: Option<u64>,
+    pub id_token_alg: Option<String>,
+    pub access_token_alg: Option<String>,
+    pub disabled: bool,
+    pub created_at: u64,
+}
+
+impl From<&Client> for ClientView {
+    fn from(c: &Client) -> Self {
+        ClientView {
+            client_id: c.id.to_string(),
+            name: c.name.clone(),
+            client_type: match c.kind {
+                ClientKind::Public => "public".into(),
+                ClientKind::Confidential { .. } => "confidential".into(),
+            },
+            grants: c.grant_types.iter().map(|g| g.name().to_owned()).collect(),
+            scopes: c.scopes.to_string(),
+            redirect_uris: c.redirect_uris.iter().map(|u| u.as_str().to_owned()).collect(),
+            access_token_ttl_secs: c.lifetimes.access_token.map(|d| d.as_secs()),
+            refresh_idle_ttl_secs: c.lifetimes.refresh_idle.map(|d| d.as_secs()),
+            refresh_max_ttl_secs: c.lifetimes.refresh_max.map(|d| d.as_secs()),
+            id_token_alg: c.id_token_alg.map(|a| a.to_string()),
+            access_token_alg: c.access_token_alg.map(|a| a.to_string()),
+            disabled: c.disabled,
+            created_at: c.created_at.secs(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct KeyView {
+    pub kid: String,
+    pub alg: String,
+    /// `active` or `retired`.
+    pub state: String,
+    pub created_at: u64,
+    pub published_until: Option<u64>,
+}
+
+impl From<&KeyInfo> for KeyView {
+    fn from(k: &KeyInfo) -> Self {
+        let (state, published_until) = match k.state {
+            KeyState::Active => ("active", None),
+            KeyState::Retired { published_until, .. } => ("retired", Some(published_until.secs())),
+        };
+        KeyView {
+            kid: k.kid.clone(),
+            alg: k.alg.to_string(),
+            state: state.into(),
+            created_at: k.created_at.secs(),
+            published_until,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct StatusView {
+    pub data_file: String,
+    pub schema_version: u64,
+    pub users: u64,
+    pub clients: u64,
+    pub signing_keys: u64,
+    pub expiring_rows: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AdminResponse {
+    User { user: UserView },
+    Users { users: Vec<UserView> },
+    /// `secret` is set only when the request created or rotated it.
+    Client { client: ClientView, secret: Option<String> },
+    Clients { clients: Vec<ClientView> },
+    Keys { keys: Vec<KeyView> },
+    Status { status: StatusView },
+}
+
+/// Why a request failed, in a shape both sides of the socket understand.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct AdminFailure {
+    pub kind: FailureKind,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureKind {
+    Invalid,
+    NotFound,
+    Conflict,
+    Unavailable,
+}
+
+impl From<AppError> for AdminFailure {
+    fn from(e: AppError) -> Self {
+        let kind = match e {
+            AppError::Invalid(_) => FailureKind::Invalid,
+            AppError::NotFound(_) => FailureKind::NotFound,
+            AppError::Conflict(_) => FailureKind::Conflict,
+            AppError::Unavailable(_) => FailureKind::Unavailable,
+        };
+        AdminFailure { kind, message: e.to_string() }
+    }
+}
+
+fn user(u: User) -> AdminResponse {
+    AdminResponse::User { user: UserView::from(&u) }
+}
+
+fn client(c: Client, secret: Option<String>) -> AdminResponse {
+    AdminResponse::Client { client: ClientView::from(&c), secret }
+}
+
+fn keys(infos: &[KeyInfo]) -> AdminResponse {
+    AdminResponse::Keys { keys: infos.iter().map(KeyView::from).collect() }
+}
+
+impl App {
+    pub fn execute(&self, request: AdminRequest) -> Result<AdminResponse, AdminFailure> {
+        Ok(match request {
+            AdminRequest::UserAdd { username, password, display_name, email, email_verified, admin } => user(
+                self.add_user(NewUser { username, password, display_name, email, email_verified, admin })?,
+            ),
+            AdminRequest::UserList => AdminResponse::Users {
+                users: self.users()?.iter().map(UserView::from).collect(),
+            },
+            AdminRequest::UserShow { username } => user(self.user(&username)?),
+            AdminRequest::UserPasswd { username, password } => user(self.set_password(&username, &password)?),
+            AdminRequest::UserSetDisabled { username, disabled } => {
+                user(self.set_user_disabled(&username, disabled)?)
+            }
+            AdminRequest::UserRemove { username } => user(self.remove_user(&username)?),
+            AdminRequest::ClientAdd { client_id, confidential, fields } => {
+                let (c, secret) = self.add_client(&client_id, confidential, &ClientSettings::from(&fields))?;
+                client(c, secret)
+            }
+            AdminRequest::ClientList => AdminResponse::Clients {
+                clients: self.clients()?.iter().map(ClientView::from).collect(),
+            },
+            AdminRequest::ClientShow { client_id } => client(self.client(&client_id)?, None),
+            AdminRequest::ClientUpdate { client_id, fields } => {
+                client(self.update_client(&client_id, &ClientSettings::from(&fields))?, None)
+            }
+            AdminRequest::ClientRotateSecret { client_id } => {
+                let (c, secret) = self.rotate_client_secret(&client_id)?;
+                client(c, Some(secret))
+            }
+            AdminRequest::ClientRemove { client_id } => client(self.remove_client(&client_id)?, None),
+            AdminRequest::KeyList => keys(&self.key_infos()),
+            AdminRequest::KeyRotate { alg } => {
+                let alg = alg.map(|a| a.parse::<SigningAlg>()).transpose().map_err(AppError::from)?;
+                self.rotate_keys(alg)?;
+                keys(&self.key_infos())
+            }
+            AdminRequest::Status => AdminResponse::Status { status: self.status()? },
+        })
+    }
+
+    pub fn status(&self) -> Result<StatusView, AppError> {
+        Ok(StatusView {
+            data_file: self.store.path().display().to_string(),
+            schema_version: crate::store::CURRENT_SCHEMA_VERSION,
+            users: self.store.user_count()?,
+            clients: self.store.client_count()?,
+            signing_keys: self.key_infos().len() as u64,
+            expiring_rows: self.store.expiring_row_count()?,
+        })
+    }
+}

@@ -1,0 +1,80 @@
+//! Use cases: the façade the HTTP layer, the control socket and the CLI call.
+//!
+//! Each method reads the clock once, decides with the domain, and persists through the store.
+//! Invariant: nothing here knows actix or redb; errors leave as [`AppError`].
+
+pub mod accounts;
+pub mod admin;
+pub mod clients;
+pub mod clock;
+pub mod keys;
+pub mod settings;
+
+use std::sync::{Arc, RwLock};
+
+use crate::crypto::CryptoError;
+use crate::domain::Invalid;
+use crate::domain::time::Timestamp;
+use crate::store::{Store, StoreError};
+use clock::Clock;
+use keys::KeyRing;
+use settings::Settings;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    /// The store or the operating system failed; the request may succeed later.
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+impl From<Invalid> for AppError {
+    fn from(e: Invalid) -> Self {
+        AppError::Invalid(e.0)
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Duplicate { .. } => AppError::Conflict(e.to_string()),
+            StoreError::NotFound { .. } => AppError::NotFound(e.to_string()),
+            StoreError::Rejected(invalid) => AppError::Invalid(invalid.0),
+            other => AppError::Unavailable(other.to_string()),
+        }
+    }
+}
+
+impl From<CryptoError> for AppError {
+    fn from(e: CryptoError) -> Self {
+        AppError::Unavailable(e.to_string())
+    }
+}
+
+pub struct App {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    settings: Settings,
+    /// The parsed signing keys; replaced whole after a rotation or a sweep.
+    keys: RwLock<Arc<KeyRing>>,
+}
+
+impl App {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, settings: Settings) -> Result<App, AppError> {
+        let ring = KeyRing::load(&store)?;
+        Ok(App { store, clock, settings, keys: RwLock::new(Arc::new(ring)) })
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+}

@@ -1,0 +1,64 @@
+//! The lifetimes and attempt budgets the use cases follow, with the defaults of SPEC §10.
+
+use std::time::Duration;
+
+const MINUTE: Duration = Duration::from_secs(60);
+const HOUR: Duration = Duration::from_secs(3600);
+const DAY: Duration = Duration::from_secs(86_400);
+
+/// How long each artifact lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lifetimes {
+    /// `expires_in` of a device authorization (RFC 8628 §3.2).
+    pub device_code: Duration,
+    /// The minimum polling `interval` (RFC 8628 §3.2).
+    pub poll_interval: Duration,
+    pub access_token: Duration,
+    pub id_token: Duration,
+    /// A refresh token unused this long expires (RFC 9700 §4.14.2).
+    pub refresh_idle: Duration,
+    /// No refresh token of a grant outlives this, however often it is used.
+    pub refresh_max: Duration,
+    pub session_idle: Duration,
+    pub session_max: Duration,
+}
+
+impl Default for Lifetimes {
+    fn default() -> Self {
+        Lifetimes {
+            device_code: 10 * MINUTE,
+            poll_interval: Duration::from_secs(5),
+            access_token: 10 * MINUTE,
+            id_token: 10 * MINUTE,
+            refresh_idle: 14 * DAY,
+            refresh_max: 90 * DAY,
+            session_idle: 15 * MINUTE,
+            session_max: 8 * HOUR,
+        }
+    }
+}
+
+/// So many failures within a window, then the door closes until the window has passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttemptBudget {
+    pub failures: u32,
+    pub window: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub lifetimes: Lifetimes,
+    pub user_code_budget: AttemptBudget,
+    pub login_budget: AttemptBudget,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        let budget = AttemptBudget { failures: 5, window: 15 * MINUTE };
+        Settings { lifetimes: Lifetimes::default(), user_code_budget: budget, login_budget: budget }
+    }
+}
+
+/// How long a JWKS response may be cached (`Cache-Control: max-age`); retired keys stay
+/// published at least this much longer than their last token, so no cache misses a key.
+pub const JWKS_MAX_AGE: Duration = Duration::from_secs(300);

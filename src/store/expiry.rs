@@ -1,0 +1,102 @@
+//! The expiry index and the sweep that deletes expired rows, so the file does not grow without
+//! bound.
+//!
+//! Invariant: every row that can expire has exactly one index entry, written in the same
+//! transaction as the row; the sweep deletes a row only if the row itself says it has expired.
+
+use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
+
+use super::records::decode_key;
+use super::tables::{EXPIRY_TO_ROW, KEY_ID_TO_SIGNING_KEY};
+use super::{Store, StoreError};
+use crate::domain::signing::KeyState;
+use crate::domain::time::Timestamp;
+
+/// What an index entry points at. The numbers are stored: never renumber.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum RowKind {
+    SigningKey = 1,
+}
+
+impl RowKind {
+    fn from_byte(byte: u8) -> Option<Self> {
+        match byte {
+            1 => Some(RowKind::SigningKey),
+            _ => None,
+        }
+    }
+}
+
+fn index_key(at: Timestamp, kind: RowKind, row: &[u8]) -> Vec<u8> {
+    let mut key = Vec::with_capacity(9 + row.len());
+    key.extend_from_slice(&at.millis().to_be_bytes());
+    key.push(kind as u8);
+    key.extend_from_slice(row);
+    key
+}
+
+pub(super) fn index_expiry(
+    txn: &WriteTransaction,
+    at: Timestamp,
+    kind: RowKind,
+    row: &[u8],
+) -> Result<(), StoreError> {
+    txn.open_table(EXPIRY_TO_ROW)?.insert(index_key(at, kind, row).as_slice(), ())?;
+    Ok(())
+}
+
+/// What one sweep did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SweepReport {
+    pub removed: usize,
+    /// More expired rows wait than the sweep's limit allowed; sweep again soon.
+    pub more: bool,
+}
+
+impl Store {
+    /// Deletes up to `limit` rows that expired at or before `now`, in one transaction, so a
+    /// large backlog never holds the writer for long.
+    pub fn sweep_expired(&self, now: Timestamp, limit: usize) -> Result<SweepReport, StoreError> {
+        let upper = now.millis().saturating_add(1).to_be_bytes();
+        let txn = self.db.begin_write()?;
+        let report = {
+            let mut index = txn.open_table(EXPIRY_TO_ROW)?;
+            let mut due = Vec::new();
+            for entry in index.range::<&[u8]>(..upper.as_slice())?.take(limit.saturating_add(1)) {
+                due.push(entry?.0.value().to_vec());
+            }
+            let more = due.len() > limit;
+            due.truncate(limit);
+            let mut keys = txn.open_table(KEY_ID_TO_SIGNING_KEY)?;
+            for entry in &due {
+                index.remove(entry.as_slice())?;
+                let (kind, row) = (entry.get(8).copied().and_then(RowKind::from_byte), entry.get(9..));
+                match (kind, row) {
+                    (Some(RowKind::SigningKey), Some(kid)) => {
+                        let kid = String::from_utf8_lossy(kid).into_owned();
+                        let expired = match keys.get(kid.as_str())? {
+                            Some(record) => matches!(
+                                decode_key(record.value())?.info.state,
+                                KeyState::Retired { published_until, .. } if published_until <= now
+                            ),
+                            None => false,
+                        };
+                        if expired {
+                            keys.remove(kid.as_str())?;
+                        }
+                    }
+                    _ => tracing::warn!("dropped an expiry index entry of unknown shape"),
+                }
+            }
+            SweepReport { removed: due.len(), more }
+        };
+        txn.commit()?;
+        Ok(report)
+    }
+
+    /// How many rows wait in the expiry index, expired or not.
+    pub fn expiring_row_count(&self) -> Result<u64, StoreError> {
+        let read = self.db.begin_read()?;
+        Ok(read.open_table(EXPIRY_TO_ROW)?.len()?)
+    }
+}

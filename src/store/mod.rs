@@ -1,0 +1,182 @@
+//! Storage: one redb file holding users, clients, signing keys and every grant.
+//!
+//! Invariant: this is the only module that knows redb. Its public methods take and return
+//! domain types, so another backend can stand behind the same methods without touching the
+//! domain or HTTP. Secrets are kept only as SHA-256 digests.
+
+mod clients;
+mod expiry;
+mod keys;
+mod records;
+mod schema;
+mod tables;
+mod users;
+
+use std::fs::OpenOptions;
+use std::io::ErrorKind;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use redb::{Database, DatabaseError};
+
+pub use expiry::SweepReport;
+pub use schema::CURRENT_SCHEMA_VERSION;
+
+use crate::domain::Invalid;
+
+/// redb's page cache; small, since every working set here is small and RSS matters on edge boxes.
+const CACHE_BYTES: usize = 16 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the directory {0} does not exist: create it, or point --data at a file in an existing directory")]
+    MissingDirectory(PathBuf),
+    #[error("there is no data file at {0}: run `authbox serve` once to create it, or point --data at the right file")]
+    Missing(PathBuf),
+    #[error("{0} is in use by another process that is not an authbox server answering on its control socket; stop that process and try again")]
+    InUse(PathBuf),
+    #[error("{path} is not an authbox data file ({detail}); point --data at the right file, or restore a backup. The file was left untouched")]
+    NotAuthbox { path: PathBuf, detail: String },
+    #[error("{path} has schema version {found}, newer than this authbox understands (up to {supported}); run a newer authbox, or restore a backup made by this version. The file was left untouched")]
+    NewerSchema { path: PathBuf, found: u64, supported: u64 },
+    #[error("cannot use {path}: {detail}")]
+    Io { path: PathBuf, detail: String },
+    #[error("a {what} named {key:?} already exists")]
+    Duplicate { what: &'static str, key: String },
+    #[error("there is no {what} named {key:?}")]
+    NotFound { what: &'static str, key: String },
+    #[error(transparent)]
+    Rejected(#[from] Invalid),
+    #[error("the data file is damaged: {0}; restore a backup")]
+    Corrupt(String),
+    #[error("storage failure: {0}")]
+    Storage(String),
+}
+
+macro_rules! storage_error_from {
+    ($($source:ty),*) => {$(
+        impl From<$source> for StoreError {
+            fn from(e: $source) -> Self {
+                match redb::Error::from(e) {
+                    redb::Error::Corrupted(detail) => StoreError::Corrupt(detail),
+                    other => StoreError::Storage(other.to_string()),
+                }
+            }
+        }
+    )*};
+}
+storage_error_from!(
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError,
+    redb::DatabaseError
+);
+
+/// Whether opening may create a new data file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    CreateIfMissing,
+    ExistingOnly,
+}
+
+/// An open data file.
+pub struct Store {
+    db: Database,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens the data file at `path`, creating and stamping it when allowed and absent.
+    ///
+    /// Invariant: a file that is foreign, damaged or of a newer schema is refused without a
+    /// single byte written to it.
+    pub fn open(path: &Path, mode: OpenMode) -> Result<Store, StoreError> {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if !dir.is_dir() {
+            return Err(StoreError::MissingDirectory(dir));
+        }
+        let io = |e: std::io::Error| StoreError::Io { path: path.to_path_buf(), detail: e.to_string() };
+        match std::fs::metadata(path) {
+            Ok(meta) if !meta.is_file() => Err(StoreError::NotAuthbox {
+                path: path.to_path_buf(),
+                detail: "it is not a regular file".into(),
+            }),
+            Ok(_) => Self::open_existing(path),
+            Err(e) if e.kind() == ErrorKind::NotFound => match mode {
+                OpenMode::ExistingOnly => Err(StoreError::Missing(path.to_path_buf())),
+                OpenMode::CreateIfMissing => Self::create_new(path),
+            },
+            Err(e) => Err(io(e)),
+        }
+    }
+
+    fn builder() -> redb::Builder {
+        let mut builder = Database::builder();
+        builder.set_cache_size(CACHE_BYTES);
+        builder
+    }
+
+    fn create_new(path: &Path) -> Result<Store, StoreError> {
+        // Only the owner may read the file: it holds password hashes and private keys.
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(|e| StoreError::Io { path: path.to_path_buf(), detail: e.to_string() })?;
+        let created = redb::backends::FileBackend::new(file)
+            .and_then(|backend| Self::builder().create_with_backend(backend))
+            .map_err(StoreError::from)
+            .and_then(|db| {
+                schema::stamp(&db)?;
+                Ok(db)
+            });
+        match created {
+            Ok(db) => Ok(Store { db, path: path.to_path_buf() }),
+            Err(e) => {
+                // The file is ours and holds nothing yet; leave no half-made file behind.
+                let _ = std::fs::remove_file(path);
+                Err(e)
+            }
+        }
+    }
+
+    fn open_existing(path: &Path) -> Result<Store, StoreError> {
+        let db = Self::builder().open(path).map_err(|e| match e {
+            DatabaseError::DatabaseAlreadyOpen => StoreError::InUse(path.to_path_buf()),
+            DatabaseError::Storage(redb::StorageError::Io(io))
+                if io.kind() == ErrorKind::PermissionDenied =>
+            {
+                StoreError::Io { path: path.to_path_buf(), detail: io.to_string() }
+            }
+            other => StoreError::NotAuthbox { path: path.to_path_buf(), detail: other.to_string() },
+        })?;
+        schema::check_and_migrate(&db, path)?;
+        Ok(Store { db, path: path.to_path_buf() })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// redb's full integrity check; slow, for `authbox check`.
+    pub fn check_integrity(&mut self) -> Result<(), StoreError> {
+        match self.db.check_integrity()? {
+            true => Ok(()),
+            false => Err(StoreError::Corrupt(
+                "the integrity check found damage and repaired it; verify your users and clients".into(),
+            )),
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! What is written to disk, kept apart from the domain types so that a refactor of the model
+//! never silently changes the bytes in a file.
+//!
+//! Every record is one version byte followed by postcard. Invariant: a shipped record version
+//! is never edited; a change adds `…V2`, a decoder for it, and a migration.
+
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::StoreError;
+use crate::domain::client::{
+    Client, ClientId, ClientKind, ClientLifetimes, GrantType, RedirectUri, SecretDigest,
+};
+use crate::domain::scope::ScopeSet;
+use crate::domain::signing::{KeyInfo, KeyMaterial, KeyState, SigningAlg};
+use crate::domain::time::Timestamp;
+use crate::domain::user::{Email, PasswordHash, Subject, User, Username};
+
+const V1: u8 = 1;
+
+fn encode<T: Serialize>(version: u8, record: &T) -> Result<Vec<u8>, StoreError> {
+    let body = postcard::to_stdvec(record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let mut bytes = Vec::with_capacity(1 + body.len());
+    bytes.push(version);
+    bytes.extend_from_slice(&body);
+    Ok(bytes)
+}
+
+fn decode<T: DeserializeOwned>(what: &str, bytes: &[u8]) -> Result<T, StoreError> {
+    match bytes.split_first() {
+        Some((&V1, body)) => postcard::from_bytes(body)
+            .map_err(|e| StoreError::Corrupt(format!("a {what} record does not decode: {e}"))),
+        Some((version, _)) => Err(StoreError::Corrupt(format!(
+            "a {what} record has version {version}, which this authbox does not know"
+        ))),
+        None => Err(StoreError::Corrupt(format!("a {what} record is empty"))),
+    }
+}
+
+fn corrupt(what: &str) -> impl Fn(crate::domain::Invalid) -> StoreError + '_ {
+    move |e| StoreError::Corrupt(format!("a stored {what} is invalid: {e}"))
+}
+
+#[derive(Serialize, Deserialize)]
+struct UserV1 {
+    sub: String,
+    username: String,
+    display_name: Option<String>,
+    email: Option<String>,
+    email_verified: bool,
+    password_phc: String,
+    disabled: bool,
+    admin: bool,
+    created_at_ms: u64,
+    updated_at_ms: u64,
+}
+
+pub(super) fn encode_user(user: &User) -> Result<Vec<u8>, StoreError> {
+    encode(
+        V1,
+        &UserV1 {
+            sub: user.sub.as_str().to_owned(),
+            username: user.username.as_str().to_owned(),
+            display_name: user.display_name.clone(),
+            email: user.email.as_ref().map(|e| e.as_str().to_owned()),
+            email_verified: user.email_verified,
+            password_phc: user.password_hash.as_phc().to_owned(),
+            disabled: user.disabled,
+            admin: user.admin,
+            created_at_ms: user.created_at.millis(),
+            updated_at_ms: user.updated_at.millis(),
+        },
+    )
+}
+
+pub(super) fn decode_user(bytes: &[u8]) -> Result<User, StoreError> {
+    let r: UserV1 = decode("user", bytes)?;
+    Ok(User {
+        sub: Subject::from_stored(r.sub),
+        username: Username::parse(&r.username).map_err(corrupt("username"))?,
+        display_name: r.display_name,
+        email: r.email.as_deref().map(Email::parse).transpose().map_err(corrupt("email"))?,
+        email_verified: r.email_verified,
+        password_hash: PasswordHash::from_phc(r.password_phc),
+        disabled: r.disabled,
+        admin: r.admin,
+        created_at: Timestamp::from_millis(r.created_at_ms),
+        updated_at: Timestamp::from_millis(r.updated_at_ms),
+    })
+}
+
+#[derive(Serialize, Deserialize)]
+struct ClientV1 {
+    client_id: String,
+    name: String,
+    secret_sha256: Option<[u8; 32]>,
+    grant_types: Vec<String>,
+    scopes: Vec<String>,
+    redirect_uris: Vec<String>,
+    access_token_ttl_ms: Option<u64>,
+    refresh_idle_ttl_ms: Option<u64>,
+    refresh_max_ttl_ms: Option<u64>,
+    id_token_alg: Option<String>,
+    access_token_alg: Option<String>,
+    created_at_ms: u64,
+    disabled: bool,
+}
+
+fn millis(duration: Option<Duration>) -> Option<u64> {
+    duration.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+pub(super) fn encode_client(client: &Client) -> Result<Vec<u8>, StoreError> {
+    encode(
+        V1,
+        &ClientV1 {
+            client_id: client.id.as_str().to_owned(),
+            name: client.name.clone(),
+            secret_sha256: match &client.kind {
+                ClientKind::Public => None,
+                ClientKind::Confidential { secret } => Some(secret.0),
+            },
+            grant_types: client.grant_types.iter().map(|g| g.name().to_owned()).collect(),
+            scopes: client.scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+            redirect_uris: client.redirect_uris.iter().map(|u| u.as_str().to_owned()).collect(),
+            access_token_ttl_ms: millis(client.lifetimes.access_token),
+            refresh_idle_ttl_ms: millis(client.lifetimes.refresh_idle),
+            refresh_max_ttl_ms: millis(client.lifetimes.refresh_max),
+            id_token_alg: client.id_token_alg.map(|a| a.jws_name().to_owned()),
+            access_token_alg: client.access_token_alg.map(|a| a.jws_name().to_owned()),
+            created_at_ms: client.created_at.millis(),
+            disabled: client.disabled,
+        },
+    )
+}
+
+pub(super) fn decode_client(bytes: &[u8]) -> Result<Client, StoreError> {
+    let r: ClientV1 = decode("client", bytes)?;
+    let alg = |name: Option<String>| {
+        name.map(|n| n.parse::<SigningAlg>()).transpose().map_err(corrupt("signing algorithm"))
+    };
+    Ok(Client {
+        id: ClientId::parse(&r.client_id).map_err(corrupt("client id"))?,
+        name: r.name,
+        kind: match r.secret_sha256 {
+            None => ClientKind::Public,
+            Some(digest) => ClientKind::Confidential { secret: SecretDigest(digest) },
+        },
+        grant_types: r
+            .grant_types
+            .iter()
+            .map(|g| g.parse::<GrantType>())
+            .collect::<Result<_, _>>()
+            .map_err(corrupt("grant type"))?,
+        scopes: ScopeSet::from_tokens(r.scopes.iter().map(String::as_str)).map_err(corrupt("scope"))?,
+        redirect_uris: r
+            .redirect_uris
+            .iter()
+            .map(|u| RedirectUri::parse(u))
+            .collect::<Result<_, _>>()
+            .map_err(corrupt("redirect URI"))?,
+        lifetimes: ClientLifetimes {
+            access_token: r.access_token_ttl_ms.map(Duration::from_millis),
+            refresh_idle: r.refresh_idle_ttl_ms.map(Duration::from_millis),
+            refresh_max: r.refresh_max_ttl_ms.map(Duration::from_millis),
+        },
+        id_token_alg: alg(r.id_token_alg)?,
+        access_token_alg: alg(r.access_token_alg)?,
+        created_at: Timestamp::from_millis(r.created_at_ms),
+        disabled: r.disabled,
+    })
+}
+
+#[derive(Serialize, Deserialize)]
+struct SigningKeyV1 {
+    kid: String,
+    alg: String,
+    pkcs8: Vec<u8>,
+    created_at_ms: u64,
+    retired_at_ms: Option<u64>,
+    published_until_ms: Option<u64>,
+}
+
+pub(super) fn encode_key(key: &KeyMaterial) -> Result<Vec<u8>, StoreError> {
+    let (retired_at_ms, published_until_ms) = match key.info.state {
+        KeyState::Active => (None, None),
+        KeyState::Retired { retired_at, published_until } => {
+            (Some(retired_at.millis()), Some(published_until.millis()))
+        }
+    };
+    encode(
+        V1,
+        &SigningKeyV1 {
+            kid: key.info.kid.clone(),
+            alg: key.info.alg.jws_name().to_owned(),
+            pkcs8: key.pkcs8.clone(),
+            created_at_ms: key.info.created_at.millis(),
+            retired_at_ms,
+            published_until_ms,
+        },
+    )
+}
+
+pub(super) fn decode_key(bytes: &[u8]) -> Result<KeyMaterial, StoreError> {
+    let r: SigningKeyV1 = decode("signing key", bytes)?;
+    let state = match (r.retired_at_ms, r.published_until_ms) {
+        (Some(retired), Some(until)) => KeyState::Retired {
+            retired_at: Timestamp::from_millis(retired),
+            published_until: Timestamp::from_millis(until),
+        },
+        _ => KeyState::Active,
+    };
+    Ok(KeyMaterial {
+        info: KeyInfo {
+            kid: r.kid,
+            alg: r.alg.parse().map_err(corrupt("signing algorithm"))?,
+            created_at: Timestamp::from_millis(r.created_at_ms),
+            state,
+        },
+        pkcs8: r.pkcs8,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_record_versions_are_reported_not_misread() {
+        let err = decode_user(&[9, 1, 2, 3]).unwrap_err();
+        assert!(err.to_string().contains("version 9"), "{err}");
+        assert!(decode_user(&[]).is_err());
+        assert!(decode_client(&[1, 255, 255]).is_err());
+    }
+}

@@ -1,0 +1,99 @@
+//! The schema version kept in the file: stamped on creation, migrated forward on open, and a
+//! newer one refused.
+//!
+//! Invariant: a shipped migration step is never edited; a new schema adds a step at the end.
+
+use std::path::Path;
+
+use redb::{Database, ReadableDatabase, TableError, WriteTransaction};
+
+use super::StoreError;
+use super::tables::{FORMAT_NAME, META_FORMAT, META_KEY_TO_VALUE, META_SCHEMA_VERSION, create_all};
+
+pub const CURRENT_SCHEMA_VERSION: u64 = 1;
+
+/// `MIGRATIONS[i]` upgrades a file from version `i + 1` to `i + 2`.
+type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
+const MIGRATIONS: &[Migration] = &[];
+
+/// Creates every table and writes the format marker and schema version, in one transaction.
+pub(super) fn stamp(db: &Database) -> Result<(), StoreError> {
+    let txn = db.begin_write()?;
+    create_all(&txn)?;
+    {
+        let mut meta = txn.open_table(META_KEY_TO_VALUE)?;
+        meta.insert(META_FORMAT, FORMAT_NAME)?;
+        meta.insert(META_SCHEMA_VERSION, CURRENT_SCHEMA_VERSION.to_be_bytes().as_slice())?;
+    }
+    txn.commit()?;
+    Ok(())
+}
+
+pub(super) fn check_and_migrate(db: &Database, path: &Path) -> Result<(), StoreError> {
+    let not_authbox = |detail: String| StoreError::NotAuthbox { path: path.to_path_buf(), detail };
+    let version = {
+        let read = db.begin_read()?;
+        let meta = match read.open_table(META_KEY_TO_VALUE) {
+            Ok(meta) => meta,
+            Err(TableError::TableDoesNotExist(_)) => {
+                let tables: Vec<String> =
+                    read.list_tables()?.map(|t| redb::TableHandle::name(&t).to_owned()).collect();
+                if tables.is_empty() {
+                    // An empty redb file (for instance from a first start that was cut short).
+                    drop(read);
+                    return stamp(db);
+                }
+                return Err(not_authbox(format!(
+                    "it is a redb file with other tables: {}",
+                    tables.join(", ")
+                )));
+            }
+            Err(e) => return Err(not_authbox(e.to_string())),
+        };
+        let format = meta.get(META_FORMAT)?.map(|v| v.value().to_vec());
+        if format.as_deref() != Some(FORMAT_NAME) {
+            return Err(not_authbox("it has no authbox format marker".into()));
+        }
+        let stored = meta.get(META_SCHEMA_VERSION)?.map(|v| v.value().to_vec());
+        let bytes: [u8; 8] = stored
+            .as_deref()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| not_authbox("its schema version is missing".into()))?;
+        u64::from_be_bytes(bytes)
+    };
+    if version > CURRENT_SCHEMA_VERSION {
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found: version,
+            supported: CURRENT_SCHEMA_VERSION,
+        });
+    }
+    if version == 0 {
+        return Err(not_authbox("its schema version is 0".into()));
+    }
+    if version < CURRENT_SCHEMA_VERSION {
+        migrate(db, version)?;
+    }
+    Ok(())
+}
+
+/// Runs every step from `from` to the current version in one transaction, so a failure leaves
+/// the file as it was.
+fn migrate(db: &Database, from: u64) -> Result<(), StoreError> {
+    let txn = db.begin_write()?;
+    create_all(&txn)?;
+    for version in from..CURRENT_SCHEMA_VERSION {
+        let step = usize::try_from(version - 1)
+            .ok()
+            .and_then(|i| MIGRATIONS.get(i))
+            .ok_or_else(|| StoreError::Corrupt(format!("no migration from schema version {version}")))?;
+        step(&txn)?;
+    }
+    {
+        let mut meta = txn.open_table(META_KEY_TO_VALUE)?;
+        meta.insert(META_SCHEMA_VERSION, CURRENT_SCHEMA_VERSION.to_be_bytes().as_slice())?;
+    }
+    txn.commit()?;
+    tracing::info!(from, to = CURRENT_SCHEMA_VERSION, "migrated the data file");
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! Every redb table authbox keeps, in one place. Names read `KEY_TO_VALUE`.
+//!
+//! Invariant: a table's name and key/value types never change once shipped; a new layout is a
+//! new table plus a migration in `schema.rs`.
+
+use redb::{TableDefinition, WriteTransaction};
+
+/// `format` → `authbox`, `schema_version` → u64 big-endian.
+pub(super) const META_KEY_TO_VALUE: TableDefinition<&str, &[u8]> =
+    TableDefinition::new("meta_key_to_value");
+/// `sub` → encoded user record.
+pub(super) const USER_SUB_TO_USER: TableDefinition<&str, &[u8]> =
+    TableDefinition::new("user_sub_to_user");
+/// Lower-cased username → `sub`.
+pub(super) const USERNAME_TO_USER_SUB: TableDefinition<&str, &str> =
+    TableDefinition::new("username_to_user_sub");
+/// Subjects of removed users, kept so that a `sub` is never handed out twice.
+pub(super) const REMOVED_SUB_TO_REMOVED_AT: TableDefinition<&str, u64> =
+    TableDefinition::new("removed_sub_to_removed_at");
+/// `client_id` → encoded client record.
+pub(super) const CLIENT_ID_TO_CLIENT: TableDefinition<&str, &[u8]> =
+    TableDefinition::new("client_id_to_client");
+/// `kid` → encoded signing key record.
+pub(super) const KEY_ID_TO_SIGNING_KEY: TableDefinition<&str, &[u8]> =
+    TableDefinition::new("key_id_to_signing_key");
+/// Expiry index: `expires_at` (ms, big-endian) ‖ row kind ‖ row key → nothing. Sorted by time,
+/// so the sweeper reads only what has expired.
+pub(super) const EXPIRY_TO_ROW: TableDefinition<&[u8], ()> = TableDefinition::new("expiry_to_row");
+
+pub(super) const META_FORMAT: &str = "format";
+pub(super) const META_SCHEMA_VERSION: &str = "schema_version";
+pub(super) const FORMAT_NAME: &[u8] = b"authbox";
+
+/// Opens (and so creates) every table, so readers never meet a missing one.
+pub(super) fn create_all(txn: &WriteTransaction) -> Result<(), redb::TableError> {
+    txn.open_table(META_KEY_TO_VALUE)?;
+    txn.open_table(USER_SUB_TO_USER)?;
+    txn.open_table(USERNAME_TO_USER_SUB)?;
+    txn.open_table(REMOVED_SUB_TO_REMOVED_AT)?;
+    txn.open_table(CLIENT_ID_TO_CLIENT)?;
+    txn.open_table(KEY_ID_TO_SIGNING_KEY)?;
+    txn.open_table(EXPIRY_TO_ROW)?;
+    Ok(())
+}

@@ -1,0 +1,123 @@
+//! Users, indexed by `sub` and by case-folded username.
+
+use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
+
+use super::records::{decode_user, encode_user};
+use super::tables::{
+    CLIENT_ID_TO_CLIENT, REMOVED_SUB_TO_REMOVED_AT, USER_SUB_TO_USER, USERNAME_TO_USER_SUB,
+};
+use super::{Store, StoreError};
+use crate::domain::Invalid;
+use crate::domain::time::Timestamp;
+use crate::domain::user::User;
+
+fn not_found(username: &str) -> StoreError {
+    StoreError::NotFound { what: "user", key: username.to_owned() }
+}
+
+impl Store {
+    /// Adds a user. Invariant: usernames are unique ignoring case, and a `sub` is never one that
+    /// a user (present or removed) or a client id already had.
+    pub fn insert_user(&self, user: &User) -> Result<(), StoreError> {
+        let txn = self.db.begin_write()?;
+        {
+            let mut names = txn.open_table(USERNAME_TO_USER_SUB)?;
+            let key = user.username.key();
+            if names.get(key.as_str())?.is_some() {
+                return Err(StoreError::Duplicate { what: "user", key: user.username.to_string() });
+            }
+            let mut users = txn.open_table(USER_SUB_TO_USER)?;
+            let removed = txn.open_table(REMOVED_SUB_TO_REMOVED_AT)?;
+            let clients = txn.open_table(CLIENT_ID_TO_CLIENT)?;
+            let sub = user.sub.as_str();
+            if users.get(sub)?.is_some() || removed.get(sub)?.is_some() || clients.get(sub)?.is_some() {
+                return Err(StoreError::Duplicate { what: "subject", key: sub.to_owned() });
+            }
+            users.insert(sub, encode_user(user)?.as_slice())?;
+            names.insert(key.as_str(), sub)?;
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
+    pub fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {
+        let read = self.db.begin_read()?;
+        let names = read.open_table(USERNAME_TO_USER_SUB)?;
+        let Some(sub) = names.get(username.to_ascii_lowercase().as_str())? else {
+            return Ok(None);
+        };
+        let users = read.open_table(USER_SUB_TO_USER)?;
+        let record = users.get(sub.value())?.ok_or_else(|| {
+            StoreError::Corrupt(format!("username {username:?} points at a missing user"))
+        })?;
+        decode_user(record.value()).map(Some)
+    }
+
+    /// Every user, ordered by case-folded username.
+    pub fn users(&self) -> Result<Vec<User>, StoreError> {
+        let read = self.db.begin_read()?;
+        let names = read.open_table(USERNAME_TO_USER_SUB)?;
+        let users = read.open_table(USER_SUB_TO_USER)?;
+        let mut out = Vec::new();
+        for entry in names.iter()? {
+            let (_, sub) = entry?;
+            if let Some(record) = users.get(sub.value())? {
+                out.push(decode_user(record.value())?);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn user_count(&self) -> Result<u64, StoreError> {
+        let read = self.db.begin_read()?;
+        Ok(read.open_table(USER_SUB_TO_USER)?.len()?)
+    }
+
+    /// Reads, changes and writes one user in a single transaction, so concurrent changes to
+    /// the same user cannot overwrite each other.
+    pub fn update_user(
+        &self,
+        username: &str,
+        change: impl FnOnce(&mut User) -> Result<(), Invalid>,
+    ) -> Result<User, StoreError> {
+        let txn = self.db.begin_write()?;
+        let user = {
+            let names = txn.open_table(USERNAME_TO_USER_SUB)?;
+            let sub = names
+                .get(username.to_ascii_lowercase().as_str())?
+                .map(|s| s.value().to_owned())
+                .ok_or_else(|| not_found(username))?;
+            let mut users = txn.open_table(USER_SUB_TO_USER)?;
+            let mut user = match users.get(sub.as_str())? {
+                Some(record) => decode_user(record.value())?,
+                None => return Err(not_found(username)),
+            };
+            change(&mut user)?;
+            users.insert(sub.as_str(), encode_user(&user)?.as_slice())?;
+            user
+        };
+        txn.commit()?;
+        Ok(user)
+    }
+
+    /// Removes a user and remembers its `sub` so that it is never reused.
+    pub fn remove_user(&self, username: &str, now: Timestamp) -> Result<User, StoreError> {
+        let txn = self.db.begin_write()?;
+        let user = {
+            let mut names = txn.open_table(USERNAME_TO_USER_SUB)?;
+            let sub = names
+                .remove(username.to_ascii_lowercase().as_str())?
+                .map(|s| s.value().to_owned())
+                .ok_or_else(|| not_found(username))?;
+            let mut users = txn.open_table(USER_SUB_TO_USER)?;
+            let user = match users.remove(sub.as_str())? {
+                Some(record) => decode_user(record.value())?,
+                None => return Err(not_found(username)),
+            };
+            txn.open_table(REMOVED_SUB_TO_REMOVED_AT)?.insert(sub.as_str(), now.millis())?;
+            user
+        };
+        txn.commit()?;
+        Ok(user)
+    }
+}
