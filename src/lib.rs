@@ -1,4 +1,36 @@
+//! authbox: a self-contained OAuth 2.0 / OpenID Connect authorization server built around the
+//! Device Authorization Grant (RFC 8628).
+//!
+//! # Codemap
+//!
+//! ```text
+//! http/ ──► app/ ──► domain/      (pure: no actix, redb, ring, no clock, no I/O)
+//!   │         ├────► store/       (the only module that knows redb)
+//!   │         └────► crypto/      (the only module that knows ring)
+//!   └────► pages/                 (maud views over small view structs)
+//! ```
+//!
+//! - `cli` parses the command line; `config` turns flags and `AUTHBOX_*` variables into a
+//!   checked [`config::Config`].
+//! - `server` opens the store, prepares keys, starts HTTP, the control socket and the sweeper.
+//! - `control` is the Unix socket through which management commands reach a running server.
+//! - `app` holds the use cases; `app::admin` is the management façade.
+//! - `store` is the redb file: tables, records, schema version, expiry index.
+//!
+//! # Invariants
+//!
+//! - Invariant: `domain` and `pages` never import actix, redb or ring (`tests/it/architecture.rs`).
+//! - Invariant: secrets (client secrets, device codes, refresh tokens, session ids) are stored
+//!   only as SHA-256 digests and compared in constant time.
+//! - Invariant: one process holds the data file; others reach it through the control socket.
+
 pub mod app;
+pub mod cli;
+pub mod config;
+pub mod control;
 pub mod crypto;
 pub mod domain;
+pub mod http;
+pub mod pages;
+pub mod server;
 pub mod store;

@@ -1,0 +1,298 @@
+//! The command line: `serve`, `check`, `user …`, `client …`, `key …`.
+
+mod output;
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::app::admin::{AdminRequest, ClientFields};
+use crate::app::clock::SystemClock;
+use crate::config::{Config, ServeArgs, parse_duration};
+use crate::control::client::{self, ManageError};
+use crate::server::{ServeOptions, start};
+use crate::store::{OpenMode, Store};
+use crate::{app, control, http};
+
+/// A self-contained OAuth 2.0 / OpenID Connect server for signing in TVs, consoles and CLIs
+/// with the device authorization grant (RFC 8628).
+#[derive(Debug, Parser)]
+#[command(name = "authbox", version, propagate_version = true)]
+pub struct Cli {
+    /// The data file holding users, clients, keys and grants; created by the first `serve`.
+    #[arg(long, global = true, env = "AUTHBOX_DATA", default_value = "./authbox.redb", value_name = "FILE")]
+    pub data: PathBuf,
+
+    /// Print JSON for scripts instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the authorization server.
+    Serve(ServeArgs),
+    /// Check the configuration and the data file, then exit (non-zero on any problem).
+    Check(ServeArgs),
+    /// Manage the people who sign in.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage the applications and devices that ask for tokens.
+    #[command(subcommand)]
+    Client(ClientCommand),
+    /// List or rotate the token signing keys.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user; the password is asked for on the terminal.
+    Add {
+        username: String,
+        /// The name shown to the person and to applications.
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        /// Vouch that the email address belongs to the person.
+        #[arg(long)]
+        email_verified: bool,
+        /// Allow this user to administer authbox.
+        #[arg(long)]
+        admin: bool,
+        /// Read the password from the first line of standard input instead of a prompt.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List,
+    /// Show one user.
+    Show { username: String },
+    /// Set a new password.
+    Passwd {
+        username: String,
+        /// Read the password from the first line of standard input instead of a prompt.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Stop a user from signing in (nothing is deleted).
+    Disable { username: String },
+    /// Let a disabled user sign in again.
+    Enable { username: String },
+    /// Delete a user. Their subject identifier is never given to anyone else.
+    Remove { username: String },
+}
+
+/// Client settings shared by `client add` and `client update`.
+#[derive(Debug, Clone, Args)]
+pub struct ClientArgs {
+    /// The name people see on the consent page.
+    #[arg(long)]
+    name: Option<String>,
+    /// A grant the client may use: device_code, refresh_token, authorization_code or
+    /// client_credentials. Repeat for several; on update, replaces the list.
+    #[arg(long = "grant", value_name = "GRANT")]
+    grants: Vec<String>,
+    /// Space-separated scopes the client may ask for [default on add: openid profile email offline_access].
+    #[arg(long, value_name = "SCOPES")]
+    scope: Option<String>,
+    /// A redirect URI for the authorization-code grant; repeat for several. On update, replaces the list.
+    #[arg(long = "redirect-uri", value_name = "URI")]
+    redirect_uris: Vec<String>,
+    /// Access token lifetime for this client (e.g. 5m), instead of the server's.
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    access_token_ttl: Option<std::time::Duration>,
+    /// Refresh token idle lifetime for this client.
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    refresh_idle_ttl: Option<std::time::Duration>,
+    /// Refresh token absolute lifetime for this client.
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    refresh_max_ttl: Option<std::time::Duration>,
+    /// ID token signing algorithm for this client: RS256 (default), ES256 or EdDSA.
+    #[arg(long, value_name = "ALG")]
+    id_token_alg: Option<String>,
+    /// Access token signing algorithm for this client: ES256 (default), RS256 or EdDSA.
+    #[arg(long, value_name = "ALG")]
+    access_token_alg: Option<String>,
+}
+
+impl ClientArgs {
+    fn fields(&self, disabled: Option<bool>) -> ClientFields {
+        let list = |v: &Vec<String>| (!v.is_empty()).then(|| v.clone());
+        ClientFields {
+            name: self.name.clone(),
+            grants: list(&self.grants),
+            scopes: self.scope.clone(),
+            redirect_uris: list(&self.redirect_uris),
+            access_token_ttl_secs: self.access_token_ttl.map(|d| d.as_secs()),
+            refresh_idle_ttl_secs: self.refresh_idle_ttl.map(|d| d.as_secs()),
+            refresh_max_ttl_secs: self.refresh_max_ttl.map(|d| d.as_secs()),
+            id_token_alg: self.id_token_alg.clone(),
+            access_token_alg: self.access_token_alg.clone(),
+            disabled,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Register a client. A confidential client's secret is printed once.
+    Add {
+        client_id: String,
+        /// The client can keep a secret (a server, not a TV or CLI); one is generated.
+        #[arg(long)]
+        confidential: bool,
+        #[command(flatten)]
+        settings: ClientArgs,
+    },
+    /// List clients.
+    List,
+    /// Show one client.
+    Show { client_id: String },
+    /// Change a client's settings.
+    Update {
+        client_id: String,
+        #[command(flatten)]
+        settings: ClientArgs,
+        /// Refuse all requests from this client.
+        #[arg(long, conflicts_with = "enable")]
+        disable: bool,
+        /// Accept requests from a disabled client again.
+        #[arg(long)]
+        enable: bool,
+    },
+    /// Replace a confidential client's secret; the old one stops working at once.
+    RotateSecret { client_id: String },
+    /// Delete a client.
+    Remove { client_id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// List signing keys, active and retired.
+    List,
+    /// Sign with a fresh key from now on; the old one stays published until its tokens expire.
+    Rotate {
+        /// Rotate only this algorithm's key: RS256, ES256 or EdDSA.
+        #[arg(long)]
+        alg: Option<String>,
+    },
+}
+
+/// A failure to report on standard error before exiting non-zero.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct CliError(String);
+
+impl From<ManageError> for CliError {
+    fn from(e: ManageError) -> Self {
+        CliError(e.to_string())
+    }
+}
+
+fn fail(e: impl std::fmt::Display) -> CliError {
+    CliError(e.to_string())
+}
+
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    let request = match cli.command {
+        Command::Serve(args) => return serve(cli.data, &args),
+        Command::Check(args) => return check(cli.data, &args, cli.json),
+        Command::User(command) => user_request(command)?,
+        Command::Client(command) => client_request(command),
+        Command::Key(KeyCommand::List) => AdminRequest::KeyList,
+        Command::Key(KeyCommand::Rotate { alg }) => AdminRequest::KeyRotate { alg },
+    };
+    let response = client::run(&cli.data, &request)?;
+    output::print(&response, cli.json);
+    Ok(())
+}
+
+fn user_request(command: UserCommand) -> Result<AdminRequest, CliError> {
+    Ok(match command {
+        UserCommand::Add { username, name, email, email_verified, admin, password_stdin } => AdminRequest::UserAdd {
+            password: read_password(password_stdin)?,
+            username,
+            display_name: name,
+            email,
+            email_verified,
+            admin,
+        },
+        UserCommand::List => AdminRequest::UserList,
+        UserCommand::Show { username } => AdminRequest::UserShow { username },
+        UserCommand::Passwd { username, password_stdin } => {
+            AdminRequest::UserPasswd { password: read_password(password_stdin)?, username }
+        }
+        UserCommand::Disable { username } => AdminRequest::UserSetDisabled { username, disabled: true },
+        UserCommand::Enable { username } => AdminRequest::UserSetDisabled { username, disabled: false },
+        UserCommand::Remove { username } => AdminRequest::UserRemove { username },
+    })
+}
+
+fn client_request(command: ClientCommand) -> AdminRequest {
+    match command {
+        ClientCommand::Add { client_id, confidential, settings } => {
+            AdminRequest::ClientAdd { client_id, confidential, fields: settings.fields(None) }
+        }
+        ClientCommand::List => AdminRequest::ClientList,
+        ClientCommand::Show { client_id } => AdminRequest::ClientShow { client_id },
+        ClientCommand::Update { client_id, settings, disable, enable } => {
+            let disabled = if disable { Some(true) } else if enable { Some(false) } else { None };
+            AdminRequest::ClientUpdate { client_id, fields: settings.fields(disabled) }
+        }
+        ClientCommand::RotateSecret { client_id } => AdminRequest::ClientRotateSecret { client_id },
+        ClientCommand::Remove { client_id } => AdminRequest::ClientRemove { client_id },
+    }
+}
+
+/// Passwords never come from argv, where other users and shell history could see them.
+fn read_password(from_stdin: bool) -> Result<String, CliError> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map_err(fail)?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError(
+            "there is no terminal to ask for the password on; pipe it in with --password-stdin".into(),
+        ));
+    }
+    let first = rpassword::prompt_password("Password: ").map_err(fail)?;
+    let second = rpassword::prompt_password("Repeat password: ").map_err(fail)?;
+    if first != second {
+        return Err(CliError("the two passwords differ; nothing was changed".into()));
+    }
+    Ok(first)
+}
+
+fn serve(data: PathBuf, args: &ServeArgs) -> Result<(), CliError> {
+    let config = Config::new(data, args).map_err(fail)?;
+    http::block_on(async {
+        let options = ServeOptions { clock: Arc::new(SystemClock), handle_signals: true };
+        let server = start(&config, options).await.map_err(fail)?;
+        server.wait().await.map_err(fail)
+    })
+}
+
+/// Checks flags and environment, then the data file: through the server if one runs on it,
+/// otherwise by opening it and running redb's integrity check.
+fn check(data: PathBuf, args: &ServeArgs, json: bool) -> Result<(), CliError> {
+    let config = Config::new(data, args).map_err(fail)?;
+    let socket = control::socket_path(&config.data);
+    let status = if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
+        client::run(&config.data, &AdminRequest::Status)?
+    } else {
+        let mut store = Store::open(&config.data, OpenMode::ExistingOnly).map_err(fail)?;
+        store.check_integrity().map_err(fail)?;
+        let app = app::App::new(store, Arc::new(SystemClock), config.settings.clone()).map_err(fail)?;
+        app::admin::AdminResponse::Status { status: app.status().map_err(fail)? }
+    };
+    output::print(&status, json);
+    Ok(())
+}

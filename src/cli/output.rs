@@ -1,0 +1,185 @@
+//! How management results look: aligned tables for people, JSON for scripts.
+
+use crate::app::admin::{AdminResponse, ClientView, KeyView, StatusView, UserView};
+
+pub fn print(response: &AdminResponse, json: bool) {
+    if json {
+        match serde_json::to_string_pretty(response) {
+            Ok(text) => println!("{text}"),
+            Err(e) => eprintln!("authbox: cannot print JSON: {e}"),
+        }
+        return;
+    }
+    print!("{}", render(response));
+}
+
+fn render(response: &AdminResponse) -> String {
+    match response {
+        AdminResponse::User { user } => user_details(user),
+        AdminResponse::Users { users } => table(
+            &["USERNAME", "NAME", "EMAIL", "ADMIN", "DISABLED", "SUB"],
+            users.iter().map(|u| {
+                vec![
+                    u.username.clone(),
+                    u.name.clone().unwrap_or_default(),
+                    u.email.clone().unwrap_or_default(),
+                    yes_no(u.admin),
+                    yes_no(u.disabled),
+                    u.sub.clone(),
+                ]
+            }),
+        ),
+        AdminResponse::Client { client, secret } => {
+            let mut text = client_details(client);
+            if let Some(secret) = secret {
+                text.push_str(&format!(
+                    "client_secret:   {secret}\n\nThe secret is shown only now: store it in the client's configuration.\n"
+                ));
+            }
+            text
+        }
+        AdminResponse::Clients { clients } => table(
+            &["CLIENT_ID", "TYPE", "GRANTS", "SCOPES", "DISABLED", "NAME"],
+            clients.iter().map(|c| {
+                vec![
+                    c.client_id.clone(),
+                    c.client_type.clone(),
+                    c.grants.join(","),
+                    c.scopes.clone(),
+                    yes_no(c.disabled),
+                    c.name.clone(),
+                ]
+            }),
+        ),
+        AdminResponse::Keys { keys } => key_table(keys),
+        AdminResponse::Status { status } => status_details(status),
+    }
+}
+
+fn yes_no(flag: bool) -> String {
+    if flag { "yes".into() } else { "no".into() }
+}
+
+/// Columns padded to their widest cell; the last column is not padded.
+fn table(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let rows: Vec<Vec<String>> = rows.collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let header_row: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
+    for row in std::iter::once(&header_row).chain(&rows) {
+        let last = row.len().saturating_sub(1);
+        for (i, cell) in row.iter().enumerate() {
+            if i == last {
+                out.push_str(cell);
+            } else {
+                let pad = widths[i] - cell.chars().count();
+                out.push_str(cell);
+                out.push_str(&" ".repeat(pad + 2));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn details(pairs: &[(&str, String)]) -> String {
+    pairs.iter().map(|(k, v)| format!("{:<16} {v}\n", format!("{k}:"))).collect()
+}
+
+fn user_details(u: &UserView) -> String {
+    details(&[
+        ("username", u.username.clone()),
+        ("sub", u.sub.clone()),
+        ("name", u.name.clone().unwrap_or_default()),
+        ("email", u.email.clone().unwrap_or_default()),
+        ("email_verified", yes_no(u.email_verified)),
+        ("admin", yes_no(u.admin)),
+        ("disabled", yes_no(u.disabled)),
+        ("created", utc(u.created_at)),
+        ("updated", utc(u.updated_at)),
+    ])
+}
+
+fn client_details(c: &ClientView) -> String {
+    let secs = |s: Option<u64>| s.map(|s| format!("{s}s")).unwrap_or_else(|| "server default".into());
+    details(&[
+        ("client_id", c.client_id.clone()),
+        ("name", c.name.clone()),
+        ("type", c.client_type.clone()),
+        ("grants", c.grants.join(" ")),
+        ("scopes", c.scopes.clone()),
+        ("redirect_uris", c.redirect_uris.join(" ")),
+        ("access_token", secs(c.access_token_ttl_secs)),
+        ("refresh_idle", secs(c.refresh_idle_ttl_secs)),
+        ("refresh_max", secs(c.refresh_max_ttl_secs)),
+        ("id_token_alg", c.id_token_alg.clone().unwrap_or_else(|| "RS256 (default)".into())),
+        ("access_alg", c.access_token_alg.clone().unwrap_or_else(|| "ES256 (default)".into())),
+        ("disabled", yes_no(c.disabled)),
+        ("created", utc(c.created_at)),
+    ])
+}
+
+fn key_table(keys: &[KeyView]) -> String {
+    table(
+        &["KID", "ALG", "STATE", "CREATED", "PUBLISHED_UNTIL"],
+        keys.iter().map(|k| {
+            vec![
+                k.kid.clone(),
+                k.alg.clone(),
+                k.state.clone(),
+                utc(k.created_at),
+                k.published_until.map(utc).unwrap_or_default(),
+            ]
+        }),
+    )
+}
+
+fn status_details(s: &StatusView) -> String {
+    details(&[
+        ("data_file", s.data_file.clone()),
+        ("schema", s.schema_version.to_string()),
+        ("users", s.users.to_string()),
+        ("clients", s.clients.to_string()),
+        ("signing_keys", s.signing_keys.to_string()),
+        ("expiring_rows", s.expiring_rows.to_string()),
+    ]) + "ok\n"
+}
+
+/// `YYYY-MM-DD HH:MM:SS UTC` from Unix seconds, by the civil-from-days algorithm.
+fn utc(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_formats_known_instants() {
+        assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(utc(951_782_400), "2000-02-29 00:00:00 UTC");
+        assert_eq!(utc(1_795_363_200), "2026-11-22 00:00:00 UTC");
+    }
+
+    #[test]
+    fn tables_align_columns() {
+        let text = table(&["A", "BB"], vec![vec!["xyz".into(), "1".into()]].into_iter());
+        assert_eq!(text, "A    BB\nxyz  1\n");
+    }
+}

@@ -1,0 +1,281 @@
+//! Flags and `AUTHBOX_*` environment variables, validated once into a [`Config`] that is passed
+//! explicitly to whatever needs it. There is no global configuration.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser};
+
+use crate::app::settings::{AttemptBudget, Lifetimes, Settings};
+use crate::domain::client::is_loopback_host;
+
+/// Everything `authbox serve` needs, checked.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data: PathBuf,
+    pub listen: SocketAddr,
+    /// The issuer exactly as it appears in metadata and tokens: no trailing slash.
+    pub issuer: String,
+    pub settings: Settings,
+    pub sweep_interval: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(String);
+
+/// Server flags.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on, e.g. 127.0.0.1:8080 or [::]:8080.
+    #[arg(long, env = "AUTHBOX_LISTEN", default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub listen: String,
+
+    /// The issuer URL that clients and tokens name: https, or http to a loopback host only.
+    /// Must match what people and devices use to reach authbox, without a trailing slash.
+    #[arg(long, env = "AUTHBOX_ISSUER", default_value = "http://localhost:8080", value_name = "URL")]
+    pub issuer: String,
+
+    /// How often expired grants, sessions and retired keys are deleted from the data file.
+    #[arg(long, env = "AUTHBOX_SWEEP_INTERVAL", default_value = "60s", value_parser = parse_duration, value_name = "DURATION")]
+    pub sweep_interval: Duration,
+
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+/// Lifetimes and attempt budgets. Durations take a unit: 90s, 10m, 8h, 14d (bare numbers are
+/// seconds).
+#[derive(Debug, Clone, Args)]
+pub struct PolicyArgs {
+    /// How long a device code and its user code stay valid (RFC 8628 `expires_in`).
+    #[arg(long, env = "AUTHBOX_DEVICE_CODE_TTL", default_value = "10m", value_parser = parse_duration, value_name = "DURATION")]
+    pub device_code_ttl: Duration,
+
+    /// The minimum time a device waits between polls (RFC 8628 `interval`).
+    #[arg(long, env = "AUTHBOX_POLL_INTERVAL", default_value = "5s", value_parser = parse_duration, value_name = "DURATION")]
+    pub poll_interval: Duration,
+
+    /// Access token lifetime (clients may set their own).
+    #[arg(long, env = "AUTHBOX_ACCESS_TOKEN_TTL", default_value = "10m", value_parser = parse_duration, value_name = "DURATION")]
+    pub access_token_ttl: Duration,
+
+    /// ID token lifetime.
+    #[arg(long, env = "AUTHBOX_ID_TOKEN_TTL", default_value = "10m", value_parser = parse_duration, value_name = "DURATION")]
+    pub id_token_ttl: Duration,
+
+    /// A refresh token unused for this long expires.
+    #[arg(long, env = "AUTHBOX_REFRESH_IDLE_TTL", default_value = "14d", value_parser = parse_duration, value_name = "DURATION")]
+    pub refresh_idle_ttl: Duration,
+
+    /// No refresh token outlives its grant by more than this, however often it is used.
+    #[arg(long, env = "AUTHBOX_REFRESH_MAX_TTL", default_value = "90d", value_parser = parse_duration, value_name = "DURATION")]
+    pub refresh_max_ttl: Duration,
+
+    /// A browser session unused for this long ends.
+    #[arg(long, env = "AUTHBOX_SESSION_IDLE_TTL", default_value = "15m", value_parser = parse_duration, value_name = "DURATION")]
+    pub session_idle_ttl: Duration,
+
+    /// No browser session lasts longer than this.
+    #[arg(long, env = "AUTHBOX_SESSION_MAX_TTL", default_value = "8h", value_parser = parse_duration, value_name = "DURATION")]
+    pub session_max_ttl: Duration,
+
+    /// Wrong user codes allowed per window (per IP, per browser, per account) before a pause.
+    #[arg(long, env = "AUTHBOX_USER_CODE_ATTEMPTS", default_value_t = 5, value_name = "COUNT")]
+    pub user_code_attempts: u32,
+
+    /// The window the user-code attempt budget counts over.
+    #[arg(long, env = "AUTHBOX_USER_CODE_WINDOW", default_value = "15m", value_parser = parse_duration, value_name = "DURATION")]
+    pub user_code_window: Duration,
+
+    /// Failed sign-ins allowed per window (per account and per IP) before a pause.
+    #[arg(long, env = "AUTHBOX_LOGIN_ATTEMPTS", default_value_t = 5, value_name = "COUNT")]
+    pub login_attempts: u32,
+
+    /// The window the sign-in attempt budget counts over.
+    #[arg(long, env = "AUTHBOX_LOGIN_WINDOW", default_value = "15m", value_parser = parse_duration, value_name = "DURATION")]
+    pub login_window: Duration,
+}
+
+/// Reads only the policy, from `AUTHBOX_*` variables, for management commands run without a
+/// server (a key rotation needs the token lifetimes).
+#[derive(Parser)]
+struct PolicyFromEnv {
+    #[command(flatten)]
+    policy: PolicyArgs,
+}
+
+impl PolicyArgs {
+    pub fn from_env() -> Result<Settings, ConfigError> {
+        PolicyFromEnv::try_parse_from(["authbox"])
+            .map_err(|e| ConfigError(e.to_string()))?
+            .policy
+            .settings()
+    }
+
+    pub fn settings(&self) -> Result<Settings, ConfigError> {
+        let lifetimes = Lifetimes {
+            device_code: self.device_code_ttl,
+            poll_interval: self.poll_interval,
+            access_token: self.access_token_ttl,
+            id_token: self.id_token_ttl,
+            refresh_idle: self.refresh_idle_ttl,
+            refresh_max: self.refresh_max_ttl,
+            session_idle: self.session_idle_ttl,
+            session_max: self.session_max_ttl,
+        };
+        let secs = Duration::from_secs;
+        within("--poll-interval", lifetimes.poll_interval, secs(1), secs(60))?;
+        within("--device-code-ttl", lifetimes.device_code, secs(10), secs(3600))?;
+        within("--access-token-ttl", lifetimes.access_token, secs(10), secs(86_400))?;
+        within("--id-token-ttl", lifetimes.id_token, secs(10), secs(86_400))?;
+        within("--refresh-idle-ttl", lifetimes.refresh_idle, secs(10), secs(400 * 86_400))?;
+        within("--refresh-max-ttl", lifetimes.refresh_max, secs(10), secs(400 * 86_400))?;
+        within("--session-idle-ttl", lifetimes.session_idle, secs(10), secs(30 * 86_400))?;
+        within("--session-max-ttl", lifetimes.session_max, secs(10), secs(30 * 86_400))?;
+        within("--user-code-window", self.user_code_window, secs(1), secs(86_400))?;
+        within("--login-window", self.login_window, secs(1), secs(86_400))?;
+        if lifetimes.device_code < 2 * lifetimes.poll_interval {
+            return Err(ConfigError(
+                "--device-code-ttl must be at least twice --poll-interval, or a device cannot poll before its code expires".into(),
+            ));
+        }
+        if lifetimes.refresh_idle > lifetimes.refresh_max {
+            return Err(ConfigError("--refresh-idle-ttl must not exceed --refresh-max-ttl".into()));
+        }
+        if lifetimes.session_idle > lifetimes.session_max {
+            return Err(ConfigError("--session-idle-ttl must not exceed --session-max-ttl".into()));
+        }
+        for (flag, count) in [("--user-code-attempts", self.user_code_attempts), ("--login-attempts", self.login_attempts)] {
+            if !(1..=1000).contains(&count) {
+                return Err(ConfigError(format!("{flag} must be between 1 and 1000, not {count}")));
+            }
+        }
+        Ok(Settings {
+            lifetimes,
+            user_code_budget: AttemptBudget { failures: self.user_code_attempts, window: self.user_code_window },
+            login_budget: AttemptBudget { failures: self.login_attempts, window: self.login_window },
+        })
+    }
+}
+
+fn within(flag: &str, value: Duration, min: Duration, max: Duration) -> Result<(), ConfigError> {
+    if value < min || value > max {
+        return Err(ConfigError(format!(
+            "{flag} is {}, but must be between {} and {}",
+            format_duration(value),
+            format_duration(min),
+            format_duration(max)
+        )));
+    }
+    Ok(())
+}
+
+impl Config {
+    pub fn new(data: PathBuf, args: &ServeArgs) -> Result<Config, ConfigError> {
+        let listen = args.listen.parse::<SocketAddr>().map_err(|_| {
+            ConfigError(format!(
+                "--listen {:?} is not an address and port: use the form 127.0.0.1:8080 or [::]:8080",
+                args.listen
+            ))
+        })?;
+        let issuer = check_issuer(&args.issuer)?;
+        within("--sweep-interval", args.sweep_interval, Duration::from_millis(10), Duration::from_secs(86_400))?;
+        Ok(Config { data, listen, issuer, settings: args.policy.settings()?, sweep_interval: args.sweep_interval })
+    }
+}
+
+/// OIDC Discovery §4.3 compares issuers byte for byte, so the issuer is kept exactly as typed
+/// once it passes these rules.
+fn check_issuer(issuer: &str) -> Result<String, ConfigError> {
+    let fail = |why: &str| ConfigError(format!("--issuer {issuer:?} is not usable: {why}"));
+    let url = url::Url::parse(issuer).map_err(|e| fail(&e.to_string()))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback_host(&url) => {}
+        "http" => return Err(fail("plain http is only allowed for localhost, 127.0.0.1 or [::1]; use https")),
+        _ => return Err(fail("it must start with https://")),
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(fail("it must not have a query or fragment"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(fail("it must not carry a user name or password"));
+    }
+    if issuer.ends_with('/') {
+        return Err(fail("remove the trailing slash"));
+    }
+    Ok(issuer.to_owned())
+}
+
+/// Accepts `90`, `90s`, `1500ms`, `10m`, `8h`, `14d`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration: use a whole number with s, m, h or d, like 90s or 10m"))?;
+    let millis_per_unit: u64 = match unit {
+        "" | "s" => 1000,
+        "ms" => 1,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        _ => return Err(format!("{text:?} has an unknown unit {unit:?}: use ms, s, m, h or d")),
+    };
+    number
+        .checked_mul(millis_per_unit)
+        .map(Duration::from_millis)
+        .ok_or_else(|| format!("{text:?} is too long"))
+}
+
+pub fn format_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    if d.subsec_millis() != 0 || secs == 0 {
+        format!("{}ms", d.as_millis())
+    } else if secs % 86_400 == 0 {
+        format!("{}d", secs / 86_400)
+    } else if secs % 3600 == 0 {
+        format!("{}h", secs / 3600)
+    } else if secs % 60 == 0 {
+        format!("{}m", secs / 60)
+    } else {
+        format!("{secs}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_take_units() {
+        assert_eq!(parse_duration("90").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_duration("10m").unwrap(), Duration::from_secs(600));
+        assert_eq!(parse_duration("14d").unwrap(), Duration::from_secs(14 * 86_400));
+        assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
+        assert!(parse_duration("10x").is_err());
+        assert!(parse_duration("m").is_err());
+        assert!(parse_duration("-5s").is_err());
+        assert!(parse_duration("99999999999999999999d").is_err());
+    }
+
+    #[test]
+    fn issuer_rules() {
+        assert!(check_issuer("http://localhost:8080").is_ok());
+        assert!(check_issuer("https://auth.example.org/t1").is_ok());
+        assert!(check_issuer("http://auth.example.org").is_err());
+        assert!(check_issuer("https://auth.example.org/").is_err());
+        assert!(check_issuer("https://auth.example.org?x=1").is_err());
+        assert!(check_issuer("ftp://auth.example.org").is_err());
+    }
+
+    #[test]
+    fn formats_durations_in_their_largest_whole_unit() {
+        assert_eq!(format_duration(Duration::from_secs(600)), "10m");
+        assert_eq!(format_duration(Duration::from_secs(90)), "90s");
+        assert_eq!(format_duration(Duration::from_secs(86_400)), "1d");
+    }
+}

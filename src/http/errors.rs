@@ -1,0 +1,61 @@
+//! The two error renderers: OAuth JSON (RFC 6749 §5.2) for protocol endpoints, and the HTML
+//! page for browsers. Both carry `Cache-Control: no-store`.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse};
+use maud::Markup;
+use serde::Serialize;
+
+use crate::pages::error::{ErrorView, error_page};
+
+/// Content-Security-Policy for every page: nothing from elsewhere, no inline script, no framing
+/// (RFC 9700 §4.16).
+const PAGE_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// An HTML response with the headers every page carries.
+pub fn html(status: StatusCode, markup: Markup) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CONTENT_SECURITY_POLICY, PAGE_CSP))
+        .insert_header((header::X_FRAME_OPTIONS, "DENY"))
+        .insert_header((header::REFERRER_POLICY, "no-referrer"))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(markup.into_string())
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_description: Option<&'a str>,
+}
+
+/// A JSON error in the RFC 6749 §5.2 shape, never cached.
+pub fn json_error(status: StatusCode, error: &str, description: Option<&str>) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::PRAGMA, HeaderValue::from_static("no-cache")))
+        .json(ErrorBody { error, error_description: description })
+}
+
+/// True when the client prefers a page to JSON, as browsers announce.
+fn wants_html(request: &HttpRequest) -> bool {
+    request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
+pub async fn not_found(request: HttpRequest) -> HttpResponse {
+    if wants_html(&request) {
+        html(
+            StatusCode::NOT_FOUND,
+            error_page(&ErrorView { title: "Page not found", message: "There is nothing at this address." }),
+        )
+    } else {
+        json_error(StatusCode::NOT_FOUND, "not_found", Some("there is no endpoint at this path"))
+    }
+}

@@ -1,0 +1,22 @@
+//! `/healthz`: the process answers and the data file can be read.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde_json::json;
+
+use super::blocking::on_blocking_pool;
+use super::errors::json_error;
+use crate::app::App;
+
+pub async fn healthz(app: web::Data<App>) -> HttpResponse {
+    match on_blocking_pool(&app, |app| app.status()).await {
+        Ok(Ok(_)) => HttpResponse::Ok()
+            .insert_header(("Cache-Control", "no-store"))
+            .json(json!({ "status": "ok" })),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "health check failed");
+            json_error(StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable", Some("the data file cannot be read"))
+        }
+        Err(_) => json_error(StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable", None),
+    }
+}

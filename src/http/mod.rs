@@ -1,0 +1,69 @@
+//! HTTP: routes, wire formats and the two error renderers (OAuth JSON and the HTML page).
+//!
+//! Invariant: this is the only module that knows actix. Handlers parse, make one app call on
+//! the blocking pool, and render.
+
+mod blocking;
+mod errors;
+mod health;
+mod jwks;
+
+use std::future::Future;
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::{App as WebApp, HttpServer, web};
+
+use crate::app::App;
+
+/// Runs `future` on an actix system (a tokio runtime plus actix's per-thread bookkeeping).
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    actix_web::rt::System::new().block_on(future)
+}
+
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .route("/healthz", web::get().to(health::healthz))
+        .route("/jwks", web::get().to(jwks::jwks))
+        .default_service(web::to(errors::not_found));
+}
+
+/// A server accepting connections.
+pub struct Listening {
+    server: Server,
+    pub addr: SocketAddr,
+}
+
+/// Stops a [`Listening`] server from anywhere, gracefully.
+#[derive(Clone)]
+pub struct Stopper(ServerHandle);
+
+impl Stopper {
+    /// Stops accepting, lets in-flight requests finish, then returns.
+    pub async fn stop(&self) {
+        self.0.stop(true).await;
+    }
+}
+
+/// Starts serving on `listener`. With `handle_signals`, SIGINT and SIGTERM stop the server
+/// gracefully.
+pub fn serve(listener: TcpListener, app: Arc<App>, handle_signals: bool) -> std::io::Result<Listening> {
+    let addr = listener.local_addr()?;
+    let data = web::Data::from(app);
+    let server = HttpServer::new(move || WebApp::new().app_data(data.clone()).configure(routes))
+        .listen(listener)?;
+    let server = if handle_signals { server } else { server.disable_signals() };
+    Ok(Listening { server: server.run(), addr })
+}
+
+impl Listening {
+    pub fn stopper(&self) -> Stopper {
+        Stopper(self.server.handle())
+    }
+
+    /// Resolves once the server has stopped and every in-flight request has finished.
+    pub async fn wait(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,20 @@
+//! The page a browser sees when something cannot be done.
+
+use maud::{Markup, html};
+
+use super::layout::page;
+
+pub struct ErrorView<'a> {
+    pub title: &'a str,
+    pub message: &'a str,
+}
+
+pub fn error_page(view: &ErrorView<'_>) -> Markup {
+    page(
+        view.title,
+        html! {
+            h1 { (view.title) }
+            p { (view.message) }
+        },
+    )
+}

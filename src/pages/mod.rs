@@ -1,0 +1,5 @@
+//! Server-rendered pages (maud). Each page is a function over a small view struct; pages never
+//! see configuration or stored records, and never use actix.
+
+pub mod error;
+pub mod layout;

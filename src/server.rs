@@ -1,0 +1,122 @@
+//! Serving: open the data file, prepare signing keys, bind, run until stopped, close cleanly.
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::task::JoinHandle;
+
+use crate::app::clock::Clock;
+use crate::app::{App, AppError};
+use crate::config::Config;
+use crate::control;
+use crate::control::server::SocketFile;
+use crate::http::{self, Listening, Stopper};
+use crate::store::{OpenMode, Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    App(#[from] AppError),
+    #[error("cannot listen on {addr}: {source}; is another server using the port? Choose another with --listen")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("{0}")]
+    ControlSocket(String),
+    #[error("the HTTP server failed: {0}")]
+    Http(#[from] std::io::Error),
+}
+
+pub struct ServeOptions {
+    pub clock: Arc<dyn Clock>,
+    /// Stop gracefully on SIGINT and SIGTERM (off for servers embedded in tests).
+    pub handle_signals: bool,
+}
+
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    listening: Listening,
+    background: Vec<JoinHandle<()>>,
+    socket_file: SocketFile,
+}
+
+/// A management command may hold the file for a moment; a starting server waits that long.
+const OPEN_PATIENCE: Duration = Duration::from_secs(5);
+
+fn open_when_free(path: &Path) -> Result<Store, StoreError> {
+    let started = Instant::now();
+    loop {
+        match Store::open(path, OpenMode::CreateIfMissing) {
+            Err(StoreError::InUse(_)) if started.elapsed() < OPEN_PATIENCE => {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Starts everything and returns once the server accepts connections.
+pub async fn start(config: &Config, options: ServeOptions) -> Result<RunningServer, ServeError> {
+    let store = open_when_free(&config.data)?;
+    let app = Arc::new(App::new(store, options.clock, config.settings.clone())?);
+    app.ensure_signing_keys()?;
+    if app.status()?.users == 0 {
+        tracing::warn!(
+            "no users yet: create the first administrator with `authbox --data {} user add --admin <username>`",
+            config.data.display()
+        );
+    }
+    let socket_path = control::socket_path(&config.data);
+    let (control_listener, socket_file) =
+        control::server::bind(&socket_path).map_err(ServeError::ControlSocket)?;
+    let listener =
+        TcpListener::bind(config.listen).map_err(|source| ServeError::Bind { addr: config.listen, source })?;
+    let listening = http::serve(listener, Arc::clone(&app), options.handle_signals)?;
+    let background = vec![
+        tokio::spawn(control::server::serve(control_listener, socket_path, Arc::clone(&app))),
+        tokio::spawn(sweep_forever(Arc::clone(&app), config.sweep_interval)),
+    ];
+    tracing::info!(addr = %listening.addr, issuer = %config.issuer, data = %config.data.display(), "authbox is listening");
+    Ok(RunningServer { addr: listening.addr, listening, background, socket_file })
+}
+
+impl RunningServer {
+    pub fn stopper(&self) -> Stopper {
+        self.listening.stopper()
+    }
+
+    /// Waits for the HTTP server to stop, then stops the background tasks and removes the
+    /// control socket; the data file closes when the last task lets go of the app.
+    pub async fn wait(self) -> Result<(), ServeError> {
+        let result = self.listening.wait().await;
+        for task in self.background {
+            task.abort();
+            let _ = task.await;
+        }
+        drop(self.socket_file);
+        tracing::info!("authbox stopped");
+        Ok(result?)
+    }
+}
+
+async fn sweep_forever(app: Arc<App>, interval: Duration) {
+    loop {
+        tokio::time::sleep(interval).await;
+        loop {
+            let app = Arc::clone(&app);
+            match tokio::task::spawn_blocking(move || app.sweep()).await {
+                Ok(Ok(report)) if report.more => continue,
+                Ok(Ok(report)) => {
+                    if report.removed > 0 {
+                        tracing::debug!(removed = report.removed, "swept expired rows");
+                    }
+                }
+                Ok(Err(e)) => tracing::warn!(error = %e, "the sweep failed; it will run again"),
+                Err(e) => tracing::warn!(error = %e, "the sweep task failed; it will run again"),
+            }
+            break;
+        }
+    }
+}
