@@ -29,12 +29,22 @@ pub struct ConfigError(String);
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     /// Address and port to listen on, e.g. 127.0.0.1:8080 or [::]:8080.
-    #[arg(long, env = "AUTHBOX_LISTEN", default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    #[arg(
+        long,
+        env = "AUTHBOX_LISTEN",
+        default_value = "127.0.0.1:8080",
+        value_name = "ADDR"
+    )]
     pub listen: String,
 
     /// The issuer URL that clients and tokens name: https, or http to a loopback host only.
     /// Must match what people and devices use to reach authbox, without a trailing slash.
-    #[arg(long, env = "AUTHBOX_ISSUER", default_value = "http://localhost:8080", value_name = "URL")]
+    #[arg(
+        long,
+        env = "AUTHBOX_ISSUER",
+        default_value = "http://localhost:8080",
+        value_name = "URL"
+    )]
     pub issuer: String,
 
     /// How often expired grants, sessions and retired keys are deleted from the data file.
@@ -82,7 +92,12 @@ pub struct PolicyArgs {
     pub session_max_ttl: Duration,
 
     /// Wrong user codes allowed per window (per IP, per browser, per account) before a pause.
-    #[arg(long, env = "AUTHBOX_USER_CODE_ATTEMPTS", default_value_t = 5, value_name = "COUNT")]
+    #[arg(
+        long,
+        env = "AUTHBOX_USER_CODE_ATTEMPTS",
+        default_value_t = 5,
+        value_name = "COUNT"
+    )]
     pub user_code_attempts: u32,
 
     /// The window the user-code attempt budget counts over.
@@ -90,7 +105,12 @@ pub struct PolicyArgs {
     pub user_code_window: Duration,
 
     /// Failed sign-ins allowed per window (per account and per IP) before a pause.
-    #[arg(long, env = "AUTHBOX_LOGIN_ATTEMPTS", default_value_t = 5, value_name = "COUNT")]
+    #[arg(
+        long,
+        env = "AUTHBOX_LOGIN_ATTEMPTS",
+        default_value_t = 5,
+        value_name = "COUNT"
+    )]
     pub login_attempts: u32,
 
     /// The window the sign-in attempt budget counts over.
@@ -126,15 +146,55 @@ impl PolicyArgs {
             session_max: self.session_max_ttl,
         };
         let secs = Duration::from_secs;
-        within("--poll-interval", lifetimes.poll_interval, secs(1), secs(60))?;
-        within("--device-code-ttl", lifetimes.device_code, secs(10), secs(3600))?;
-        within("--access-token-ttl", lifetimes.access_token, secs(10), secs(86_400))?;
+        within(
+            "--poll-interval",
+            lifetimes.poll_interval,
+            secs(1),
+            secs(60),
+        )?;
+        within(
+            "--device-code-ttl",
+            lifetimes.device_code,
+            secs(10),
+            secs(3600),
+        )?;
+        within(
+            "--access-token-ttl",
+            lifetimes.access_token,
+            secs(10),
+            secs(86_400),
+        )?;
         within("--id-token-ttl", lifetimes.id_token, secs(10), secs(86_400))?;
-        within("--refresh-idle-ttl", lifetimes.refresh_idle, secs(10), secs(400 * 86_400))?;
-        within("--refresh-max-ttl", lifetimes.refresh_max, secs(10), secs(400 * 86_400))?;
-        within("--session-idle-ttl", lifetimes.session_idle, secs(10), secs(30 * 86_400))?;
-        within("--session-max-ttl", lifetimes.session_max, secs(10), secs(30 * 86_400))?;
-        within("--user-code-window", self.user_code_window, secs(1), secs(86_400))?;
+        within(
+            "--refresh-idle-ttl",
+            lifetimes.refresh_idle,
+            secs(10),
+            secs(400 * 86_400),
+        )?;
+        within(
+            "--refresh-max-ttl",
+            lifetimes.refresh_max,
+            secs(10),
+            secs(400 * 86_400),
+        )?;
+        within(
+            "--session-idle-ttl",
+            lifetimes.session_idle,
+            secs(10),
+            secs(30 * 86_400),
+        )?;
+        within(
+            "--session-max-ttl",
+            lifetimes.session_max,
+            secs(10),
+            secs(30 * 86_400),
+        )?;
+        within(
+            "--user-code-window",
+            self.user_code_window,
+            secs(1),
+            secs(86_400),
+        )?;
         within("--login-window", self.login_window, secs(1), secs(86_400))?;
         if lifetimes.device_code < 2 * lifetimes.poll_interval {
             return Err(ConfigError(
@@ -142,20 +202,35 @@ impl PolicyArgs {
             ));
         }
         if lifetimes.refresh_idle > lifetimes.refresh_max {
-            return Err(ConfigError("--refresh-idle-ttl must not exceed --refresh-max-ttl".into()));
+            return Err(ConfigError(
+                "--refresh-idle-ttl must not exceed --refresh-max-ttl".into(),
+            ));
         }
         if lifetimes.session_idle > lifetimes.session_max {
-            return Err(ConfigError("--session-idle-ttl must not exceed --session-max-ttl".into()));
+            return Err(ConfigError(
+                "--session-idle-ttl must not exceed --session-max-ttl".into(),
+            ));
         }
-        for (flag, count) in [("--user-code-attempts", self.user_code_attempts), ("--login-attempts", self.login_attempts)] {
+        for (flag, count) in [
+            ("--user-code-attempts", self.user_code_attempts),
+            ("--login-attempts", self.login_attempts),
+        ] {
             if !(1..=1000).contains(&count) {
-                return Err(ConfigError(format!("{flag} must be between 1 and 1000, not {count}")));
+                return Err(ConfigError(format!(
+                    "{flag} must be between 1 and 1000, not {count}"
+                )));
             }
         }
         Ok(Settings {
             lifetimes,
-            user_code_budget: AttemptBudget { failures: self.user_code_attempts, window: self.user_code_window },
-            login_budget: AttemptBudget { failures: self.login_attempts, window: self.login_window },
+            user_code_budget: AttemptBudget {
+                failures: self.user_code_attempts,
+                window: self.user_code_window,
+            },
+            login_budget: AttemptBudget {
+                failures: self.login_attempts,
+                window: self.login_window,
+            },
         })
     }
 }
@@ -181,8 +256,19 @@ impl Config {
             ))
         })?;
         let issuer = check_issuer(&args.issuer)?;
-        within("--sweep-interval", args.sweep_interval, Duration::from_millis(10), Duration::from_secs(86_400))?;
-        Ok(Config { data, listen, issuer, settings: args.policy.settings()?, sweep_interval: args.sweep_interval })
+        within(
+            "--sweep-interval",
+            args.sweep_interval,
+            Duration::from_millis(10),
+            Duration::from_secs(86_400),
+        )?;
+        Ok(Config {
+            data,
+            listen,
+            issuer,
+            settings: args.policy.settings()?,
+            sweep_interval: args.sweep_interval,
+        })
     }
 }
 
@@ -194,7 +280,11 @@ fn check_issuer(issuer: &str) -> Result<String, ConfigError> {
     match url.scheme() {
         "https" => {}
         "http" if is_loopback_host(&url) => {}
-        "http" => return Err(fail("plain http is only allowed for localhost, 127.0.0.1 or [::1]; use https")),
+        "http" => {
+            return Err(fail(
+                "plain http is only allowed for localhost, 127.0.0.1 or [::1]; use https",
+            ));
+        }
         _ => return Err(fail("it must start with https://")),
     }
     if url.query().is_some() || url.fragment().is_some() {
@@ -212,18 +302,24 @@ fn check_issuer(issuer: &str) -> Result<String, ConfigError> {
 /// Accepts `90`, `90s`, `1500ms`, `10m`, `8h`, `14d`.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let number: u64 = number
-        .parse()
-        .map_err(|_| format!("{text:?} is not a duration: use a whole number with s, m, h or d, like 90s or 10m"))?;
+    let number: u64 = number.parse().map_err(|_| {
+        format!("{text:?} is not a duration: use a whole number with s, m, h or d, like 90s or 10m")
+    })?;
     let millis_per_unit: u64 = match unit {
         "" | "s" => 1000,
         "ms" => 1,
         "m" => 60_000,
         "h" => 3_600_000,
         "d" => 86_400_000,
-        _ => return Err(format!("{text:?} has an unknown unit {unit:?}: use ms, s, m, h or d")),
+        _ => {
+            return Err(format!(
+                "{text:?} has an unknown unit {unit:?}: use ms, s, m, h or d"
+            ));
+        }
     };
     number
         .checked_mul(millis_per_unit)
@@ -235,11 +331,11 @@ pub fn format_duration(d: Duration) -> String {
     let secs = d.as_secs();
     if d.subsec_millis() != 0 || secs == 0 {
         format!("{}ms", d.as_millis())
-    } else if secs % 86_400 == 0 {
+    } else if secs.is_multiple_of(86_400) {
         format!("{}d", secs / 86_400)
-    } else if secs % 3600 == 0 {
+    } else if secs.is_multiple_of(3600) {
         format!("{}h", secs / 3600)
-    } else if secs % 60 == 0 {
+    } else if secs.is_multiple_of(60) {
         format!("{}m", secs / 60)
     } else {
         format!("{secs}s")
@@ -254,7 +350,10 @@ mod tests {
     fn durations_take_units() {
         assert_eq!(parse_duration("90").unwrap(), Duration::from_secs(90));
         assert_eq!(parse_duration("10m").unwrap(), Duration::from_secs(600));
-        assert_eq!(parse_duration("14d").unwrap(), Duration::from_secs(14 * 86_400));
+        assert_eq!(
+            parse_duration("14d").unwrap(),
+            Duration::from_secs(14 * 86_400)
+        );
         assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
         assert!(parse_duration("10x").is_err());
         assert!(parse_duration("m").is_err());

@@ -13,7 +13,8 @@ fn main() -> ExitCode {
         authbox::cli::Command::Serve(_) => "info",
         _ => "warn",
     };
-    let filter = EnvFilter::try_from_env("AUTHBOX_LOG").unwrap_or_else(|_| EnvFilter::new(default_level));
+    let filter =
+        EnvFilter::try_from_env("AUTHBOX_LOG").unwrap_or_else(|_| EnvFilter::new(default_level));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

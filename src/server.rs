@@ -21,8 +21,13 @@ pub enum ServeError {
     Store(#[from] StoreError),
     #[error("{0}")]
     App(#[from] AppError),
-    #[error("cannot listen on {addr}: {source}; is another server using the port? Choose another with --listen")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error(
+        "cannot listen on {addr}: {source}; is another server using the port? Choose another with --listen"
+    )]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     ControlSocket(String),
     #[error("the HTTP server failed: {0}")]
@@ -59,6 +64,18 @@ fn open_when_free(path: &Path) -> Result<Store, StoreError> {
 
 /// Starts everything and returns once the server accepts connections.
 pub async fn start(config: &Config, options: ServeOptions) -> Result<RunningServer, ServeError> {
+    let socket_path = control::socket_path(&config.data);
+    if std::os::unix::net::UnixStream::connect(&socket_path).is_ok() {
+        return Err(ServeError::ControlSocket(format!(
+            "another authbox server is already serving {}; stop it first, or choose another --data file",
+            config.data.display()
+        )));
+    }
+    // Bind first: a port in use should not leave a new data file behind.
+    let listener = TcpListener::bind(config.listen).map_err(|source| ServeError::Bind {
+        addr: config.listen,
+        source,
+    })?;
     let store = open_when_free(&config.data)?;
     let app = Arc::new(App::new(store, options.clock, config.settings.clone())?);
     app.ensure_signing_keys()?;
@@ -68,18 +85,24 @@ pub async fn start(config: &Config, options: ServeOptions) -> Result<RunningServ
             config.data.display()
         );
     }
-    let socket_path = control::socket_path(&config.data);
     let (control_listener, socket_file) =
         control::server::bind(&socket_path).map_err(ServeError::ControlSocket)?;
-    let listener =
-        TcpListener::bind(config.listen).map_err(|source| ServeError::Bind { addr: config.listen, source })?;
     let listening = http::serve(listener, Arc::clone(&app), options.handle_signals)?;
     let background = vec![
-        tokio::spawn(control::server::serve(control_listener, socket_path, Arc::clone(&app))),
+        tokio::spawn(control::server::serve(
+            control_listener,
+            socket_path,
+            Arc::clone(&app),
+        )),
         tokio::spawn(sweep_forever(Arc::clone(&app), config.sweep_interval)),
     ];
     tracing::info!(addr = %listening.addr, issuer = %config.issuer, data = %config.data.display(), "authbox is listening");
-    Ok(RunningServer { addr: listening.addr, listening, background, socket_file })
+    Ok(RunningServer {
+        addr: listening.addr,
+        listening,
+        background,
+        socket_file,
+    })
 }
 
 impl RunningServer {

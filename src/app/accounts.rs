@@ -3,9 +3,7 @@
 use super::{App, AppError};
 use crate::crypto::password::hash_password;
 use crate::crypto::random::random_array;
-use crate::domain::user::{
-    Email, Subject, User, Username, check_new_password, parse_display_name,
-};
+use crate::domain::user::{Email, Subject, User, Username, check_new_password, parse_display_name};
 
 /// What an operator gives to create an account. Every field is checked here, whichever way
 /// the request came in.
@@ -23,13 +21,22 @@ impl App {
     pub fn add_user(&self, new: NewUser) -> Result<User, AppError> {
         let username = Username::parse(&new.username)?;
         check_new_password(&new.password)?;
-        let display_name = new.display_name.as_deref().map(|n| parse_display_name(n, "name")).transpose()?;
+        let display_name = new
+            .display_name
+            .as_deref()
+            .map(|n| parse_display_name(n, "name"))
+            .transpose()?;
         let email = new.email.as_deref().map(Email::parse).transpose()?;
         if new.email_verified && email.is_none() {
-            return Err(AppError::Invalid("--email-verified needs an --email".into()));
+            return Err(AppError::Invalid(
+                "--email-verified needs an --email".into(),
+            ));
         }
         if self.store.user_by_username(username.as_str())?.is_some() {
-            return Err(AppError::Conflict(format!("a user named {:?} already exists", username.as_str())));
+            return Err(AppError::Conflict(format!(
+                "a user named {:?} already exists",
+                username.as_str()
+            )));
         }
         let password_hash = hash_password(&new.password)?;
         let now = self.now();

@@ -60,25 +60,53 @@ pub enum AdminRequest {
         admin: bool,
     },
     UserList,
-    UserShow { username: String },
-    UserPasswd { username: String, password: String },
-    UserSetDisabled { username: String, disabled: bool },
-    UserRemove { username: String },
-    ClientAdd { client_id: String, confidential: bool, fields: ClientFields },
+    UserShow {
+        username: String,
+    },
+    UserPasswd {
+        username: String,
+        password: String,
+    },
+    UserSetDisabled {
+        username: String,
+        disabled: bool,
+    },
+    UserRemove {
+        username: String,
+    },
+    ClientAdd {
+        client_id: String,
+        confidential: bool,
+        fields: ClientFields,
+    },
     ClientList,
-    ClientShow { client_id: String },
-    ClientUpdate { client_id: String, fields: ClientFields },
-    ClientRotateSecret { client_id: String },
-    ClientRemove { client_id: String },
+    ClientShow {
+        client_id: String,
+    },
+    ClientUpdate {
+        client_id: String,
+        fields: ClientFields,
+    },
+    ClientRotateSecret {
+        client_id: String,
+    },
+    ClientRemove {
+        client_id: String,
+    },
     KeyList,
-    KeyRotate { alg: Option<String> },
+    KeyRotate {
+        alg: Option<String>,
+    },
     Status,
 }
 
 impl AdminRequest {
     /// Whether executing it without a server may create the data file.
     pub fn creates_data(&self) -> bool {
-        matches!(self, AdminRequest::UserAdd { .. } | AdminRequest::ClientAdd { .. })
+        matches!(
+            self,
+            AdminRequest::UserAdd { .. } | AdminRequest::ClientAdd { .. }
+        )
     }
 }
 
@@ -140,7 +168,11 @@ impl From<&Client> for ClientView {
             },
             grants: c.grant_types.iter().map(|g| g.name().to_owned()).collect(),
             scopes: c.scopes.to_string(),
-            redirect_uris: c.redirect_uris.iter().map(|u| u.as_str().to_owned()).collect(),
+            redirect_uris: c
+                .redirect_uris
+                .iter()
+                .map(|u| u.as_str().to_owned())
+                .collect(),
             access_token_ttl_secs: c.lifetimes.access_token.map(|d| d.as_secs()),
             refresh_idle_ttl_secs: c.lifetimes.refresh_idle.map(|d| d.as_secs()),
             refresh_max_ttl_secs: c.lifetimes.refresh_max.map(|d| d.as_secs()),
@@ -166,7 +198,9 @@ impl From<&KeyInfo> for KeyView {
     fn from(k: &KeyInfo) -> Self {
         let (state, published_until) = match k.state {
             KeyState::Active => ("active", None),
-            KeyState::Retired { published_until, .. } => ("retired", Some(published_until.secs())),
+            KeyState::Retired {
+                published_until, ..
+            } => ("retired", Some(published_until.secs())),
         };
         KeyView {
             kid: k.kid.clone(),
@@ -191,13 +225,26 @@ pub struct StatusView {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AdminResponse {
-    User { user: UserView },
-    Users { users: Vec<UserView> },
+    User {
+        user: UserView,
+    },
+    Users {
+        users: Vec<UserView>,
+    },
     /// `secret` is set only when the request created or rotated it.
-    Client { client: ClientView, secret: Option<String> },
-    Clients { clients: Vec<ClientView> },
-    Keys { keys: Vec<KeyView> },
-    Status { status: StatusView },
+    Client {
+        client: ClientView,
+        secret: Option<String>,
+    },
+    Clients {
+        clients: Vec<ClientView>,
+    },
+    Keys {
+        keys: Vec<KeyView>,
+    },
+    Status {
+        status: StatusView,
+    },
 }
 
 /// Why a request failed, in a shape both sides of the socket understand.
@@ -225,60 +272,97 @@ impl From<AppError> for AdminFailure {
             AppError::Conflict(_) => FailureKind::Conflict,
             AppError::Unavailable(_) => FailureKind::Unavailable,
         };
-        AdminFailure { kind, message: e.to_string() }
+        AdminFailure {
+            kind,
+            message: e.to_string(),
+        }
     }
 }
 
 fn user(u: User) -> AdminResponse {
-    AdminResponse::User { user: UserView::from(&u) }
+    AdminResponse::User {
+        user: UserView::from(&u),
+    }
 }
 
 fn client(c: Client, secret: Option<String>) -> AdminResponse {
-    AdminResponse::Client { client: ClientView::from(&c), secret }
+    AdminResponse::Client {
+        client: ClientView::from(&c),
+        secret,
+    }
 }
 
 fn keys(infos: &[KeyInfo]) -> AdminResponse {
-    AdminResponse::Keys { keys: infos.iter().map(KeyView::from).collect() }
+    AdminResponse::Keys {
+        keys: infos.iter().map(KeyView::from).collect(),
+    }
 }
 
 impl App {
     pub fn execute(&self, request: AdminRequest) -> Result<AdminResponse, AdminFailure> {
         Ok(match request {
-            AdminRequest::UserAdd { username, password, display_name, email, email_verified, admin } => user(
-                self.add_user(NewUser { username, password, display_name, email, email_verified, admin })?,
-            ),
+            AdminRequest::UserAdd {
+                username,
+                password,
+                display_name,
+                email,
+                email_verified,
+                admin,
+            } => user(self.add_user(NewUser {
+                username,
+                password,
+                display_name,
+                email,
+                email_verified,
+                admin,
+            })?),
             AdminRequest::UserList => AdminResponse::Users {
                 users: self.users()?.iter().map(UserView::from).collect(),
             },
             AdminRequest::UserShow { username } => user(self.user(&username)?),
-            AdminRequest::UserPasswd { username, password } => user(self.set_password(&username, &password)?),
+            AdminRequest::UserPasswd { username, password } => {
+                user(self.set_password(&username, &password)?)
+            }
             AdminRequest::UserSetDisabled { username, disabled } => {
                 user(self.set_user_disabled(&username, disabled)?)
             }
             AdminRequest::UserRemove { username } => user(self.remove_user(&username)?),
-            AdminRequest::ClientAdd { client_id, confidential, fields } => {
-                let (c, secret) = self.add_client(&client_id, confidential, &ClientSettings::from(&fields))?;
+            AdminRequest::ClientAdd {
+                client_id,
+                confidential,
+                fields,
+            } => {
+                let (c, secret) =
+                    self.add_client(&client_id, confidential, &ClientSettings::from(&fields))?;
                 client(c, secret)
             }
             AdminRequest::ClientList => AdminResponse::Clients {
                 clients: self.clients()?.iter().map(ClientView::from).collect(),
             },
             AdminRequest::ClientShow { client_id } => client(self.client(&client_id)?, None),
-            AdminRequest::ClientUpdate { client_id, fields } => {
-                client(self.update_client(&client_id, &ClientSettings::from(&fields))?, None)
-            }
+            AdminRequest::ClientUpdate { client_id, fields } => client(
+                self.update_client(&client_id, &ClientSettings::from(&fields))?,
+                None,
+            ),
             AdminRequest::ClientRotateSecret { client_id } => {
                 let (c, secret) = self.rotate_client_secret(&client_id)?;
                 client(c, Some(secret))
             }
-            AdminRequest::ClientRemove { client_id } => client(self.remove_client(&client_id)?, None),
+            AdminRequest::ClientRemove { client_id } => {
+                client(self.remove_client(&client_id)?, None)
+            }
             AdminRequest::KeyList => keys(&self.key_infos()),
             AdminRequest::KeyRotate { alg } => {
-                let alg = alg.map(|a| a.parse::<SigningAlg>()).transpose().map_err(AppError::from)?;
+                let alg = alg
+                    .map(|a| a.parse::<SigningAlg>())
+                    .transpose()
+                    .map_err(AppError::from)?;
                 self.rotate_keys(alg)?;
                 keys(&self.key_infos())
             }
-            AdminRequest::Status => AdminResponse::Status { status: self.status()? },
+            AdminRequest::Status => AdminResponse::Status {
+                status: self.status()?,
+            },
         })
     }
 

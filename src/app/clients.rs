@@ -56,9 +56,14 @@ impl ClientSettings {
             }
         }
         if let Some(uris) = &self.redirect_uris {
-            client.redirect_uris = uris.iter().map(|u| RedirectUri::parse(u)).collect::<Result<_, _>>()?;
+            client.redirect_uris = uris
+                .iter()
+                .map(|u| RedirectUri::parse(u))
+                .collect::<Result<_, _>>()?;
         }
-        let lifetime = |d: Option<Duration>, current: Option<Duration>| -> Result<Option<Duration>, Invalid> {
+        let lifetime = |d: Option<Duration>,
+                        current: Option<Duration>|
+         -> Result<Option<Duration>, Invalid> {
             match d {
                 Some(d) if d.is_zero() => Err(Invalid::new("a lifetime must be longer than 0 s")),
                 Some(d) => Ok(Some(d)),
@@ -130,14 +135,16 @@ impl App {
 
     pub fn client(&self, id: &str) -> Result<Client, AppError> {
         let id = ClientId::parse(id)?;
-        self.store
-            .client(&id)?
-            .ok_or_else(|| AppError::NotFound(format!("there is no client named {:?}", id.as_str())))
+        self.store.client(&id)?.ok_or_else(|| {
+            AppError::NotFound(format!("there is no client named {:?}", id.as_str()))
+        })
     }
 
     pub fn update_client(&self, id: &str, settings: &ClientSettings) -> Result<Client, AppError> {
         let id = ClientId::parse(id)?;
-        let client = self.store.update_client(&id, |client| settings.apply(client))?;
+        let client = self
+            .store
+            .update_client(&id, |client| settings.apply(client))?;
         tracing::info!(client_id = %client.id, "changed a client");
         Ok(client)
     }

@@ -29,7 +29,9 @@ pub struct ManualClock {
 impl ManualClock {
     /// Starts at the current system time, so stored timestamps look ordinary.
     pub fn starting_now() -> Self {
-        ManualClock { millis: AtomicU64::new(SystemClock.now().millis()) }
+        ManualClock {
+            millis: AtomicU64::new(SystemClock.now().millis()),
+        }
     }
 
     pub fn advance(&self, by: Duration) {

@@ -60,8 +60,10 @@ impl App {
     /// Generates a key for every algorithm that has no active one; returns the new keys.
     pub fn ensure_signing_keys(&self) -> Result<Vec<KeyInfo>, AppError> {
         let ring = self.key_ring();
-        let missing: Vec<SigningAlg> =
-            SigningAlg::ALL.into_iter().filter(|alg| ring.active(*alg).is_none()).collect();
+        let missing: Vec<SigningAlg> = SigningAlg::ALL
+            .into_iter()
+            .filter(|alg| ring.active(*alg).is_none())
+            .collect();
         self.activate_new_keys(&missing)
     }
 
@@ -80,8 +82,16 @@ impl App {
         for &alg in algs {
             let generated = generate(alg)?;
             let now = self.now();
-            let info = KeyInfo { kid: generated.kid, alg, created_at: now, state: KeyState::Active };
-            let material = KeyMaterial { info: info.clone(), pkcs8: generated.pkcs8 };
+            let info = KeyInfo {
+                kid: generated.kid,
+                alg,
+                created_at: now,
+                state: KeyState::Active,
+            };
+            let material = KeyMaterial {
+                info: info.clone(),
+                pkcs8: generated.pkcs8,
+            };
             self.store.activate_key(&material, now, keep)?;
             tracing::info!(kid = %info.kid, alg = %alg, "generated a signing key");
             created.push(info);
@@ -103,11 +113,19 @@ impl App {
             .filter_map(|c| c.lifetimes.access_token)
             .max()
             .unwrap_or_default();
-        Ok(lifetimes.access_token.max(lifetimes.id_token).max(longest_client) + JWKS_MAX_AGE)
+        Ok(lifetimes
+            .access_token
+            .max(lifetimes.id_token)
+            .max(longest_client)
+            + JWKS_MAX_AGE)
     }
 
     pub fn key_infos(&self) -> Vec<KeyInfo> {
-        self.key_ring().entries.iter().map(|(info, _)| info.clone()).collect()
+        self.key_ring()
+            .entries
+            .iter()
+            .map(|(info, _)| info.clone())
+            .collect()
     }
 
     /// The keys a JWKS shows now: active ones and retired ones still inside their window.
@@ -117,7 +135,11 @@ impl App {
             .entries
             .iter()
             .filter(|(info, _)| is_published(info, now))
-            .map(|(info, key)| PublishedKey { kid: info.kid.clone(), alg: info.alg, params: key.public_params() })
+            .map(|(info, key)| PublishedKey {
+                kid: info.kid.clone(),
+                alg: info.alg,
+                params: key.public_params(),
+            })
             .collect()
     }
 
@@ -134,6 +156,8 @@ impl App {
 fn is_published(info: &KeyInfo, now: Timestamp) -> bool {
     match info.state {
         KeyState::Active => true,
-        KeyState::Retired { published_until, .. } => published_until > now,
+        KeyState::Retired {
+            published_until, ..
+        } => published_until > now,
     }
 }

@@ -67,7 +67,12 @@ pub struct App {
 impl App {
     pub fn new(store: Store, clock: Arc<dyn Clock>, settings: Settings) -> Result<App, AppError> {
         let ring = KeyRing::load(&store)?;
-        Ok(App { store, clock, settings, keys: RwLock::new(Arc::new(ring)) })
+        Ok(App {
+            store,
+            clock,
+            settings,
+            keys: RwLock::new(Arc::new(ring)),
+        })
     }
 
     pub fn now(&self) -> Timestamp {

@@ -54,8 +54,15 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        let budget = AttemptBudget { failures: 5, window: 15 * MINUTE };
-        Settings { lifetimes: Lifetimes::default(), user_code_budget: budget, login_budget: budget }
+        let budget = AttemptBudget {
+            failures: 5,
+            window: 15 * MINUTE,
+        };
+        Settings {
+            lifetimes: Lifetimes::default(),
+            user_code_budget: budget,
+            login_budget: budget,
+        }
     }
 }
 

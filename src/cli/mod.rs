@@ -22,7 +22,13 @@ use crate::{app, control, http};
 #[command(name = "authbox", version, propagate_version = true)]
 pub struct Cli {
     /// The data file holding users, clients, keys and grants; created by the first `serve`.
-    #[arg(long, global = true, env = "AUTHBOX_DATA", default_value = "./authbox.redb", value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        env = "AUTHBOX_DATA",
+        default_value = "./authbox.redb",
+        value_name = "FILE"
+    )]
     pub data: PathBuf,
 
     /// Print JSON for scripts instead of tables.
@@ -216,7 +222,14 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
 
 fn user_request(command: UserCommand) -> Result<AdminRequest, CliError> {
     Ok(match command {
-        UserCommand::Add { username, name, email, email_verified, admin, password_stdin } => AdminRequest::UserAdd {
+        UserCommand::Add {
+            username,
+            name,
+            email,
+            email_verified,
+            admin,
+            password_stdin,
+        } => AdminRequest::UserAdd {
             password: read_password(password_stdin)?,
             username,
             display_name: name,
@@ -226,25 +239,55 @@ fn user_request(command: UserCommand) -> Result<AdminRequest, CliError> {
         },
         UserCommand::List => AdminRequest::UserList,
         UserCommand::Show { username } => AdminRequest::UserShow { username },
-        UserCommand::Passwd { username, password_stdin } => {
-            AdminRequest::UserPasswd { password: read_password(password_stdin)?, username }
-        }
-        UserCommand::Disable { username } => AdminRequest::UserSetDisabled { username, disabled: true },
-        UserCommand::Enable { username } => AdminRequest::UserSetDisabled { username, disabled: false },
+        UserCommand::Passwd {
+            username,
+            password_stdin,
+        } => AdminRequest::UserPasswd {
+            password: read_password(password_stdin)?,
+            username,
+        },
+        UserCommand::Disable { username } => AdminRequest::UserSetDisabled {
+            username,
+            disabled: true,
+        },
+        UserCommand::Enable { username } => AdminRequest::UserSetDisabled {
+            username,
+            disabled: false,
+        },
         UserCommand::Remove { username } => AdminRequest::UserRemove { username },
     })
 }
 
 fn client_request(command: ClientCommand) -> AdminRequest {
     match command {
-        ClientCommand::Add { client_id, confidential, settings } => {
-            AdminRequest::ClientAdd { client_id, confidential, fields: settings.fields(None) }
-        }
+        ClientCommand::Add {
+            client_id,
+            confidential,
+            settings,
+        } => AdminRequest::ClientAdd {
+            client_id,
+            confidential,
+            fields: settings.fields(None),
+        },
         ClientCommand::List => AdminRequest::ClientList,
         ClientCommand::Show { client_id } => AdminRequest::ClientShow { client_id },
-        ClientCommand::Update { client_id, settings, disable, enable } => {
-            let disabled = if disable { Some(true) } else if enable { Some(false) } else { None };
-            AdminRequest::ClientUpdate { client_id, fields: settings.fields(disabled) }
+        ClientCommand::Update {
+            client_id,
+            settings,
+            disable,
+            enable,
+        } => {
+            let disabled = if disable {
+                Some(true)
+            } else if enable {
+                Some(false)
+            } else {
+                None
+            };
+            AdminRequest::ClientUpdate {
+                client_id,
+                fields: settings.fields(disabled),
+            }
         }
         ClientCommand::RotateSecret { client_id } => AdminRequest::ClientRotateSecret { client_id },
         ClientCommand::Remove { client_id } => AdminRequest::ClientRemove { client_id },
@@ -260,13 +303,16 @@ fn read_password(from_stdin: bool) -> Result<String, CliError> {
     }
     if !std::io::stdin().is_terminal() {
         return Err(CliError(
-            "there is no terminal to ask for the password on; pipe it in with --password-stdin".into(),
+            "there is no terminal to ask for the password on; pipe it in with --password-stdin"
+                .into(),
         ));
     }
     let first = rpassword::prompt_password("Password: ").map_err(fail)?;
     let second = rpassword::prompt_password("Repeat password: ").map_err(fail)?;
     if first != second {
-        return Err(CliError("the two passwords differ; nothing was changed".into()));
+        return Err(CliError(
+            "the two passwords differ; nothing was changed".into(),
+        ));
     }
     Ok(first)
 }
@@ -274,7 +320,10 @@ fn read_password(from_stdin: bool) -> Result<String, CliError> {
 fn serve(data: PathBuf, args: &ServeArgs) -> Result<(), CliError> {
     let config = Config::new(data, args).map_err(fail)?;
     http::block_on(async {
-        let options = ServeOptions { clock: Arc::new(SystemClock), handle_signals: true };
+        let options = ServeOptions {
+            clock: Arc::new(SystemClock),
+            handle_signals: true,
+        };
         let server = start(&config, options).await.map_err(fail)?;
         server.wait().await.map_err(fail)
     })
@@ -290,8 +339,11 @@ fn check(data: PathBuf, args: &ServeArgs, json: bool) -> Result<(), CliError> {
     } else {
         let mut store = Store::open(&config.data, OpenMode::ExistingOnly).map_err(fail)?;
         store.check_integrity().map_err(fail)?;
-        let app = app::App::new(store, Arc::new(SystemClock), config.settings.clone()).map_err(fail)?;
-        app::admin::AdminResponse::Status { status: app.status().map_err(fail)? }
+        let app =
+            app::App::new(store, Arc::new(SystemClock), config.settings.clone()).map_err(fail)?;
+        app::admin::AdminResponse::Status {
+            status: app.status().map_err(fail)?,
+        }
     };
     output::print(&status, json);
     Ok(())

@@ -88,7 +88,10 @@ fn table(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
 }
 
 fn details(pairs: &[(&str, String)]) -> String {
-    pairs.iter().map(|(k, v)| format!("{:<16} {v}\n", format!("{k}:"))).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{:<16} {v}\n", format!("{k}:")))
+        .collect()
 }
 
 fn user_details(u: &UserView) -> String {
@@ -106,7 +109,10 @@ fn user_details(u: &UserView) -> String {
 }
 
 fn client_details(c: &ClientView) -> String {
-    let secs = |s: Option<u64>| s.map(|s| format!("{s}s")).unwrap_or_else(|| "server default".into());
+    let secs = |s: Option<u64>| {
+        s.map(|s| format!("{s}s"))
+            .unwrap_or_else(|| "server default".into())
+    };
     details(&[
         ("client_id", c.client_id.clone()),
         ("name", c.name.clone()),
@@ -117,8 +123,18 @@ fn client_details(c: &ClientView) -> String {
         ("access_token", secs(c.access_token_ttl_secs)),
         ("refresh_idle", secs(c.refresh_idle_ttl_secs)),
         ("refresh_max", secs(c.refresh_max_ttl_secs)),
-        ("id_token_alg", c.id_token_alg.clone().unwrap_or_else(|| "RS256 (default)".into())),
-        ("access_alg", c.access_token_alg.clone().unwrap_or_else(|| "ES256 (default)".into())),
+        (
+            "id_token_alg",
+            c.id_token_alg
+                .clone()
+                .unwrap_or_else(|| "RS256 (default)".into()),
+        ),
+        (
+            "access_alg",
+            c.access_token_alg
+                .clone()
+                .unwrap_or_else(|| "ES256 (default)".into()),
+        ),
         ("disabled", yes_no(c.disabled)),
         ("created", utc(c.created_at)),
     ])
@@ -163,7 +179,12 @@ fn utc(secs: u64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 #[cfg(test)]
@@ -174,12 +195,15 @@ mod tests {
     fn utc_formats_known_instants() {
         assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
         assert_eq!(utc(951_782_400), "2000-02-29 00:00:00 UTC");
-        assert_eq!(utc(1_795_363_200), "2026-11-22 00:00:00 UTC");
+        assert_eq!(utc(1_795_305_600), "2026-11-22 00:00:00 UTC");
     }
 
     #[test]
     fn tables_align_columns() {
-        let text = table(&["A", "BB"], vec![vec!["xyz".into(), "1".into()]].into_iter());
+        let text = table(
+            &["A", "BB"],
+            vec![vec!["xyz".into(), "1".into()]].into_iter(),
+        );
         assert_eq!(text, "A    BB\nxyz  1\n");
     }
 }

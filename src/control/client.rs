@@ -36,16 +36,23 @@ pub fn run(data: &Path, request: &AdminRequest) -> Result<AdminResponse, ManageE
         if let Some(answer) = ask_server(&socket, request)? {
             return Ok(answer?);
         }
-        let mode = if request.creates_data() { OpenMode::CreateIfMissing } else { OpenMode::ExistingOnly };
+        let mode = if request.creates_data() {
+            OpenMode::CreateIfMissing
+        } else {
+            OpenMode::ExistingOnly
+        };
         match Store::open(data, mode) {
             Ok(store) => {
-                let settings = PolicyArgs::from_env().map_err(|e| ManageError::Other(e.to_string()))?;
+                let settings =
+                    PolicyArgs::from_env().map_err(|e| ManageError::Other(e.to_string()))?;
                 let app = App::new(store, Arc::new(SystemClock), settings)
                     .map_err(|e| ManageError::Other(e.to_string()))?;
                 return Ok(app.execute(request.clone())?);
             }
             // A server is between opening the file and binding its socket, or shutting down.
-            Err(StoreError::InUse(_)) if started.elapsed() < SETTLE_TIME => std::thread::sleep(RETRY_PAUSE),
+            Err(StoreError::InUse(_)) if started.elapsed() < SETTLE_TIME => {
+                std::thread::sleep(RETRY_PAUSE)
+            }
             Err(e) => return Err(e.into()),
         }
     }
@@ -58,7 +65,9 @@ fn ask_server(
 ) -> Result<Option<Result<AdminResponse, AdminFailure>>, ManageError> {
     let mut stream = match UnixStream::connect(socket) {
         Ok(stream) => stream,
-        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::ConnectionRefused) => return Ok(None),
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::ConnectionRefused) => {
+            return Ok(None);
+        }
         Err(e) => {
             return Err(ManageError::Other(format!(
                 "cannot reach the server's control socket {}: {e}",
@@ -66,13 +75,22 @@ fn ask_server(
             )));
         }
     };
-    let io = |e: std::io::Error| ManageError::Other(format!("the control socket {} failed: {e}", socket.display()));
-    stream.set_read_timeout(Some(Duration::from_secs(60))).map_err(io)?;
+    let io = |e: std::io::Error| {
+        ManageError::Other(format!(
+            "the control socket {} failed: {e}",
+            socket.display()
+        ))
+    };
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .map_err(io)?;
     let mut line = serde_json::to_vec(request).map_err(|e| ManageError::Other(e.to_string()))?;
     line.push(b'\n');
     stream.write_all(&line).map_err(io)?;
     let mut reply = Vec::new();
-    BufReader::new(stream).read_until(b'\n', &mut reply).map_err(io)?;
+    BufReader::new(stream)
+        .read_until(b'\n', &mut reply)
+        .map_err(io)?;
     serde_json::from_slice(&reply)
         .map(Some)
         .map_err(|e| ManageError::Other(format!("the server sent an unreadable answer: {e}")))

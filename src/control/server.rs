@@ -26,10 +26,17 @@ pub fn bind(path: &Path) -> Result<(UnixListener, SocketFile), String> {
     if path.exists() {
         match std::os::unix::net::UnixStream::connect(path) {
             Ok(_) => {
-                return Err(format!("another authbox server already answers on {}", path.display()));
+                return Err(format!(
+                    "another authbox server already answers on {}",
+                    path.display()
+                ));
             }
-            Err(_) => std::fs::remove_file(path)
-                .map_err(|e| format!("cannot remove the stale control socket {}: {e}", path.display()))?,
+            Err(_) => std::fs::remove_file(path).map_err(|e| {
+                format!(
+                    "cannot remove the stale control socket {}: {e}",
+                    path.display()
+                )
+            })?,
         }
     }
     let listener = UnixListener::bind(path).map_err(|e| {
@@ -68,7 +75,9 @@ pub async fn serve(listener: UnixListener, path: PathBuf, app: Arc<App>) {
 /// Only the account that owns the socket (the server's) and root may manage the server; the
 /// file mode already says so, and this holds even if someone loosens it.
 fn peer_allowed(stream: &UnixStream, path: &Path) -> bool {
-    let Ok(peer) = stream.peer_cred() else { return false };
+    let Ok(peer) = stream.peer_cred() else {
+        return false;
+    };
     let owner = std::fs::metadata(path).map(|m| m.uid()).ok();
     peer.uid() == 0 || Some(peer.uid()) == owner
 }
@@ -77,21 +86,37 @@ async fn answer(stream: UnixStream, path: &Path, app: Arc<App>) -> std::io::Resu
     let allowed = peer_allowed(&stream, path);
     let (read, mut write) = stream.into_split();
     let mut line = Vec::new();
-    BufReader::new(read.take(MAX_REQUEST_BYTES + 1)).read_until(b'\n', &mut line).await?;
-    let failure = |kind, message: &str| Err(AdminFailure { kind, message: message.to_owned() });
+    BufReader::new(read.take(MAX_REQUEST_BYTES + 1))
+        .read_until(b'\n', &mut line)
+        .await?;
+    let failure = |kind, message: &str| {
+        Err(AdminFailure {
+            kind,
+            message: message.to_owned(),
+        })
+    };
     let outcome: Result<AdminResponse, AdminFailure> = if !allowed {
-        failure(FailureKind::Invalid, "only the server's own account or root may manage it")
+        failure(
+            FailureKind::Invalid,
+            "only the server's own account or root may manage it",
+        )
     } else if line.len() as u64 > MAX_REQUEST_BYTES {
         failure(FailureKind::Invalid, "the request is too large")
     } else {
         match serde_json::from_slice::<AdminRequest>(&line) {
             Ok(request) => tokio::task::spawn_blocking(move || app.execute(request))
                 .await
-                .unwrap_or_else(|_| failure(FailureKind::Unavailable, "the request failed inside the server")),
+                .unwrap_or_else(|_| {
+                    failure(
+                        FailureKind::Unavailable,
+                        "the request failed inside the server",
+                    )
+                }),
             Err(e) => failure(FailureKind::Invalid, &format!("malformed request: {e}")),
         }
     };
-    let mut reply = serde_json::to_vec(&outcome).map_err(|e| std::io::Error::new(ErrorKind::InvalidData, e))?;
+    let mut reply =
+        serde_json::to_vec(&outcome).map_err(|e| std::io::Error::new(ErrorKind::InvalidData, e))?;
     reply.push(b'\n');
     write.write_all(&reply).await?;
     write.shutdown().await

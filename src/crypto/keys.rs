@@ -40,12 +40,20 @@ pub fn generate(alg: SigningAlg) -> Result<GeneratedKey, CryptoError> {
             .as_ref()
             .to_vec(),
         SigningAlg::Rs256 => {
-            let key = rsa::RsaPrivateKey::new(&mut RingRng, RSA_BITS).map_err(|e| fail(e.to_string()))?;
-            key.to_pkcs8_der().map_err(|e| fail(e.to_string()))?.as_bytes().to_vec()
+            let key =
+                rsa::RsaPrivateKey::new(&mut RingRng, RSA_BITS).map_err(|e| fail(e.to_string()))?;
+            key.to_pkcs8_der()
+                .map_err(|e| fail(e.to_string()))?
+                .as_bytes()
+                .to_vec()
         }
     };
     let key = SigningKey::load(alg, &pkcs8)?;
-    Ok(GeneratedKey { kid: key.kid().to_owned(), alg, pkcs8 })
+    Ok(GeneratedKey {
+        kid: key.kid().to_owned(),
+        alg,
+        pkcs8,
+    })
 }
 
 enum Pair {
@@ -65,10 +73,16 @@ impl SigningKey {
     pub fn load(alg: SigningAlg, pkcs8: &[u8]) -> Result<Self, CryptoError> {
         let reject = |e: String| CryptoError::KeyRejected(alg.jws_name(), e);
         let pair = match alg {
-            SigningAlg::Rs256 => Pair::Rsa(RsaKeyPair::from_pkcs8(pkcs8).map_err(|e| reject(e.to_string()))?),
+            SigningAlg::Rs256 => {
+                Pair::Rsa(RsaKeyPair::from_pkcs8(pkcs8).map_err(|e| reject(e.to_string()))?)
+            }
             SigningAlg::Es256 => Pair::Ecdsa(
-                EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8, &SystemRandom::new())
-                    .map_err(|e| reject(e.to_string()))?,
+                EcdsaKeyPair::from_pkcs8(
+                    &ECDSA_P256_SHA256_FIXED_SIGNING,
+                    pkcs8,
+                    &SystemRandom::new(),
+                )
+                .map_err(|e| reject(e.to_string()))?,
             ),
             SigningAlg::EdDsa => {
                 Pair::Ed25519(Ed25519KeyPair::from_pkcs8(pkcs8).map_err(|e| reject(e.to_string()))?)
@@ -95,16 +109,24 @@ impl SigningKey {
         match &self.pair {
             Pair::Rsa(pair) => {
                 let components = PublicKeyComponents::<Vec<u8>>::from(pair.public());
-                PublicKeyParams::Rsa { n: strip_leading_zeros(components.n), e: strip_leading_zeros(components.e) }
+                PublicKeyParams::Rsa {
+                    n: strip_leading_zeros(components.n),
+                    e: strip_leading_zeros(components.e),
+                }
             }
             Pair::Ecdsa(pair) => {
                 // An uncompressed SEC1 point: 0x04 ‖ x ‖ y.
                 let point = pair.public_key().as_ref();
                 let coordinates = point.get(1..).unwrap_or_default();
                 let (x, y) = coordinates.split_at(coordinates.len() / 2);
-                PublicKeyParams::P256 { x: x.to_vec(), y: y.to_vec() }
+                PublicKeyParams::P256 {
+                    x: x.to_vec(),
+                    y: y.to_vec(),
+                }
             }
-            Pair::Ed25519(pair) => PublicKeyParams::Ed25519 { x: pair.public_key().as_ref().to_vec() },
+            Pair::Ed25519(pair) => PublicKeyParams::Ed25519 {
+                x: pair.public_key().as_ref().to_vec(),
+            },
         }
     }
 
@@ -118,7 +140,11 @@ impl SigningKey {
 }
 
 fn strip_leading_zeros(mut bytes: Vec<u8>) -> Vec<u8> {
-    let zeros = bytes.iter().take_while(|&&b| b == 0).count().min(bytes.len().saturating_sub(1));
+    let zeros = bytes
+        .iter()
+        .take_while(|&&b| b == 0)
+        .count()
+        .min(bytes.len().saturating_sub(1));
     bytes.drain(..zeros);
     bytes
 }
@@ -168,7 +194,12 @@ mod tests {
     #[test]
     fn rsa_keys_have_at_least_2048_bits() {
         let generated = generate(SigningAlg::Rs256).unwrap();
-        assert!(SigningKey::load(SigningAlg::Rs256, &generated.pkcs8).unwrap().bits() >= 2048);
+        assert!(
+            SigningKey::load(SigningAlg::Rs256, &generated.pkcs8)
+                .unwrap()
+                .bits()
+                >= 2048
+        );
     }
 
     #[test]

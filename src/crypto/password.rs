@@ -34,7 +34,9 @@ pub enum PasswordCheck {
     Mismatch,
     /// `needs_rehash` is set when the stored hash used other parameters than today's, so the
     /// caller can store a fresh hash while it still holds the plaintext.
-    Match { needs_rehash: bool },
+    Match {
+        needs_rehash: bool,
+    },
 }
 
 pub fn verify_password(stored: &PasswordHash, password: &str) -> PasswordCheck {
@@ -78,9 +80,14 @@ mod tests {
         let hash = hash_password("correct horse battery staple").unwrap();
         assert_eq!(
             verify_password(&hash, "correct horse battery staple"),
-            PasswordCheck::Match { needs_rehash: false }
+            PasswordCheck::Match {
+                needs_rehash: false
+            }
         );
-        assert_eq!(verify_password(&hash, "Tr0ub4dor&3"), PasswordCheck::Mismatch);
+        assert_eq!(
+            verify_password(&hash, "Tr0ub4dor&3"),
+            PasswordCheck::Mismatch
+        );
     }
 
     #[test]

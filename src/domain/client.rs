@@ -198,9 +198,17 @@ impl RedirectUri {
         match url.scheme() {
             "https" => {}
             "http" if is_loopback_host(&url) => {}
-            "http" => return Err(fail("plain http is only allowed to localhost, 127.0.0.1 or [::1]")),
+            "http" => {
+                return Err(fail(
+                    "plain http is only allowed to localhost, 127.0.0.1 or [::1]",
+                ));
+            }
             scheme if scheme.contains('.') => {}
-            _ => return Err(fail("use https, http to a loopback host, or a reverse-domain scheme")),
+            _ => {
+                return Err(fail(
+                    "use https, http to a loopback host, or a reverse-domain scheme",
+                ));
+            }
         }
         Ok(RedirectUri(text.to_owned()))
     }
@@ -234,9 +242,14 @@ mod tests {
 
     #[test]
     fn grant_type_accepts_short_and_wire_names() {
-        assert_eq!("device_code".parse::<GrantType>().unwrap(), GrantType::DeviceCode);
         assert_eq!(
-            "urn:ietf:params:oauth:grant-type:device_code".parse::<GrantType>().unwrap(),
+            "device_code".parse::<GrantType>().unwrap(),
+            GrantType::DeviceCode
+        );
+        assert_eq!(
+            "urn:ietf:params:oauth:grant-type:device_code"
+                .parse::<GrantType>()
+                .unwrap(),
             GrantType::DeviceCode
         );
         assert!("password".parse::<GrantType>().is_err());

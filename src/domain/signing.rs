@@ -42,7 +42,11 @@ impl FromStr for SigningAlg {
         SigningAlg::ALL
             .into_iter()
             .find(|alg| alg.jws_name().eq_ignore_ascii_case(text))
-            .ok_or_else(|| Invalid::new(format!("unknown signing algorithm {text:?}: use RS256, ES256 or EdDSA")))
+            .ok_or_else(|| {
+                Invalid::new(format!(
+                    "unknown signing algorithm {text:?}: use RS256, ES256 or EdDSA"
+                ))
+            })
     }
 }
 
@@ -51,7 +55,10 @@ impl FromStr for SigningAlg {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum KeyState {
     Active,
-    Retired { retired_at: Timestamp, published_until: Timestamp },
+    Retired {
+        retired_at: Timestamp,
+        published_until: Timestamp,
+    },
 }
 
 /// What is known about a signing key apart from its private half.
@@ -67,7 +74,10 @@ impl KeyInfo {
     /// The state a key moves to when a newer key of its algorithm takes over at `now`.
     pub fn retire(&mut self, now: Timestamp, keep_published: std::time::Duration) {
         if self.state == KeyState::Active {
-            self.state = KeyState::Retired { retired_at: now, published_until: now.plus(keep_published) };
+            self.state = KeyState::Retired {
+                retired_at: now,
+                published_until: now.plus(keep_published),
+            };
         }
     }
 }
@@ -81,7 +91,9 @@ pub struct KeyMaterial {
 
 impl std::fmt::Debug for KeyMaterial {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("KeyMaterial").field("info", &self.info).finish_non_exhaustive()
+        f.debug_struct("KeyMaterial")
+            .field("info", &self.info)
+            .finish_non_exhaustive()
     }
 }
 

@@ -47,7 +47,10 @@ pub struct Username(String);
 impl Username {
     pub fn parse(text: &str) -> Result<Self, Invalid> {
         let valid = (1..=64).contains(&text.chars().count())
-            && text.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+            && text
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric())
             && text
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@' | '+'));

@@ -13,5 +13,7 @@ pub async fn on_blocking_pool<T: Send + 'static>(
     work: impl FnOnce(&App) -> T + Send + 'static,
 ) -> Result<T, PoolUnavailable> {
     let app = app.clone().into_inner();
-    web::block(move || work(&app)).await.map_err(|_| PoolUnavailable)
+    web::block(move || work(&app))
+        .await
+        .map_err(|_| PoolUnavailable)
 }

@@ -37,7 +37,10 @@ pub fn json_error(status: StatusCode, error: &str, description: Option<&str>) ->
     HttpResponse::build(status)
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((header::PRAGMA, HeaderValue::from_static("no-cache")))
-        .json(ErrorBody { error, error_description: description })
+        .json(ErrorBody {
+            error,
+            error_description: description,
+        })
 }
 
 /// True when the client prefers a page to JSON, as browsers announce.
@@ -53,9 +56,16 @@ pub async fn not_found(request: HttpRequest) -> HttpResponse {
     if wants_html(&request) {
         html(
             StatusCode::NOT_FOUND,
-            error_page(&ErrorView { title: "Page not found", message: "There is nothing at this address." }),
+            error_page(&ErrorView {
+                title: "Page not found",
+                message: "There is nothing at this address.",
+            }),
         )
     } else {
-        json_error(StatusCode::NOT_FOUND, "not_found", Some("there is no endpoint at this path"))
+        json_error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            Some("there is no endpoint at this path"),
+        )
     }
 }

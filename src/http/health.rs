@@ -15,8 +15,16 @@ pub async fn healthz(app: web::Data<App>) -> HttpResponse {
             .json(json!({ "status": "ok" })),
         Ok(Err(e)) => {
             tracing::error!(error = %e, "health check failed");
-            json_error(StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable", Some("the data file cannot be read"))
+            json_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "temporarily_unavailable",
+                Some("the data file cannot be read"),
+            )
         }
-        Err(_) => json_error(StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable", None),
+        Err(_) => json_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "temporarily_unavailable",
+            None,
+        ),
     }
 }

@@ -73,7 +73,10 @@ pub async fn jwks(app: web::Data<App>) -> HttpResponse {
     // The key ring is in memory; no store access, so no hop to the blocking pool.
     let keys = app.published_keys().iter().map(Jwk::from).collect();
     HttpResponse::Ok()
-        .insert_header(("Cache-Control", format!("public, max-age={}", JWKS_MAX_AGE.as_secs())))
+        .insert_header((
+            "Cache-Control",
+            format!("public, max-age={}", JWKS_MAX_AGE.as_secs()),
+        ))
         .insert_header(("Access-Control-Allow-Origin", "*"))
         .json(JwkSet { keys })
 }

@@ -48,13 +48,24 @@ impl Stopper {
 
 /// Starts serving on `listener`. With `handle_signals`, SIGINT and SIGTERM stop the server
 /// gracefully.
-pub fn serve(listener: TcpListener, app: Arc<App>, handle_signals: bool) -> std::io::Result<Listening> {
+pub fn serve(
+    listener: TcpListener,
+    app: Arc<App>,
+    handle_signals: bool,
+) -> std::io::Result<Listening> {
     let addr = listener.local_addr()?;
     let data = web::Data::from(app);
     let server = HttpServer::new(move || WebApp::new().app_data(data.clone()).configure(routes))
         .listen(listener)?;
-    let server = if handle_signals { server } else { server.disable_signals() };
-    Ok(Listening { server: server.run(), addr })
+    let server = if handle_signals {
+        server
+    } else {
+        server.disable_signals()
+    };
+    Ok(Listening {
+        server: server.run(),
+        addr,
+    })
 }
 
 impl Listening {

@@ -9,7 +9,10 @@ use crate::domain::Invalid;
 use crate::domain::client::{Client, ClientId};
 
 fn not_found(id: &str) -> StoreError {
-    StoreError::NotFound { what: "client", key: id.to_owned() }
+    StoreError::NotFound {
+        what: "client",
+        key: id.to_owned(),
+    }
 }
 
 impl Store {
@@ -21,7 +24,10 @@ impl Store {
             let mut clients = txn.open_table(CLIENT_ID_TO_CLIENT)?;
             let id = client.id.as_str();
             if clients.get(id)?.is_some() {
-                return Err(StoreError::Duplicate { what: "client", key: id.to_owned() });
+                return Err(StoreError::Duplicate {
+                    what: "client",
+                    key: id.to_owned(),
+                });
             }
             let users = txn.open_table(USER_SUB_TO_USER)?;
             let removed = txn.open_table(REMOVED_SUB_TO_REMOVED_AT)?;
@@ -39,7 +45,10 @@ impl Store {
     pub fn client(&self, id: &ClientId) -> Result<Option<Client>, StoreError> {
         let read = self.db.begin_read()?;
         let clients = read.open_table(CLIENT_ID_TO_CLIENT)?;
-        clients.get(id.as_str())?.map(|r| decode_client(r.value())).transpose()
+        clients
+            .get(id.as_str())?
+            .map(|r| decode_client(r.value()))
+            .transpose()
     }
 
     /// Every client, ordered by id.
@@ -84,7 +93,9 @@ impl Store {
         let txn = self.db.begin_write()?;
         let client = {
             let mut clients = txn.open_table(CLIENT_ID_TO_CLIENT)?;
-            let removed = clients.remove(id.as_str())?.map(|r| decode_client(r.value()));
+            let removed = clients
+                .remove(id.as_str())?
+                .map(|r| decode_client(r.value()));
             match removed {
                 Some(client) => client?,
                 None => return Err(not_found(id.as_str())),

@@ -41,7 +41,8 @@ pub(super) fn index_expiry(
     kind: RowKind,
     row: &[u8],
 ) -> Result<(), StoreError> {
-    txn.open_table(EXPIRY_TO_ROW)?.insert(index_key(at, kind, row).as_slice(), ())?;
+    txn.open_table(EXPIRY_TO_ROW)?
+        .insert(index_key(at, kind, row).as_slice(), ())?;
     Ok(())
 }
 
@@ -62,7 +63,10 @@ impl Store {
         let report = {
             let mut index = txn.open_table(EXPIRY_TO_ROW)?;
             let mut due = Vec::new();
-            for entry in index.range::<&[u8]>(..upper.as_slice())?.take(limit.saturating_add(1)) {
+            for entry in index
+                .range::<&[u8]>(..upper.as_slice())?
+                .take(limit.saturating_add(1))
+            {
                 due.push(entry?.0.value().to_vec());
             }
             let more = due.len() > limit;
@@ -70,7 +74,10 @@ impl Store {
             let mut keys = txn.open_table(KEY_ID_TO_SIGNING_KEY)?;
             for entry in &due {
                 index.remove(entry.as_slice())?;
-                let (kind, row) = (entry.get(8).copied().and_then(RowKind::from_byte), entry.get(9..));
+                let (kind, row) = (
+                    entry.get(8).copied().and_then(RowKind::from_byte),
+                    entry.get(9..),
+                );
                 match (kind, row) {
                     (Some(RowKind::SigningKey), Some(kid)) => {
                         let kid = String::from_utf8_lossy(kid).into_owned();
@@ -88,7 +95,10 @@ impl Store {
                     _ => tracing::warn!("dropped an expiry index entry of unknown shape"),
                 }
             }
-            SweepReport { removed: due.len(), more }
+            SweepReport {
+                removed: due.len(),
+                more,
+            }
         };
         txn.commit()?;
         Ok(report)

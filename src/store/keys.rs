@@ -45,13 +45,24 @@ impl Store {
             }
             for mut key in replaced {
                 key.info.retire(now, keep_published);
-                if let KeyState::Retired { published_until, .. } = key.info.state {
-                    index_expiry(&txn, published_until, RowKind::SigningKey, key.info.kid.as_bytes())?;
+                if let KeyState::Retired {
+                    published_until, ..
+                } = key.info.state
+                {
+                    index_expiry(
+                        &txn,
+                        published_until,
+                        RowKind::SigningKey,
+                        key.info.kid.as_bytes(),
+                    )?;
                 }
                 keys.insert(key.info.kid.as_str(), encode_key(&key)?.as_slice())?;
             }
             if keys.get(new.info.kid.as_str())?.is_some() {
-                return Err(StoreError::Duplicate { what: "signing key", key: new.info.kid.clone() });
+                return Err(StoreError::Duplicate {
+                    what: "signing key",
+                    key: new.info.kid.clone(),
+                });
             }
             keys.insert(new.info.kid.as_str(), encode_key(new)?.as_slice())?;
         }

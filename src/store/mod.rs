@@ -29,16 +29,30 @@ const CACHE_BYTES: usize = 16 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("the directory {0} does not exist: create it, or point --data at a file in an existing directory")]
+    #[error(
+        "the directory {0} does not exist: create it, or point --data at a file in an existing directory"
+    )]
     MissingDirectory(PathBuf),
-    #[error("there is no data file at {0}: run `authbox serve` once to create it, or point --data at the right file")]
+    #[error(
+        "there is no data file at {0}: run `authbox serve` once to create it, or point --data at the right file"
+    )]
     Missing(PathBuf),
-    #[error("{0} is in use by another process that is not an authbox server answering on its control socket; stop that process and try again")]
+    #[error(
+        "{0} is in use by another process that is not an authbox server answering on its control socket; stop that process and try again"
+    )]
     InUse(PathBuf),
-    #[error("{path} is not an authbox data file ({detail}); point --data at the right file, or restore a backup. The file was left untouched")]
+    #[error(
+        "{path} is not an authbox data file ({detail}); point --data at the right file, or restore a backup. The file was left untouched"
+    )]
     NotAuthbox { path: PathBuf, detail: String },
-    #[error("{path} has schema version {found}, newer than this authbox understands (up to {supported}); run a newer authbox, or restore a backup made by this version. The file was left untouched")]
-    NewerSchema { path: PathBuf, found: u64, supported: u64 },
+    #[error(
+        "{path} has schema version {found}, newer than this authbox understands (up to {supported}); run a newer authbox, or restore a backup made by this version. The file was left untouched"
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: u64,
+        supported: u64,
+    },
     #[error("cannot use {path}: {detail}")]
     Io { path: PathBuf, detail: String },
     #[error("a {what} named {key:?} already exists")]
@@ -88,7 +102,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -105,7 +121,10 @@ impl Store {
         if !dir.is_dir() {
             return Err(StoreError::MissingDirectory(dir));
         }
-        let io = |e: std::io::Error| StoreError::Io { path: path.to_path_buf(), detail: e.to_string() };
+        let io = |e: std::io::Error| StoreError::Io {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        };
         match std::fs::metadata(path) {
             Ok(meta) if !meta.is_file() => Err(StoreError::NotAuthbox {
                 path: path.to_path_buf(),
@@ -134,7 +153,10 @@ impl Store {
             .create_new(true)
             .mode(0o600)
             .open(path)
-            .map_err(|e| StoreError::Io { path: path.to_path_buf(), detail: e.to_string() })?;
+            .map_err(|e| StoreError::Io {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            })?;
         let created = redb::backends::FileBackend::new(file)
             .and_then(|backend| Self::builder().create_with_backend(backend))
             .map_err(StoreError::from)
@@ -143,7 +165,10 @@ impl Store {
                 Ok(db)
             });
         match created {
-            Ok(db) => Ok(Store { db, path: path.to_path_buf() }),
+            Ok(db) => Ok(Store {
+                db,
+                path: path.to_path_buf(),
+            }),
             Err(e) => {
                 // The file is ours and holds nothing yet; leave no half-made file behind.
                 let _ = std::fs::remove_file(path);
@@ -153,17 +178,47 @@ impl Store {
     }
 
     fn open_existing(path: &Path) -> Result<Store, StoreError> {
+        let in_use = || StoreError::InUse(path.to_path_buf());
+        let unreadable = |detail: String| StoreError::NotAuthbox {
+            path: path.to_path_buf(),
+            detail,
+        };
+        // Look through a read-only handle first: opening for writing touches the header, and a
+        // file that is not ours, or is newer, must stay byte-for-byte as it was.
+        match Self::builder().open_read_only(path) {
+            Ok(read_only) => {
+                schema::inspect(&read_only, path)?;
+            }
+            Err(DatabaseError::DatabaseAlreadyOpen) => return Err(in_use()),
+            // Not closed cleanly (a crash): only a writer can recover it, so inspect after.
+            Err(DatabaseError::RepairAborted) => {}
+            Err(DatabaseError::Storage(redb::StorageError::Io(io)))
+                if io.kind() == ErrorKind::PermissionDenied =>
+            {
+                return Err(StoreError::Io {
+                    path: path.to_path_buf(),
+                    detail: io.to_string(),
+                });
+            }
+            Err(other) => return Err(unreadable(other.to_string())),
+        }
         let db = Self::builder().open(path).map_err(|e| match e {
-            DatabaseError::DatabaseAlreadyOpen => StoreError::InUse(path.to_path_buf()),
+            DatabaseError::DatabaseAlreadyOpen => in_use(),
             DatabaseError::Storage(redb::StorageError::Io(io))
                 if io.kind() == ErrorKind::PermissionDenied =>
             {
-                StoreError::Io { path: path.to_path_buf(), detail: io.to_string() }
+                StoreError::Io {
+                    path: path.to_path_buf(),
+                    detail: io.to_string(),
+                }
             }
-            other => StoreError::NotAuthbox { path: path.to_path_buf(), detail: other.to_string() },
+            other => unreadable(other.to_string()),
         })?;
         schema::check_and_migrate(&db, path)?;
-        Ok(Store { db, path: path.to_path_buf() })
+        Ok(Store {
+            db,
+            path: path.to_path_buf(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -175,7 +230,8 @@ impl Store {
         match self.db.check_integrity()? {
             true => Ok(()),
             false => Err(StoreError::Corrupt(
-                "the integrity check found damage and repaired it; verify your users and clients".into(),
+                "the integrity check found damage and repaired it; verify your users and clients"
+                    .into(),
             )),
         }
     }

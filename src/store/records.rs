@@ -81,7 +81,12 @@ pub(super) fn decode_user(bytes: &[u8]) -> Result<User, StoreError> {
         sub: Subject::from_stored(r.sub),
         username: Username::parse(&r.username).map_err(corrupt("username"))?,
         display_name: r.display_name,
-        email: r.email.as_deref().map(Email::parse).transpose().map_err(corrupt("email"))?,
+        email: r
+            .email
+            .as_deref()
+            .map(Email::parse)
+            .transpose()
+            .map_err(corrupt("email"))?,
         email_verified: r.email_verified,
         password_hash: PasswordHash::from_phc(r.password_phc),
         disabled: r.disabled,
@@ -122,9 +127,21 @@ pub(super) fn encode_client(client: &Client) -> Result<Vec<u8>, StoreError> {
                 ClientKind::Public => None,
                 ClientKind::Confidential { secret } => Some(secret.0),
             },
-            grant_types: client.grant_types.iter().map(|g| g.name().to_owned()).collect(),
-            scopes: client.scopes.iter().map(|s| s.as_str().to_owned()).collect(),
-            redirect_uris: client.redirect_uris.iter().map(|u| u.as_str().to_owned()).collect(),
+            grant_types: client
+                .grant_types
+                .iter()
+                .map(|g| g.name().to_owned())
+                .collect(),
+            scopes: client
+                .scopes
+                .iter()
+                .map(|s| s.as_str().to_owned())
+                .collect(),
+            redirect_uris: client
+                .redirect_uris
+                .iter()
+                .map(|u| u.as_str().to_owned())
+                .collect(),
             access_token_ttl_ms: millis(client.lifetimes.access_token),
             refresh_idle_ttl_ms: millis(client.lifetimes.refresh_idle),
             refresh_max_ttl_ms: millis(client.lifetimes.refresh_max),
@@ -139,14 +156,18 @@ pub(super) fn encode_client(client: &Client) -> Result<Vec<u8>, StoreError> {
 pub(super) fn decode_client(bytes: &[u8]) -> Result<Client, StoreError> {
     let r: ClientV1 = decode("client", bytes)?;
     let alg = |name: Option<String>| {
-        name.map(|n| n.parse::<SigningAlg>()).transpose().map_err(corrupt("signing algorithm"))
+        name.map(|n| n.parse::<SigningAlg>())
+            .transpose()
+            .map_err(corrupt("signing algorithm"))
     };
     Ok(Client {
         id: ClientId::parse(&r.client_id).map_err(corrupt("client id"))?,
         name: r.name,
         kind: match r.secret_sha256 {
             None => ClientKind::Public,
-            Some(digest) => ClientKind::Confidential { secret: SecretDigest(digest) },
+            Some(digest) => ClientKind::Confidential {
+                secret: SecretDigest(digest),
+            },
         },
         grant_types: r
             .grant_types
@@ -154,7 +175,8 @@ pub(super) fn decode_client(bytes: &[u8]) -> Result<Client, StoreError> {
             .map(|g| g.parse::<GrantType>())
             .collect::<Result<_, _>>()
             .map_err(corrupt("grant type"))?,
-        scopes: ScopeSet::from_tokens(r.scopes.iter().map(String::as_str)).map_err(corrupt("scope"))?,
+        scopes: ScopeSet::from_tokens(r.scopes.iter().map(String::as_str))
+            .map_err(corrupt("scope"))?,
         redirect_uris: r
             .redirect_uris
             .iter()
@@ -186,9 +208,10 @@ struct SigningKeyV1 {
 pub(super) fn encode_key(key: &KeyMaterial) -> Result<Vec<u8>, StoreError> {
     let (retired_at_ms, published_until_ms) = match key.info.state {
         KeyState::Active => (None, None),
-        KeyState::Retired { retired_at, published_until } => {
-            (Some(retired_at.millis()), Some(published_until.millis()))
-        }
+        KeyState::Retired {
+            retired_at,
+            published_until,
+        } => (Some(retired_at.millis()), Some(published_until.millis())),
     };
     encode(
         V1,

@@ -23,58 +23,76 @@ pub(super) fn stamp(db: &Database) -> Result<(), StoreError> {
     {
         let mut meta = txn.open_table(META_KEY_TO_VALUE)?;
         meta.insert(META_FORMAT, FORMAT_NAME)?;
-        meta.insert(META_SCHEMA_VERSION, CURRENT_SCHEMA_VERSION.to_be_bytes().as_slice())?;
+        meta.insert(
+            META_SCHEMA_VERSION,
+            CURRENT_SCHEMA_VERSION.to_be_bytes().as_slice(),
+        )?;
     }
     txn.commit()?;
     Ok(())
 }
 
-pub(super) fn check_and_migrate(db: &Database, path: &Path) -> Result<(), StoreError> {
-    let not_authbox = |detail: String| StoreError::NotAuthbox { path: path.to_path_buf(), detail };
-    let version = {
-        let read = db.begin_read()?;
-        let meta = match read.open_table(META_KEY_TO_VALUE) {
-            Ok(meta) => meta,
-            Err(TableError::TableDoesNotExist(_)) => {
-                let tables: Vec<String> =
-                    read.list_tables()?.map(|t| redb::TableHandle::name(&t).to_owned()).collect();
-                if tables.is_empty() {
-                    // An empty redb file (for instance from a first start that was cut short).
-                    drop(read);
-                    return stamp(db);
-                }
-                return Err(not_authbox(format!(
-                    "it is a redb file with other tables: {}",
-                    tables.join(", ")
-                )));
-            }
-            Err(e) => return Err(not_authbox(e.to_string())),
-        };
-        let format = meta.get(META_FORMAT)?.map(|v| v.value().to_vec());
-        if format.as_deref() != Some(FORMAT_NAME) {
-            return Err(not_authbox("it has no authbox format marker".into()));
-        }
-        let stored = meta.get(META_SCHEMA_VERSION)?.map(|v| v.value().to_vec());
-        let bytes: [u8; 8] = stored
-            .as_deref()
-            .and_then(|b| b.try_into().ok())
-            .ok_or_else(|| not_authbox("its schema version is missing".into()))?;
-        u64::from_be_bytes(bytes)
+/// What the file says about itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Found {
+    /// A redb file with no tables at all, e.g. from a first start cut short: safe to stamp.
+    Empty,
+    /// An authbox file at this schema version (never newer than ours).
+    Version(u64),
+}
+
+/// Reads the format marker and schema version; refuses foreign and newer files. Works on a
+/// read-only handle, so a refused file is never written to.
+pub(super) fn inspect(db: &impl ReadableDatabase, path: &Path) -> Result<Found, StoreError> {
+    let not_authbox = |detail: String| StoreError::NotAuthbox {
+        path: path.to_path_buf(),
+        detail,
     };
-    if version > CURRENT_SCHEMA_VERSION {
-        return Err(StoreError::NewerSchema {
+    let read = db.begin_read()?;
+    let meta = match read.open_table(META_KEY_TO_VALUE) {
+        Ok(meta) => meta,
+        Err(TableError::TableDoesNotExist(_)) => {
+            let tables: Vec<String> = read
+                .list_tables()?
+                .map(|t| redb::TableHandle::name(&t).to_owned())
+                .collect();
+            if tables.is_empty() {
+                return Ok(Found::Empty);
+            }
+            return Err(not_authbox(format!(
+                "it is a redb file with other tables: {}",
+                tables.join(", ")
+            )));
+        }
+        Err(e) => return Err(not_authbox(e.to_string())),
+    };
+    let format = meta.get(META_FORMAT)?.map(|v| v.value().to_vec());
+    if format.as_deref() != Some(FORMAT_NAME) {
+        return Err(not_authbox("it has no authbox format marker".into()));
+    }
+    let stored = meta.get(META_SCHEMA_VERSION)?.map(|v| v.value().to_vec());
+    let bytes: [u8; 8] = stored
+        .as_deref()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| not_authbox("its schema version is missing".into()))?;
+    match u64::from_be_bytes(bytes) {
+        0 => Err(not_authbox("its schema version is 0".into())),
+        found if found > CURRENT_SCHEMA_VERSION => Err(StoreError::NewerSchema {
             path: path.to_path_buf(),
-            found: version,
+            found,
             supported: CURRENT_SCHEMA_VERSION,
-        });
+        }),
+        found => Ok(Found::Version(found)),
     }
-    if version == 0 {
-        return Err(not_authbox("its schema version is 0".into()));
+}
+
+/// Brings a writable, already inspected file to the current schema.
+pub(super) fn check_and_migrate(db: &Database, path: &Path) -> Result<(), StoreError> {
+    match inspect(db, path)? {
+        Found::Empty => stamp(db),
+        Found::Version(version) if version < CURRENT_SCHEMA_VERSION => migrate(db, version),
+        Found::Version(_) => Ok(()),
     }
-    if version < CURRENT_SCHEMA_VERSION {
-        migrate(db, version)?;
-    }
-    Ok(())
 }
 
 /// Runs every step from `from` to the current version in one transaction, so a failure leaves
@@ -86,12 +104,17 @@ fn migrate(db: &Database, from: u64) -> Result<(), StoreError> {
         let step = usize::try_from(version - 1)
             .ok()
             .and_then(|i| MIGRATIONS.get(i))
-            .ok_or_else(|| StoreError::Corrupt(format!("no migration from schema version {version}")))?;
+            .ok_or_else(|| {
+                StoreError::Corrupt(format!("no migration from schema version {version}"))
+            })?;
         step(&txn)?;
     }
     {
         let mut meta = txn.open_table(META_KEY_TO_VALUE)?;
-        meta.insert(META_SCHEMA_VERSION, CURRENT_SCHEMA_VERSION.to_be_bytes().as_slice())?;
+        meta.insert(
+            META_SCHEMA_VERSION,
+            CURRENT_SCHEMA_VERSION.to_be_bytes().as_slice(),
+        )?;
     }
     txn.commit()?;
     tracing::info!(from, to = CURRENT_SCHEMA_VERSION, "migrated the data file");

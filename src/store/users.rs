@@ -12,7 +12,10 @@ use crate::domain::time::Timestamp;
 use crate::domain::user::User;
 
 fn not_found(username: &str) -> StoreError {
-    StoreError::NotFound { what: "user", key: username.to_owned() }
+    StoreError::NotFound {
+        what: "user",
+        key: username.to_owned(),
+    }
 }
 
 impl Store {
@@ -24,14 +27,23 @@ impl Store {
             let mut names = txn.open_table(USERNAME_TO_USER_SUB)?;
             let key = user.username.key();
             if names.get(key.as_str())?.is_some() {
-                return Err(StoreError::Duplicate { what: "user", key: user.username.to_string() });
+                return Err(StoreError::Duplicate {
+                    what: "user",
+                    key: user.username.to_string(),
+                });
             }
             let mut users = txn.open_table(USER_SUB_TO_USER)?;
             let removed = txn.open_table(REMOVED_SUB_TO_REMOVED_AT)?;
             let clients = txn.open_table(CLIENT_ID_TO_CLIENT)?;
             let sub = user.sub.as_str();
-            if users.get(sub)?.is_some() || removed.get(sub)?.is_some() || clients.get(sub)?.is_some() {
-                return Err(StoreError::Duplicate { what: "subject", key: sub.to_owned() });
+            if users.get(sub)?.is_some()
+                || removed.get(sub)?.is_some()
+                || clients.get(sub)?.is_some()
+            {
+                return Err(StoreError::Duplicate {
+                    what: "subject",
+                    key: sub.to_owned(),
+                });
             }
             users.insert(sub, encode_user(user)?.as_slice())?;
             names.insert(key.as_str(), sub)?;
@@ -114,7 +126,8 @@ impl Store {
                 Some(record) => decode_user(record.value())?,
                 None => return Err(not_found(username)),
             };
-            txn.open_table(REMOVED_SUB_TO_REMOVED_AT)?.insert(sub.as_str(), now.millis())?;
+            txn.open_table(REMOVED_SUB_TO_REMOVED_AT)?
+                .insert(sub.as_str(), now.millis())?;
             user
         };
         txn.commit()?;

@@ -1,0 +1,133 @@
+//! Bad flags and environment values: one clear message, a non-zero exit, no file created.
+
+use crate::support::Cli;
+
+fn refused(args: &[&str], env: &[(&str, &str)], fragments: &[&str]) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("authbox.redb");
+    let mut cli = Cli::new(&data);
+    for (key, value) in env {
+        cli = cli.env(key, value);
+    }
+    let stderr = cli.run(args).fails_with(fragments);
+    assert!(
+        stderr.trim().lines().count() <= 3,
+        "one clear message, not a dump: {stderr}"
+    );
+    assert!(
+        !data.exists(),
+        "a refused configuration creates no data file ({args:?})"
+    );
+}
+
+#[test]
+fn an_insecure_or_malformed_issuer_is_refused() {
+    refused(
+        &["serve", "--issuer", "http://auth.example.org"],
+        &[],
+        &["plain http", "https"],
+    );
+    refused(
+        &["serve", "--issuer", "https://auth.example.org/"],
+        &[],
+        &["trailing slash"],
+    );
+    refused(
+        &["serve", "--issuer", "https://auth.example.org/?tenant=1"],
+        &[],
+        &["query"],
+    );
+    refused(
+        &["serve"],
+        &[("AUTHBOX_ISSUER", "not a url")],
+        &["--issuer"],
+    );
+}
+
+#[test]
+fn a_malformed_listen_address_is_refused() {
+    refused(
+        &["serve", "--listen", "localhost"],
+        &[],
+        &["not an address and port", "127.0.0.1:8080"],
+    );
+}
+
+#[test]
+fn out_of_range_lifetimes_are_refused_with_their_bounds() {
+    refused(
+        &["serve"],
+        &[("AUTHBOX_DEVICE_CODE_TTL", "5s")],
+        &["--device-code-ttl is 5s", "between"],
+    );
+    refused(
+        &[
+            "serve",
+            "--refresh-idle-ttl",
+            "100d",
+            "--refresh-max-ttl",
+            "90d",
+        ],
+        &[],
+        &["must not exceed"],
+    );
+    refused(
+        &[
+            "serve",
+            "--poll-interval",
+            "30s",
+            "--device-code-ttl",
+            "45s",
+        ],
+        &[],
+        &["twice --poll-interval"],
+    );
+    refused(
+        &["serve", "--login-attempts", "0"],
+        &[],
+        &["between 1 and 1000"],
+    );
+    refused(
+        &["check", "--access-token-ttl", "2d"],
+        &[],
+        &["--access-token-ttl"],
+    );
+}
+
+#[test]
+fn an_unparsable_value_names_the_setting() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = Cli::new(&dir.path().join("authbox.redb"))
+        .env("AUTHBOX_POLL_INTERVAL", "banana")
+        .run(&["serve"]);
+    assert_eq!(out.code, Some(2), "{out:?}");
+    assert!(
+        out.stderr.contains("--poll-interval") && out.stderr.contains("not a duration"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn a_port_in_use_is_reported_without_creating_a_file() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("addr").to_string();
+    refused(
+        &["serve", "--listen", &addr],
+        &[],
+        &["cannot listen on", "--listen"],
+    );
+}
+
+#[test]
+fn check_passes_on_a_good_file_and_fails_on_a_missing_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("authbox.redb");
+    let cli = Cli::new(&data);
+    cli.run(&["check"]).fails_with(&["no data file"]);
+    cli.add_user("alice", "correct horse battery staple", &[]);
+    let text = cli.run(&["check"]).ok();
+    assert!(
+        text.contains("users:") && text.trim_end().ends_with("ok"),
+        "{text}"
+    );
+}

@@ -1,0 +1,158 @@
+//! Signing keys: generated on first start, published as public JWKs, rotated while the server
+//! runs, and swept once every token they signed has expired.
+
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::Value;
+
+use crate::support::TestServer;
+use crate::support::server::eventually;
+
+fn b64_len(key: &Value, member: &str) -> usize {
+    let text = key[member]
+        .as_str()
+        .unwrap_or_else(|| panic!("{member} missing in {key}"));
+    URL_SAFE_NO_PAD.decode(text).expect("base64url").len()
+}
+
+fn kids(jwks: &Value) -> Vec<String> {
+    let mut kids: Vec<String> = jwks["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .map(|k| k["kid"].as_str().expect("kid").to_owned())
+        .collect();
+    kids.sort();
+    kids
+}
+
+#[test]
+fn the_first_start_publishes_one_public_key_per_algorithm() {
+    let server = TestServer::start();
+    let response = reqwest::blocking::get(server.url("/jwks")).expect("GET /jwks");
+    assert_eq!(response.status(), 200);
+    let cache = response.headers()["cache-control"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert_eq!(cache, "public, max-age=300", "JWK-cache");
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        "*",
+        "DISC-4-cors"
+    );
+    let jwks: Value = response.json().expect("JSON");
+
+    let keys = jwks["keys"].as_array().expect("JWK-5-a: a keys array");
+    assert_eq!(keys.len(), 3);
+    let mut algs: Vec<&str> = keys
+        .iter()
+        .map(|k| k["alg"].as_str().expect("alg"))
+        .collect();
+    algs.sort();
+    assert_eq!(algs, ["ES256", "EdDSA", "RS256"]);
+    assert_eq!(kids(&jwks).len(), 3, "JWK-kid: every key has a kid");
+    let mut distinct = kids(&jwks);
+    distinct.dedup();
+    assert_eq!(distinct.len(), 3, "JWK-kid: kids are distinct");
+    for key in keys {
+        assert_eq!(key["use"], "sig", "JWK-use");
+        assert!(key.get("key_ops").is_none(), "JWK-use");
+        for private in ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] {
+            assert!(
+                key.get(private).is_none(),
+                "JWK-priv: {private} published in {key}"
+            );
+        }
+        match key["kty"].as_str() {
+            Some("RSA") => {
+                assert_eq!(key["alg"], "RS256", "JWK-alg-bind");
+                assert_eq!(key["e"], "AQAB", "JWK-rsa");
+                assert!(b64_len(key, "n") >= 256, "JWK-rsa: ≥ 2048 bits");
+                let n = URL_SAFE_NO_PAD
+                    .decode(key["n"].as_str().expect("n"))
+                    .expect("n");
+                assert_ne!(n[0], 0, "JWK-rsa: no leading zero octet");
+            }
+            Some("EC") => {
+                assert_eq!(key["alg"], "ES256", "JWK-alg-bind");
+                assert_eq!(key["crv"], "P-256");
+                assert_eq!((b64_len(key, "x"), b64_len(key, "y")), (32, 32), "JWK-ec");
+            }
+            Some("OKP") => {
+                assert_eq!(key["alg"], "EdDSA", "JWK-alg-bind");
+                assert_eq!(key["crv"], "Ed25519");
+                assert_eq!(b64_len(key, "x"), 32, "JWK-okp");
+            }
+            other => panic!("JWK-4.1-a: unexpected kty {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_rotation_while_running_is_published_at_once() {
+    let server = TestServer::start();
+    let before = kids(&server.get_json("/jwks"));
+
+    let listed = server
+        .cli()
+        .run(&["--json", "key", "rotate", "--alg", "ES256"])
+        .json();
+
+    let keys = listed["keys"].as_array().expect("keys");
+    assert_eq!(keys.len(), 4);
+    let es256: Vec<&Value> = keys.iter().filter(|k| k["alg"] == "ES256").collect();
+    assert_eq!(es256.iter().filter(|k| k["state"] == "active").count(), 1);
+    assert_eq!(es256.iter().filter(|k| k["state"] == "retired").count(), 1);
+    let after = kids(&server.get_json("/jwks"));
+    assert_eq!(after.len(), 4, "JWK-rot: old and new are both published");
+    assert!(
+        before.iter().all(|kid| after.contains(kid)),
+        "the retired key stays published"
+    );
+}
+
+#[test]
+fn the_sweeper_removes_a_retired_key_once_its_tokens_have_expired() {
+    let server = TestServer::start();
+    server.cli().run(&["key", "rotate", "--alg", "EdDSA"]).ok();
+    assert_eq!(kids(&server.get_json("/jwks")).len(), 4);
+    let status = server.cli().run(&["--json", "check"]).json();
+    assert_eq!(
+        status["status"]["expiring_rows"], 1,
+        "the retired key is in the expiry index"
+    );
+
+    // Still inside the window: token lifetime (60 s in the test profile) + JWKS max-age (300 s).
+    server.advance(Duration::from_secs(300));
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(
+        kids(&server.get_json("/jwks")).len(),
+        4,
+        "kept while tokens it signed may live"
+    );
+
+    server.advance(Duration::from_secs(61));
+    eventually("the sweeper deletes the retired key", || {
+        server.cli().run(&["--json", "key", "list"]).json()["keys"]
+            .as_array()
+            .map(Vec::len)
+            == Some(3)
+    });
+    assert_eq!(kids(&server.get_json("/jwks")).len(), 3);
+    let status = server.cli().run(&["--json", "check"]).json();
+    assert_eq!(status["status"]["expiring_rows"], 0);
+    assert_eq!(status["status"]["signing_keys"], 3);
+}
+
+#[test]
+fn an_unknown_algorithm_is_refused() {
+    let server = TestServer::start();
+    server
+        .cli()
+        .run(&["key", "rotate", "--alg", "HS256"])
+        .fails_with(&["unknown signing algorithm"]);
+    assert_eq!(kids(&server.get_json("/jwks")).len(), 3);
+}

@@ -1,0 +1,11 @@
+//! One integration-test binary: every test talks to a real server on 127.0.0.1:0 with a real
+//! redb file in a temporary directory, or runs the real `authbox` binary.
+
+mod architecture;
+mod cli_clients;
+mod cli_users;
+mod config_errors;
+mod data_file;
+mod keys;
+mod serve_binary;
+mod support;

@@ -1,0 +1,218 @@
+//! The real binary: first start, the hint for the first administrator, management while it
+//! runs, graceful shutdown on SIGTERM, and one server per data file.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use crate::support::TestServer;
+use crate::support::binary::{Cli, command};
+
+struct Spawned {
+    child: Child,
+    lines: Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Spawned {
+    fn serve(data: &std::path::Path) -> Spawned {
+        let mut child = command()
+            .env("AUTHBOX_DATA", data)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn authbox serve");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, lines) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Spawned {
+            child,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// The first log line containing `needle`; the server logs as it starts, so this is not a sleep.
+    fn line_with(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if line.contains(needle) {
+                        return line;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        panic!(
+            "no log line with {needle:?}; saw:\n{}",
+            self.seen.join("\n")
+        );
+    }
+
+    fn terminate_and_wait(&mut self) -> Option<i32> {
+        let pid = self.child.id().to_string();
+        let killed = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status.code();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server did not stop after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_first_start_creates_the_file_names_the_first_step_and_stops_cleanly() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("authbox.redb");
+    let mut server = Spawned::serve(&data);
+
+    let hint = server.line_with("no users yet");
+    assert!(hint.contains("user add --admin"), "{hint}");
+    let listening = server.line_with("authbox is listening");
+    let addr = listening
+        .split_whitespace()
+        .find_map(|word| word.strip_prefix("addr="))
+        .unwrap_or_else(|| panic!("no addr in {listening}"))
+        .to_owned();
+    assert!(data.exists(), "the data file was created on first start");
+
+    let health: serde_json::Value = reqwest::blocking::get(format!("http://{addr}/healthz"))
+        .expect("healthz")
+        .json()
+        .expect("JSON");
+    assert_eq!(health["status"], "ok");
+
+    // Management while it runs, through the control socket.
+    let cli = Cli::new(&data);
+    let alice = cli.add_user("alice", "correct horse battery staple", &["--admin"]);
+    cli.run(&["client", "add", "tv-public", "--grant", "device_code"])
+        .ok();
+
+    assert_eq!(
+        server.terminate_and_wait(),
+        Some(0),
+        "SIGTERM is a clean stop"
+    );
+    assert!(
+        !data.with_extension("redb.sock").exists(),
+        "the control socket is removed"
+    );
+    let users = cli.run(&["--json", "user", "list"]).json();
+    assert_eq!(
+        users["users"][0]["sub"], alice["sub"],
+        "what was added while it ran is on disk"
+    );
+}
+
+#[test]
+fn a_second_server_on_the_same_file_is_refused_at_once() {
+    let server = TestServer::start();
+    let started = Instant::now();
+    server
+        .cli()
+        .run(&["serve", "--listen", "127.0.0.1:0"])
+        .fails_with(&["already serving"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "refused without waiting for the file"
+    );
+    let health = reqwest::blocking::get(server.url("/healthz")).expect("healthz");
+    assert_eq!(health.status(), 200, "the first server is unharmed");
+}
+
+#[test]
+fn unknown_paths_answer_in_the_callers_format() {
+    let server = TestServer::start();
+    let client = reqwest::blocking::Client::new();
+    let json = client.get(server.url("/nope")).send().expect("GET");
+    assert_eq!(json.status(), 404);
+    assert_eq!(json.headers()["cache-control"], "no-store");
+    let body: serde_json::Value = json.json().expect("JSON error");
+    assert_eq!(body["error"], "not_found");
+
+    let page = client
+        .get(server.url("/nope"))
+        .header("Accept", "text/html")
+        .send()
+        .expect("GET");
+    assert_eq!(page.status(), 404);
+    for header in [
+        "content-security-policy",
+        "x-frame-options",
+        "referrer-policy",
+        "x-content-type-options",
+    ] {
+        assert!(
+            page.headers().contains_key(header),
+            "WEB-4/WEB-10: {header} missing"
+        );
+    }
+    assert!(
+        page.headers()["content-security-policy"]
+            .to_str()
+            .expect("ascii")
+            .contains("frame-ancestors 'none'")
+    );
+    assert!(page.text().expect("body").contains("Page not found"));
+}
+
+#[test]
+fn after_a_kill_the_file_opens_again_and_the_stale_socket_is_replaced() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("authbox.redb");
+    let mut first = Spawned::serve(&data);
+    first.line_with("authbox is listening");
+    let cli = Cli::new(&data);
+    let alice = cli.add_user("alice", "correct horse battery staple", &[]);
+
+    first.child.kill().expect("SIGKILL");
+    first.child.wait().expect("reap");
+    assert!(
+        data.with_extension("redb.sock").exists(),
+        "a killed server leaves its socket behind"
+    );
+
+    // Without a server: the command finds the stale socket dead and recovers the file itself.
+    let users = cli.run(&["--json", "user", "list"]).json();
+    assert_eq!(
+        users["users"][0]["sub"], alice["sub"],
+        "an acknowledged write survived SIGKILL"
+    );
+
+    let mut second = Spawned::serve(&data);
+    second.line_with("authbox is listening");
+    assert_eq!(
+        cli.run(&["--json", "user", "show", "alice"]).json()["user"]["sub"],
+        alice["sub"]
+    );
+    assert_eq!(second.terminate_and_wait(), Some(0));
+}

@@ -1,0 +1,167 @@
+//! `TestServer`: the real server in this process, on an ephemeral loopback port, with a temp
+//! data file and a clock the test moves by hand.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use authbox::app::clock::ManualClock;
+use authbox::app::settings::{AttemptBudget, Lifetimes, Settings};
+use authbox::config::Config;
+use authbox::http::Stopper;
+use authbox::server::{ServeOptions, start};
+use tempfile::TempDir;
+
+pub struct TestServer {
+    pub dir: Arc<TempDir>,
+    pub data: PathBuf,
+    pub base: String,
+    pub clock: Arc<ManualClock>,
+    stopper: Option<Stopper>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// SPEC §0's test profile: every lifetime short enough to cross by moving the clock.
+pub fn test_profile() -> Settings {
+    let secs = Duration::from_secs;
+    let budget = AttemptBudget {
+        failures: 5,
+        window: secs(15 * 60),
+    };
+    Settings {
+        lifetimes: Lifetimes {
+            device_code: secs(30),
+            poll_interval: secs(5),
+            access_token: secs(60),
+            id_token: secs(60),
+            refresh_idle: secs(120),
+            refresh_max: secs(3600),
+            session_idle: secs(60),
+            session_max: secs(3600),
+        },
+        user_code_budget: budget,
+        login_budget: budget,
+    }
+}
+
+impl TestServer {
+    pub fn start() -> TestServer {
+        Self::start_in(tempfile::tempdir().expect("temp dir"))
+    }
+
+    /// Starts on `dir/authbox.redb`, which may already exist.
+    pub fn start_in(dir: TempDir) -> TestServer {
+        let data = dir.path().join("authbox.redb");
+        Self::start_on(Arc::new(dir), data, Arc::new(ManualClock::starting_now()))
+    }
+
+    fn start_on(dir: Arc<TempDir>, data: PathBuf, clock: Arc<ManualClock>) -> TestServer {
+        let config = Config {
+            data: data.clone(),
+            listen: "127.0.0.1:0".parse().expect("loopback address"),
+            issuer: "http://127.0.0.1".into(),
+            settings: test_profile(),
+            sweep_interval: Duration::from_millis(20),
+        };
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let server_clock = Arc::clone(&clock);
+        let thread = std::thread::spawn(move || {
+            authbox::http::block_on(async move {
+                let options = ServeOptions {
+                    clock: server_clock,
+                    handle_signals: false,
+                };
+                match start(&config, options).await {
+                    Ok(server) => {
+                        let _ = ready_tx.send(Ok((server.addr, server.stopper())));
+                        if let Err(e) = server.wait().await {
+                            eprintln!("test server stopped with an error: {e}");
+                        }
+                    }
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e.to_string()));
+                    }
+                }
+            })
+        });
+        let (addr, stopper) = ready_rx
+            .recv()
+            .expect("the server thread ended before reporting")
+            .unwrap_or_else(|e| panic!("the test server did not start: {e}"));
+        TestServer {
+            dir,
+            data,
+            base: format!("http://{addr}"),
+            clock,
+            stopper: Some(stopper),
+            thread: Some(thread),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn advance(&self, by: Duration) {
+        self.clock.advance(by);
+    }
+
+    /// Stops gracefully and waits until the data file is closed.
+    pub fn stop(&mut self) {
+        if let Some(stopper) = self.stopper.take() {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(stopper.stop());
+        }
+        if let Some(thread) = self.thread.take() {
+            thread.join().expect("the server thread panicked");
+        }
+    }
+
+    /// Stops, then starts a new server on the same data file and clock.
+    pub fn restart(mut self) -> TestServer {
+        self.stop();
+        Self::start_on(
+            Arc::clone(&self.dir),
+            self.data.clone(),
+            Arc::clone(&self.clock),
+        )
+    }
+
+    pub fn get_json(&self, path: &str) -> serde_json::Value {
+        let response = reqwest::blocking::get(self.url(path)).expect("request");
+        assert!(
+            response.status().is_success(),
+            "GET {path}: {}",
+            response.status()
+        );
+        response.json().expect("JSON body")
+    }
+
+    /// The real binary pointed at this server's data file.
+    pub fn cli(&self) -> super::Cli {
+        super::Cli::new(&self.data)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Polls `condition` until it holds, for at most five seconds; for effects of background work
+/// such as the sweeper, never for start-up.
+pub fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while std::time::Instant::now() < deadline {
+        if condition() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("timed out waiting until {what}");
+}
