@@ -6,6 +6,7 @@ mod cli_clients;
 mod cli_users;
 mod config_errors;
 mod data_file;
+mod documentation;
 mod keys;
 mod serve_binary;
 mod support;
