@@ -25,6 +25,7 @@
 //! - Invariant: one process holds the data file; others reach it through the control socket.
 
 pub mod app;
+pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod control;

@@ -3,6 +3,7 @@
 //! Invariant: this is the only module that knows actix. Handlers parse, make one app call on
 //! the blocking pool, and render.
 
+mod assets;
 mod blocking;
 mod errors;
 mod health;
@@ -26,6 +27,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
     config
         .route("/healthz", web::get().to(health::healthz))
         .route("/jwks", web::get().to(jwks::jwks))
+        .route(
+            crate::assets::stylesheet_path(),
+            web::get().to(assets::stylesheet),
+        )
         .default_service(web::to(errors::not_found));
 }
 

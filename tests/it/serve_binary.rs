@@ -182,7 +182,34 @@ fn unknown_paths_answer_in_the_callers_format() {
             .expect("ascii")
             .contains("frame-ancestors 'none'")
     );
-    assert!(page.text().expect("body").contains("Page not found"));
+    let html = page.text().expect("body");
+    assert!(html.contains("Page not found"));
+
+    // The page's one stylesheet is ours, embedded, and cacheable forever under a hashed name.
+    let href = html
+        .split("href=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("stylesheet link");
+    assert!(
+        href.starts_with("/assets/authbox.") && href.ends_with(".css"),
+        "{href}"
+    );
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "WEB-10: no foreign resources"
+    );
+    let css = client.get(server.url(href)).send().expect("GET stylesheet");
+    assert_eq!(css.status(), 200);
+    assert_eq!(
+        css.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert!(
+        css.text()
+            .expect("css")
+            .contains("prefers-color-scheme: dark")
+    );
 }
 
 #[test]
