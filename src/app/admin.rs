@@ -5,8 +5,6 @@
 //! Invariant: no view carries a password hash or a private key; a client secret appears only
 //! in the response that created it.
 
-use std::time::Duration;
-
 use serde::{Deserialize, Serialize};
 
 use super::accounts::NewUser;
@@ -15,38 +13,6 @@ use super::{App, AppError};
 use crate::domain::client::{Client, ClientKind};
 use crate::domain::signing::{KeyInfo, KeyState, SigningAlg};
 use crate::domain::user::User;
-
-/// Client settings on the wire; lifetimes in whole seconds.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
-pub struct ClientFields {
-    pub name: Option<String>,
-    pub grants: Option<Vec<String>>,
-    pub scopes: Option<String>,
-    pub redirect_uris: Option<Vec<String>>,
-    pub access_token_ttl_secs: Option<u64>,
-    pub refresh_idle_ttl_secs: Option<u64>,
-    pub refresh_max_ttl_secs: Option<u64>,
-    pub id_token_alg: Option<String>,
-    pub access_token_alg: Option<String>,
-    pub disabled: Option<bool>,
-}
-
-impl From<&ClientFields> for ClientSettings {
-    fn from(f: &ClientFields) -> Self {
-        ClientSettings {
-            name: f.name.clone(),
-            grants: f.grants.clone(),
-            scopes: f.scopes.clone(),
-            redirect_uris: f.redirect_uris.clone(),
-            access_token_ttl: f.access_token_ttl_secs.map(Duration::from_secs),
-            refresh_idle_ttl: f.refresh_idle_ttl_secs.map(Duration::from_secs),
-            refresh_max_ttl: f.refresh_max_ttl_secs.map(Duration::from_secs),
-            id_token_alg: f.id_token_alg.clone(),
-            access_token_alg: f.access_token_alg.clone(),
-            disabled: f.disabled,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(tag = "op", rename_all = "snake_case")]
@@ -77,7 +43,7 @@ pub enum AdminRequest {
     ClientAdd {
         client_id: String,
         confidential: bool,
-        fields: ClientFields,
+        settings: ClientSettings,
     },
     ClientList,
     ClientShow {
@@ -85,7 +51,7 @@ pub enum AdminRequest {
     },
     ClientUpdate {
         client_id: String,
-        fields: ClientFields,
+        settings: ClientSettings,
     },
     ClientRotateSecret {
         client_id: String,
@@ -330,20 +296,19 @@ impl App {
             AdminRequest::ClientAdd {
                 client_id,
                 confidential,
-                fields,
+                settings,
             } => {
-                let (c, secret) =
-                    self.add_client(&client_id, confidential, &ClientSettings::from(&fields))?;
+                let (c, secret) = self.add_client(&client_id, confidential, &settings)?;
                 client(c, secret)
             }
             AdminRequest::ClientList => AdminResponse::Clients {
                 clients: self.clients()?.iter().map(ClientView::from).collect(),
             },
             AdminRequest::ClientShow { client_id } => client(self.client(&client_id)?, None),
-            AdminRequest::ClientUpdate { client_id, fields } => client(
-                self.update_client(&client_id, &ClientSettings::from(&fields))?,
-                None,
-            ),
+            AdminRequest::ClientUpdate {
+                client_id,
+                settings,
+            } => client(self.update_client(&client_id, &settings)?, None),
             AdminRequest::ClientRotateSecret { client_id } => {
                 let (c, secret) = self.rotate_client_secret(&client_id)?;
                 client(c, Some(secret))

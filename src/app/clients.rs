@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
+
 use super::{App, AppError};
 use crate::crypto::hash::sha256;
 use crate::crypto::random::random_token;
@@ -17,8 +19,8 @@ use crate::domain::user::parse_display_name;
 const DEFAULT_CLIENT_SCOPES: &str = "openid profile email offline_access";
 
 /// Client settings as an operator types them; `None` leaves a setting as it is (on update) or
-/// takes the default (on create).
-#[derive(Debug, Clone, Default)]
+/// takes the default (on create). They travel over the control socket as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientSettings {
     pub name: Option<String>,
     pub grants: Option<Vec<String>>,

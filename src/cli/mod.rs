@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::app::admin::{AdminRequest, ClientFields};
+use crate::app::admin::AdminRequest;
+use crate::app::clients::ClientSettings;
 use crate::app::clock::SystemClock;
 use crate::config::{Config, ServeArgs, parse_duration};
 use crate::control::client::{self, ManageError};
@@ -129,16 +130,16 @@ pub struct ClientArgs {
 }
 
 impl ClientArgs {
-    fn fields(&self, disabled: Option<bool>) -> ClientFields {
+    fn to_settings(&self, disabled: Option<bool>) -> ClientSettings {
         let list = |v: &Vec<String>| (!v.is_empty()).then(|| v.clone());
-        ClientFields {
+        ClientSettings {
             name: self.name.clone(),
             grants: list(&self.grants),
             scopes: self.scope.clone(),
             redirect_uris: list(&self.redirect_uris),
-            access_token_ttl_secs: self.access_token_ttl.map(|d| d.as_secs()),
-            refresh_idle_ttl_secs: self.refresh_idle_ttl.map(|d| d.as_secs()),
-            refresh_max_ttl_secs: self.refresh_max_ttl.map(|d| d.as_secs()),
+            access_token_ttl: self.access_token_ttl,
+            refresh_idle_ttl: self.refresh_idle_ttl,
+            refresh_max_ttl: self.refresh_max_ttl,
             id_token_alg: self.id_token_alg.clone(),
             access_token_alg: self.access_token_alg.clone(),
             disabled,
@@ -267,7 +268,7 @@ fn client_request(command: ClientCommand) -> AdminRequest {
         } => AdminRequest::ClientAdd {
             client_id,
             confidential,
-            fields: settings.fields(None),
+            settings: settings.to_settings(None),
         },
         ClientCommand::List => AdminRequest::ClientList,
         ClientCommand::Show { client_id } => AdminRequest::ClientShow { client_id },
@@ -286,7 +287,7 @@ fn client_request(command: ClientCommand) -> AdminRequest {
             };
             AdminRequest::ClientUpdate {
                 client_id,
-                fields: settings.fields(disabled),
+                settings: settings.to_settings(disabled),
             }
         }
         ClientCommand::RotateSecret { client_id } => AdminRequest::ClientRotateSecret { client_id },
