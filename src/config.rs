@@ -9,14 +9,14 @@ use clap::{Args, Parser};
 
 use crate::app::settings::{AttemptBudget, Lifetimes, Settings};
 use crate::domain::client::is_loopback_host;
+use crate::domain::resource::{Resource, Resources};
 
 /// Everything `authbox serve` needs, checked.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub data: PathBuf,
     pub listen: SocketAddr,
-    /// The issuer exactly as it appears in metadata and tokens: no trailing slash.
-    pub issuer: String,
+    /// Includes the issuer, exactly as metadata and tokens carry it.
     pub settings: Settings,
     pub sweep_interval: Duration,
 }
@@ -46,6 +46,17 @@ pub struct ServeArgs {
         value_name = "URL"
     )]
     pub issuer: String,
+
+    /// A resource server and the scopes that are for it, as AUDIENCE=SCOPE,SCOPE: access tokens
+    /// for those scopes carry that audience. Repeat for several (in the environment, separate
+    /// them with ';'). OpenID Connect's scopes need no resource.
+    #[arg(
+        long = "resource",
+        env = "AUTHBOX_RESOURCES",
+        value_delimiter = ';',
+        value_name = "AUDIENCE=SCOPES"
+    )]
+    pub resources: Vec<String>,
 
     /// How often expired grants, sessions and retired keys are deleted from the data file.
     #[arg(long, env = "AUTHBOX_SWEEP_INTERVAL", default_value = "60s", value_parser = parse_duration, value_name = "DURATION")]
@@ -231,6 +242,7 @@ impl PolicyArgs {
                 failures: self.login_attempts,
                 window: self.login_window,
             },
+            ..Settings::default()
         })
     }
 }
@@ -262,11 +274,23 @@ impl Config {
             Duration::from_millis(10),
             Duration::from_secs(86_400),
         )?;
+        let resources = args
+            .resources
+            .iter()
+            .filter(|r| !r.trim().is_empty())
+            .map(|r| Resource::parse(r))
+            .collect::<Result<Vec<_>, _>>()
+            .and_then(Resources::new)
+            .map_err(|e| ConfigError(format!("--resource: {e}")))?;
+        let settings = Settings {
+            issuer,
+            resources,
+            ..args.policy.settings()?
+        };
         Ok(Config {
             data,
             listen,
-            issuer,
-            settings: args.policy.settings()?,
+            settings,
             sweep_interval: args.sweep_interval,
         })
     }

@@ -38,10 +38,14 @@ pub struct ServeOptions {
     pub clock: Arc<dyn Clock>,
     /// Stop gracefully on SIGINT and SIGTERM (off for servers embedded in tests).
     pub handle_signals: bool,
+    /// A socket already bound, used instead of binding `config.listen` (so a caller can learn
+    /// the port before choosing the issuer).
+    pub listener: Option<TcpListener>,
 }
 
 pub struct RunningServer {
     pub addr: SocketAddr,
+    app: Arc<App>,
     listening: Listening,
     background: Vec<JoinHandle<()>>,
     socket_file: SocketFile,
@@ -72,10 +76,13 @@ pub async fn start(config: &Config, options: ServeOptions) -> Result<RunningServ
         )));
     }
     // Bind first: a port in use should not leave a new data file behind.
-    let listener = TcpListener::bind(config.listen).map_err(|source| ServeError::Bind {
-        addr: config.listen,
-        source,
-    })?;
+    let listener = match options.listener {
+        Some(listener) => listener,
+        None => TcpListener::bind(config.listen).map_err(|source| ServeError::Bind {
+            addr: config.listen,
+            source,
+        })?,
+    };
     let store = open_when_free(&config.data)?;
     let app = Arc::new(App::new(store, options.clock, config.settings.clone())?);
     app.ensure_signing_keys()?;
@@ -96,9 +103,10 @@ pub async fn start(config: &Config, options: ServeOptions) -> Result<RunningServ
         )),
         tokio::spawn(sweep_forever(Arc::clone(&app), config.sweep_interval)),
     ];
-    tracing::info!(addr = %listening.addr, issuer = %config.issuer, data = %config.data.display(), "authbox is listening");
+    tracing::info!(addr = %listening.addr, issuer = %config.settings.issuer, data = %config.data.display(), "authbox is listening");
     Ok(RunningServer {
         addr: listening.addr,
+        app,
         listening,
         background,
         socket_file,
@@ -106,6 +114,11 @@ pub async fn start(config: &Config, options: ServeOptions) -> Result<RunningServ
 }
 
 impl RunningServer {
+    /// The use cases behind the endpoints, for embedding.
+    pub fn app(&self) -> Arc<App> {
+        Arc::clone(&self.app)
+    }
+
     pub fn stopper(&self) -> Stopper {
         self.listening.stopper()
     }

@@ -145,7 +145,9 @@ impl App {
 
     /// Deletes what has expired; the background sweeper calls this.
     pub fn sweep(&self) -> Result<SweepReport, AppError> {
-        let report = self.store.sweep_expired(self.now(), SWEEP_BATCH)?;
+        let now = self.now();
+        self.pacing.forget_expired(now);
+        let report = self.store.sweep_expired(now, SWEEP_BATCH)?;
         if report.removed > 0 {
             self.reload_keys()?;
         }

@@ -5,15 +5,19 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod client_auth;
 pub mod clients;
 pub mod clock;
+pub mod device;
 pub mod keys;
 pub mod settings;
+pub mod tokens;
 
 use std::sync::{Arc, RwLock};
 
 use crate::crypto::CryptoError;
 use crate::domain::Invalid;
+use crate::domain::oauth::OAuthFailure;
 use crate::domain::time::Timestamp;
 use crate::store::{Store, StoreError};
 use clock::Clock;
@@ -56,12 +60,34 @@ impl From<CryptoError> for AppError {
     }
 }
 
+/// A protocol endpoint's failure: the OAuth error to send, or a fault on our side.
+#[derive(Debug, thiserror::Error)]
+pub enum ProtocolError {
+    #[error(transparent)]
+    OAuth(#[from] OAuthFailure),
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+impl From<StoreError> for ProtocolError {
+    fn from(e: StoreError) -> Self {
+        ProtocolError::Unavailable(e.to_string())
+    }
+}
+
+impl From<CryptoError> for ProtocolError {
+    fn from(e: CryptoError) -> Self {
+        ProtocolError::Unavailable(e.to_string())
+    }
+}
+
 pub struct App {
     store: Store,
     clock: Arc<dyn Clock>,
     settings: Settings,
     /// The parsed signing keys; replaced whole after a rotation or a sweep.
     keys: RwLock<Arc<KeyRing>>,
+    pacing: device::PacingBook,
 }
 
 impl App {
@@ -72,6 +98,7 @@ impl App {
             clock,
             settings,
             keys: RwLock::new(Arc::new(ring)),
+            pacing: device::PacingBook::default(),
         })
     }
 

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use crate::domain::resource::Resources;
+
 const MINUTE: Duration = Duration::from_secs(60);
 const HOUR: Duration = Duration::from_secs(3600);
 const DAY: Duration = Duration::from_secs(86_400);
@@ -47,6 +49,10 @@ pub struct AttemptBudget {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
+    /// The issuer exactly as metadata and tokens carry it: no trailing slash.
+    pub issuer: String,
+    /// The resource servers API scopes belong to; OpenID Connect's scopes need none.
+    pub resources: Resources,
     pub lifetimes: Lifetimes,
     pub user_code_budget: AttemptBudget,
     pub login_budget: AttemptBudget,
@@ -59,10 +65,19 @@ impl Default for Settings {
             window: 15 * MINUTE,
         };
         Settings {
+            issuer: "http://localhost:8080".into(),
+            resources: Resources::default(),
             lifetimes: Lifetimes::default(),
             user_code_budget: budget,
             login_budget: budget,
         }
+    }
+}
+
+impl Settings {
+    /// The audience of access tokens for the OpenID Connect scopes: the UserInfo endpoint.
+    pub fn userinfo_audience(&self) -> String {
+        format!("{}/userinfo", self.issuer)
     }
 }
 

@@ -324,6 +324,7 @@ fn serve(data: PathBuf, args: &ServeArgs) -> Result<(), CliError> {
         let options = ServeOptions {
             clock: Arc::new(SystemClock),
             handle_signals: true,
+            listener: None,
         };
         let server = start(&config, options).await.map_err(fail)?;
         server.wait().await.map_err(fail)

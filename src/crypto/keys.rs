@@ -8,7 +8,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ring::rand::SystemRandom;
 use ring::rsa::PublicKeyComponents;
 use ring::signature::{
-    ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, Ed25519KeyPair, KeyPair, RsaKeyPair,
+    ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, Ed25519KeyPair, KeyPair, RSA_PKCS1_SHA256,
+    RsaKeyPair,
 };
 use rsa::pkcs8::EncodePrivateKey;
 
@@ -127,6 +128,23 @@ impl SigningKey {
             Pair::Ed25519(pair) => PublicKeyParams::Ed25519 {
                 x: pair.public_key().as_ref().to_vec(),
             },
+        }
+    }
+
+    /// The JWS signature over `message`: PKCS#1 v1.5 for RS256, the 64-byte R‖S for ES256
+    /// (RFC 7518 §3.4, not DER), and Ed25519's 64 bytes for EdDSA.
+    pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        let rng = SystemRandom::new();
+        let failed = |_| CryptoError::Signing(self.alg.jws_name());
+        match &self.pair {
+            Pair::Rsa(pair) => {
+                let mut signature = vec![0u8; pair.public().modulus_len()];
+                pair.sign(&RSA_PKCS1_SHA256, &rng, message, &mut signature)
+                    .map_err(failed)?;
+                Ok(signature)
+            }
+            Pair::Ecdsa(pair) => Ok(pair.sign(&rng, message).map_err(failed)?.as_ref().to_vec()),
+            Pair::Ed25519(pair) => Ok(pair.sign(message).as_ref().to_vec()),
         }
     }
 

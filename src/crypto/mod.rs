@@ -3,6 +3,7 @@
 //! Invariant: this is the only module that uses ring (and the key-generation-only `rsa` crate).
 
 pub mod hash;
+pub mod jws;
 pub mod keys;
 pub mod password;
 pub mod random;
@@ -15,6 +16,10 @@ pub enum CryptoError {
     KeyGeneration(&'static str, String),
     #[error("the stored {0} signing key is unusable: {1}")]
     KeyRejected(&'static str, String),
+    #[error("signing with the {0} key failed")]
+    Signing(&'static str),
+    #[error("a token could not be encoded: {0}")]
+    Encoding(String),
     #[error("password hashing failed: {0}")]
     PasswordHash(String),
 }

@@ -5,10 +5,16 @@
 //! `tests/it/architecture.rs` enforces it).
 
 pub mod client;
+pub mod device_grant;
+pub mod oauth;
+pub mod pacing;
+pub mod resource;
 pub mod scope;
 pub mod signing;
 pub mod time;
+pub mod token;
 pub mod user;
+pub mod user_code;
 
 /// A value that failed validation, with a message that names the problem and the fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -5,9 +5,13 @@
 
 mod assets;
 mod blocking;
+mod client_auth;
+mod discovery;
 mod errors;
+mod form;
 mod health;
 mod jwks;
+mod oauth;
 
 use std::future::Future;
 use std::net::{SocketAddr, TcpListener};
@@ -27,6 +31,28 @@ pub fn routes(config: &mut web::ServiceConfig) {
     config
         .route("/healthz", web::get().to(health::healthz))
         .route("/jwks", web::get().to(jwks::jwks))
+        .service(
+            web::resource("/device_authorization")
+                .route(web::post().to(oauth::device_authorization))
+                .default_service(web::to(oauth::post_only)),
+        )
+        .service(
+            web::resource("/token")
+                .route(web::post().to(oauth::token))
+                .default_service(web::to(oauth::post_only)),
+        )
+        .route(
+            "/.well-known/openid-configuration",
+            web::get().to(discovery::openid_configuration),
+        )
+        .route(
+            "/.well-known/oauth-authorization-server",
+            web::get().to(discovery::authorization_server),
+        )
+        .route(
+            "/.well-known/oauth-authorization-server/{suffix:.*}",
+            web::get().to(discovery::authorization_server),
+        )
         .route(
             crate::assets::stylesheet_path(),
             web::get().to(assets::stylesheet),

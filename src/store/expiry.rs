@@ -6,8 +6,10 @@
 
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
 
-use super::records::decode_key;
-use super::tables::{EXPIRY_TO_ROW, KEY_ID_TO_SIGNING_KEY};
+use super::records::{decode_device_grant, decode_key};
+use super::tables::{
+    DEVICE_CODE_HASH_TO_GRANT, EXPIRY_TO_ROW, KEY_ID_TO_SIGNING_KEY, USER_CODE_TO_DEVICE_CODE_HASH,
+};
 use super::{Store, StoreError};
 use crate::domain::signing::KeyState;
 use crate::domain::time::Timestamp;
@@ -16,12 +18,14 @@ use crate::domain::time::Timestamp;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum RowKind {
     SigningKey = 1,
+    DeviceGrant = 2,
 }
 
 impl RowKind {
     fn from_byte(byte: u8) -> Option<Self> {
         match byte {
             1 => Some(RowKind::SigningKey),
+            2 => Some(RowKind::DeviceGrant),
             _ => None,
         }
     }
@@ -72,6 +76,8 @@ impl Store {
             let more = due.len() > limit;
             due.truncate(limit);
             let mut keys = txn.open_table(KEY_ID_TO_SIGNING_KEY)?;
+            let mut grants = txn.open_table(DEVICE_CODE_HASH_TO_GRANT)?;
+            let mut codes = txn.open_table(USER_CODE_TO_DEVICE_CODE_HASH)?;
             for entry in &due {
                 index.remove(entry.as_slice())?;
                 let (kind, row) = (
@@ -90,6 +96,21 @@ impl Store {
                         };
                         if expired {
                             keys.remove(kid.as_str())?;
+                        }
+                    }
+                    (Some(RowKind::DeviceGrant), Some(hash)) => {
+                        let grant = grants
+                            .get(hash)?
+                            .map(|r| decode_device_grant(r.value()))
+                            .transpose()?;
+                        if let Some(grant) = grant.filter(|g| g.is_expired(now)) {
+                            grants.remove(hash)?;
+                            // The user code may already belong to a newer grant; leave that one be.
+                            let code = grant.user_code.as_str();
+                            let points_here = codes.get(code)?.is_some_and(|h| h.value() == hash);
+                            if points_here {
+                                codes.remove(code)?;
+                            }
                         }
                     }
                     _ => tracing::warn!("dropped an expiry index entry of unknown shape"),

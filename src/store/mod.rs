@@ -5,6 +5,7 @@
 //! domain or HTTP. Secrets are kept only as SHA-256 digests.
 
 mod clients;
+mod device_grants;
 mod expiry;
 mod keys;
 mod records;
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use redb::{Database, DatabaseError};
 
+pub use device_grants::DeviceCodeHash;
 pub use expiry::SweepReport;
 pub use schema::CURRENT_SCHEMA_VERSION;
 

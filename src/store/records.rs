@@ -13,10 +13,12 @@ use super::StoreError;
 use crate::domain::client::{
     Client, ClientId, ClientKind, ClientLifetimes, GrantType, RedirectUri, SecretDigest,
 };
+use crate::domain::device_grant::{Approval, DeviceGrant, GrantState};
 use crate::domain::scope::ScopeSet;
 use crate::domain::signing::{KeyInfo, KeyMaterial, KeyState, SigningAlg};
 use crate::domain::time::Timestamp;
 use crate::domain::user::{Email, PasswordHash, Subject, User, Username};
+use crate::domain::user_code::UserCode;
 
 const V1: u8 = 1;
 
@@ -243,6 +245,101 @@ pub(super) fn decode_key(bytes: &[u8]) -> Result<KeyMaterial, StoreError> {
             state,
         },
         pkcs8: r.pkcs8,
+    })
+}
+
+#[derive(Serialize, Deserialize)]
+struct DeviceGrantV1 {
+    client_id: String,
+    scopes: Vec<String>,
+    user_code: String,
+    created_at_ms: u64,
+    expires_at_ms: u64,
+    requested_from: Option<String>,
+    /// 0 pending, 1 approved, 2 denied, 3 redeemed.
+    state: u8,
+    decided_at_ms: u64,
+    sub: Option<String>,
+    granted_scopes: Vec<String>,
+    auth_time_ms: u64,
+}
+
+fn scope_strings(scopes: &ScopeSet) -> Vec<String> {
+    scopes.iter().map(|s| s.as_str().to_owned()).collect()
+}
+
+pub(super) fn encode_device_grant(grant: &DeviceGrant) -> Result<Vec<u8>, StoreError> {
+    let (state, decided_at_ms, sub, granted_scopes, auth_time_ms) = match &grant.state {
+        GrantState::Pending => (0, 0, None, Vec::new(), 0),
+        GrantState::Approved(a) => (
+            1,
+            a.approved_at.millis(),
+            Some(a.sub.to_string()),
+            scope_strings(&a.scopes),
+            a.auth_time.millis(),
+        ),
+        GrantState::Denied { at } => (2, at.millis(), None, Vec::new(), 0),
+        GrantState::Redeemed { at, sub } => (3, at.millis(), Some(sub.to_string()), Vec::new(), 0),
+    };
+    encode(
+        V1,
+        &DeviceGrantV1 {
+            client_id: grant.client_id.as_str().to_owned(),
+            scopes: scope_strings(&grant.scopes),
+            user_code: grant.user_code.as_str().to_owned(),
+            created_at_ms: grant.created_at.millis(),
+            expires_at_ms: grant.expires_at.millis(),
+            requested_from: grant.requested_from.clone(),
+            state,
+            decided_at_ms,
+            sub,
+            granted_scopes,
+            auth_time_ms,
+        },
+    )
+}
+
+pub(super) fn decode_device_grant(bytes: &[u8]) -> Result<DeviceGrant, StoreError> {
+    let r: DeviceGrantV1 = decode("device grant", bytes)?;
+    let scopes = |list: &[String]| {
+        ScopeSet::from_tokens(list.iter().map(String::as_str)).map_err(corrupt("scope"))
+    };
+    let decided_at = Timestamp::from_millis(r.decided_at_ms);
+    let sub = || {
+        r.sub
+            .clone()
+            .map(Subject::from_stored)
+            .ok_or_else(|| StoreError::Corrupt("a device grant lacks its subject".into()))
+    };
+    let state = match r.state {
+        0 => GrantState::Pending,
+        1 => GrantState::Approved(Approval {
+            sub: sub()?,
+            scopes: scopes(&r.granted_scopes)?,
+            auth_time: Timestamp::from_millis(r.auth_time_ms),
+            approved_at: decided_at,
+        }),
+        2 => GrantState::Denied { at: decided_at },
+        3 => GrantState::Redeemed {
+            at: decided_at,
+            sub: sub()?,
+        },
+        other => {
+            return Err(StoreError::Corrupt(format!(
+                "a device grant has unknown state {other}"
+            )));
+        }
+    };
+    Ok(DeviceGrant {
+        client_id: ClientId::parse(&r.client_id).map_err(corrupt("client id"))?,
+        scopes: scopes(&r.scopes)?,
+        user_code: UserCode::normalize(&r.user_code).ok_or_else(|| {
+            StoreError::Corrupt("a device grant has a malformed user code".into())
+        })?,
+        created_at: Timestamp::from_millis(r.created_at_ms),
+        expires_at: Timestamp::from_millis(r.expires_at_ms),
+        requested_from: r.requested_from,
+        state,
     })
 }
 

@@ -23,6 +23,12 @@ pub(super) const CLIENT_ID_TO_CLIENT: TableDefinition<&str, &[u8]> =
 /// `kid` → encoded signing key record.
 pub(super) const KEY_ID_TO_SIGNING_KEY: TableDefinition<&str, &[u8]> =
     TableDefinition::new("key_id_to_signing_key");
+/// SHA-256 of a device code → encoded device grant. The device code itself is never stored.
+pub(super) const DEVICE_CODE_HASH_TO_GRANT: TableDefinition<&[u8], &[u8]> =
+    TableDefinition::new("device_code_hash_to_grant");
+/// Canonical user code → SHA-256 of the device code of the grant that holds it.
+pub(super) const USER_CODE_TO_DEVICE_CODE_HASH: TableDefinition<&str, &[u8]> =
+    TableDefinition::new("user_code_to_device_code_hash");
 /// Expiry index: `expires_at` (ms, big-endian) ‖ row kind ‖ row key → nothing. Sorted by time,
 /// so the sweeper reads only what has expired.
 pub(super) const EXPIRY_TO_ROW: TableDefinition<&[u8], ()> = TableDefinition::new("expiry_to_row");
@@ -39,6 +45,8 @@ pub(super) fn create_all(txn: &WriteTransaction) -> Result<(), redb::TableError>
     txn.open_table(REMOVED_SUB_TO_REMOVED_AT)?;
     txn.open_table(CLIENT_ID_TO_CLIENT)?;
     txn.open_table(KEY_ID_TO_SIGNING_KEY)?;
+    txn.open_table(DEVICE_CODE_HASH_TO_GRANT)?;
+    txn.open_table(USER_CODE_TO_DEVICE_CODE_HASH)?;
     txn.open_table(EXPIRY_TO_ROW)?;
     Ok(())
 }

@@ -9,7 +9,7 @@ use super::tables::{
 use super::{Store, StoreError};
 use crate::domain::Invalid;
 use crate::domain::time::Timestamp;
-use crate::domain::user::User;
+use crate::domain::user::{Subject, User};
 
 fn not_found(username: &str) -> StoreError {
     StoreError::NotFound {
@@ -63,6 +63,15 @@ impl Store {
             StoreError::Corrupt(format!("username {username:?} points at a missing user"))
         })?;
         decode_user(record.value()).map(Some)
+    }
+
+    pub fn user_by_sub(&self, sub: &Subject) -> Result<Option<User>, StoreError> {
+        let read = self.db.begin_read()?;
+        let users = read.open_table(USER_SUB_TO_USER)?;
+        users
+            .get(sub.as_str())?
+            .map(|r| decode_user(r.value()))
+            .transpose()
     }
 
     /// Every user, ordered by case-folded username.

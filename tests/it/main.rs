@@ -6,6 +6,8 @@ mod cli_clients;
 mod cli_users;
 mod config_errors;
 mod data_file;
+mod device_authorization;
+mod device_polling;
 mod documentation;
 mod keys;
 mod serve_binary;

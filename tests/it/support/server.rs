@@ -6,9 +6,11 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use authbox::app::App;
 use authbox::app::clock::ManualClock;
 use authbox::app::settings::{AttemptBudget, Lifetimes, Settings};
 use authbox::config::Config;
+use authbox::domain::resource::{Resource, Resources};
 use authbox::http::Stopper;
 use authbox::server::{ServeOptions, start};
 use tempfile::TempDir;
@@ -18,18 +20,24 @@ pub struct TestServer {
     pub data: PathBuf,
     pub base: String,
     pub clock: Arc<ManualClock>,
+    /// Released on stop, so the data file closes.
+    app: Option<Arc<App>>,
+    settings: Settings,
     stopper: Option<Stopper>,
     thread: Option<JoinHandle<()>>,
 }
 
 /// SPEC §0's test profile: every lifetime short enough to cross by moving the clock.
-pub fn test_profile() -> Settings {
+pub fn test_profile(issuer: String) -> Settings {
     let secs = Duration::from_secs;
     let budget = AttemptBudget {
         failures: 5,
         window: secs(15 * 60),
     };
+    let api = Resource::parse("https://api.example.test=api.read,api.write").expect("resource");
     Settings {
+        issuer,
+        resources: Resources::new(vec![api]).expect("resources"),
         lifetimes: Lifetimes {
             device_code: secs(30),
             poll_interval: secs(5),
@@ -50,18 +58,51 @@ impl TestServer {
         Self::start_in(tempfile::tempdir().expect("temp dir"))
     }
 
+    /// Starts with the test profile changed by `adjust`.
+    pub fn start_with(adjust: impl FnOnce(&mut Settings)) -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data = dir.path().join("authbox.redb");
+        let mut settings = test_profile(String::new());
+        adjust(&mut settings);
+        Self::start_on(
+            Arc::new(dir),
+            data,
+            Arc::new(ManualClock::starting_now()),
+            settings,
+        )
+    }
+
     /// Starts on `dir/authbox.redb`, which may already exist.
     pub fn start_in(dir: TempDir) -> TestServer {
         let data = dir.path().join("authbox.redb");
-        Self::start_on(Arc::new(dir), data, Arc::new(ManualClock::starting_now()))
+        Self::start_on(
+            Arc::new(dir),
+            data,
+            Arc::new(ManualClock::starting_now()),
+            test_profile(String::new()),
+        )
     }
 
-    fn start_on(dir: Arc<TempDir>, data: PathBuf, clock: Arc<ManualClock>) -> TestServer {
+    /// The use cases behind the endpoints, for the one shortcut tests may take: approving a
+    /// grant before the verification pages exist.
+    pub fn app(&self) -> &App {
+        self.app.as_deref().expect("the server is running")
+    }
+
+    fn start_on(
+        dir: Arc<TempDir>,
+        data: PathBuf,
+        clock: Arc<ManualClock>,
+        mut settings: Settings,
+    ) -> TestServer {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+        let addr = listener.local_addr().expect("local address");
+        let base = format!("http://{addr}");
+        settings.issuer = base.clone();
         let config = Config {
             data: data.clone(),
-            listen: "127.0.0.1:0".parse().expect("loopback address"),
-            issuer: "http://127.0.0.1".into(),
-            settings: test_profile(),
+            listen: addr,
+            settings: settings.clone(),
             sweep_interval: Duration::from_millis(20),
         };
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
@@ -71,10 +112,11 @@ impl TestServer {
                 let options = ServeOptions {
                     clock: server_clock,
                     handle_signals: false,
+                    listener: Some(listener),
                 };
                 match start(&config, options).await {
                     Ok(server) => {
-                        let _ = ready_tx.send(Ok((server.addr, server.stopper())));
+                        let _ = ready_tx.send(Ok((server.app(), server.stopper())));
                         if let Err(e) = server.wait().await {
                             eprintln!("test server stopped with an error: {e}");
                         }
@@ -85,15 +127,17 @@ impl TestServer {
                 }
             })
         });
-        let (addr, stopper) = ready_rx
+        let (app, stopper) = ready_rx
             .recv()
             .expect("the server thread ended before reporting")
             .unwrap_or_else(|e| panic!("the test server did not start: {e}"));
         TestServer {
             dir,
             data,
-            base: format!("http://{addr}"),
+            base,
             clock,
+            app: Some(app),
+            settings,
             stopper: Some(stopper),
             thread: Some(thread),
         }
@@ -109,6 +153,7 @@ impl TestServer {
 
     /// Stops gracefully and waits until the data file is closed.
     pub fn stop(&mut self) {
+        self.app = None;
         if let Some(stopper) = self.stopper.take() {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -128,6 +173,7 @@ impl TestServer {
             Arc::clone(&self.dir),
             self.data.clone(),
             Arc::clone(&self.clock),
+            self.settings.clone(),
         )
     }
 

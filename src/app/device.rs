@@ -1,0 +1,344 @@
+//! The device authorization grant's use cases: start (RFC 8628 §3.1), decide (§3.3), poll and
+//! redeem (§3.4–3.5).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use super::tokens::IssuedTokens;
+use super::{App, ProtocolError};
+use crate::crypto::hash::sha256;
+use crate::crypto::random::{random_array, random_token};
+use crate::domain::client::{Client, GrantType};
+use crate::domain::device_grant::{Approval, DecisionRefused, DeviceGrant, PollOutcome};
+use crate::domain::oauth::{ErrorCode, OAuthFailure};
+use crate::domain::pacing::{Pace, PollPacing};
+use crate::domain::scope::ScopeSet;
+use crate::domain::time::Timestamp;
+use crate::domain::user_code::UserCode;
+use crate::store::{DeviceCodeHash, StoreError};
+
+/// A grant's row outlives its expiry this long, so a device polling late still hears
+/// `expired_token` rather than `invalid_grant`.
+const EXPIRED_GRANT_RETENTION: Duration = Duration::from_secs(15 * 60);
+/// With 20^8 codes a clash among live grants is rare; this many in a row means something is
+/// wrong with the random source.
+const USER_CODE_ATTEMPTS: usize = 16;
+
+/// What the device is told to show and poll with (RFC 8628 §3.2).
+#[derive(Debug, Clone)]
+pub struct DeviceAuthorization {
+    pub device_code: String,
+    pub user_code: UserCode,
+    pub expires_in: Duration,
+    pub interval: Duration,
+}
+
+/// Why the person's decision was not recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecisionError {
+    /// No grant has this code (or it was swept long after expiring).
+    UnknownCode,
+    Refused(DecisionRefused),
+    /// The account cannot approve (missing or disabled).
+    AccountUnusable,
+    Unavailable(String),
+}
+
+impl From<StoreError> for DecisionError {
+    fn from(e: StoreError) -> Self {
+        DecisionError::Unavailable(e.to_string())
+    }
+}
+
+/// Poll timing, kept in memory: losing it on restart only forgets who polled too fast.
+#[derive(Default)]
+pub(super) struct PacingBook {
+    entries: Mutex<HashMap<DeviceCodeHash, (PollPacing, Timestamp)>>,
+}
+
+impl PacingBook {
+    fn poll(
+        &self,
+        hash: &DeviceCodeHash,
+        base: Duration,
+        expires_at: Timestamp,
+        now: Timestamp,
+    ) -> Pace {
+        let mut entries = match self.entries.lock() {
+            Ok(entries) => entries,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        entries
+            .entry(*hash)
+            .or_insert_with(|| (PollPacing::new(base), expires_at))
+            .0
+            .poll(now)
+    }
+
+    fn forget(&self, hash: &DeviceCodeHash) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.remove(hash);
+        }
+    }
+
+    pub(super) fn forget_expired(&self, now: Timestamp) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.retain(|_, (_, expires_at)| *expires_at > now);
+        }
+    }
+}
+
+fn refuse(code: ErrorCode, description: &str) -> ProtocolError {
+    ProtocolError::OAuth(OAuthFailure::new(code, description))
+}
+
+fn device_code_hash(device_code: &str) -> DeviceCodeHash {
+    sha256(device_code.as_bytes())
+}
+
+impl App {
+    /// RFC 6749 §3.3: an omitted scope gets the client's allowed scopes, less `offline_access`,
+    /// which a person must be asked for explicitly.
+    fn requested_scopes(
+        &self,
+        client: &Client,
+        scope: Option<&str>,
+    ) -> Result<ScopeSet, ProtocolError> {
+        let scopes = match scope {
+            Some(text) => {
+                ScopeSet::parse(text).map_err(|e| refuse(ErrorCode::InvalidScope, &e.0))?
+            }
+            None => ScopeSet::from_tokens(
+                client
+                    .scopes
+                    .iter()
+                    .map(|s| s.as_str())
+                    .filter(|s| *s != "offline_access"),
+            )
+            .map_err(|e| refuse(ErrorCode::InvalidScope, &e.0))?,
+        };
+        if let Some(unknown) = scopes
+            .iter()
+            .find(|s| !self.settings.resources.knows(s.as_str()))
+        {
+            return Err(refuse(
+                ErrorCode::InvalidScope,
+                &format!("unknown scope {unknown}"),
+            ));
+        }
+        if let Some(denied) = scopes.iter().find(|s| !client.scopes.contains(s.as_str())) {
+            return Err(refuse(
+                ErrorCode::InvalidScope,
+                &format!("scope {denied} is not allowed for this client"),
+            ));
+        }
+        if scopes.is_empty() {
+            return Err(refuse(
+                ErrorCode::InvalidScope,
+                "no scope requested and none allowed by default",
+            ));
+        }
+        Ok(scopes)
+    }
+
+    /// Starts a device authorization for an authenticated client.
+    pub fn start_device_authorization(
+        &self,
+        client: &Client,
+        scope: Option<&str>,
+        requested_from: Option<String>,
+    ) -> Result<DeviceAuthorization, ProtocolError> {
+        if !client.allows(GrantType::DeviceCode) {
+            return Err(refuse(
+                ErrorCode::UnauthorizedClient,
+                "this client may not use the device grant",
+            ));
+        }
+        let scopes = self.requested_scopes(client, scope)?;
+        let lifetimes = &self.settings.lifetimes;
+        let device_code = random_token()?;
+        let hash = device_code_hash(&device_code);
+        for _ in 0..USER_CODE_ATTEMPTS {
+            let random: [u8; 32] = random_array()?;
+            let mut bytes = random.into_iter().cycle();
+            let user_code = UserCode::generate(|| bytes.next().unwrap_or(0));
+            let now = self.now();
+            let grant = DeviceGrant::new(
+                client.id.clone(),
+                scopes.clone(),
+                user_code.clone(),
+                now,
+                lifetimes.device_code,
+                requested_from.clone(),
+            );
+            match self
+                .store
+                .insert_device_grant(&hash, &grant, now, EXPIRED_GRANT_RETENTION)
+            {
+                Ok(()) => {
+                    return Ok(DeviceAuthorization {
+                        device_code,
+                        user_code,
+                        expires_in: lifetimes.device_code,
+                        interval: lifetimes.poll_interval,
+                    });
+                }
+                Err(StoreError::Duplicate { .. }) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(ProtocolError::Unavailable(
+            "could not find a free user code".into(),
+        ))
+    }
+
+    /// The pending grant a typed user code names, for the consent page.
+    pub fn device_grant_for_code(&self, typed: &str) -> Result<Option<DeviceGrant>, ProtocolError> {
+        let Some(code) = UserCode::normalize(typed) else {
+            return Ok(None);
+        };
+        Ok(self
+            .store
+            .device_grant_by_user_code(&code)?
+            .map(|(_, grant)| grant))
+    }
+
+    /// Records that `username` approved the grant behind `typed`, for `scopes` (all requested
+    /// ones when `None`; never more).
+    pub fn approve_device(
+        &self,
+        typed: &str,
+        username: &str,
+        scopes: Option<&ScopeSet>,
+        auth_time: Timestamp,
+    ) -> Result<(), DecisionError> {
+        let user = self
+            .store
+            .user_by_username(username)?
+            .filter(|u| !u.disabled);
+        let Some(user) = user else {
+            return Err(DecisionError::AccountUnusable);
+        };
+        self.decide(typed, |grant, now| {
+            let granted = match scopes {
+                Some(scopes) if scopes.is_subset_of(&grant.scopes) => scopes.clone(),
+                _ => grant.scopes.clone(),
+            };
+            let approval = Approval {
+                sub: user.sub.clone(),
+                scopes: granted,
+                auth_time,
+                approved_at: now,
+            };
+            grant.approve(approval, now)
+        })
+    }
+
+    pub fn deny_device(&self, typed: &str) -> Result<(), DecisionError> {
+        self.decide(typed, |grant, now| grant.deny(now))
+    }
+
+    fn decide(
+        &self,
+        typed: &str,
+        change: impl FnOnce(&mut DeviceGrant, Timestamp) -> Result<(), DecisionRefused>,
+    ) -> Result<(), DecisionError> {
+        let code = UserCode::normalize(typed).ok_or(DecisionError::UnknownCode)?;
+        let (hash, _) = self
+            .store
+            .device_grant_by_user_code(&code)?
+            .ok_or(DecisionError::UnknownCode)?;
+        let now = self.now();
+        match self
+            .store
+            .update_device_grant(&hash, |grant| change(grant, now))?
+        {
+            Some(Ok(())) => Ok(()),
+            Some(Err(refused)) => Err(DecisionError::Refused(refused)),
+            None => Err(DecisionError::UnknownCode),
+        }
+    }
+
+    /// One poll of the token endpoint (RFC 8628 §3.4). Redemption is a compare-and-swap in one
+    /// write transaction, so an approved code yields tokens exactly once however many polls
+    /// race for it; the tokens are signed before the swap and dropped if it loses.
+    pub fn poll_device(
+        &self,
+        client: &Client,
+        device_code: &str,
+    ) -> Result<IssuedTokens, ProtocolError> {
+        let hash = device_code_hash(device_code);
+        let now = self.now();
+        let invalid_grant = || {
+            refuse(
+                ErrorCode::InvalidGrant,
+                "the device code is invalid, used, or not this client's",
+            )
+        };
+        let grant = self.store.device_grant(&hash)?.ok_or_else(invalid_grant)?;
+        if grant.client_id != client.id {
+            return Err(invalid_grant());
+        }
+        let approval = match grant.poll(now) {
+            PollOutcome::Pending => {
+                let pace = self.pacing.poll(
+                    &hash,
+                    self.settings.lifetimes.poll_interval,
+                    grant.expires_at,
+                    now,
+                );
+                return Err(match pace {
+                    Pace::OnTime => {
+                        ProtocolError::OAuth(OAuthFailure::bare(ErrorCode::AuthorizationPending))
+                    }
+                    Pace::SlowDown => refuse(
+                        ErrorCode::SlowDown,
+                        "poll less often: add 5 seconds to the interval",
+                    ),
+                });
+            }
+            PollOutcome::Denied => {
+                return Err(refuse(
+                    ErrorCode::AccessDenied,
+                    "the person denied the request",
+                ));
+            }
+            PollOutcome::Expired => {
+                return Err(refuse(
+                    ErrorCode::ExpiredToken,
+                    "the device code has expired",
+                ));
+            }
+            PollOutcome::AlreadyRedeemed => return Err(invalid_grant()),
+            PollOutcome::Approved(approval) => approval,
+        };
+        // RFC 8628 leaves a gap between approval and redemption; an account disabled or removed
+        // in it gets nothing (SPEC DAG-3.5-i).
+        let user = self
+            .store
+            .user_by_sub(&approval.sub)?
+            .filter(|u| !u.disabled);
+        let Some(user) = user else {
+            return Err(refuse(
+                ErrorCode::InvalidGrant,
+                "the account that approved can no longer sign in",
+            ));
+        };
+        let tokens = self.issue_tokens(client, &user, &approval, now)?;
+        match self
+            .store
+            .update_device_grant(&hash, |grant| grant.redeem(now))?
+        {
+            Some(Ok(_)) => {
+                self.pacing.forget(&hash);
+                Ok(tokens)
+            }
+            Some(Err(PollOutcome::Expired)) => Err(refuse(
+                ErrorCode::ExpiredToken,
+                "the device code has expired",
+            )),
+            Some(Err(_)) | None => Err(invalid_grant()),
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! OAuth error codes (RFC 6749 §5.2, RFC 8628 §3.5) and the failure the use cases return.
+
+/// The `error` values authbox sends. The HTTP layer picks the status code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    InvalidRequest,
+    InvalidClient,
+    InvalidGrant,
+    UnauthorizedClient,
+    UnsupportedGrantType,
+    InvalidScope,
+    AuthorizationPending,
+    SlowDown,
+    AccessDenied,
+    ExpiredToken,
+    TemporarilyUnavailable,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidRequest => "invalid_request",
+            ErrorCode::InvalidClient => "invalid_client",
+            ErrorCode::InvalidGrant => "invalid_grant",
+            ErrorCode::UnauthorizedClient => "unauthorized_client",
+            ErrorCode::UnsupportedGrantType => "unsupported_grant_type",
+            ErrorCode::InvalidScope => "invalid_scope",
+            ErrorCode::AuthorizationPending => "authorization_pending",
+            ErrorCode::SlowDown => "slow_down",
+            ErrorCode::AccessDenied => "access_denied",
+            ErrorCode::ExpiredToken => "expired_token",
+            ErrorCode::TemporarilyUnavailable => "temporarily_unavailable",
+        }
+    }
+}
+
+/// A refusal in the protocol's own terms: an error code and, where it helps the developer of
+/// the client, a description. Descriptions never say whether a client or code exists.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{}", code.as_str(), description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+pub struct OAuthFailure {
+    pub code: ErrorCode,
+    pub description: Option<String>,
+}
+
+impl OAuthFailure {
+    pub fn new(code: ErrorCode, description: impl Into<String>) -> Self {
+        OAuthFailure {
+            code,
+            description: Some(description.into()),
+        }
+    }
+
+    pub fn bare(code: ErrorCode) -> Self {
+        OAuthFailure {
+            code,
+            description: None,
+        }
+    }
+}

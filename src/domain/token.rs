@@ -1,0 +1,108 @@
+//! The claims of the tokens authbox signs: RFC 9068 access tokens and OIDC ID tokens.
+//!
+//! Claims that do not apply are left out, never sent as `null` (OIDC Core §2, §5.3.2).
+
+use serde::Serialize;
+
+use super::scope::ScopeSet;
+use super::time::Timestamp;
+use super::user::User;
+
+/// RFC 7519 §4.1.3: one audience as a string, several as an array.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Audience {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Audience {
+    pub fn from_list(mut list: Vec<String>) -> Audience {
+        if list.len() == 1 {
+            Audience::One(list.remove(0))
+        } else {
+            Audience::Many(list)
+        }
+    }
+}
+
+/// RFC 9068 §2.2. No personal data beyond `sub` (§6): that is what UserInfo is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessTokenClaims {
+    pub iss: String,
+    pub sub: String,
+    pub aud: Audience,
+    pub exp: u64,
+    pub iat: u64,
+    pub jti: String,
+    pub client_id: String,
+    pub scope: String,
+    pub auth_time: u64,
+}
+
+/// OIDC Core §2, with the standard claims of §5.4 that the granted scopes allow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IdTokenClaims {
+    pub iss: String,
+    pub sub: String,
+    pub aud: String,
+    pub exp: u64,
+    pub iat: u64,
+    pub auth_time: u64,
+    pub azp: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at_hash: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preferred_username: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
+}
+
+/// What an ID token says about `user`, limited by `scopes`.
+pub struct IdTokenInput<'a> {
+    pub issuer: &'a str,
+    pub client_id: &'a str,
+    pub user: &'a User,
+    pub scopes: &'a ScopeSet,
+    pub now: Timestamp,
+    pub expires_at: Timestamp,
+    pub auth_time: Timestamp,
+    pub at_hash: Option<String>,
+}
+
+impl IdTokenClaims {
+    pub fn build(input: IdTokenInput<'_>) -> IdTokenClaims {
+        let user = input.user;
+        let profile = input.scopes.contains("profile");
+        let email = input.scopes.contains("email") && user.email.is_some();
+        IdTokenClaims {
+            iss: input.issuer.to_owned(),
+            sub: user.sub.as_str().to_owned(),
+            aud: input.client_id.to_owned(),
+            exp: input.expires_at.secs(),
+            iat: input.now.secs(),
+            auth_time: input.auth_time.secs(),
+            azp: input.client_id.to_owned(),
+            at_hash: input.at_hash,
+            name: if profile {
+                user.display_name.clone()
+            } else {
+                None
+            },
+            preferred_username: profile.then(|| user.username.as_str().to_owned()),
+            updated_at: profile.then(|| user.updated_at.secs()),
+            email: if email {
+                user.email.as_ref().map(|e| e.as_str().to_owned())
+            } else {
+                None
+            },
+            email_verified: email.then_some(user.email_verified),
+        }
+    }
+}

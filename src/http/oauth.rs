@@ -1,0 +1,217 @@
+//! The device's endpoints: `POST /device_authorization` (RFC 8628 §3.1) and `POST /token`
+//! (RFC 6749 §3.2, RFC 8628 §3.4). Thin: parse, one app call on the blocking pool, render.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Serialize;
+
+use super::blocking::on_blocking_pool;
+use super::client_auth::presented_credentials;
+use super::errors::json_error;
+use super::form::Form;
+use crate::app::{App, ProtocolError};
+use crate::domain::client::GrantType;
+use crate::domain::oauth::{ErrorCode, OAuthFailure};
+
+/// Requests here are a few hundred bytes; anything near this is not a real client.
+const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// Renders a failure: 401 with a Basic challenge for `invalid_client` (RFC 6749 §5.2), 400 for
+/// the other OAuth errors, 503 when the fault is ours.
+fn failure(error: ProtocolError) -> HttpResponse {
+    match error {
+        ProtocolError::OAuth(f) if f.code == ErrorCode::InvalidClient => {
+            let mut response = json_error(
+                StatusCode::UNAUTHORIZED,
+                f.code.as_str(),
+                f.description.as_deref(),
+            );
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"authbox\""),
+            );
+            response
+        }
+        ProtocolError::OAuth(f) => json_error(
+            StatusCode::BAD_REQUEST,
+            f.code.as_str(),
+            f.description.as_deref(),
+        ),
+        ProtocolError::Unavailable(detail) => {
+            tracing::error!(error = %detail, "a protocol request failed on our side");
+            json_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::TemporarilyUnavailable.as_str(),
+                Some("the server cannot answer right now; try again shortly"),
+            )
+        }
+    }
+}
+
+fn oauth(code: ErrorCode, description: &str) -> HttpResponse {
+    failure(ProtocolError::OAuth(OAuthFailure::new(code, description)))
+}
+
+/// Any method but POST (SPEC DAG-3.1-a, OA-3.2-a): 405 with `Allow`, in the OAuth error shape.
+pub async fn post_only(request: HttpRequest) -> HttpResponse {
+    let mut response = json_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        ErrorCode::InvalidRequest.as_str(),
+        Some(&format!(
+            "{} is not allowed here; use POST",
+            request.method()
+        )),
+    );
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("POST"));
+    response
+}
+
+/// Reads the body up to [`MAX_BODY_BYTES`]; a larger one is answered 413 in the OAuth shape.
+async fn read_body(payload: web::Payload) -> Result<web::Bytes, HttpResponse> {
+    match payload.to_bytes_limited(MAX_BODY_BYTES).await {
+        Ok(Ok(body)) => Ok(body),
+        Ok(Err(_)) => Err(oauth(
+            ErrorCode::InvalidRequest,
+            "the request body could not be read",
+        )),
+        Err(_) => Err(json_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::InvalidRequest.as_str(),
+            Some("the request body is too large"),
+        )),
+    }
+}
+
+/// Parses the body, and refuses client secrets in the URL (RFC 6749 §2.3.1).
+async fn read_form(request: &HttpRequest, payload: web::Payload) -> Result<Form, HttpResponse> {
+    let query = Form::parse_pairs(request.query_string()).unwrap_or_default();
+    if query.has("client_secret") {
+        return Err(oauth(
+            ErrorCode::InvalidRequest,
+            "client credentials must not be sent in the URL",
+        ));
+    }
+    let body = read_body(payload).await?;
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    Form::parse(content_type, &body).map_err(|f| failure(ProtocolError::OAuth(f)))
+}
+
+/// A JSON success that carries a credential: never cached (RFC 6749 §5.1).
+fn no_store_json(body: &impl Serialize) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::PRAGMA, "no-cache"))
+        .json(body)
+}
+
+#[derive(Serialize)]
+struct DeviceAuthorizationBody {
+    device_code: String,
+    user_code: String,
+    verification_uri: String,
+    verification_uri_complete: String,
+    expires_in: u64,
+    interval: u64,
+}
+
+pub async fn device_authorization(
+    request: HttpRequest,
+    payload: web::Payload,
+    app: web::Data<App>,
+) -> HttpResponse {
+    let form = match read_form(&request, payload).await {
+        Ok(form) => form,
+        Err(response) => return response,
+    };
+    let credentials = match presented_credentials(&request, &form) {
+        Ok(credentials) => credentials,
+        Err(f) => return failure(ProtocolError::OAuth(f)),
+    };
+    let scope = form.get("scope").map(str::to_owned);
+    let requested_from = request.peer_addr().map(|a| a.ip().to_string());
+    let outcome = on_blocking_pool(&app, move |app| {
+        let client = app.authenticate_client(&credentials)?;
+        let started = app.start_device_authorization(&client, scope.as_deref(), requested_from)?;
+        Ok::<_, ProtocolError>((started, app.settings().issuer.clone()))
+    })
+    .await;
+    match outcome {
+        Ok(Ok((started, issuer))) => {
+            let user_code = started.user_code.display();
+            let verification_uri = format!("{issuer}/device");
+            no_store_json(&DeviceAuthorizationBody {
+                device_code: started.device_code,
+                verification_uri_complete: format!("{verification_uri}?user_code={user_code}"),
+                verification_uri,
+                user_code,
+                expires_in: started.expires_in.as_secs(),
+                interval: started.interval.as_secs(),
+            })
+        }
+        Ok(Err(e)) => failure(e),
+        Err(_) => failure(ProtocolError::Unavailable(
+            "the blocking pool is gone".into(),
+        )),
+    }
+}
+
+#[derive(Serialize)]
+struct TokenBody {
+    access_token: String,
+    token_type: &'static str,
+    expires_in: u64,
+    scope: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id_token: Option<String>,
+}
+
+pub async fn token(
+    request: HttpRequest,
+    payload: web::Payload,
+    app: web::Data<App>,
+) -> HttpResponse {
+    let form = match read_form(&request, payload).await {
+        Ok(form) => form,
+        Err(response) => return response,
+    };
+    let Some(grant_type) = form.get("grant_type") else {
+        return oauth(ErrorCode::InvalidRequest, "grant_type is missing");
+    };
+    if grant_type != GrantType::DeviceCode.wire_name() {
+        return oauth(
+            ErrorCode::UnsupportedGrantType,
+            "this server issues tokens for the device_code grant",
+        );
+    }
+    let Some(device_code) = form.get("device_code").map(str::to_owned) else {
+        return oauth(ErrorCode::InvalidRequest, "device_code is missing");
+    };
+    let credentials = match presented_credentials(&request, &form) {
+        Ok(credentials) => credentials,
+        Err(f) => return failure(ProtocolError::OAuth(f)),
+    };
+    let outcome = on_blocking_pool(&app, move |app| {
+        let client = app.authenticate_client(&credentials)?;
+        app.poll_device(&client, &device_code)
+    })
+    .await;
+    match outcome {
+        Ok(Ok(tokens)) => no_store_json(&TokenBody {
+            access_token: tokens.access_token,
+            token_type: "Bearer",
+            expires_in: tokens.expires_in,
+            scope: tokens.scope,
+            id_token: tokens.id_token,
+        }),
+        Ok(Err(e)) => failure(e),
+        Err(_) => failure(ProtocolError::Unavailable(
+            "the blocking pool is gone".into(),
+        )),
+    }
+}

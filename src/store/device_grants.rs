@@ -1,0 +1,130 @@
+//! Device grants, keyed by the SHA-256 of their device code, with the user code as an index.
+
+use std::time::Duration;
+
+use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
+
+use super::expiry::{RowKind, index_expiry};
+use super::records::{decode_device_grant, encode_device_grant};
+use super::tables::{DEVICE_CODE_HASH_TO_GRANT, USER_CODE_TO_DEVICE_CODE_HASH};
+use super::{Store, StoreError};
+use crate::domain::device_grant::DeviceGrant;
+use crate::domain::time::Timestamp;
+use crate::domain::user_code::UserCode;
+
+/// Identifies a grant: the SHA-256 of its device code.
+pub type DeviceCodeHash = [u8; 32];
+
+impl Store {
+    /// Stores a new grant. Invariant: no two live grants share a user code; when `grant`'s
+    /// code is held by a live grant this fails with `Duplicate` and the caller draws another.
+    /// The row is kept `retention` past its expiry, so late polls hear `expired_token`.
+    pub fn insert_device_grant(
+        &self,
+        hash: &DeviceCodeHash,
+        grant: &DeviceGrant,
+        now: Timestamp,
+        retention: Duration,
+    ) -> Result<(), StoreError> {
+        let txn = self.db.begin_write()?;
+        {
+            let mut grants = txn.open_table(DEVICE_CODE_HASH_TO_GRANT)?;
+            let mut codes = txn.open_table(USER_CODE_TO_DEVICE_CODE_HASH)?;
+            let code = grant.user_code.as_str();
+            let holder = codes.get(code)?.map(|h| h.value().to_vec());
+            if let Some(holder) = holder {
+                let live = match grants.get(holder.as_slice())? {
+                    Some(record) => !decode_device_grant(record.value())?.is_expired(now),
+                    None => false,
+                };
+                if live {
+                    return Err(StoreError::Duplicate {
+                        what: "user code",
+                        key: grant.user_code.display(),
+                    });
+                }
+            }
+            if grants.get(hash.as_slice())?.is_some() {
+                return Err(StoreError::Duplicate {
+                    what: "device code",
+                    key: "(hidden)".into(),
+                });
+            }
+            grants.insert(hash.as_slice(), encode_device_grant(grant)?.as_slice())?;
+            codes.insert(code, hash.as_slice())?;
+        }
+        index_expiry(
+            &txn,
+            grant.expires_at.plus(retention),
+            RowKind::DeviceGrant,
+            hash,
+        )?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    pub fn device_grant(&self, hash: &DeviceCodeHash) -> Result<Option<DeviceGrant>, StoreError> {
+        let read = self.db.begin_read()?;
+        let grants = read.open_table(DEVICE_CODE_HASH_TO_GRANT)?;
+        grants
+            .get(hash.as_slice())?
+            .map(|r| decode_device_grant(r.value()))
+            .transpose()
+    }
+
+    /// The grant a user code points at, and its key.
+    pub fn device_grant_by_user_code(
+        &self,
+        code: &UserCode,
+    ) -> Result<Option<(DeviceCodeHash, DeviceGrant)>, StoreError> {
+        let read = self.db.begin_read()?;
+        let codes = read.open_table(USER_CODE_TO_DEVICE_CODE_HASH)?;
+        let Some(hash) = codes
+            .get(code.as_str())?
+            .and_then(|h| DeviceCodeHash::try_from(h.value()).ok())
+        else {
+            return Ok(None);
+        };
+        let grants = read.open_table(DEVICE_CODE_HASH_TO_GRANT)?;
+        let grant = grants
+            .get(hash.as_slice())?
+            .map(|r| decode_device_grant(r.value()))
+            .transpose()?;
+        Ok(grant.map(|g| (hash, g)))
+    }
+
+    /// Reads, changes and writes one grant in a single write transaction: the compare-and-swap
+    /// behind approval, denial and exactly-once redemption. `change` returning `Err` writes
+    /// nothing. `Ok(None)` when there is no such grant.
+    pub fn update_device_grant<T, E>(
+        &self,
+        hash: &DeviceCodeHash,
+        change: impl FnOnce(&mut DeviceGrant) -> Result<T, E>,
+    ) -> Result<Option<Result<T, E>>, StoreError> {
+        let txn = self.db.begin_write()?;
+        let outcome = {
+            let mut grants = txn.open_table(DEVICE_CODE_HASH_TO_GRANT)?;
+            let found = grants
+                .get(hash.as_slice())?
+                .map(|r| decode_device_grant(r.value()))
+                .transpose()?;
+            let Some(mut grant) = found else {
+                return Ok(None);
+            };
+            let outcome = change(&mut grant);
+            if outcome.is_ok() {
+                grants.insert(hash.as_slice(), encode_device_grant(&grant)?.as_slice())?;
+            }
+            outcome
+        };
+        if outcome.is_ok() {
+            txn.commit()?;
+        }
+        Ok(Some(outcome))
+    }
+
+    pub fn device_grant_count(&self) -> Result<u64, StoreError> {
+        let read = self.db.begin_read()?;
+        Ok(read.open_table(DEVICE_CODE_HASH_TO_GRANT)?.len()?)
+    }
+}
