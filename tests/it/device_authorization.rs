@@ -324,71 +324,73 @@ fn malformed_requests_get_oauth_errors_never_5xx() {
         let body: serde_json::Value = response.json().expect("a JSON error body");
         (status, body["error"].as_str().map(str::to_owned))
     };
+    struct Case {
+        content_type: &'static str,
+        body: Vec<u8>,
+        authorization: Option<&'static str>,
+        expect: (u16, &'static str),
+    }
     let form = "application/x-www-form-urlencoded";
-    let cases: Vec<(&str, Vec<u8>, Option<&str>, u16, &str)> = vec![
-        (
+    let case = |content_type, body: &[u8], authorization, expect| Case {
+        content_type,
+        body: body.to_vec(),
+        authorization,
+        expect,
+    };
+    let cases = [
+        case(form, b"client_id=%FF", None, (400, "invalid_request")),
+        case(
             form,
-            b"client_id=%FF".to_vec(),
+            &[b'a', b'=', 0xC3, 0x28],
             None,
-            400,
-            "invalid_request",
+            (400, "invalid_request"),
         ),
-        (
-            form,
-            vec![b'a', b'=', 0xC3, 0x28],
-            None,
-            400,
-            "invalid_request",
-        ),
-        (form, b"client_id=%ZZ".to_vec(), None, 401, "invalid_client"),
-        (
+        case(form, b"client_id=%ZZ", None, (401, "invalid_client")),
+        case(
             "text/plain",
-            b"client_id=tv-public".to_vec(),
+            b"client_id=tv-public",
             None,
-            400,
-            "invalid_request",
+            (400, "invalid_request"),
         ),
-        (
+        case(
             form,
-            b"scope=openid".to_vec(),
+            b"scope=openid",
             Some("Basic !!!"),
-            401,
-            "invalid_client",
+            (401, "invalid_client"),
         ),
-        (
+        case(
             form,
-            b"scope=openid".to_vec(),
+            b"scope=openid",
             Some("Bearer abc"),
-            401,
-            "invalid_client",
+            (401, "invalid_client"),
         ),
-        (
+        case(
             form,
-            b"scope=openid".to_vec(),
+            b"scope=openid",
             Some("Basic Og=="),
-            401,
-            "invalid_client",
+            (401, "invalid_client"),
         ),
-        (
+        case(
             form,
-            format!("client_id={}", "x".repeat(20_000)).into_bytes(),
+            format!("client_id={}", "x".repeat(20_000)).as_bytes(),
             None,
-            413,
-            "invalid_request",
+            (413, "invalid_request"),
         ),
-        (
+        case(
             form,
-            format!("client_id={}", "x".repeat(5_000)).into_bytes(),
+            format!("client_id={}", "x".repeat(5_000)).as_bytes(),
             None,
-            401,
-            "invalid_client",
+            (401, "invalid_client"),
         ),
     ];
-    for (content_type, body, authorization, status, error) in cases {
+    for c in cases {
+        let (status, error) = c.expect;
         assert_eq!(
-            send(content_type, body, authorization),
+            send(c.content_type, c.body, c.authorization),
             (status, Some(error.to_owned())),
-            "{content_type} {authorization:?}"
+            "{} {:?}",
+            c.content_type,
+            c.authorization
         );
     }
 }

@@ -55,7 +55,10 @@ fn the_env_file_lists_every_setting_with_its_default() {
             continue;
         }
         if default.is_empty() {
-            assert!(help.contains(&format!("[env:{name}=]")), "{name} is not in --help");
+            assert!(
+                help.contains(&format!("[env:{name}=]")),
+                "{name} is not in --help"
+            );
             continue;
         }
         assert!(

@@ -10,7 +10,6 @@ use serde_json::Value;
 
 use super::TestServer;
 
-pub const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 pub const DEVICE_GRANT_FORM: &str = "urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code";
 pub const ALICE_PASSWORD: &str = "correct horse battery staple";
 
