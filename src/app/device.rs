@@ -98,30 +98,26 @@ fn device_code_hash(device_code: &str) -> DeviceCodeHash {
 }
 
 impl App {
-    /// RFC 6749 §3.3: an omitted scope gets the client's allowed scopes, less `offline_access`,
-    /// which a person must be asked for explicitly.
+    /// RFC 6749 §3.3: an omitted scope gets the client's allowed scopes that this server knows,
+    /// less `offline_access`, which a person must be asked for explicitly.
     fn requested_scopes(
         &self,
         client: &Client,
         scope: Option<&str>,
     ) -> Result<ScopeSet, ProtocolError> {
+        let resources = &self.settings.resources;
         let scopes = match scope {
-            Some(text) => {
-                ScopeSet::parse(text).map_err(|e| refuse(ErrorCode::InvalidScope, &e.0))?
-            }
+            Some(text) => ScopeSet::parse(text),
             None => ScopeSet::from_tokens(
                 client
                     .scopes
                     .iter()
                     .map(|s| s.as_str())
-                    .filter(|s| *s != "offline_access"),
-            )
-            .map_err(|e| refuse(ErrorCode::InvalidScope, &e.0))?,
-        };
-        if let Some(unknown) = scopes
-            .iter()
-            .find(|s| !self.settings.resources.knows(s.as_str()))
-        {
+                    .filter(|s| *s != "offline_access" && resources.knows(s)),
+            ),
+        }
+        .map_err(|e| refuse(ErrorCode::InvalidScope, &e.0))?;
+        if let Some(unknown) = scopes.iter().find(|s| !resources.knows(s.as_str())) {
             return Err(refuse(
                 ErrorCode::InvalidScope,
                 &format!("unknown scope {unknown}"),

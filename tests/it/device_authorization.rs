@@ -235,6 +235,34 @@ fn dag_3_1_d_e_empty_parameters_are_absent_and_unknown_ones_ignored() {
 }
 
 #[test]
+fn dag_3_1_h_an_omitted_scope_gets_the_clients_known_scopes_without_offline_access() {
+    let server = started();
+    let scopes = "openid email offline_access custom.x";
+    server
+        .cli()
+        .run(&[
+            "client",
+            "add",
+            "tv-x",
+            "--grant",
+            "device_code",
+            "--scope",
+            scopes,
+        ])
+        .ok();
+    let started = server.device_authorization("tv-x", "");
+    assert_eq!(started.status, 200, "{}", started.body);
+    server.approve(&started.str("user_code"), "alice");
+    server.advance(std::time::Duration::from_secs(5));
+    let tokens = server.poll(&started.str("device_code"), "tv-x");
+    assert_eq!(
+        tokens.str("scope"),
+        "openid email",
+        "OA-3.3-a: the issued scope is stated"
+    );
+}
+
+#[test]
 fn dag_3_1_f_repeated_parameters_are_refused() {
     let server = started();
     for body in [
