@@ -6,7 +6,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
-use super::blocking::on_blocking_pool;
+use super::blocking::{PoolUnavailable, on_blocking_pool};
 use super::client_auth::presented_credentials;
 use super::errors::json_error;
 use super::form::Form;
@@ -46,6 +46,20 @@ fn failure(error: ProtocolError) -> HttpResponse {
                 Some("the server cannot answer right now; try again shortly"),
             )
         }
+    }
+}
+
+/// Renders what a use case on the blocking pool returned.
+fn respond<T>(
+    outcome: Result<Result<T, ProtocolError>, PoolUnavailable>,
+    render: impl FnOnce(T) -> HttpResponse,
+) -> HttpResponse {
+    match outcome {
+        Ok(Ok(value)) => render(value),
+        Ok(Err(e)) => failure(e),
+        Err(PoolUnavailable) => failure(ProtocolError::Unavailable(
+            "the blocking pool is gone".into(),
+        )),
     }
 }
 
@@ -141,24 +155,18 @@ pub async fn device_authorization(
         Ok::<_, ProtocolError>((started, app.settings().issuer.clone()))
     })
     .await;
-    match outcome {
-        Ok(Ok((started, issuer))) => {
-            let user_code = started.user_code.display();
-            let verification_uri = format!("{issuer}/device");
-            no_store_json(&DeviceAuthorizationBody {
-                device_code: started.device_code,
-                verification_uri_complete: format!("{verification_uri}?user_code={user_code}"),
-                verification_uri,
-                user_code,
-                expires_in: started.expires_in.as_secs(),
-                interval: started.interval.as_secs(),
-            })
-        }
-        Ok(Err(e)) => failure(e),
-        Err(_) => failure(ProtocolError::Unavailable(
-            "the blocking pool is gone".into(),
-        )),
-    }
+    respond(outcome, |(started, issuer)| {
+        let user_code = started.user_code.display();
+        let verification_uri = format!("{issuer}/device");
+        no_store_json(&DeviceAuthorizationBody {
+            device_code: started.device_code,
+            verification_uri_complete: format!("{verification_uri}?user_code={user_code}"),
+            verification_uri,
+            user_code,
+            expires_in: started.expires_in.as_secs(),
+            interval: started.interval.as_secs(),
+        })
+    })
 }
 
 #[derive(Serialize)]
@@ -201,17 +209,13 @@ pub async fn token(
         app.poll_device(&client, &device_code)
     })
     .await;
-    match outcome {
-        Ok(Ok(tokens)) => no_store_json(&TokenBody {
+    respond(outcome, |tokens| {
+        no_store_json(&TokenBody {
             access_token: tokens.access_token,
             token_type: "Bearer",
             expires_in: tokens.expires_in,
             scope: tokens.scope,
             id_token: tokens.id_token,
-        }),
-        Ok(Err(e)) => failure(e),
-        Err(_) => failure(ProtocolError::Unavailable(
-            "the blocking pool is gone".into(),
-        )),
-    }
+        })
+    })
 }
