@@ -10,7 +10,9 @@ use super::{App, ProtocolError};
 use crate::crypto::hash::sha256;
 use crate::crypto::random::{random_array, random_token};
 use crate::domain::client::{Client, GrantType};
-use crate::domain::device_grant::{Approval, DecisionRefused, DeviceGrant, PollOutcome};
+use crate::domain::device_grant::{
+    Approval, DecisionRefused, DeviceGrant, GrantState, PollOutcome,
+};
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
 use crate::domain::pacing::{Pace, PollPacing};
 use crate::domain::scope::ScopeSet;
@@ -32,6 +34,27 @@ pub struct DeviceAuthorization {
     pub user_code: UserCode,
     pub expires_in: Duration,
     pub interval: Duration,
+}
+
+/// A device's request as the person is asked about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingRequest {
+    pub user_code: UserCode,
+    pub client_name: String,
+    pub scopes: ScopeSet,
+    pub requested_from: Option<String>,
+    pub requested_at: Timestamp,
+}
+
+/// Why a typed code leads to no consent page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeProblem {
+    Unknown,
+    Expired,
+    /// Approved already, by this person or someone else (RFC 8628 §5.5).
+    AlreadyUsed,
+    Denied,
+    Unavailable(String),
 }
 
 /// Why the person's decision was not recorded.
@@ -189,15 +212,36 @@ impl App {
         ))
     }
 
-    /// The pending grant a typed user code names, for the consent page.
-    pub fn device_grant_for_code(&self, typed: &str) -> Result<Option<DeviceGrant>, ProtocolError> {
-        let Some(code) = UserCode::normalize(typed) else {
-            return Ok(None);
-        };
-        Ok(self
+    /// What the consent page shows for a typed code, or why there is nothing to consent to.
+    pub fn pending_request(&self, typed: &str) -> Result<PendingRequest, CodeProblem> {
+        let unavailable = |e: StoreError| CodeProblem::Unavailable(e.to_string());
+        let code = UserCode::normalize(typed).ok_or(CodeProblem::Unknown)?;
+        let (_, grant) = self
             .store
-            .device_grant_by_user_code(&code)?
-            .map(|(_, grant)| grant))
+            .device_grant_by_user_code(&code)
+            .map_err(unavailable)?
+            .ok_or(CodeProblem::Unknown)?;
+        match grant.state {
+            GrantState::Approved(_) | GrantState::Redeemed { .. } => {
+                return Err(CodeProblem::AlreadyUsed);
+            }
+            GrantState::Denied { .. } => return Err(CodeProblem::Denied),
+            GrantState::Pending if grant.is_expired(self.now()) => {
+                return Err(CodeProblem::Expired);
+            }
+            GrantState::Pending => {}
+        }
+        let client = self.store.client(&grant.client_id).map_err(unavailable)?;
+        let Some(client) = client.filter(|c| !c.disabled) else {
+            return Err(CodeProblem::Unknown);
+        };
+        Ok(PendingRequest {
+            user_code: grant.user_code,
+            client_name: client.name,
+            scopes: grant.scopes,
+            requested_from: grant.requested_from,
+            requested_at: grant.created_at,
+        })
     }
 
     /// Records that `username` approved the grant behind `typed`, for `scopes` (all requested

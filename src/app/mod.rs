@@ -10,6 +10,7 @@ pub mod clients;
 pub mod clock;
 pub mod device;
 pub mod keys;
+pub mod sessions;
 pub mod settings;
 pub mod tokens;
 
@@ -88,17 +89,21 @@ pub struct App {
     /// The parsed signing keys; replaced whole after a rotation or a sweep.
     keys: RwLock<Arc<KeyRing>>,
     pacing: device::PacingBook,
+    /// Binds form tokens to browser cookies; read once, kept in the data file.
+    form_key: [u8; 32],
 }
 
 impl App {
     pub fn new(store: Store, clock: Arc<dyn Clock>, settings: Settings) -> Result<App, AppError> {
         let ring = KeyRing::load(&store)?;
+        let form_key = store.form_key(crate::crypto::random::random_array()?)?;
         Ok(App {
             store,
             clock,
             settings,
             keys: RwLock::new(Arc::new(ring)),
             pacing: device::PacingBook::default(),
+            form_key,
         })
     }
 

@@ -12,6 +12,14 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     out
 }
 
+/// HMAC-SHA-256 of `message` under `key`.
+pub fn hmac_sha256(key: &[u8; 32], message: &[u8]) -> [u8; 32] {
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(ring::hmac::sign(&key, message).as_ref());
+    out
+}
+
 /// Equality whose running time does not depend on where the digests differ.
 pub fn digests_equal(a: &[u8; 32], b: &[u8; 32]) -> bool {
     let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));

@@ -6,10 +6,12 @@
 
 pub mod client;
 pub mod device_grant;
+pub mod network;
 pub mod oauth;
 pub mod pacing;
 pub mod resource;
 pub mod scope;
+pub mod session;
 pub mod signing;
 pub mod time;
 pub mod token;

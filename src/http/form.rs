@@ -2,9 +2,28 @@
 //! a repeated parameter is an error, an empty value counts as absent, unknown names are
 //! ignored, and invalid UTF-8 is refused rather than patched up.
 
+use actix_web::web;
 use percent_encoding::percent_decode_str;
 
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
+
+/// Form posts here are a few hundred bytes; anything near this is not a real client.
+const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// Why a body could not be read.
+pub enum BodyProblem {
+    TooLarge,
+    Unreadable,
+}
+
+/// Reads a request body of at most [`MAX_BODY_BYTES`].
+pub async fn read_limited(payload: web::Payload) -> Result<web::Bytes, BodyProblem> {
+    match payload.to_bytes_limited(MAX_BODY_BYTES).await {
+        Ok(Ok(body)) => Ok(body),
+        Ok(Err(_)) => Err(BodyProblem::Unreadable),
+        Err(_) => Err(BodyProblem::TooLarge),
+    }
+}
 
 /// The parameters of one request, each at most once, none empty.
 #[derive(Debug, Default)]

@@ -12,6 +12,7 @@ mod form;
 mod health;
 mod jwks;
 mod oauth;
+mod verification;
 
 use std::future::Future;
 use std::net::{SocketAddr, TcpListener};
@@ -41,6 +42,21 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .route(web::post().to(oauth::token))
                 .default_service(web::to(oauth::post_only)),
         )
+        .service(
+            web::resource("/device")
+                .route(web::get().to(verification::show_code_form))
+                .route(web::post().to(verification::submit_code)),
+        )
+        .service(
+            web::resource("/login")
+                .route(web::get().to(verification::show_login))
+                .route(web::post().to(verification::submit_login)),
+        )
+        .route(
+            "/device/decision",
+            web::post().to(verification::submit_decision),
+        )
+        .route("/logout", web::post().to(verification::submit_logout))
         .route(
             "/.well-known/openid-configuration",
             web::get().to(discovery::openid_configuration),

@@ -9,13 +9,10 @@ use serde::Serialize;
 use super::blocking::{PoolUnavailable, on_blocking_pool};
 use super::client_auth::presented_credentials;
 use super::errors::json_error;
-use super::form::Form;
+use super::form::{BodyProblem, Form, read_limited};
 use crate::app::{App, ProtocolError};
 use crate::domain::client::GrantType;
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
-
-/// Requests here are a few hundred bytes; anything near this is not a real client.
-const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// Renders a failure: 401 with a Basic challenge for `invalid_client` (RFC 6749 §5.2), 400 for
 /// the other OAuth errors, 503 when the fault is ours.
@@ -83,20 +80,21 @@ pub async fn post_only(request: HttpRequest) -> HttpResponse {
     response
 }
 
-/// Reads the body up to [`MAX_BODY_BYTES`]; a larger one is answered 413 in the OAuth shape.
+/// Reads the body; a larger one than a form needs is answered 413 in the OAuth shape.
 async fn read_body(payload: web::Payload) -> Result<web::Bytes, HttpResponse> {
-    match payload.to_bytes_limited(MAX_BODY_BYTES).await {
-        Ok(Ok(body)) => Ok(body),
-        Ok(Err(_)) => Err(oauth(
-            ErrorCode::InvalidRequest,
-            "the request body could not be read",
-        )),
-        Err(_) => Err(json_error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            ErrorCode::InvalidRequest.as_str(),
-            Some("the request body is too large"),
-        )),
-    }
+    read_limited(payload)
+        .await
+        .map_err(|problem| match problem {
+            BodyProblem::TooLarge => json_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::InvalidRequest.as_str(),
+                Some("the request body is too large"),
+            ),
+            BodyProblem::Unreadable => oauth(
+                ErrorCode::InvalidRequest,
+                "the request body could not be read",
+            ),
+        })
 }
 
 /// Parses the body, and refuses client secrets in the URL (RFC 6749 §2.3.1).

@@ -1,5 +1,6 @@
 //! Server-rendered pages (maud). Each page is a function over a small view struct; pages never
 //! see configuration or stored records, and never use actix.
 
+pub mod device;
 pub mod error;
 pub mod layout;

@@ -8,7 +8,8 @@ use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransact
 
 use super::records::{decode_device_grant, decode_key};
 use super::tables::{
-    DEVICE_CODE_HASH_TO_GRANT, EXPIRY_TO_ROW, KEY_ID_TO_SIGNING_KEY, USER_CODE_TO_DEVICE_CODE_HASH,
+    DEVICE_CODE_HASH_TO_GRANT, EXPIRY_TO_ROW, KEY_ID_TO_SIGNING_KEY, SESSION_ID_HASH_TO_SESSION,
+    USER_CODE_TO_DEVICE_CODE_HASH,
 };
 use super::{Store, StoreError};
 use crate::domain::signing::KeyState;
@@ -19,6 +20,7 @@ use crate::domain::time::Timestamp;
 pub(super) enum RowKind {
     SigningKey = 1,
     DeviceGrant = 2,
+    Session = 3,
 }
 
 impl RowKind {
@@ -26,6 +28,7 @@ impl RowKind {
         match byte {
             1 => Some(RowKind::SigningKey),
             2 => Some(RowKind::DeviceGrant),
+            3 => Some(RowKind::Session),
             _ => None,
         }
     }
@@ -78,6 +81,7 @@ impl Store {
             let mut keys = txn.open_table(KEY_ID_TO_SIGNING_KEY)?;
             let mut grants = txn.open_table(DEVICE_CODE_HASH_TO_GRANT)?;
             let mut codes = txn.open_table(USER_CODE_TO_DEVICE_CODE_HASH)?;
+            let mut sessions = txn.open_table(SESSION_ID_HASH_TO_SESSION)?;
             for entry in &due {
                 index.remove(entry.as_slice())?;
                 let (kind, row) = (
@@ -112,6 +116,10 @@ impl Store {
                                 codes.remove(code)?;
                             }
                         }
+                    }
+                    // A session's index entry is its absolute expiry, which nothing extends.
+                    (Some(RowKind::Session), Some(hash)) => {
+                        sessions.remove(hash)?;
                     }
                     _ => tracing::warn!("dropped an expiry index entry of unknown shape"),
                 }

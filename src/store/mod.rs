@@ -10,6 +10,7 @@ mod expiry;
 mod keys;
 mod records;
 mod schema;
+mod sessions;
 mod tables;
 mod users;
 
@@ -23,6 +24,7 @@ use redb::{Database, DatabaseError};
 pub use device_grants::DeviceCodeHash;
 pub use expiry::SweepReport;
 pub use schema::CURRENT_SCHEMA_VERSION;
+pub use sessions::SessionIdHash;
 
 use crate::domain::Invalid;
 

@@ -15,6 +15,7 @@ use crate::domain::client::{
 };
 use crate::domain::device_grant::{Approval, DeviceGrant, GrantState};
 use crate::domain::scope::ScopeSet;
+use crate::domain::session::Session;
 use crate::domain::signing::{KeyInfo, KeyMaterial, KeyState, SigningAlg};
 use crate::domain::time::Timestamp;
 use crate::domain::user::{Email, PasswordHash, Subject, User, Username};
@@ -340,6 +341,33 @@ pub(super) fn decode_device_grant(bytes: &[u8]) -> Result<DeviceGrant, StoreErro
         expires_at: Timestamp::from_millis(r.expires_at_ms),
         requested_from: r.requested_from,
         state,
+    })
+}
+
+#[derive(Serialize, Deserialize)]
+struct SessionV1 {
+    sub: String,
+    auth_time_ms: u64,
+    last_seen_ms: u64,
+}
+
+pub(super) fn encode_session(session: &Session) -> Result<Vec<u8>, StoreError> {
+    encode(
+        V1,
+        &SessionV1 {
+            sub: session.sub.to_string(),
+            auth_time_ms: session.auth_time.millis(),
+            last_seen_ms: session.last_seen.millis(),
+        },
+    )
+}
+
+pub(super) fn decode_session(bytes: &[u8]) -> Result<Session, StoreError> {
+    let r: SessionV1 = decode("session", bytes)?;
+    Ok(Session {
+        sub: Subject::from_stored(r.sub),
+        auth_time: Timestamp::from_millis(r.auth_time_ms),
+        last_seen: Timestamp::from_millis(r.last_seen_ms),
     })
 }
 

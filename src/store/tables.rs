@@ -29,12 +29,17 @@ pub(super) const DEVICE_CODE_HASH_TO_GRANT: TableDefinition<&[u8], &[u8]> =
 /// Canonical user code → SHA-256 of the device code of the grant that holds it.
 pub(super) const USER_CODE_TO_DEVICE_CODE_HASH: TableDefinition<&str, &[u8]> =
     TableDefinition::new("user_code_to_device_code_hash");
+/// SHA-256 of a session id → encoded session. The id itself lives only in the browser's cookie.
+pub(super) const SESSION_ID_HASH_TO_SESSION: TableDefinition<&[u8], &[u8]> =
+    TableDefinition::new("session_id_hash_to_session");
 /// Expiry index: `expires_at` (ms, big-endian) ‖ row kind ‖ row key → nothing. Sorted by time,
 /// so the sweeper reads only what has expired.
 pub(super) const EXPIRY_TO_ROW: TableDefinition<&[u8], ()> = TableDefinition::new("expiry_to_row");
 
 pub(super) const META_FORMAT: &str = "format";
 pub(super) const META_SCHEMA_VERSION: &str = "schema_version";
+/// The key that binds CSRF tokens to browser cookies.
+pub(super) const META_FORM_KEY: &str = "form_key";
 pub(super) const FORMAT_NAME: &[u8] = b"authbox";
 
 /// Opens (and so creates) every table, so readers never meet a missing one.
@@ -47,6 +52,7 @@ pub(super) fn create_all(txn: &WriteTransaction) -> Result<(), redb::TableError>
     txn.open_table(KEY_ID_TO_SIGNING_KEY)?;
     txn.open_table(DEVICE_CODE_HASH_TO_GRANT)?;
     txn.open_table(USER_CODE_TO_DEVICE_CODE_HASH)?;
+    txn.open_table(SESSION_ID_HASH_TO_SESSION)?;
     txn.open_table(EXPIRY_TO_ROW)?;
     Ok(())
 }

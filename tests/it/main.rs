@@ -15,3 +15,4 @@ mod keys;
 mod serve_binary;
 mod support;
 mod tokens;
+mod verification_pages;

@@ -1,6 +1,7 @@
 //! Test helpers: an in-process server, the real binary, and shared checks.
 
 pub mod binary;
+pub mod browser;
 pub mod oauth;
 pub mod server;
 

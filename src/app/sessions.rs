@@ -1,0 +1,131 @@
+//! Signing in on the verification pages: passwords, browser sessions and form tokens.
+//!
+//! A browser is known by a random cookie. Before sign-in nothing is stored for it; its form
+//! token is an HMAC of the cookie under the server's form key, so login forms are protected
+//! too (login CSRF). Signing in issues a new cookie (no session fixation) whose SHA-256 keys
+//! the stored session.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use super::{App, AppError};
+use crate::crypto::hash::{digests_equal, hmac_sha256, sha256};
+use crate::crypto::password::{
+    PasswordCheck, hash_password, spend_verification_time, verify_password,
+};
+use crate::crypto::random::random_token;
+use crate::domain::session::Session;
+use crate::domain::user::{PASSWORD_MAX_BYTES, User};
+use crate::store::SessionIdHash;
+
+/// Why signing in failed. Deliberately one case: the page must not say whether the account
+/// exists, is disabled, or the password was wrong (OWASP Authentication CS).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInError {
+    Rejected,
+    Unavailable(String),
+}
+
+impl From<AppError> for SignInError {
+    fn from(e: AppError) -> Self {
+        SignInError::Unavailable(e.to_string())
+    }
+}
+
+fn session_hash(cookie: &str) -> SessionIdHash {
+    sha256(cookie.as_bytes())
+}
+
+impl App {
+    /// A new, random browser cookie value.
+    pub fn new_browser_cookie(&self) -> Result<String, AppError> {
+        Ok(random_token()?)
+    }
+
+    /// The form token for the browser holding `cookie`.
+    pub fn form_token(&self, cookie: &str) -> String {
+        URL_SAFE_NO_PAD.encode(hmac_sha256(&self.form_key, cookie.as_bytes()))
+    }
+
+    /// Whether `token` is this browser's form token, compared in constant time.
+    pub fn form_token_matches(&self, cookie: &str, token: &str) -> bool {
+        let Ok(presented) = URL_SAFE_NO_PAD.decode(token) else {
+            return false;
+        };
+        let Ok(presented) = <[u8; 32]>::try_from(presented.as_slice()) else {
+            return false;
+        };
+        digests_equal(&presented, &hmac_sha256(&self.form_key, cookie.as_bytes()))
+    }
+
+    /// Checks the password and opens a session; returns the new cookie and the user.
+    pub fn sign_in(&self, username: &str, password: &str) -> Result<(String, User), SignInError> {
+        if password.len() > PASSWORD_MAX_BYTES {
+            return Err(SignInError::Rejected);
+        }
+        let user = self
+            .store
+            .user_by_username(username)
+            .map_err(AppError::from)?;
+        let Some(user) = user else {
+            spend_verification_time(password);
+            return Err(SignInError::Rejected);
+        };
+        match verify_password(&user.password_hash, password) {
+            PasswordCheck::Mismatch => return Err(SignInError::Rejected),
+            _ if user.disabled => return Err(SignInError::Rejected),
+            PasswordCheck::Match { needs_rehash: true } => {
+                // Upgrade the stored hash to today's parameters while the plaintext is at hand.
+                let hash = hash_password(password).map_err(AppError::from)?;
+                self.store
+                    .update_user(user.username.as_str(), |u| {
+                        u.password_hash = hash;
+                        Ok(())
+                    })
+                    .map_err(AppError::from)?;
+            }
+            PasswordCheck::Match {
+                needs_rehash: false,
+            } => {}
+        }
+        let cookie = random_token().map_err(AppError::from)?;
+        let session = Session::new(user.sub.clone(), self.now());
+        self.store
+            .insert_session(
+                &session_hash(&cookie),
+                &session,
+                self.settings.lifetimes.session_max,
+            )
+            .map_err(AppError::from)?;
+        tracing::info!(username = %user.username, "signed in");
+        Ok((cookie, user))
+    }
+
+    /// The live session and its user behind `cookie`, refreshing its idle timer.
+    pub fn signed_in(&self, cookie: &str) -> Result<Option<(Session, User)>, AppError> {
+        let hash = session_hash(cookie);
+        let Some(session) = self.store.session(&hash)? else {
+            return Ok(None);
+        };
+        let now = self.now();
+        let lifetimes = &self.settings.lifetimes;
+        if !session.is_live(now, lifetimes.session_idle, lifetimes.session_max) {
+            self.store.remove_session(&hash)?;
+            return Ok(None);
+        }
+        let Some(user) = self
+            .store
+            .user_by_sub(&session.sub)?
+            .filter(|u| !u.disabled)
+        else {
+            self.store.remove_session(&hash)?;
+            return Ok(None);
+        };
+        self.store.touch_session(&hash, now)?;
+        Ok(Some((session, user)))
+    }
+
+    pub fn sign_out(&self, cookie: &str) -> Result<(), AppError> {
+        Ok(self.store.remove_session(&session_hash(cookie))?)
+    }
+}

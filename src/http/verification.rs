@@ -1,0 +1,512 @@
+//! The person's half of the device flow over HTTP (RFC 8628 §3.3): `GET`/`POST /device`,
+//! `GET`/`POST /login`, `POST /device/decision`, `POST /logout`.
+//!
+//! Every POST must carry the browser's form token and come from our own origin (SPEC WEB-1..3);
+//! a GET never changes anything (DAG-3.3-e).
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use maud::Markup;
+
+use super::blocking::on_blocking_pool;
+use super::errors::html;
+use super::form::{BodyProblem, Form, read_limited};
+use crate::app::App;
+use crate::app::device::{CodeProblem, DecisionError, PendingRequest};
+use crate::app::sessions::SignInError;
+use crate::domain::device_grant::DecisionRefused;
+use crate::domain::network::same_network;
+use crate::domain::time::Timestamp;
+use crate::domain::user::User;
+use crate::domain::user_code::UserCode;
+use crate::pages::device::{
+    Consent, EnterCode, Login, Message, ScopeLine, consent, enter_code, login, message, scope_words,
+};
+
+/// On https the `__Host-` prefix pins the cookie to this origin, path `/` and `Secure`.
+fn cookie_name(app: &App) -> &'static str {
+    if app.settings().issuer.starts_with("https://") {
+        "__Host-authbox_session"
+    } else {
+        "authbox_session"
+    }
+}
+
+fn browser_cookie(request: &HttpRequest, app: &App) -> Option<String> {
+    request
+        .cookie(cookie_name(app))
+        .map(|c| c.value().to_owned())
+        .filter(|v| !v.is_empty() && v.len() <= 64)
+}
+
+fn session_cookie(app: &App, value: String) -> Cookie<'static> {
+    Cookie::build(cookie_name(app), value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(app.settings().issuer.starts_with("https://"))
+        .finish()
+}
+
+fn page(status: StatusCode, markup: Markup, cookie: Option<Cookie<'static>>) -> HttpResponse {
+    let mut response = html(status, markup);
+    if let Some(cookie) = cookie {
+        let _ = response.add_cookie(&cookie);
+    }
+    response
+}
+
+fn say(status: StatusCode, title: &str, body: &str, again: bool) -> HttpResponse {
+    page(status, message(&Message { title, body, again }), None)
+}
+
+fn unavailable() -> HttpResponse {
+    say(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Try again in a moment",
+        "The server could not finish this just now.",
+        true,
+    )
+}
+
+/// The browser's cookie, or a fresh one to set with the response; `None` if the operating
+/// system's random source failed.
+fn browser(request: &HttpRequest, app: &App) -> Option<(String, Option<Cookie<'static>>)> {
+    if let Some(cookie) = browser_cookie(request, app) {
+        return Some((cookie, None));
+    }
+    let fresh = app.new_browser_cookie().ok()?;
+    Some((fresh.clone(), Some(session_cookie(app, fresh))))
+}
+
+/// OWASP CSRF: reject cross-site posts by Fetch Metadata and by `Origin`, when sent.
+fn from_our_origin(request: &HttpRequest, app: &App) -> bool {
+    let header = |name| request.headers().get(name).and_then(|v| v.to_str().ok());
+    if header("sec-fetch-site").is_some_and(|site| site == "cross-site") {
+        return false;
+    }
+    match header("origin") {
+        None => true,
+        Some(origin) => url::Url::parse(&app.settings().issuer)
+            .map(|issuer| issuer.origin().ascii_serialization() == origin)
+            .unwrap_or(false),
+    }
+}
+
+/// Reads a page's form and checks where it came from and its form token.
+async fn checked_form(
+    request: &HttpRequest,
+    payload: web::Payload,
+    app: &App,
+) -> Result<(String, Form), HttpResponse> {
+    let stale = || {
+        say(
+            StatusCode::FORBIDDEN,
+            "This form is out of date",
+            "Go back, reload the page and try again.",
+            true,
+        )
+    };
+    let body = read_limited(payload)
+        .await
+        .map_err(|problem| match problem {
+            BodyProblem::TooLarge => say(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Too much",
+                "That was more than this form takes.",
+                true,
+            ),
+            BodyProblem::Unreadable => say(
+                StatusCode::BAD_REQUEST,
+                "Something went wrong",
+                "The form did not arrive.",
+                true,
+            ),
+        })?;
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let form = Form::parse(content_type, &body).map_err(|_| {
+        say(
+            StatusCode::BAD_REQUEST,
+            "Something went wrong",
+            "The form could not be read.",
+            true,
+        )
+    })?;
+    let cookie = browser_cookie(request, app).ok_or_else(stale)?;
+    let token_ok = form
+        .get("csrf_token")
+        .is_some_and(|token| app.form_token_matches(&cookie, token));
+    if !token_ok || !from_our_origin(request, app) {
+        return Err(stale());
+    }
+    Ok((cookie, form))
+}
+
+fn problem_page(problem: &CodeProblem, csrf_token: &str) -> HttpResponse {
+    match problem {
+        CodeProblem::Unknown => page(
+            StatusCode::BAD_REQUEST,
+            enter_code(&EnterCode {
+                csrf_token,
+                prefilled: None,
+                problem: Some(
+                    "That code is not right. Check the code on your device and try again.",
+                ),
+            }),
+            None,
+        ),
+        CodeProblem::Expired => say(
+            StatusCode::GONE,
+            "This code has expired",
+            "Start again on your device to get a new code.",
+            true,
+        ),
+        CodeProblem::AlreadyUsed => say(
+            StatusCode::CONFLICT,
+            "This code has already been used",
+            "A device was already connected with this code. If that was not you, start again on your device.",
+            true,
+        ),
+        CodeProblem::Denied => say(
+            StatusCode::CONFLICT,
+            "This request was denied",
+            "Start again on your device if you want to connect it.",
+            true,
+        ),
+        CodeProblem::Unavailable(detail) => {
+            tracing::error!(error = %detail, "a code lookup failed");
+            unavailable()
+        }
+    }
+}
+
+fn ago(elapsed: Duration) -> String {
+    match elapsed.as_secs() {
+        0..=59 => "just now".into(),
+        60..=119 => "a minute ago".into(),
+        secs => format!("{} minutes ago", secs / 60),
+    }
+}
+
+fn consent_page(
+    request: &HttpRequest,
+    pending: &PendingRequest,
+    user: &User,
+    csrf_token: &str,
+    now: Timestamp,
+) -> Markup {
+    let scopes: Vec<ScopeLine> = pending
+        .scopes
+        .iter()
+        .map(|s| ScopeLine {
+            scope: s.to_string(),
+            words: scope_words(s.as_str()),
+        })
+        .collect();
+    let device_ip = pending
+        .requested_from
+        .as_deref()
+        .and_then(|a| a.parse::<IpAddr>().ok());
+    let browser_ip = request.peer_addr().map(|a| a.ip());
+    let user_code = pending.user_code.display();
+    let signed_in_as = user
+        .display_name
+        .as_deref()
+        .unwrap_or(user.username.as_str());
+    consent(&Consent {
+        csrf_token,
+        user_code: &user_code,
+        client_name: &pending.client_name,
+        scopes: &scopes,
+        signed_in_as,
+        requested_from: pending.requested_from.as_deref(),
+        requested_ago: &ago(now.since(pending.requested_at)),
+        same_network: device_ip.zip(browser_ip).map(|(d, b)| same_network(d, b)),
+    })
+}
+
+/// `GET /device` and `GET /device?user_code=…`: the code form; nothing changes.
+pub async fn show_code_form(request: HttpRequest, app: web::Data<App>) -> HttpResponse {
+    let Some((cookie, fresh)) = browser(&request, &app) else {
+        return unavailable();
+    };
+    let query = Form::parse_pairs(request.query_string()).unwrap_or_default();
+    let prefilled = query
+        .get("user_code")
+        .map(|typed| match UserCode::normalize(typed) {
+            Some(code) => code.display(),
+            None => typed.chars().take(32).collect(),
+        });
+    let token = app.form_token(&cookie);
+    page(
+        StatusCode::OK,
+        enter_code(&EnterCode {
+            csrf_token: &token,
+            prefilled: prefilled.as_deref(),
+            problem: None,
+        }),
+        fresh,
+    )
+}
+
+/// `GET /login`: signing in without a code in hand.
+pub async fn show_login(request: HttpRequest, app: web::Data<App>) -> HttpResponse {
+    let Some((cookie, fresh)) = browser(&request, &app) else {
+        return unavailable();
+    };
+    let token = app.form_token(&cookie);
+    page(
+        StatusCode::OK,
+        login(&Login {
+            csrf_token: &token,
+            user_code: None,
+            username: "",
+            problem: None,
+        }),
+        fresh,
+    )
+}
+
+/// `POST /device`: the typed code, then sign-in or consent.
+pub async fn submit_code(
+    request: HttpRequest,
+    payload: web::Payload,
+    app: web::Data<App>,
+) -> HttpResponse {
+    let (cookie, form) = match checked_form(&request, payload, &app).await {
+        Ok(checked) => checked,
+        Err(response) => return response,
+    };
+    let typed = form.get("user_code").unwrap_or_default().to_owned();
+    let session_cookie = cookie.clone();
+    let looked_up = on_blocking_pool(&app, move |app| {
+        (
+            app.pending_request(&typed),
+            app.signed_in(&session_cookie),
+            app.now(),
+        )
+    })
+    .await;
+    let Ok((pending, signed_in, now)) = looked_up else {
+        return unavailable();
+    };
+    let token = app.form_token(&cookie);
+    let pending = match pending {
+        Ok(pending) => pending,
+        Err(problem) => return problem_page(&problem, &token),
+    };
+    match signed_in {
+        Ok(Some((_, user))) => page(
+            StatusCode::OK,
+            consent_page(&request, &pending, &user, &token, now),
+            None,
+        ),
+        Ok(None) => {
+            let code = pending.user_code.display();
+            page(
+                StatusCode::OK,
+                login(&Login {
+                    csrf_token: &token,
+                    user_code: Some(&code),
+                    username: "",
+                    problem: None,
+                }),
+                None,
+            )
+        }
+        Err(_) => unavailable(),
+    }
+}
+
+/// `POST /login`: check the password, start a session under a new cookie, then continue.
+pub async fn submit_login(
+    request: HttpRequest,
+    payload: web::Payload,
+    app: web::Data<App>,
+) -> HttpResponse {
+    let (cookie, form) = match checked_form(&request, payload, &app).await {
+        Ok(checked) => checked,
+        Err(response) => return response,
+    };
+    let username = form.get("username").unwrap_or_default().to_owned();
+    let password = form.get("password").unwrap_or_default().to_owned();
+    let user_code = form.get("user_code").map(str::to_owned);
+    let code_for_lookup = user_code.clone();
+    let name = username.clone();
+    let outcome = on_blocking_pool(&app, move |app| {
+        let signed_in = app.sign_in(&name, &password)?;
+        let pending = code_for_lookup.map(|code| app.pending_request(&code));
+        Ok::<_, SignInError>((signed_in, pending, app.now()))
+    })
+    .await;
+    match outcome {
+        Ok(Ok(((new_cookie, user), pending, now))) => {
+            let token = app.form_token(&new_cookie);
+            let fresh = Some(session_cookie(&app, new_cookie));
+            match pending {
+                Some(Ok(pending)) => page(
+                    StatusCode::OK,
+                    consent_page(&request, &pending, &user, &token, now),
+                    fresh,
+                ),
+                Some(Err(problem)) => {
+                    let mut response = problem_page(&problem, &token);
+                    if let Some(cookie) = fresh {
+                        let _ = response.add_cookie(&cookie);
+                    }
+                    response
+                }
+                None => page(
+                    StatusCode::OK,
+                    message(&Message {
+                        title: "You are signed in",
+                        body: "You can now enter a device's code.",
+                        again: true,
+                    }),
+                    fresh,
+                ),
+            }
+        }
+        Ok(Err(SignInError::Rejected)) => {
+            let token = app.form_token(&cookie);
+            page(
+                StatusCode::UNAUTHORIZED,
+                login(&Login {
+                    csrf_token: &token,
+                    user_code: user_code.as_deref(),
+                    username: &username.chars().take(64).collect::<String>(),
+                    problem: Some("The username or password is not right."),
+                }),
+                None,
+            )
+        }
+        Ok(Err(SignInError::Unavailable(detail))) => {
+            tracing::error!(error = %detail, "signing in failed");
+            unavailable()
+        }
+        Err(_) => unavailable(),
+    }
+}
+
+/// `POST /device/decision`: approve or deny, as the signed-in person.
+pub async fn submit_decision(
+    request: HttpRequest,
+    payload: web::Payload,
+    app: web::Data<App>,
+) -> HttpResponse {
+    let (cookie, form) = match checked_form(&request, payload, &app).await {
+        Ok(checked) => checked,
+        Err(response) => return response,
+    };
+    let typed = form.get("user_code").unwrap_or_default().to_owned();
+    let approve = match form.get("decision") {
+        Some("approve") => true,
+        Some("deny") => false,
+        _ => {
+            return say(
+                StatusCode::BAD_REQUEST,
+                "Choose Approve or Deny",
+                "The form did not say which.",
+                true,
+            );
+        }
+    };
+    let code = typed.clone();
+    let outcome = on_blocking_pool(&app, move |app| match app.signed_in(&cookie) {
+        Ok(Some((session, user))) => {
+            let decided = if approve {
+                app.approve_device(&code, user.username.as_str(), None, session.auth_time)
+            } else {
+                app.deny_device(&code)
+            };
+            Some((decided, app.form_token(&cookie)))
+        }
+        _ => None,
+    })
+    .await;
+    let Ok(outcome) = outcome else {
+        return unavailable();
+    };
+    let Some((decided, token)) = outcome else {
+        let token = browser_cookie(&request, &app)
+            .map(|c| app.form_token(&c))
+            .unwrap_or_default();
+        return page(
+            StatusCode::UNAUTHORIZED,
+            login(&Login {
+                csrf_token: &token,
+                user_code: Some(&typed),
+                username: "",
+                problem: Some("Your sign-in has expired. Sign in again to continue."),
+            }),
+            None,
+        );
+    };
+    match decided {
+        Ok(()) if approve => say(
+            StatusCode::OK,
+            "Device connected",
+            "You are signed in on the device. You can go back to it now and close this page.",
+            false,
+        ),
+        Ok(()) => say(
+            StatusCode::OK,
+            "Request denied",
+            "The device was not connected. You can close this page.",
+            false,
+        ),
+        Err(DecisionError::UnknownCode) => problem_page(&CodeProblem::Unknown, &token),
+        Err(DecisionError::Refused(DecisionRefused::Expired)) => {
+            problem_page(&CodeProblem::Expired, &token)
+        }
+        Err(DecisionError::Refused(DecisionRefused::AlreadyDenied)) => {
+            problem_page(&CodeProblem::Denied, &token)
+        }
+        Err(DecisionError::Refused(_)) => problem_page(&CodeProblem::AlreadyUsed, &token),
+        Err(DecisionError::AccountUnusable) => say(
+            StatusCode::FORBIDDEN,
+            "Your account cannot connect devices",
+            "Ask the administrator.",
+            false,
+        ),
+        Err(DecisionError::Unavailable(detail)) => {
+            problem_page(&CodeProblem::Unavailable(detail), &token)
+        }
+    }
+}
+
+/// `POST /logout`: end the session and forget the cookie.
+pub async fn submit_logout(
+    request: HttpRequest,
+    payload: web::Payload,
+    app: web::Data<App>,
+) -> HttpResponse {
+    let (cookie, _) = match checked_form(&request, payload, &app).await {
+        Ok(checked) => checked,
+        Err(response) => return response,
+    };
+    if on_blocking_pool(&app, move |app| app.sign_out(&cookie))
+        .await
+        .is_err()
+    {
+        return unavailable();
+    }
+    let mut response = say(
+        StatusCode::OK,
+        "Signed out",
+        "You are signed out on this browser.",
+        true,
+    );
+    let mut gone = session_cookie(&app, String::new());
+    gone.make_removal();
+    let _ = response.add_cookie(&gone);
+    response
+}

@@ -1,0 +1,86 @@
+//! Browser sessions, keyed by the SHA-256 of their id, and the server's form key.
+
+use std::time::Duration;
+
+use redb::{ReadableDatabase, ReadableTable};
+
+use super::expiry::{RowKind, index_expiry};
+use super::records::{decode_session, encode_session};
+use super::tables::{META_FORM_KEY, META_KEY_TO_VALUE, SESSION_ID_HASH_TO_SESSION};
+use super::{Store, StoreError};
+use crate::domain::session::Session;
+use crate::domain::time::Timestamp;
+
+pub type SessionIdHash = [u8; 32];
+
+impl Store {
+    /// Stores a new session; the sweeper deletes it at its absolute expiry.
+    pub fn insert_session(
+        &self,
+        hash: &SessionIdHash,
+        session: &Session,
+        max: Duration,
+    ) -> Result<(), StoreError> {
+        let txn = self.db.begin_write()?;
+        txn.open_table(SESSION_ID_HASH_TO_SESSION)?
+            .insert(hash.as_slice(), encode_session(session)?.as_slice())?;
+        index_expiry(&txn, session.hard_expiry(max), RowKind::Session, hash)?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    pub fn session(&self, hash: &SessionIdHash) -> Result<Option<Session>, StoreError> {
+        let read = self.db.begin_read()?;
+        let sessions = read.open_table(SESSION_ID_HASH_TO_SESSION)?;
+        sessions
+            .get(hash.as_slice())?
+            .map(|r| decode_session(r.value()))
+            .transpose()
+    }
+
+    pub fn touch_session(&self, hash: &SessionIdHash, now: Timestamp) -> Result<(), StoreError> {
+        let txn = self.db.begin_write()?;
+        {
+            let mut sessions = txn.open_table(SESSION_ID_HASH_TO_SESSION)?;
+            let found = sessions
+                .get(hash.as_slice())?
+                .map(|r| decode_session(r.value()))
+                .transpose()?;
+            if let Some(mut session) = found {
+                session.last_seen = now;
+                sessions.insert(hash.as_slice(), encode_session(&session)?.as_slice())?;
+            }
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
+    pub fn remove_session(&self, hash: &SessionIdHash) -> Result<(), StoreError> {
+        let txn = self.db.begin_write()?;
+        txn.open_table(SESSION_ID_HASH_TO_SESSION)?
+            .remove(hash.as_slice())?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// The server's form key, stored from `fresh` the first time, in one write transaction so
+    /// that two starts never settle on different keys.
+    pub fn form_key(&self, fresh: [u8; 32]) -> Result<[u8; 32], StoreError> {
+        let txn = self.db.begin_write()?;
+        let key = {
+            let mut meta = txn.open_table(META_KEY_TO_VALUE)?;
+            let existing = meta
+                .get(META_FORM_KEY)?
+                .and_then(|v| <[u8; 32]>::try_from(v.value()).ok());
+            match existing {
+                Some(key) => key,
+                None => {
+                    meta.insert(META_FORM_KEY, fresh.as_slice())?;
+                    fresh
+                }
+            }
+        };
+        txn.commit()?;
+        Ok(key)
+    }
+}

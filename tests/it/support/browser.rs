@@ -1,0 +1,124 @@
+//! A browser played over HTTP with a cookie jar: SPEC §0's `APPROVE` and `DENY` for real.
+
+use reqwest::blocking::Client;
+
+use super::TestServer;
+
+pub struct Page {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub html: String,
+}
+
+impl Page {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    /// The form token the page carries.
+    pub fn csrf_token(&self) -> String {
+        let marker = "name=\"csrf_token\" value=\"";
+        let at = self
+            .html
+            .find(marker)
+            .unwrap_or_else(|| panic!("no csrf_token on {}", self.html));
+        let rest = &self.html[at + marker.len()..];
+        rest[..rest.find('"').expect("closing quote")].to_owned()
+    }
+
+    pub fn says(&self, text: &str) -> bool {
+        self.html.contains(text)
+    }
+}
+
+pub struct Browser<'a> {
+    server: &'a TestServer,
+    client: Client,
+    /// The form token of the page most recently shown.
+    token: String,
+}
+
+impl<'a> Browser<'a> {
+    pub fn new(server: &'a TestServer) -> Browser<'a> {
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Browser {
+            server,
+            client,
+            token: String::new(),
+        }
+    }
+
+    fn remember(&mut self, response: reqwest::blocking::Response) -> Page {
+        let page = Page {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            html: response.text().expect("body"),
+        };
+        if page.html.contains("name=\"csrf_token\"") {
+            self.token = page.csrf_token();
+        }
+        page
+    }
+
+    pub fn get(&mut self, path: &str) -> Page {
+        let response = self.client.get(self.server.url(path)).send().expect("GET");
+        self.remember(response)
+    }
+
+    /// Posts `fields` plus the current form token, as a browser submitting the page's form.
+    pub fn submit(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let token = self.token.clone();
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        self.post_raw(path, &all, &[("Origin", &self.server.base.clone())])
+    }
+
+    pub fn post_raw(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let mut request = self.client.post(self.server.url(path)).form(fields);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().expect("POST");
+        self.remember(response)
+    }
+
+    pub fn token(&self) -> String {
+        self.token.clone()
+    }
+
+    /// Enters `user_code` and signs in as `username` if asked; ends on the consent page.
+    pub fn reach_consent(&mut self, user_code: &str, username: &str, password: &str) -> Page {
+        self.get("/device");
+        let page = self.submit("/device", &[("user_code", user_code)]);
+        if page.says("name=\"password\"") {
+            return self.submit(
+                "/login",
+                &[
+                    ("username", username),
+                    ("password", password),
+                    ("user_code", user_code),
+                ],
+            );
+        }
+        page
+    }
+
+    pub fn decide(&mut self, user_code: &str, decision: &str) -> Page {
+        self.submit(
+            "/device/decision",
+            &[("user_code", user_code), ("decision", decision)],
+        )
+    }
+}
