@@ -9,6 +9,7 @@ use clap::{Args, Parser};
 
 use crate::app::settings::{AttemptBudget, Lifetimes, Settings};
 use crate::domain::client::is_loopback_host;
+use crate::domain::network::Cidr;
 use crate::domain::resource::{Resource, Resources};
 
 /// Everything `authbox serve` needs, checked.
@@ -57,6 +58,16 @@ pub struct ServeArgs {
         value_name = "AUDIENCE=SCOPES"
     )]
     pub resources: Vec<String>,
+
+    /// A reverse proxy (address or block, e.g. 10.0.0.0/8) whose X-Forwarded-For header is
+    /// believed for the client's address; repeat, or separate with ','. Others' headers are ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "AUTHBOX_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_name = "CIDR"
+    )]
+    pub trusted_proxies: Vec<String>,
 
     /// How often expired grants, sessions and retired keys are deleted from the data file.
     #[arg(long, env = "AUTHBOX_SWEEP_INTERVAL", default_value = "60s", value_parser = parse_duration, value_name = "DURATION")]
@@ -282,9 +293,17 @@ impl Config {
             .collect::<Result<Vec<_>, _>>()
             .and_then(Resources::new)
             .map_err(|e| ConfigError(format!("--resource: {e}")))?;
+        let trusted_proxies = args
+            .trusted_proxies
+            .iter()
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| Cidr::parse(p))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| ConfigError(format!("--trusted-proxy: {e}")))?;
         let settings = Settings {
             issuer,
             resources,
+            trusted_proxies,
             ..args.policy.settings()?
         };
         Ok(Config {

@@ -147,6 +147,7 @@ impl App {
     pub fn sweep(&self) -> Result<SweepReport, AppError> {
         let now = self.now();
         self.pacing.forget_expired(now);
+        self.guards.forget_quiet(now);
         let report = self.store.sweep_expired(now, SWEEP_BATCH)?;
         if report.removed > 0 {
             self.reload_keys()?;

@@ -9,6 +9,7 @@ pub mod client_auth;
 pub mod clients;
 pub mod clock;
 pub mod device;
+pub mod guard;
 pub mod keys;
 pub mod sessions;
 pub mod settings;
@@ -91,12 +92,14 @@ pub struct App {
     pacing: device::PacingBook,
     /// Binds form tokens to browser cookies; read once, kept in the data file.
     form_key: [u8; 32],
+    guards: guard::Guards,
 }
 
 impl App {
     pub fn new(store: Store, clock: Arc<dyn Clock>, settings: Settings) -> Result<App, AppError> {
         let ring = KeyRing::load(&store)?;
         let form_key = store.form_key(crate::crypto::random::random_array()?)?;
+        let guards = guard::Guards::new(&settings);
         Ok(App {
             store,
             clock,
@@ -104,6 +107,7 @@ impl App {
             keys: RwLock::new(Arc::new(ring)),
             pacing: device::PacingBook::default(),
             form_key,
+            guards,
         })
     }
 

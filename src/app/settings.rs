@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::domain::network::Cidr;
 use crate::domain::resource::Resources;
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -56,6 +57,8 @@ pub struct Settings {
     pub lifetimes: Lifetimes,
     pub user_code_budget: AttemptBudget,
     pub login_budget: AttemptBudget,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (RFC 9700 §4.13).
+    pub trusted_proxies: Vec<Cidr>,
 }
 
 impl Default for Settings {
@@ -70,6 +73,7 @@ impl Default for Settings {
             lifetimes: Lifetimes::default(),
             user_code_budget: budget,
             login_budget: budget,
+            trusted_proxies: Vec::new(),
         }
     }
 }

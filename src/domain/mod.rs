@@ -13,6 +13,7 @@ pub mod resource;
 pub mod scope;
 pub mod session;
 pub mod signing;
+pub mod throttle;
 pub mod time;
 pub mod token;
 pub mod user;

@@ -5,6 +5,7 @@
 
 mod assets;
 mod blocking;
+mod client_address;
 mod client_auth;
 mod discovery;
 mod errors;

@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
 use super::blocking::{PoolUnavailable, on_blocking_pool};
+use super::client_address::client_address;
 use super::client_auth::presented_credentials;
 use super::errors::json_error;
 use super::form::{BodyProblem, Form, read_limited};
@@ -146,7 +147,7 @@ pub async fn device_authorization(
         Err(f) => return failure(ProtocolError::OAuth(f)),
     };
     let scope = form.get("scope").map(str::to_owned);
-    let requested_from = request.peer_addr().map(|a| a.ip().to_string());
+    let requested_from = client_address(&request, &app).map(|ip| ip.to_string());
     let outcome = on_blocking_pool(&app, move |app| {
         let client = app.authenticate_client(&credentials)?;
         let started = app.start_device_authorization(&client, scope.as_deref(), requested_from)?;

@@ -14,10 +14,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use maud::Markup;
 
 use super::blocking::on_blocking_pool;
+use super::client_address::client_address;
 use super::errors::html;
 use super::form::{BodyProblem, Form, read_limited};
 use crate::app::App;
 use crate::app::device::{CodeProblem, DecisionError, PendingRequest};
+use crate::app::guard::Principal;
 use crate::app::sessions::SignInError;
 use crate::domain::device_grant::DecisionRefused;
 use crate::domain::network::same_network;
@@ -188,6 +190,32 @@ fn problem_page(problem: &CodeProblem, csrf_token: &str) -> HttpResponse {
     }
 }
 
+/// Why sign-in stopped before a session was made.
+enum SignInStop {
+    Paused(Timestamp, Timestamp),
+    Failed(SignInError),
+}
+
+/// Over budget: 429 with `Retry-After`, and a page that says how long to wait.
+fn paused(until: Timestamp, now: Timestamp) -> HttpResponse {
+    let wait = until.since(now).as_secs().max(1);
+    let minutes = wait.div_ceil(60);
+    let body = format!(
+        "There were too many wrong tries. Wait {minutes} minute{} before trying again.",
+        if minutes == 1 { "" } else { "s" }
+    );
+    let mut response = say(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many tries",
+        &body,
+        false,
+    );
+    if let Ok(value) = header::HeaderValue::from_str(&wait.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
 fn ago(elapsed: Duration) -> String {
     match elapsed.as_secs() {
         0..=59 => "just now".into(),
@@ -198,6 +226,7 @@ fn ago(elapsed: Duration) -> String {
 
 fn consent_page(
     request: &HttpRequest,
+    app: &App,
     pending: &PendingRequest,
     user: &User,
     csrf_token: &str,
@@ -215,7 +244,7 @@ fn consent_page(
         .requested_from
         .as_deref()
         .and_then(|a| a.parse::<IpAddr>().ok());
-    let browser_ip = request.peer_addr().map(|a| a.ip());
+    let browser_ip = client_address(request, app);
     let user_code = pending.user_code.display();
     let signed_in_as = user
         .display_name
@@ -286,17 +315,30 @@ pub async fn submit_code(
         Err(response) => return response,
     };
     let typed = form.get("user_code").unwrap_or_default().to_owned();
+    let address = client_address(&request, &app);
     let session_cookie = cookie.clone();
     let looked_up = on_blocking_pool(&app, move |app| {
-        (
-            app.pending_request(&typed),
-            app.signed_in(&session_cookie),
-            app.now(),
-        )
+        let signed_in = app.signed_in(&session_cookie);
+        let mut principals = vec![Principal::browser(&session_cookie), Principal::Everyone];
+        principals.extend(address.map(Principal::Address));
+        if let Ok(Some((session, _))) = &signed_in {
+            principals.push(Principal::Account(session.sub.to_string()));
+        }
+        // Over budget, even a right code is not looked at (SPEC DAG-5.1-a).
+        if let Err(until) = app.code_entry_allowed(&principals) {
+            return Err((until, app.now()));
+        }
+        let pending = app.pending_request(&typed);
+        if pending == Err(CodeProblem::Unknown) {
+            app.code_entry_failed(&principals);
+        }
+        Ok((pending, signed_in, app.now()))
     })
     .await;
-    let Ok((pending, signed_in, now)) = looked_up else {
-        return unavailable();
+    let (pending, signed_in, now) = match looked_up {
+        Ok(Ok(looked_up)) => looked_up,
+        Ok(Err((until, now))) => return paused(until, now),
+        Err(_) => return unavailable(),
     };
     let token = app.form_token(&cookie);
     let pending = match pending {
@@ -306,7 +348,7 @@ pub async fn submit_code(
     match signed_in {
         Ok(Some((_, user))) => page(
             StatusCode::OK,
-            consent_page(&request, &pending, &user, &token, now),
+            consent_page(&request, &app, &pending, &user, &token, now),
             None,
         ),
         Ok(None) => {
@@ -341,10 +383,21 @@ pub async fn submit_login(
     let user_code = form.get("user_code").map(str::to_owned);
     let code_for_lookup = user_code.clone();
     let name = username.clone();
+    let address = client_address(&request, &app);
     let outcome = on_blocking_pool(&app, move |app| {
-        let signed_in = app.sign_in(&name, &password)?;
+        let mut principals = vec![Principal::Account(name.to_ascii_lowercase())];
+        principals.extend(address.map(Principal::Address));
+        if let Err(until) = app.sign_in_allowed(&principals) {
+            return Err(SignInStop::Paused(until, app.now()));
+        }
+        let signed_in = app.sign_in(&name, &password).map_err(|e| {
+            if e == SignInError::Rejected {
+                app.sign_in_failed(&principals);
+            }
+            SignInStop::Failed(e)
+        })?;
         let pending = code_for_lookup.map(|code| app.pending_request(&code));
-        Ok::<_, SignInError>((signed_in, pending, app.now()))
+        Ok((signed_in, pending, app.now()))
     })
     .await;
     match outcome {
@@ -354,7 +407,7 @@ pub async fn submit_login(
             match pending {
                 Some(Ok(pending)) => page(
                     StatusCode::OK,
-                    consent_page(&request, &pending, &user, &token, now),
+                    consent_page(&request, &app, &pending, &user, &token, now),
                     fresh,
                 ),
                 Some(Err(problem)) => {
@@ -375,7 +428,8 @@ pub async fn submit_login(
                 ),
             }
         }
-        Ok(Err(SignInError::Rejected)) => {
+        Ok(Err(SignInStop::Paused(until, now))) => paused(until, now),
+        Ok(Err(SignInStop::Failed(SignInError::Rejected))) => {
             let token = app.form_token(&cookie);
             page(
                 StatusCode::UNAUTHORIZED,
@@ -388,7 +442,7 @@ pub async fn submit_login(
                 None,
             )
         }
-        Ok(Err(SignInError::Unavailable(detail))) => {
+        Ok(Err(SignInStop::Failed(SignInError::Unavailable(detail)))) => {
             tracing::error!(error = %detail, "signing in failed");
             unavailable()
         }

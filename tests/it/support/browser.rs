@@ -1,6 +1,6 @@
 //! A browser played over HTTP with a cookie jar: SPEC §0's `APPROVE` and `DENY` for real.
 
-use reqwest::blocking::Client;
+use reqwest::blocking::{Client, RequestBuilder};
 
 use super::TestServer;
 
@@ -39,6 +39,8 @@ pub struct Browser<'a> {
     client: Client,
     /// The form token of the page most recently shown.
     token: String,
+    /// Sent with every request, e.g. `X-Forwarded-For` to act through a proxy.
+    headers: Vec<(String, String)>,
 }
 
 impl<'a> Browser<'a> {
@@ -52,10 +54,21 @@ impl<'a> Browser<'a> {
             server,
             client,
             token: String::new(),
+            headers: Vec::new(),
         }
     }
 
-    fn remember(&mut self, response: reqwest::blocking::Response) -> Page {
+    /// A browser whose requests all carry `name: value`.
+    pub fn with_header(mut self, name: &str, value: &str) -> Browser<'a> {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    fn send(&mut self, mut request: RequestBuilder) -> Page {
+        for (name, value) in &self.headers {
+            request = request.header(name, value);
+        }
+        let response = request.send().expect("request");
         let page = Page {
             status: response.status().as_u16(),
             headers: response.headers().clone(),
@@ -68,8 +81,8 @@ impl<'a> Browser<'a> {
     }
 
     pub fn get(&mut self, path: &str) -> Page {
-        let response = self.client.get(self.server.url(path)).send().expect("GET");
-        self.remember(response)
+        let request = self.client.get(self.server.url(path));
+        self.send(request)
     }
 
     /// Posts `fields` plus the current form token, as a browser submitting the page's form.
@@ -77,7 +90,8 @@ impl<'a> Browser<'a> {
         let token = self.token.clone();
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         all.push(("csrf_token", &token));
-        self.post_raw(path, &all, &[("Origin", &self.server.base.clone())])
+        let origin = self.server.base.clone();
+        self.post_raw(path, &all, &[("Origin", &origin)])
     }
 
     pub fn post_raw(
@@ -90,8 +104,7 @@ impl<'a> Browser<'a> {
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let response = request.send().expect("POST");
-        self.remember(response)
+        self.send(request)
     }
 
     pub fn token(&self) -> String {

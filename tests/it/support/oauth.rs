@@ -139,6 +139,18 @@ impl TestServer {
         Reply::from(request.send().expect("request"))
     }
 
+    /// `POST path` with a raw form body and extra headers.
+    pub fn post_form_with(&self, path: &str, body: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut request = Client::new()
+            .post(self.url(path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body.to_owned());
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        Reply::from(request.send().expect("request"))
+    }
+
     /// SPEC `DA(c, scope)`.
     pub fn device_authorization(&self, client_id: &str, scope: &str) -> Reply {
         self.post_form(

@@ -50,6 +50,7 @@ pub fn test_profile(issuer: String) -> Settings {
         },
         user_code_budget: budget,
         login_budget: budget,
+        trusted_proxies: Vec::new(),
     }
 }
 
