@@ -13,6 +13,7 @@ mod form;
 mod health;
 mod jwks;
 mod oauth;
+mod pairing;
 mod verification;
 
 use std::future::Future;
@@ -58,6 +59,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
             web::post().to(verification::submit_decision),
         )
         .route("/logout", web::post().to(verification::submit_logout))
+        .route("/device/pair", web::get().to(pairing::pairing_page))
+        .route("/device/qr.svg", web::get().to(pairing::qr_image))
         .route(
             "/.well-known/openid-configuration",
             web::get().to(discovery::openid_configuration),

@@ -55,7 +55,11 @@ fn session_cookie(app: &App, value: String) -> Cookie<'static> {
         .finish()
 }
 
-fn page(status: StatusCode, markup: Markup, cookie: Option<Cookie<'static>>) -> HttpResponse {
+pub(super) fn page(
+    status: StatusCode,
+    markup: Markup,
+    cookie: Option<Cookie<'static>>,
+) -> HttpResponse {
     let mut response = html(status, markup);
     if let Some(cookie) = cookie {
         let _ = response.add_cookie(&cookie);
@@ -63,11 +67,11 @@ fn page(status: StatusCode, markup: Markup, cookie: Option<Cookie<'static>>) -> 
     response
 }
 
-fn say(status: StatusCode, title: &str, body: &str, again: bool) -> HttpResponse {
+pub(super) fn say(status: StatusCode, title: &str, body: &str, again: bool) -> HttpResponse {
     page(status, message(&Message { title, body, again }), None)
 }
 
-fn unavailable() -> HttpResponse {
+pub(super) fn unavailable() -> HttpResponse {
     say(
         StatusCode::SERVICE_UNAVAILABLE,
         "Try again in a moment",
@@ -152,7 +156,7 @@ async fn checked_form(
     Ok((cookie, form))
 }
 
-fn problem_page(problem: &CodeProblem, csrf_token: &str) -> HttpResponse {
+pub(super) fn problem_page(problem: &CodeProblem, csrf_token: &str) -> HttpResponse {
     match problem {
         CodeProblem::Unknown => page(
             StatusCode::BAD_REQUEST,

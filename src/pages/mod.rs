@@ -4,3 +4,4 @@
 pub mod device;
 pub mod error;
 pub mod layout;
+pub mod pairing;

@@ -13,6 +13,7 @@ mod discovery;
 mod documentation;
 mod interop;
 mod keys;
+mod pairing;
 mod serve_binary;
 mod support;
 mod tokens;
