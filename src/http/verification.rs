@@ -90,14 +90,16 @@ fn browser(request: &HttpRequest, app: &App) -> Option<(String, Option<Cookie<'s
     Some((fresh.clone(), Some(session_cookie(app, fresh))))
 }
 
-/// OWASP CSRF: reject cross-site posts by Fetch Metadata and by `Origin`, when sent.
+/// OWASP CSRF: reject cross-site posts by Fetch Metadata and by `Origin`, when sent. Under our
+/// `Referrer-Policy: no-referrer` browsers may send `Origin: null`, which says nothing either
+/// way; the form token still has to match.
 fn from_our_origin(request: &HttpRequest, app: &App) -> bool {
     let header = |name| request.headers().get(name).and_then(|v| v.to_str().ok());
     if header("sec-fetch-site").is_some_and(|site| site == "cross-site") {
         return false;
     }
     match header("origin") {
-        None => true,
+        None | Some("null") => true,
         Some(origin) => url::Url::parse(&app.settings().issuer)
             .map(|issuer| issuer.origin().ascii_serialization() == origin)
             .unwrap_or(false),

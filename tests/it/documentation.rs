@@ -69,7 +69,12 @@ fn the_env_file_lists_every_setting_with_its_default() {
     }
 }
 
+/// Read by the test suite, not by authbox; the README explains it next to the test command.
+const TEST_HARNESS_VARIABLES: [&str; 1] = ["AUTHBOX_REQUIRE_BROWSER"];
+
 #[test]
 fn the_readme_documents_every_setting() {
-    assert_eq!(variables(&read("README.md")), code_variables());
+    let mut documented = variables(&read("README.md"));
+    documented.retain(|name| !TEST_HARNESS_VARIABLES.contains(&name.as_str()));
+    assert_eq!(documented, code_variables());
 }

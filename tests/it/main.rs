@@ -11,6 +11,7 @@ mod device_authorization;
 mod device_polling;
 mod discovery;
 mod documentation;
+mod in_browser;
 mod interop;
 mod keys;
 mod pairing;

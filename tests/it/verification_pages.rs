@@ -250,6 +250,33 @@ fn web_1_2_3_forms_need_the_browsers_token_and_our_origin() {
 }
 
 #[test]
+fn web_3_origin_null_from_our_no_referrer_policy_is_not_a_cross_site_post() {
+    let server = started();
+    let user_code = server
+        .device_authorization("tv-public", "openid")
+        .str("user_code");
+    let mut browser = Browser::new(&server);
+    let token = browser.get("/device").csrf_token();
+    let fields = [
+        ("user_code", user_code.as_str()),
+        ("csrf_token", token.as_str()),
+    ];
+    let page = browser.post_raw(
+        "/device",
+        &fields,
+        &[("Origin", "null"), ("Sec-Fetch-Site", "same-origin")],
+    );
+    assert_eq!(page.status, 200, "the token decides: {}", page.html);
+    let forged = [("user_code", user_code.as_str()), ("csrf_token", "forged")];
+    assert_eq!(
+        browser
+            .post_raw("/device", &forged, &[("Origin", "null")])
+            .status,
+        403
+    );
+}
+
+#[test]
 fn web_4_10_11_every_page_carries_the_protective_headers() {
     let server = started();
     let mut browser = Browser::new(&server);

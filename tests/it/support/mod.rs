@@ -4,6 +4,7 @@ pub mod binary;
 pub mod browser;
 pub mod oauth;
 pub mod server;
+pub mod webdriver;
 
 pub use binary::Cli;
 pub use server::TestServer;
