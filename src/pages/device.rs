@@ -134,6 +134,11 @@ pub fn consent(view: &Consent<'_>) -> Markup {
                 button type="submit" name="decision" value="deny" class="secondary" { "Deny" }
                 button type="submit" name="decision" value="approve" { "Approve" }
             }
+            form method="post" action="/logout" class="signout" {
+                input type="hidden" name="csrf_token" value=(view.csrf_token);
+                "Not " (view.signed_in_as) "? "
+                button type="submit" class="link" { "Sign out" }
+            }
         },
     )
 }

@@ -441,6 +441,24 @@ fn web_16_client_names_are_escaped() {
 }
 
 #[test]
+fn the_consent_page_offers_to_sign_out() {
+    let server = started();
+    let user_code = server
+        .device_authorization("tv-public", "openid")
+        .str("user_code");
+    let mut browser = Browser::new(&server);
+    let consent = browser.reach_consent(&user_code, "alice", ALICE_PASSWORD);
+    assert!(consent.says("action=\"/logout\"") && consent.says("Not Alice?"));
+    assert!(browser.submit("/logout", &[]).says("Signed out"));
+    browser.get("/device");
+    assert!(
+        browser
+            .submit("/device", &[("user_code", &user_code)])
+            .says("name=\"password\"")
+    );
+}
+
+#[test]
 fn signing_out_ends_the_session() {
     let server = started();
     let mut browser = Browser::new(&server);
