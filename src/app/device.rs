@@ -372,6 +372,8 @@ impl App {
         {
             Some(Ok(_)) => {
                 self.pacing.forget(&hash);
+                let mut tokens = tokens;
+                tokens.refresh_token = self.start_refresh_family(client, &approval, now)?;
                 Ok(tokens)
             }
             Some(Err(PollOutcome::Expired)) => Err(refuse(

@@ -11,6 +11,7 @@ pub mod clock;
 pub mod device;
 pub mod guard;
 pub mod keys;
+pub mod refresh;
 pub mod sessions;
 pub mod settings;
 pub mod tokens;

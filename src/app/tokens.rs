@@ -25,6 +25,7 @@ pub struct IssuedTokens {
     pub expires_in: u64,
     pub scope: String,
     pub id_token: Option<String>,
+    pub refresh_token: Option<String>,
 }
 
 impl App {
@@ -83,6 +84,7 @@ impl App {
             expires_in: lifetime.as_secs(),
             scope: approval.scopes.to_string(),
             id_token,
+            refresh_token: None,
         })
     }
 }

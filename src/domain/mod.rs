@@ -9,6 +9,7 @@ pub mod device_grant;
 pub mod network;
 pub mod oauth;
 pub mod pacing;
+pub mod refresh;
 pub mod resource;
 pub mod scope;
 pub mod session;

@@ -30,7 +30,10 @@ fn metadata(app: &App) -> Metadata {
         token_endpoint: format!("{issuer}/token"),
         jwks_uri: format!("{issuer}/jwks"),
         issuer,
-        grant_types_supported: vec![GrantType::DeviceCode.wire_name()],
+        grant_types_supported: vec![
+            GrantType::DeviceCode.wire_name(),
+            GrantType::RefreshToken.wire_name(),
+        ],
         token_endpoint_auth_methods_supported: [
             "client_secret_basic",
             "client_secret_post",

@@ -168,6 +168,17 @@ pub async fn device_authorization(
     })
 }
 
+/// A token request's grant, with its own parameters checked.
+enum TokenGrant {
+    Device {
+        device_code: String,
+    },
+    Refresh {
+        refresh_token: String,
+        scope: Option<String>,
+    },
+}
+
 #[derive(Serialize)]
 struct TokenBody {
     access_token: String,
@@ -176,6 +187,8 @@ struct TokenBody {
     scope: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     id_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_token: Option<String>,
 }
 
 pub async fn token(
@@ -190,14 +203,26 @@ pub async fn token(
     let Some(grant_type) = form.get("grant_type") else {
         return oauth(ErrorCode::InvalidRequest, "grant_type is missing");
     };
-    if grant_type != GrantType::DeviceCode.wire_name() {
+    let grant = if grant_type == GrantType::DeviceCode.wire_name() {
+        match form.get("device_code") {
+            Some(code) => TokenGrant::Device {
+                device_code: code.to_owned(),
+            },
+            None => return oauth(ErrorCode::InvalidRequest, "device_code is missing"),
+        }
+    } else if grant_type == GrantType::RefreshToken.wire_name() {
+        match form.get("refresh_token") {
+            Some(token) => TokenGrant::Refresh {
+                refresh_token: token.to_owned(),
+                scope: form.get("scope").map(str::to_owned),
+            },
+            None => return oauth(ErrorCode::InvalidRequest, "refresh_token is missing"),
+        }
+    } else {
         return oauth(
             ErrorCode::UnsupportedGrantType,
-            "this server issues tokens for the device_code grant",
+            "this server issues tokens for the device_code and refresh_token grants",
         );
-    }
-    let Some(device_code) = form.get("device_code").map(str::to_owned) else {
-        return oauth(ErrorCode::InvalidRequest, "device_code is missing");
     };
     let credentials = match presented_credentials(&request, &form) {
         Ok(credentials) => credentials,
@@ -205,7 +230,13 @@ pub async fn token(
     };
     let outcome = on_blocking_pool(&app, move |app| {
         let client = app.authenticate_client(&credentials)?;
-        app.poll_device(&client, &device_code)
+        match grant {
+            TokenGrant::Device { device_code } => app.poll_device(&client, &device_code),
+            TokenGrant::Refresh {
+                refresh_token,
+                scope,
+            } => app.refresh(&client, &refresh_token, scope.as_deref()),
+        }
     })
     .await;
     respond(outcome, |tokens| {
@@ -215,6 +246,7 @@ pub async fn token(
             expires_in: tokens.expires_in,
             scope: tokens.scope,
             id_token: tokens.id_token,
+            refresh_token: tokens.refresh_token,
         })
     })
 }

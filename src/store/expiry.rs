@@ -8,8 +8,8 @@ use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransact
 
 use super::records::{decode_device_grant, decode_key};
 use super::tables::{
-    DEVICE_CODE_HASH_TO_GRANT, EXPIRY_TO_ROW, KEY_ID_TO_SIGNING_KEY, SESSION_ID_HASH_TO_SESSION,
-    USER_CODE_TO_DEVICE_CODE_HASH,
+    DEVICE_CODE_HASH_TO_GRANT, EXPIRY_TO_ROW, KEY_ID_TO_SIGNING_KEY, REFRESH_FAMILY_ID_TO_FAMILY,
+    REFRESH_TOKEN_HASH_TO_TOKEN, SESSION_ID_HASH_TO_SESSION, USER_CODE_TO_DEVICE_CODE_HASH,
 };
 use super::{Store, StoreError};
 use crate::domain::signing::KeyState;
@@ -21,6 +21,8 @@ pub(super) enum RowKind {
     SigningKey = 1,
     DeviceGrant = 2,
     Session = 3,
+    RefreshFamily = 4,
+    RefreshToken = 5,
 }
 
 impl RowKind {
@@ -29,6 +31,8 @@ impl RowKind {
             1 => Some(RowKind::SigningKey),
             2 => Some(RowKind::DeviceGrant),
             3 => Some(RowKind::Session),
+            4 => Some(RowKind::RefreshFamily),
+            5 => Some(RowKind::RefreshToken),
             _ => None,
         }
     }
@@ -82,6 +86,8 @@ impl Store {
             let mut grants = txn.open_table(DEVICE_CODE_HASH_TO_GRANT)?;
             let mut codes = txn.open_table(USER_CODE_TO_DEVICE_CODE_HASH)?;
             let mut sessions = txn.open_table(SESSION_ID_HASH_TO_SESSION)?;
+            let mut families = txn.open_table(REFRESH_FAMILY_ID_TO_FAMILY)?;
+            let mut refresh_tokens = txn.open_table(REFRESH_TOKEN_HASH_TO_TOKEN)?;
             for entry in &due {
                 index.remove(entry.as_slice())?;
                 let (kind, row) = (
@@ -117,9 +123,16 @@ impl Store {
                             }
                         }
                     }
-                    // A session's index entry is its absolute expiry, which nothing extends.
+                    // Sessions and refresh rows are indexed at their hard expiry, which nothing
+                    // extends, so the entry coming due is the row's end.
                     (Some(RowKind::Session), Some(hash)) => {
                         sessions.remove(hash)?;
+                    }
+                    (Some(RowKind::RefreshFamily), Some(id)) => {
+                        families.remove(id)?;
+                    }
+                    (Some(RowKind::RefreshToken), Some(hash)) => {
+                        refresh_tokens.remove(hash)?;
                     }
                     _ => tracing::warn!("dropped an expiry index entry of unknown shape"),
                 }

@@ -9,6 +9,7 @@ mod device_grants;
 mod expiry;
 mod keys;
 mod records;
+mod refresh;
 mod schema;
 mod sessions;
 mod tables;
@@ -23,6 +24,7 @@ use redb::{Database, DatabaseError};
 
 pub use device_grants::DeviceCodeHash;
 pub use expiry::SweepReport;
+pub use refresh::{FamilyId, RefreshTokenHash, Swap};
 pub use schema::CURRENT_SCHEMA_VERSION;
 pub use sessions::SessionIdHash;
 

@@ -32,6 +32,12 @@ pub(super) const USER_CODE_TO_DEVICE_CODE_HASH: TableDefinition<&str, &[u8]> =
 /// SHA-256 of a session id → encoded session. The id itself lives only in the browser's cookie.
 pub(super) const SESSION_ID_HASH_TO_SESSION: TableDefinition<&[u8], &[u8]> =
     TableDefinition::new("session_id_hash_to_session");
+/// SHA-256 of a refresh token → its family and whether it has been rotated.
+pub(super) const REFRESH_TOKEN_HASH_TO_TOKEN: TableDefinition<&[u8], &[u8]> =
+    TableDefinition::new("refresh_token_hash_to_token");
+/// Family id (16 random bytes) → encoded refresh family.
+pub(super) const REFRESH_FAMILY_ID_TO_FAMILY: TableDefinition<&[u8], &[u8]> =
+    TableDefinition::new("refresh_family_id_to_family");
 /// Expiry index: `expires_at` (ms, big-endian) ‖ row kind ‖ row key → nothing. Sorted by time,
 /// so the sweeper reads only what has expired.
 pub(super) const EXPIRY_TO_ROW: TableDefinition<&[u8], ()> = TableDefinition::new("expiry_to_row");
@@ -53,6 +59,8 @@ pub(super) fn create_all(txn: &WriteTransaction) -> Result<(), redb::TableError>
     txn.open_table(DEVICE_CODE_HASH_TO_GRANT)?;
     txn.open_table(USER_CODE_TO_DEVICE_CODE_HASH)?;
     txn.open_table(SESSION_ID_HASH_TO_SESSION)?;
+    txn.open_table(REFRESH_TOKEN_HASH_TO_TOKEN)?;
+    txn.open_table(REFRESH_FAMILY_ID_TO_FAMILY)?;
     txn.open_table(EXPIRY_TO_ROW)?;
     Ok(())
 }

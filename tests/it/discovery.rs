@@ -22,7 +22,10 @@ fn disc_the_documents_describe_exactly_what_is_served() {
     );
     assert_eq!(
         oidc["grant_types_supported"],
-        serde_json::json!(["urn:ietf:params:oauth:grant-type:device_code"]),
+        serde_json::json!([
+            "urn:ietf:params:oauth:grant-type:device_code",
+            "refresh_token"
+        ]),
         "DAG-4-a, DISC-3-g: listed explicitly"
     );
     assert_eq!(

@@ -15,6 +15,7 @@ mod in_browser;
 mod interop;
 mod keys;
 mod pairing;
+mod refresh;
 mod serve_binary;
 mod support;
 mod tokens;

@@ -1,0 +1,132 @@
+//! Refresh tokens: issued for lasting access (SPEC D3), rotated on every use, and a family
+//! revoked as soon as one of its rotated tokens comes back (RFC 9700 §4.14.2; grace 0, D5).
+
+use super::tokens::IssuedTokens;
+use super::{App, ProtocolError};
+use crate::crypto::hash::sha256;
+use crate::crypto::random::{random_array, random_token};
+use crate::domain::client::{Client, GrantType};
+use crate::domain::device_grant::Approval;
+use crate::domain::oauth::{ErrorCode, OAuthFailure};
+use crate::domain::refresh::{RefreshFamily, RefreshVerdict, judge};
+use crate::domain::scope::ScopeSet;
+use crate::domain::time::Timestamp;
+use crate::store::Swap;
+
+fn refuse(code: ErrorCode, description: &str) -> ProtocolError {
+    ProtocolError::OAuth(OAuthFailure::new(code, description))
+}
+
+fn invalid_grant() -> ProtocolError {
+    refuse(
+        ErrorCode::InvalidGrant,
+        "the refresh token is invalid, expired or revoked",
+    )
+}
+
+impl App {
+    /// A first refresh token, when the client may refresh and the person granted lasting
+    /// access (`offline_access`, named on the consent page; OIDC Core §11).
+    pub(super) fn start_refresh_family(
+        &self,
+        client: &Client,
+        approval: &Approval,
+        now: Timestamp,
+    ) -> Result<Option<String>, ProtocolError> {
+        if !client.allows(GrantType::RefreshToken) || !approval.scopes.contains("offline_access") {
+            return Ok(None);
+        }
+        let lifetimes = &self.settings.lifetimes;
+        let family = RefreshFamily {
+            client_id: client.id.clone(),
+            sub: approval.sub.clone(),
+            scopes: approval.scopes.clone(),
+            auth_time: approval.auth_time,
+            created_at: now,
+            last_used_at: now,
+            idle: client
+                .lifetimes
+                .refresh_idle
+                .unwrap_or(lifetimes.refresh_idle),
+            max: client
+                .lifetimes
+                .refresh_max
+                .unwrap_or(lifetimes.refresh_max),
+            revoked_at: None,
+        };
+        let token = random_token()?;
+        self.store
+            .insert_refresh_family(&random_array()?, &family, &sha256(token.as_bytes()))?;
+        Ok(Some(token))
+    }
+
+    /// `grant_type=refresh_token` (RFC 6749 §6): new tokens, a new refresh token, the old one
+    /// spent. `scope` may narrow what the access token carries, never widen it.
+    pub fn refresh(
+        &self,
+        client: &Client,
+        presented: &str,
+        scope: Option<&str>,
+    ) -> Result<IssuedTokens, ProtocolError> {
+        if !client.allows(GrantType::RefreshToken) {
+            return Err(refuse(
+                ErrorCode::UnauthorizedClient,
+                "this client may not use refresh tokens",
+            ));
+        }
+        let hash = sha256(presented.as_bytes());
+        let now = self.now();
+        let (state, family_id, family) =
+            self.store.refresh_token(&hash)?.ok_or_else(invalid_grant)?;
+        match judge(&family, state, &client.id, now) {
+            RefreshVerdict::Rotate => {}
+            RefreshVerdict::Refuse => return Err(invalid_grant()),
+            RefreshVerdict::Reused => {
+                self.store.revoke_refresh_family(&family_id, now)?;
+                tracing::warn!(client_id = %client.id, "a spent refresh token came back; its whole family is revoked");
+                return Err(invalid_grant());
+            }
+        }
+        let scopes = match scope {
+            None => family.scopes.clone(),
+            Some(text) => {
+                let asked =
+                    ScopeSet::parse(text).map_err(|e| refuse(ErrorCode::InvalidScope, &e.0))?;
+                if !asked.is_subset_of(&family.scopes) {
+                    return Err(refuse(
+                        ErrorCode::InvalidScope,
+                        "a refresh can only narrow the granted scope",
+                    ));
+                }
+                asked
+            }
+        };
+        let user = self
+            .store
+            .user_by_sub(&family.sub)?
+            .filter(|u| !u.disabled)
+            .ok_or_else(invalid_grant)?;
+        let approval = Approval {
+            sub: family.sub.clone(),
+            scopes,
+            auth_time: family.auth_time,
+            approved_at: now,
+        };
+        let mut tokens = self.issue_tokens(client, &user, &approval, now)?;
+        let next = random_token()?;
+        match self
+            .store
+            .rotate_refresh_token(&hash, &sha256(next.as_bytes()), now)?
+        {
+            Swap::Rotated => {
+                tokens.refresh_token = Some(next);
+                Ok(tokens)
+            }
+            // Another refresh with the same token won the race: that is reuse too.
+            Swap::Lost => {
+                self.store.revoke_refresh_family(&family_id, now)?;
+                Err(invalid_grant())
+            }
+        }
+    }
+}

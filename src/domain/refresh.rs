@@ -1,0 +1,141 @@
+//! Refresh token families (RFC 9700 §4.14.2): every refresh rotates the token, and a family
+//! remembers its rotated tokens so that one presented again revokes the whole family.
+
+use std::time::Duration;
+
+use super::client::ClientId;
+use super::scope::ScopeSet;
+use super::time::Timestamp;
+use super::user::Subject;
+
+/// The lasting sign-in a device earned: who, which client, what, and for how long.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshFamily {
+    pub client_id: ClientId,
+    pub sub: Subject,
+    pub scopes: ScopeSet,
+    /// When the person signed in to approve; kept for every ID token (OIDC Core §12.2).
+    pub auth_time: Timestamp,
+    pub created_at: Timestamp,
+    pub last_used_at: Timestamp,
+    pub idle: Duration,
+    pub max: Duration,
+    pub revoked_at: Option<Timestamp>,
+}
+
+impl RefreshFamily {
+    pub fn is_live(&self, now: Timestamp) -> bool {
+        self.revoked_at.is_none()
+            && now < self.last_used_at.plus(self.idle)
+            && now < self.hard_expiry()
+    }
+
+    /// No token of the family outlives this.
+    pub fn hard_expiry(&self) -> Timestamp {
+        self.created_at.plus(self.max)
+    }
+}
+
+/// Whether a presented token is its family's newest, or one already exchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenState {
+    Current,
+    Rotated,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshVerdict {
+    /// Issue new tokens and a new refresh token.
+    Rotate,
+    /// A rotated token came back: someone holds a copy. Revoke the family.
+    Reused,
+    /// Expired, revoked, or another client's: refuse, and change nothing.
+    Refuse,
+}
+
+pub fn judge(
+    family: &RefreshFamily,
+    state: TokenState,
+    client: &ClientId,
+    now: Timestamp,
+) -> RefreshVerdict {
+    if family.client_id != *client || !family.is_live(now) {
+        return RefreshVerdict::Refuse;
+    }
+    match state {
+        TokenState::Current => RefreshVerdict::Rotate,
+        TokenState::Rotated => RefreshVerdict::Reused,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn family(now: Timestamp) -> RefreshFamily {
+        RefreshFamily {
+            client_id: ClientId::parse("tv").unwrap(),
+            sub: Subject::from_stored("s".into()),
+            scopes: ScopeSet::parse("openid offline_access").unwrap(),
+            auth_time: now,
+            created_at: now,
+            last_used_at: now,
+            idle: Duration::from_secs(120),
+            max: Duration::from_secs(3600),
+            revoked_at: None,
+        }
+    }
+
+    #[test]
+    fn current_rotates_rotated_is_reuse_and_others_are_refused() {
+        let t0 = Timestamp::from_secs(1000);
+        let f = family(t0);
+        let tv = ClientId::parse("tv").unwrap();
+        assert_eq!(
+            judge(&f, TokenState::Current, &tv, t0),
+            RefreshVerdict::Rotate
+        );
+        assert_eq!(
+            judge(&f, TokenState::Rotated, &tv, t0),
+            RefreshVerdict::Reused
+        );
+        let other = ClientId::parse("other").unwrap();
+        assert_eq!(
+            judge(&f, TokenState::Current, &other, t0),
+            RefreshVerdict::Refuse
+        );
+    }
+
+    #[test]
+    fn idle_absolute_and_revoked_families_are_refused() {
+        let t0 = Timestamp::from_secs(1000);
+        let tv = ClientId::parse("tv").unwrap();
+        let f = family(t0);
+        assert_eq!(
+            judge(
+                &f,
+                TokenState::Current,
+                &tv,
+                t0.plus(Duration::from_secs(120))
+            ),
+            RefreshVerdict::Refuse
+        );
+        let mut used = family(t0);
+        used.last_used_at = t0.plus(Duration::from_secs(3500));
+        assert_eq!(
+            judge(
+                &used,
+                TokenState::Current,
+                &tv,
+                t0.plus(Duration::from_secs(3600))
+            ),
+            RefreshVerdict::Refuse
+        );
+        let mut revoked = family(t0);
+        revoked.revoked_at = Some(t0);
+        assert_eq!(
+            judge(&revoked, TokenState::Rotated, &tv, t0),
+            RefreshVerdict::Refuse
+        );
+    }
+}

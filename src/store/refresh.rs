@@ -1,0 +1,130 @@
+//! Refresh tokens (keyed by SHA-256) and their families.
+
+use redb::{ReadableDatabase, ReadableTable};
+
+use super::expiry::{RowKind, index_expiry};
+use super::records::{
+    decode_refresh_family, decode_refresh_token, encode_refresh_family, encode_refresh_token,
+};
+use super::tables::{REFRESH_FAMILY_ID_TO_FAMILY, REFRESH_TOKEN_HASH_TO_TOKEN};
+use super::{Store, StoreError};
+use crate::domain::refresh::{RefreshFamily, TokenState};
+use crate::domain::time::Timestamp;
+
+pub type RefreshTokenHash = [u8; 32];
+pub type FamilyId = [u8; 16];
+
+/// What a rotation found when it came to swap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Swap {
+    Rotated,
+    /// The token was no longer current: another refresh got there first.
+    Lost,
+}
+
+impl Store {
+    /// Starts a family with its first token; both go when the family's hard expiry passes.
+    pub fn insert_refresh_family(
+        &self,
+        id: &FamilyId,
+        family: &RefreshFamily,
+        first: &RefreshTokenHash,
+    ) -> Result<(), StoreError> {
+        let txn = self.db.begin_write()?;
+        txn.open_table(REFRESH_FAMILY_ID_TO_FAMILY)?
+            .insert(id.as_slice(), encode_refresh_family(family)?.as_slice())?;
+        txn.open_table(REFRESH_TOKEN_HASH_TO_TOKEN)?.insert(
+            first.as_slice(),
+            encode_refresh_token(id, TokenState::Current)?.as_slice(),
+        )?;
+        index_expiry(&txn, family.hard_expiry(), RowKind::RefreshFamily, id)?;
+        index_expiry(&txn, family.hard_expiry(), RowKind::RefreshToken, first)?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// The presented token's state and its family.
+    pub fn refresh_token(
+        &self,
+        hash: &RefreshTokenHash,
+    ) -> Result<Option<(TokenState, FamilyId, RefreshFamily)>, StoreError> {
+        let read = self.db.begin_read()?;
+        let tokens = read.open_table(REFRESH_TOKEN_HASH_TO_TOKEN)?;
+        let Some((family_id, state)) = tokens
+            .get(hash.as_slice())?
+            .map(|r| decode_refresh_token(r.value()))
+            .transpose()?
+        else {
+            return Ok(None);
+        };
+        let families = read.open_table(REFRESH_FAMILY_ID_TO_FAMILY)?;
+        let family = families
+            .get(family_id.as_slice())?
+            .map(|r| decode_refresh_family(r.value()))
+            .transpose()?;
+        Ok(family.map(|f| (state, family_id, f)))
+    }
+
+    /// Swaps `old` for `new` in one write transaction, if `old` is still its family's current
+    /// token: the compare-and-swap that lets one of several racing refreshes win.
+    pub fn rotate_refresh_token(
+        &self,
+        old: &RefreshTokenHash,
+        new: &RefreshTokenHash,
+        now: Timestamp,
+    ) -> Result<Swap, StoreError> {
+        let txn = self.db.begin_write()?;
+        {
+            let mut tokens = txn.open_table(REFRESH_TOKEN_HASH_TO_TOKEN)?;
+            let found = tokens
+                .get(old.as_slice())?
+                .map(|r| decode_refresh_token(r.value()))
+                .transpose()?;
+            let Some((family_id, TokenState::Current)) = found else {
+                return Ok(Swap::Lost);
+            };
+            let mut families = txn.open_table(REFRESH_FAMILY_ID_TO_FAMILY)?;
+            let family = families
+                .get(family_id.as_slice())?
+                .map(|r| decode_refresh_family(r.value()))
+                .transpose()?;
+            let Some(mut family) = family.filter(|f| f.revoked_at.is_none()) else {
+                return Ok(Swap::Lost);
+            };
+            tokens.insert(
+                old.as_slice(),
+                encode_refresh_token(&family_id, TokenState::Rotated)?.as_slice(),
+            )?;
+            tokens.insert(
+                new.as_slice(),
+                encode_refresh_token(&family_id, TokenState::Current)?.as_slice(),
+            )?;
+            family.last_used_at = now;
+            families.insert(
+                family_id.as_slice(),
+                encode_refresh_family(&family)?.as_slice(),
+            )?;
+            index_expiry(&txn, family.hard_expiry(), RowKind::RefreshToken, new)?;
+        }
+        txn.commit()?;
+        Ok(Swap::Rotated)
+    }
+
+    /// Revokes a family: none of its tokens works again.
+    pub fn revoke_refresh_family(&self, id: &FamilyId, now: Timestamp) -> Result<(), StoreError> {
+        let txn = self.db.begin_write()?;
+        {
+            let mut families = txn.open_table(REFRESH_FAMILY_ID_TO_FAMILY)?;
+            let family = families
+                .get(id.as_slice())?
+                .map(|r| decode_refresh_family(r.value()))
+                .transpose()?;
+            if let Some(mut family) = family.filter(|f| f.revoked_at.is_none()) {
+                family.revoked_at = Some(now);
+                families.insert(id.as_slice(), encode_refresh_family(&family)?.as_slice())?;
+            }
+        }
+        txn.commit()?;
+        Ok(())
+    }
+}
