@@ -35,6 +35,14 @@ impl KeyRing {
     pub fn active(&self, alg: SigningAlg) -> Option<Arc<SigningKey>> {
         self.active.get(&alg).cloned()
     }
+
+    /// The key a token's `kid` names, while it is still published.
+    pub fn published(&self, kid: &str, now: Timestamp) -> Option<Arc<SigningKey>> {
+        self.entries
+            .iter()
+            .find(|(info, _)| info.kid == kid && is_published(info, now))
+            .map(|(_, key)| Arc::clone(key))
+    }
 }
 
 /// At most this many expired rows go in one sweep transaction.

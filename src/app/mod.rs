@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod bearer;
 pub mod client_auth;
 pub mod clients;
 pub mod clock;

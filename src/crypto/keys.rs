@@ -148,6 +148,26 @@ impl SigningKey {
         }
     }
 
+    /// Whether `signature` over `message` was made by this key.
+    pub fn verifies(&self, message: &[u8], signature: &[u8]) -> bool {
+        use ring::signature::{
+            ECDSA_P256_SHA256_FIXED, ED25519, RSA_PKCS1_2048_8192_SHA256, UnparsedPublicKey,
+        };
+        match &self.pair {
+            Pair::Rsa(pair) => PublicKeyComponents::<Vec<u8>>::from(pair.public())
+                .verify(&RSA_PKCS1_2048_8192_SHA256, message, signature)
+                .is_ok(),
+            Pair::Ecdsa(pair) => {
+                UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, pair.public_key().as_ref())
+                    .verify(message, signature)
+                    .is_ok()
+            }
+            Pair::Ed25519(pair) => UnparsedPublicKey::new(&ED25519, pair.public_key().as_ref())
+                .verify(message, signature)
+                .is_ok(),
+        }
+    }
+
     /// The size of the public key in bits, for listings.
     pub fn bits(&self) -> usize {
         match &self.pair {

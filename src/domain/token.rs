@@ -106,3 +106,42 @@ impl IdTokenClaims {
         }
     }
 }
+
+/// The UserInfo response (OIDC Core §5.3.2): `sub`, and the claims the scopes allow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserInfoClaims {
+    pub sub: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preferred_username: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
+}
+
+impl UserInfoClaims {
+    pub fn build(user: &User, scopes: &ScopeSet) -> UserInfoClaims {
+        let profile = scopes.contains("profile");
+        let email = scopes.contains("email") && user.email.is_some();
+        UserInfoClaims {
+            sub: user.sub.as_str().to_owned(),
+            name: if profile {
+                user.display_name.clone()
+            } else {
+                None
+            },
+            preferred_username: profile.then(|| user.username.as_str().to_owned()),
+            updated_at: profile.then(|| user.updated_at.secs()),
+            email: if email {
+                user.email.as_ref().map(|e| e.as_str().to_owned())
+            } else {
+                None
+            },
+            email_verified: email.then_some(user.email_verified),
+        }
+    }
+}

@@ -15,6 +15,7 @@ struct Metadata {
     device_authorization_endpoint: String,
     token_endpoint: String,
     jwks_uri: String,
+    userinfo_endpoint: String,
     grant_types_supported: Vec<&'static str>,
     token_endpoint_auth_methods_supported: [&'static str; 3],
     scopes_supported: Vec<String>,
@@ -29,6 +30,7 @@ fn metadata(app: &App) -> Metadata {
         device_authorization_endpoint: format!("{issuer}/device_authorization"),
         token_endpoint: format!("{issuer}/token"),
         jwks_uri: format!("{issuer}/jwks"),
+        userinfo_endpoint: format!("{issuer}/userinfo"),
         issuer,
         grant_types_supported: vec![
             GrantType::DeviceCode.wire_name(),

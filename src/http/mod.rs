@@ -14,6 +14,7 @@ mod health;
 mod jwks;
 mod oauth;
 mod pairing;
+mod userinfo;
 mod verification;
 
 use std::future::Future;
@@ -59,6 +60,12 @@ pub fn routes(config: &mut web::ServiceConfig) {
             web::post().to(verification::submit_decision),
         )
         .route("/logout", web::post().to(verification::submit_logout))
+        .service(
+            web::resource("/userinfo")
+                .route(web::get().to(userinfo::userinfo))
+                .route(web::post().to(userinfo::userinfo))
+                .route(web::method(actix_web::http::Method::OPTIONS).to(userinfo::preflight)),
+        )
         .route("/device/pair", web::get().to(pairing::pairing_page))
         .route("/device/qr.svg", web::get().to(pairing::qr_image))
         .route(

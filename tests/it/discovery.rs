@@ -36,6 +36,11 @@ fn disc_the_documents_describe_exactly_what_is_served() {
     assert_eq!(oidc["token_endpoint"], format!("{}/token", server.base));
     assert_eq!(oidc["jwks_uri"], format!("{}/jwks", server.base));
     assert_eq!(
+        oidc["userinfo_endpoint"],
+        format!("{}/userinfo", server.base),
+        "DISC-3-h"
+    );
+    assert_eq!(
         oidc["token_endpoint_auth_methods_supported"],
         serde_json::json!(["client_secret_basic", "client_secret_post", "none"])
     );

@@ -19,4 +19,5 @@ mod refresh;
 mod serve_binary;
 mod support;
 mod tokens;
+mod userinfo;
 mod verification_pages;
