@@ -31,9 +31,12 @@ fn challenge(status: StatusCode, error: Option<&str>) -> HttpResponse {
     response.finish()
 }
 
+/// The request carries a token in a malformed way, or in two places (`invalid_request`).
+struct Malformed;
+
 /// The token from `Authorization: Bearer`, or (RFC 6750 §2.2) a form body's `access_token`;
-/// never from the query string (§2.3). Two places at once is `invalid_request`.
-fn bearer(request: &HttpRequest, body: &[u8]) -> Result<Option<String>, HttpResponse> {
+/// never from the query string (§2.3). Two places at once is malformed.
+fn bearer(request: &HttpRequest, body: &[u8]) -> Result<Option<String>, Malformed> {
     let header_token = match request.headers().get(header::AUTHORIZATION) {
         Some(value) => {
             let value = value.to_str().unwrap_or_default();
@@ -43,7 +46,7 @@ fn bearer(request: &HttpRequest, body: &[u8]) -> Result<Option<String>, HttpResp
                 {
                     Some(token.trim().to_owned())
                 }
-                _ => return Err(challenge(StatusCode::BAD_REQUEST, Some("invalid_request"))),
+                _ => return Err(Malformed),
             }
         }
         None => None,
@@ -56,12 +59,12 @@ fn bearer(request: &HttpRequest, body: &[u8]) -> Result<Option<String>, HttpResp
         None
     } else {
         Form::parse(content_type, body)
-            .map_err(|_| challenge(StatusCode::BAD_REQUEST, Some("invalid_request")))?
+            .map_err(|_| Malformed)?
             .get("access_token")
             .map(str::to_owned)
     };
     match (header_token, body_token) {
-        (Some(_), Some(_)) => Err(challenge(StatusCode::BAD_REQUEST, Some("invalid_request"))),
+        (Some(_), Some(_)) => Err(Malformed),
         (one, other) => Ok(one.or(other)),
     }
 }
@@ -77,7 +80,7 @@ pub async fn userinfo(
     let token = match bearer(&request, &body) {
         Ok(Some(token)) => token,
         Ok(None) => return challenge(StatusCode::UNAUTHORIZED, None),
-        Err(response) => return response,
+        Err(Malformed) => return challenge(StatusCode::BAD_REQUEST, Some("invalid_request")),
     };
     match on_blocking_pool(&app, move |app| app.userinfo(&token)).await {
         Ok(Ok(claims)) => HttpResponse::Ok()
