@@ -6,6 +6,7 @@ use serde_json::Value;
 use super::App;
 use crate::crypto::jws;
 use crate::domain::scope::ScopeSet;
+use crate::domain::time::Timestamp;
 use crate::domain::token::UserInfoClaims;
 use crate::domain::user::Subject;
 
@@ -34,7 +35,7 @@ fn string(claims: &Value, name: &str) -> Option<String> {
 
 impl App {
     /// The token's claims if authbox issued it, it is an access token (not an ID token: `typ`
-    /// decides), and it has not expired.
+    /// decides), and it has neither expired nor been revoked.
     pub fn verify_access_token(&self, token: &str) -> Option<AccessToken> {
         let now = self.now();
         let ring = self.key_ring();
@@ -61,7 +62,7 @@ impl App {
                 .collect(),
             _ => return None,
         };
-        Some(AccessToken {
+        let token = AccessToken {
             sub: string(&claims, "sub")?,
             client_id: string(&claims, "client_id")?,
             scopes: ScopeSet::parse(&string(&claims, "scope").unwrap_or_default()).ok()?,
@@ -69,7 +70,18 @@ impl App {
             iat: claims.get("iat")?.as_u64()?,
             exp,
             jti: string(&claims, "jti")?,
-        })
+        };
+        // A store that cannot answer counts as revoked: refusing is the safe side.
+        let revoked = self
+            .store
+            .access_token_revoked(
+                &token.jti,
+                &token.client_id,
+                &token.sub,
+                Timestamp::from_secs(token.iat),
+            )
+            .unwrap_or(true);
+        (!revoked).then_some(token)
     }
 
     /// OIDC Core §5.3: the claims of the token's user, as its scopes allow. The token must be

@@ -113,19 +113,19 @@ impl App {
     /// A retired key must verify every token it signed until the last one expires, and stay in
     /// caches' copies of the JWKS a while longer (OIDC Core §10.1.1).
     fn retired_key_retention(&self) -> Result<Duration, AppError> {
-        let lifetimes = &self.settings.lifetimes;
-        let longest_client = self
-            .store
-            .clients()?
+        let longest = self.longest_access_token_lifetime()?;
+        Ok(longest.max(self.settings.lifetimes.id_token) + JWKS_MAX_AGE)
+    }
+
+    /// The longest an access token can live: the server's lifetime or any client's own.
+    pub(super) fn longest_access_token_lifetime(&self) -> Result<Duration, AppError> {
+        let clients = self.store.clients()?;
+        let longest_client = clients
             .iter()
             .filter_map(|c| c.lifetimes.access_token)
             .max()
             .unwrap_or_default();
-        Ok(lifetimes
-            .access_token
-            .max(lifetimes.id_token)
-            .max(longest_client)
-            + JWKS_MAX_AGE)
+        Ok(self.settings.lifetimes.access_token.max(longest_client))
     }
 
     pub fn key_infos(&self) -> Vec<KeyInfo> {

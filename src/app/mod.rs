@@ -13,6 +13,7 @@ pub mod device;
 pub mod guard;
 pub mod keys;
 pub mod refresh;
+pub mod revocation;
 pub mod sessions;
 pub mod settings;
 pub mod tokens;
@@ -75,6 +76,12 @@ pub enum ProtocolError {
 
 impl From<StoreError> for ProtocolError {
     fn from(e: StoreError) -> Self {
+        ProtocolError::Unavailable(e.to_string())
+    }
+}
+
+impl From<AppError> for ProtocolError {
+    fn from(e: AppError) -> Self {
         ProtocolError::Unavailable(e.to_string())
     }
 }

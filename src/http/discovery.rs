@@ -16,6 +16,10 @@ struct Metadata {
     token_endpoint: String,
     jwks_uri: String,
     userinfo_endpoint: String,
+    introspection_endpoint: String,
+    introspection_endpoint_auth_methods_supported: [&'static str; 2],
+    revocation_endpoint: String,
+    revocation_endpoint_auth_methods_supported: [&'static str; 3],
     grant_types_supported: Vec<&'static str>,
     token_endpoint_auth_methods_supported: [&'static str; 3],
     scopes_supported: Vec<String>,
@@ -31,6 +35,17 @@ fn metadata(app: &App) -> Metadata {
         token_endpoint: format!("{issuer}/token"),
         jwks_uri: format!("{issuer}/jwks"),
         userinfo_endpoint: format!("{issuer}/userinfo"),
+        introspection_endpoint: format!("{issuer}/introspect"),
+        introspection_endpoint_auth_methods_supported: [
+            "client_secret_basic",
+            "client_secret_post",
+        ],
+        revocation_endpoint: format!("{issuer}/revoke"),
+        revocation_endpoint_auth_methods_supported: [
+            "client_secret_basic",
+            "client_secret_post",
+            "none",
+        ],
         issuer,
         grant_types_supported: vec![
             GrantType::DeviceCode.wire_name(),

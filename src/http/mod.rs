@@ -61,6 +61,16 @@ pub fn routes(config: &mut web::ServiceConfig) {
         )
         .route("/logout", web::post().to(verification::submit_logout))
         .service(
+            web::resource("/introspect")
+                .route(web::post().to(oauth::introspect))
+                .default_service(web::to(oauth::post_only)),
+        )
+        .service(
+            web::resource("/revoke")
+                .route(web::post().to(oauth::revoke))
+                .default_service(web::to(oauth::post_only)),
+        )
+        .service(
             web::resource("/userinfo")
                 .route(web::get().to(userinfo::userinfo))
                 .route(web::post().to(userinfo::userinfo))

@@ -250,3 +250,57 @@ pub async fn token(
         })
     })
 }
+
+/// Reads the form and authenticates the caller; the shared start of `/introspect` and `/revoke`.
+async fn token_and_caller(
+    request: &HttpRequest,
+    payload: web::Payload,
+) -> Result<(String, crate::app::client_auth::ClientCredentials), HttpResponse> {
+    let form = read_form(request, payload).await?;
+    let Some(token) = form.get("token").map(str::to_owned) else {
+        return Err(oauth(ErrorCode::InvalidRequest, "token is missing"));
+    };
+    let credentials =
+        presented_credentials(request, &form).map_err(|f| failure(ProtocolError::OAuth(f)))?;
+    Ok((token, credentials))
+}
+
+/// `POST /introspect` (RFC 7662).
+pub async fn introspect(
+    request: HttpRequest,
+    payload: web::Payload,
+    app: web::Data<App>,
+) -> HttpResponse {
+    let (token, credentials) = match token_and_caller(&request, payload).await {
+        Ok(parts) => parts,
+        Err(response) => return response,
+    };
+    let outcome = on_blocking_pool(&app, move |app| {
+        let caller = app.authenticate_client(&credentials)?;
+        app.introspect(&caller, &token)
+    })
+    .await;
+    respond(outcome, |answer| no_store_json(&answer))
+}
+
+/// `POST /revoke` (RFC 7009): 200 with an empty body whether or not the token was live.
+pub async fn revoke(
+    request: HttpRequest,
+    payload: web::Payload,
+    app: web::Data<App>,
+) -> HttpResponse {
+    let (token, credentials) = match token_and_caller(&request, payload).await {
+        Ok(parts) => parts,
+        Err(response) => return response,
+    };
+    let outcome = on_blocking_pool(&app, move |app| {
+        let client = app.authenticate_client(&credentials)?;
+        app.revoke(&client, &token)
+    })
+    .await;
+    respond(outcome, |()| {
+        HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .finish()
+    })
+}

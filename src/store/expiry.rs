@@ -8,8 +8,9 @@ use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransact
 
 use super::records::{decode_device_grant, decode_key};
 use super::tables::{
-    DEVICE_CODE_HASH_TO_GRANT, EXPIRY_TO_ROW, KEY_ID_TO_SIGNING_KEY, REFRESH_FAMILY_ID_TO_FAMILY,
-    REFRESH_TOKEN_HASH_TO_TOKEN, SESSION_ID_HASH_TO_SESSION, USER_CODE_TO_DEVICE_CODE_HASH,
+    CLIENT_SUB_TO_REVOKED_AT, DEVICE_CODE_HASH_TO_GRANT, EXPIRY_TO_ROW, KEY_ID_TO_SIGNING_KEY,
+    REFRESH_FAMILY_ID_TO_FAMILY, REFRESH_TOKEN_HASH_TO_TOKEN, REVOKED_JTI_TO_EXPIRY,
+    SESSION_ID_HASH_TO_SESSION, USER_CODE_TO_DEVICE_CODE_HASH,
 };
 use super::{Store, StoreError};
 use crate::domain::signing::KeyState;
@@ -23,6 +24,8 @@ pub(super) enum RowKind {
     Session = 3,
     RefreshFamily = 4,
     RefreshToken = 5,
+    RevokedJti = 6,
+    ClientRevocation = 7,
 }
 
 impl RowKind {
@@ -33,6 +36,8 @@ impl RowKind {
             3 => Some(RowKind::Session),
             4 => Some(RowKind::RefreshFamily),
             5 => Some(RowKind::RefreshToken),
+            6 => Some(RowKind::RevokedJti),
+            7 => Some(RowKind::ClientRevocation),
             _ => None,
         }
     }
@@ -88,6 +93,8 @@ impl Store {
             let mut sessions = txn.open_table(SESSION_ID_HASH_TO_SESSION)?;
             let mut families = txn.open_table(REFRESH_FAMILY_ID_TO_FAMILY)?;
             let mut refresh_tokens = txn.open_table(REFRESH_TOKEN_HASH_TO_TOKEN)?;
+            let mut revoked_jtis = txn.open_table(REVOKED_JTI_TO_EXPIRY)?;
+            let mut client_revocations = txn.open_table(CLIENT_SUB_TO_REVOKED_AT)?;
             for entry in &due {
                 index.remove(entry.as_slice())?;
                 let (kind, row) = (
@@ -133,6 +140,19 @@ impl Store {
                     }
                     (Some(RowKind::RefreshToken), Some(hash)) => {
                         refresh_tokens.remove(hash)?;
+                    }
+                    (Some(RowKind::RevokedJti), Some(jti)) => {
+                        revoked_jtis.remove(String::from_utf8_lossy(jti).as_ref())?;
+                    }
+                    (Some(RowKind::ClientRevocation), Some(key)) => {
+                        // A later revocation of the same pair wrote a later time; keep that one.
+                        let key = String::from_utf8_lossy(key).into_owned();
+                        let due = client_revocations
+                            .get(key.as_str())?
+                            .is_some_and(|v| v.value().1 <= now.millis());
+                        if due {
+                            client_revocations.remove(key.as_str())?;
+                        }
                     }
                     _ => tracing::warn!("dropped an expiry index entry of unknown shape"),
                 }

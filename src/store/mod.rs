@@ -10,6 +10,7 @@ mod expiry;
 mod keys;
 mod records;
 mod refresh;
+mod revocations;
 mod schema;
 mod sessions;
 mod tables;

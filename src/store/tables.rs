@@ -38,6 +38,13 @@ pub(super) const REFRESH_TOKEN_HASH_TO_TOKEN: TableDefinition<&[u8], &[u8]> =
 /// Family id (16 random bytes) → encoded refresh family.
 pub(super) const REFRESH_FAMILY_ID_TO_FAMILY: TableDefinition<&[u8], &[u8]> =
     TableDefinition::new("refresh_family_id_to_family");
+/// `jti` of a revoked access token → its `exp` (seconds); kept until then.
+pub(super) const REVOKED_JTI_TO_EXPIRY: TableDefinition<&str, u64> =
+    TableDefinition::new("revoked_jti_to_expiry");
+/// `client_id` NUL `sub` → (when their grants were last revoked, when that may be forgotten),
+/// in ms: access tokens issued to that client for that person before then no longer count.
+pub(super) const CLIENT_SUB_TO_REVOKED_AT: TableDefinition<&str, (u64, u64)> =
+    TableDefinition::new("client_sub_to_revoked_at");
 /// Expiry index: `expires_at` (ms, big-endian) ‖ row kind ‖ row key → nothing. Sorted by time,
 /// so the sweeper reads only what has expired.
 pub(super) const EXPIRY_TO_ROW: TableDefinition<&[u8], ()> = TableDefinition::new("expiry_to_row");
@@ -61,6 +68,8 @@ pub(super) fn create_all(txn: &WriteTransaction) -> Result<(), redb::TableError>
     txn.open_table(SESSION_ID_HASH_TO_SESSION)?;
     txn.open_table(REFRESH_TOKEN_HASH_TO_TOKEN)?;
     txn.open_table(REFRESH_FAMILY_ID_TO_FAMILY)?;
+    txn.open_table(REVOKED_JTI_TO_EXPIRY)?;
+    txn.open_table(CLIENT_SUB_TO_REVOKED_AT)?;
     txn.open_table(EXPIRY_TO_ROW)?;
     Ok(())
 }

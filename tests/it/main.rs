@@ -13,6 +13,7 @@ mod discovery;
 mod documentation;
 mod in_browser;
 mod interop;
+mod introspection_revocation;
 mod keys;
 mod pairing;
 mod refresh;

@@ -1,0 +1,146 @@
+//! Introspection (RFC 7662) and revocation (RFC 7009) of the tokens authbox issued.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::{App, ProtocolError};
+use crate::crypto::hash::sha256;
+use crate::domain::client::Client;
+use crate::domain::oauth::{ErrorCode, OAuthFailure};
+use crate::domain::refresh::TokenState;
+use crate::domain::time::Timestamp;
+
+/// RFC 7662 §2.2. An inactive token says `active: false` and nothing else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Introspection {
+    pub active: bool,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub details: Option<TokenDetails>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenDetails {
+    pub scope: String,
+    pub client_id: String,
+    pub sub: String,
+    pub exp: u64,
+    pub iat: u64,
+    pub iss: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aud: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jti: Option<String>,
+    pub token_type: &'static str,
+}
+
+const INACTIVE: Introspection = Introspection {
+    active: false,
+    details: None,
+};
+
+fn refuse(code: ErrorCode, description: &str) -> ProtocolError {
+    ProtocolError::OAuth(OAuthFailure::new(code, description))
+}
+
+impl App {
+    /// What a resource server may learn of `token`. Only confidential clients may ask: a public
+    /// client's id proves nothing, and token scanning must not be open to anyone (§2.1, §4).
+    pub fn introspect(&self, caller: &Client, token: &str) -> Result<Introspection, ProtocolError> {
+        if !caller.is_confidential() {
+            return Err(refuse(
+                ErrorCode::InvalidClient,
+                "only confidential clients may introspect",
+            ));
+        }
+        // The hint only orders the search (§2.1); every kind is tried.
+        if let Some(access) = self.verify_access_token(token) {
+            return Ok(Introspection {
+                active: true,
+                details: Some(TokenDetails {
+                    scope: access.scopes.to_string(),
+                    client_id: access.client_id,
+                    sub: access.sub,
+                    exp: access.exp,
+                    iat: access.iat,
+                    iss: self.settings.issuer.clone(),
+                    aud: Some(access.audiences),
+                    jti: Some(access.jti),
+                    token_type: "Bearer",
+                }),
+            });
+        }
+        let now = self.now();
+        let Some((state, _, family)) = self.store.refresh_token(&sha256(token.as_bytes()))? else {
+            return Ok(INACTIVE);
+        };
+        if state != TokenState::Current || !family.is_live(now) {
+            return Ok(INACTIVE);
+        }
+        let exp = family
+            .last_used_at
+            .plus(family.idle)
+            .min(family.hard_expiry());
+        Ok(Introspection {
+            active: true,
+            details: Some(TokenDetails {
+                scope: family.scopes.to_string(),
+                client_id: family.client_id.to_string(),
+                sub: family.sub.to_string(),
+                exp: exp.secs(),
+                iat: family.created_at.secs(),
+                iss: self.settings.issuer.clone(),
+                aud: None,
+                jti: None,
+                token_type: "refresh_token",
+            }),
+        })
+    }
+
+    /// RFC 7009 §2.1: revokes `token` if it is `client`'s. A refresh token takes its family and
+    /// the access tokens issued with it; an access token is denied until it expires. Another
+    /// client's token is left alone (`invalid_grant`, SPEC D4); an unknown one is no error.
+    pub fn revoke(&self, client: &Client, token: &str) -> Result<(), ProtocolError> {
+        let now = self.now();
+        let not_yours = || {
+            refuse(
+                ErrorCode::InvalidGrant,
+                "the token was not issued to this client",
+            )
+        };
+        if let Some((_, family_id, family)) = self.store.refresh_token(&sha256(token.as_bytes()))? {
+            if family.client_id != client.id {
+                return Err(not_yours());
+            }
+            self.store.revoke_refresh_family(&family_id, now)?;
+            self.revoke_client_tokens_for(client.id.as_str(), family.sub.as_str(), now)?;
+            tracing::info!(client_id = %client.id, "revoked a refresh token family");
+            return Ok(());
+        }
+        if let Some(access) = self.verify_access_token(token) {
+            if access.client_id != client.id.as_str() {
+                return Err(not_yours());
+            }
+            self.store
+                .revoke_jti(&access.jti, Timestamp::from_secs(access.exp))?;
+            tracing::info!(client_id = %client.id, "revoked an access token");
+        }
+        Ok(())
+    }
+
+    /// Ends every access token `client_id` holds for `sub` now, for as long as any could live.
+    pub(super) fn revoke_client_tokens_for(
+        &self,
+        client_id: &str,
+        sub: &str,
+        now: Timestamp,
+    ) -> Result<(), ProtocolError> {
+        let longest = self.longest_access_token_lifetime()?;
+        Ok(self.store.revoke_client_tokens(
+            client_id,
+            sub,
+            now,
+            longest + Duration::from_secs(1),
+        )?)
+    }
+}
