@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::accounts::NewUser;
 use super::clients::ClientSettings;
+use super::devices::PairedDevice;
 use super::{App, AppError};
 use crate::domain::client::{Client, ClientKind};
 use crate::domain::signing::{KeyInfo, KeyState, SigningAlg};
@@ -58,6 +59,12 @@ pub enum AdminRequest {
     },
     ClientRemove {
         client_id: String,
+    },
+    GrantList {
+        username: Option<String>,
+    },
+    GrantRevoke {
+        id: String,
     },
     KeyList,
     KeyRotate {
@@ -178,6 +185,41 @@ impl From<&KeyInfo> for KeyView {
     }
 }
 
+/// A device pairing (a refresh family), for `authbox grant …`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct GrantView {
+    pub id: String,
+    pub sub: String,
+    pub client_id: String,
+    pub client_name: String,
+    pub approved_at: u64,
+    pub last_used_at: u64,
+    pub from: Option<String>,
+    pub scopes: String,
+    /// `live`, or `ended` (revoked or expired).
+    pub state: String,
+}
+
+impl From<&PairedDevice> for GrantView {
+    fn from(d: &PairedDevice) -> Self {
+        GrantView {
+            id: d.id.clone(),
+            sub: d.sub.to_string(),
+            client_id: d.client_id.clone(),
+            client_name: d.client_name.clone(),
+            approved_at: d.approved_at.secs(),
+            last_used_at: d.last_used_at.secs(),
+            from: d.from.clone(),
+            scopes: d.scopes.to_string(),
+            state: if d.live {
+                "live".into()
+            } else {
+                "ended".into()
+            },
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct StatusView {
     pub data_file: String,
@@ -207,6 +249,9 @@ pub enum AdminResponse {
     },
     Keys {
         keys: Vec<KeyView>,
+    },
+    Grants {
+        grants: Vec<GrantView>,
     },
     Status {
         status: StatusView,
@@ -315,6 +360,21 @@ impl App {
             }
             AdminRequest::ClientRemove { client_id } => {
                 client(self.remove_client(&client_id)?, None)
+            }
+            AdminRequest::GrantList { username } => {
+                let sub = username
+                    .map(|name| self.user(&name).map(|u| u.sub))
+                    .transpose()?;
+                let grants = self.all_devices(sub.as_ref())?;
+                AdminResponse::Grants {
+                    grants: grants.iter().map(GrantView::from).collect(),
+                }
+            }
+            AdminRequest::GrantRevoke { id } => {
+                let ended = self.sign_out_device(&id, None)?;
+                AdminResponse::Grants {
+                    grants: vec![GrantView::from(&ended)],
+                }
             }
             AdminRequest::KeyList => keys(&self.key_infos()),
             AdminRequest::KeyRotate { alg } => {

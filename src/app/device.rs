@@ -373,7 +373,12 @@ impl App {
             Some(Ok(_)) => {
                 self.pacing.forget(&hash);
                 let mut tokens = tokens;
-                tokens.refresh_token = self.start_refresh_family(client, &approval, now)?;
+                tokens.refresh_token = self.start_refresh_family(
+                    client,
+                    &approval,
+                    grant.requested_from.as_deref(),
+                    now,
+                )?;
                 Ok(tokens)
             }
             Some(Err(PollOutcome::Expired)) => Err(refuse(

@@ -10,6 +10,7 @@ pub mod client_auth;
 pub mod clients;
 pub mod clock;
 pub mod device;
+pub mod devices;
 pub mod guard;
 pub mod keys;
 pub mod refresh;

@@ -31,6 +31,7 @@ impl App {
         &self,
         client: &Client,
         approval: &Approval,
+        device_address: Option<&str>,
         now: Timestamp,
     ) -> Result<Option<String>, ProtocolError> {
         if !client.allows(GrantType::RefreshToken) || !approval.scopes.contains("offline_access") {
@@ -53,6 +54,7 @@ impl App {
                 .refresh_max
                 .unwrap_or(lifetimes.refresh_max),
             revoked_at: None,
+            device_address: device_address.map(str::to_owned),
         };
         let token = random_token()?;
         self.store

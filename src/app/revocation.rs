@@ -1,7 +1,5 @@
 //! Introspection (RFC 7662) and revocation (RFC 7009) of the tokens authbox issued.
 
-use std::time::Duration;
-
 use serde::Serialize;
 
 use super::{App, ProtocolError};
@@ -101,7 +99,6 @@ impl App {
     /// the access tokens issued with it; an access token is denied until it expires. Another
     /// client's token is left alone (`invalid_grant`, SPEC D4); an unknown one is no error.
     pub fn revoke(&self, client: &Client, token: &str) -> Result<(), ProtocolError> {
-        let now = self.now();
         let not_yours = || {
             refuse(
                 ErrorCode::InvalidGrant,
@@ -112,9 +109,7 @@ impl App {
             if family.client_id != client.id {
                 return Err(not_yours());
             }
-            self.store.revoke_refresh_family(&family_id, now)?;
-            self.revoke_client_tokens_for(client.id.as_str(), family.sub.as_str(), now)?;
-            tracing::info!(client_id = %client.id, "revoked a refresh token family");
+            self.end_pairing(&family_id, &family)?;
             return Ok(());
         }
         if let Some(access) = self.verify_access_token(token) {
@@ -126,21 +121,5 @@ impl App {
             tracing::info!(client_id = %client.id, "revoked an access token");
         }
         Ok(())
-    }
-
-    /// Ends every access token `client_id` holds for `sub` now, for as long as any could live.
-    pub(super) fn revoke_client_tokens_for(
-        &self,
-        client_id: &str,
-        sub: &str,
-        now: Timestamp,
-    ) -> Result<(), ProtocolError> {
-        let longest = self.longest_access_token_lifetime()?;
-        Ok(self.store.revoke_client_tokens(
-            client_id,
-            sub,
-            now,
-            longest + Duration::from_secs(1),
-        )?)
     }
 }

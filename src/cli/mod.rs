@@ -52,6 +52,9 @@ pub enum Command {
     /// Manage the applications and devices that ask for tokens.
     #[command(subcommand)]
     Client(ClientCommand),
+    /// List or sign out the devices people have paired (their refresh-token grants).
+    #[command(subcommand)]
+    Grant(GrantCommand),
     /// List or rotate the token signing keys.
     #[command(subcommand)]
     Key(KeyCommand),
@@ -181,6 +184,18 @@ pub enum ClientCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum GrantCommand {
+    /// List pairings, newest first.
+    List {
+        /// Only this user's.
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Sign a device out: its refresh tokens and live access tokens stop working at once.
+    Revoke { id: String },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum KeyCommand {
     /// List signing keys, active and retired.
     List,
@@ -213,6 +228,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Check(args) => return check(cli.data, &args, cli.json),
         Command::User(command) => user_request(command)?,
         Command::Client(command) => client_request(command),
+        Command::Grant(GrantCommand::List { user }) => AdminRequest::GrantList { username: user },
+        Command::Grant(GrantCommand::Revoke { id }) => AdminRequest::GrantRevoke { id },
         Command::Key(KeyCommand::List) => AdminRequest::KeyList,
         Command::Key(KeyCommand::Rotate { alg }) => AdminRequest::KeyRotate { alg },
     };

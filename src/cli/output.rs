@@ -52,6 +52,30 @@ fn render(response: &AdminResponse) -> String {
             }),
         ),
         AdminResponse::Keys { keys } => key_table(keys),
+        AdminResponse::Grants { grants } => table(
+            &[
+                "ID",
+                "STATE",
+                "CLIENT",
+                "SUB",
+                "APPROVED",
+                "LAST_USED",
+                "FROM",
+                "SCOPES",
+            ],
+            grants.iter().map(|g| {
+                vec![
+                    g.id.clone(),
+                    g.state.clone(),
+                    g.client_id.clone(),
+                    g.sub.clone(),
+                    utc(g.approved_at),
+                    utc(g.last_used_at),
+                    g.from.clone().unwrap_or_default(),
+                    g.scopes.clone(),
+                ]
+            }),
+        ),
         AdminResponse::Status { status } => status_details(status),
     }
 }

@@ -21,6 +21,8 @@ pub struct RefreshFamily {
     pub idle: Duration,
     pub max: Duration,
     pub revoked_at: Option<Timestamp>,
+    /// Where the device asked from, for "My devices".
+    pub device_address: Option<String>,
 }
 
 impl RefreshFamily {
@@ -83,6 +85,7 @@ mod tests {
             idle: Duration::from_secs(120),
             max: Duration::from_secs(3600),
             revoked_at: None,
+            device_address: None,
         }
     }
 

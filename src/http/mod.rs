@@ -7,6 +7,7 @@ mod assets;
 mod blocking;
 mod client_address;
 mod client_auth;
+mod devices;
 mod discovery;
 mod errors;
 mod form;
@@ -75,6 +76,11 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .route(web::get().to(userinfo::userinfo))
                 .route(web::post().to(userinfo::userinfo))
                 .route(web::method(actix_web::http::Method::OPTIONS).to(userinfo::preflight)),
+        )
+        .route("/devices", web::get().to(devices::my_devices))
+        .route(
+            "/devices/sign-out",
+            web::post().to(devices::sign_out_device),
         )
         .route("/device/pair", web::get().to(pairing::pairing_page))
         .route("/device/qr.svg", web::get().to(pairing::qr_image))

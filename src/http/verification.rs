@@ -5,7 +5,6 @@
 //! a GET never changes anything (DAG-3.3-e).
 
 use std::net::IpAddr;
-use std::time::Duration;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
@@ -27,8 +26,10 @@ use crate::domain::time::Timestamp;
 use crate::domain::user::User;
 use crate::domain::user_code::UserCode;
 use crate::pages::device::{
-    Consent, EnterCode, Login, Message, ScopeLine, consent, enter_code, login, message, scope_words,
+    Consent, EnterCode, Login, Message, ScopeLine, ago, consent, enter_code, login, message,
+    scope_words,
 };
+use crate::pages::devices::signed_in;
 
 /// On https the `__Host-` prefix pins the cookie to this origin, path `/` and `Secure`.
 fn cookie_name(app: &App) -> &'static str {
@@ -39,7 +40,7 @@ fn cookie_name(app: &App) -> &'static str {
     }
 }
 
-fn browser_cookie(request: &HttpRequest, app: &App) -> Option<String> {
+pub(super) fn browser_cookie(request: &HttpRequest, app: &App) -> Option<String> {
     request
         .cookie(cookie_name(app))
         .map(|c| c.value().to_owned())
@@ -107,7 +108,7 @@ fn from_our_origin(request: &HttpRequest, app: &App) -> bool {
 }
 
 /// Reads a page's form and checks where it came from and its form token.
-async fn checked_form(
+pub(super) async fn checked_form(
     request: &HttpRequest,
     payload: web::Payload,
     app: &App,
@@ -220,14 +221,6 @@ fn paused(until: Timestamp, now: Timestamp) -> HttpResponse {
         response.headers_mut().insert(header::RETRY_AFTER, value);
     }
     response
-}
-
-fn ago(elapsed: Duration) -> String {
-    match elapsed.as_secs() {
-        0..=59 => "just now".into(),
-        60..=119 => "a minute ago".into(),
-        secs => format!("{} minutes ago", secs / 60),
-    }
 }
 
 fn consent_page(
@@ -423,15 +416,7 @@ pub async fn submit_login(
                     }
                     response
                 }
-                None => page(
-                    StatusCode::OK,
-                    message(&Message {
-                        title: "You are signed in",
-                        body: "You can now enter a device's code.",
-                        again: true,
-                    }),
-                    fresh,
-                ),
+                None => page(StatusCode::OK, signed_in(), fresh),
             }
         }
         Ok(Err(SignInStop::Paused(until, now))) => paused(until, now),

@@ -164,6 +164,17 @@ pub fn message(view: &Message<'_>) -> Markup {
     )
 }
 
+/// `just now`, `a minute ago`, `7 minutes ago`, `3 hours ago`, `2 days ago`.
+pub fn ago(elapsed: std::time::Duration) -> String {
+    match elapsed.as_secs() {
+        0..=59 => "just now".into(),
+        60..=119 => "a minute ago".into(),
+        secs @ 120..=7199 => format!("{} minutes ago", secs / 60),
+        secs @ 7200..=172_799 => format!("{} hours ago", secs / 3600),
+        secs => format!("{} days ago", secs / 86_400),
+    }
+}
+
 /// What a scope means to a person (OIDC Core §5.4 for the standard ones).
 pub fn scope_words(scope: &str) -> String {
     match scope {

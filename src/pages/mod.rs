@@ -2,6 +2,7 @@
 //! see configuration or stored records, and never use actix.
 
 pub mod device;
+pub mod devices;
 pub mod error;
 pub mod layout;
 pub mod pairing;

@@ -6,11 +6,11 @@
 
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
 
-use super::records::{decode_device_grant, decode_key};
+use super::records::{decode_device_grant, decode_key, decode_refresh_family};
 use super::tables::{
     CLIENT_SUB_TO_REVOKED_AT, DEVICE_CODE_HASH_TO_GRANT, EXPIRY_TO_ROW, KEY_ID_TO_SIGNING_KEY,
     REFRESH_FAMILY_ID_TO_FAMILY, REFRESH_TOKEN_HASH_TO_TOKEN, REVOKED_JTI_TO_EXPIRY,
-    SESSION_ID_HASH_TO_SESSION, USER_CODE_TO_DEVICE_CODE_HASH,
+    SESSION_ID_HASH_TO_SESSION, USER_CODE_TO_DEVICE_CODE_HASH, USER_SUB_FAMILY_TO_NOTHING,
 };
 use super::{Store, StoreError};
 use crate::domain::signing::KeyState;
@@ -93,6 +93,7 @@ impl Store {
             let mut sessions = txn.open_table(SESSION_ID_HASH_TO_SESSION)?;
             let mut families = txn.open_table(REFRESH_FAMILY_ID_TO_FAMILY)?;
             let mut refresh_tokens = txn.open_table(REFRESH_TOKEN_HASH_TO_TOKEN)?;
+            let mut person_families = txn.open_table(USER_SUB_FAMILY_TO_NOTHING)?;
             let mut revoked_jtis = txn.open_table(REVOKED_JTI_TO_EXPIRY)?;
             let mut client_revocations = txn.open_table(CLIENT_SUB_TO_REVOKED_AT)?;
             for entry in &due {
@@ -136,7 +137,13 @@ impl Store {
                         sessions.remove(hash)?;
                     }
                     (Some(RowKind::RefreshFamily), Some(id)) => {
-                        families.remove(id)?;
+                        let gone = families
+                            .remove(id)?
+                            .map(|r| decode_refresh_family(r.value()))
+                            .transpose()?;
+                        if let Some(family) = gone {
+                            person_families.remove((family.sub.as_str(), id))?;
+                        }
                     }
                     (Some(RowKind::RefreshToken), Some(hash)) => {
                         refresh_tokens.remove(hash)?;

@@ -414,6 +414,7 @@ struct RefreshFamilyV1 {
     idle_ms: u64,
     max_ms: u64,
     revoked_at_ms: Option<u64>,
+    device_address: Option<String>,
 }
 
 pub(super) fn encode_refresh_family(f: &RefreshFamily) -> Result<Vec<u8>, StoreError> {
@@ -429,6 +430,7 @@ pub(super) fn encode_refresh_family(f: &RefreshFamily) -> Result<Vec<u8>, StoreE
             idle_ms: millis(Some(f.idle)).unwrap_or_default(),
             max_ms: millis(Some(f.max)).unwrap_or_default(),
             revoked_at_ms: f.revoked_at.map(Timestamp::millis),
+            device_address: f.device_address.clone(),
         },
     )
 }
@@ -446,6 +448,7 @@ pub(super) fn decode_refresh_family(bytes: &[u8]) -> Result<RefreshFamily, Store
         idle: Duration::from_millis(r.idle_ms),
         max: Duration::from_millis(r.max_ms),
         revoked_at: r.revoked_at_ms.map(Timestamp::from_millis),
+        device_address: r.device_address,
     })
 }
 

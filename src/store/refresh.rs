@@ -6,7 +6,9 @@ use super::expiry::{RowKind, index_expiry};
 use super::records::{
     decode_refresh_family, decode_refresh_token, encode_refresh_family, encode_refresh_token,
 };
-use super::tables::{REFRESH_FAMILY_ID_TO_FAMILY, REFRESH_TOKEN_HASH_TO_TOKEN};
+use super::tables::{
+    REFRESH_FAMILY_ID_TO_FAMILY, REFRESH_TOKEN_HASH_TO_TOKEN, USER_SUB_FAMILY_TO_NOTHING,
+};
 use super::{Store, StoreError};
 use crate::domain::refresh::{RefreshFamily, TokenState};
 use crate::domain::time::Timestamp;
@@ -37,6 +39,8 @@ impl Store {
             first.as_slice(),
             encode_refresh_token(id, TokenState::Current)?.as_slice(),
         )?;
+        txn.open_table(USER_SUB_FAMILY_TO_NOTHING)?
+            .insert((family.sub.as_str(), id.as_slice()), ())?;
         index_expiry(&txn, family.hard_expiry(), RowKind::RefreshFamily, id)?;
         index_expiry(&txn, family.hard_expiry(), RowKind::RefreshToken, first)?;
         txn.commit()?;
@@ -108,6 +112,57 @@ impl Store {
         }
         txn.commit()?;
         Ok(Swap::Rotated)
+    }
+
+    /// A person's families (live or not yet swept), newest first.
+    pub fn refresh_families_of(
+        &self,
+        sub: &str,
+    ) -> Result<Vec<(FamilyId, RefreshFamily)>, StoreError> {
+        let read = self.db.begin_read()?;
+        let index = read.open_table(USER_SUB_FAMILY_TO_NOTHING)?;
+        let families = read.open_table(REFRESH_FAMILY_ID_TO_FAMILY)?;
+        let mut out = Vec::new();
+        let empty: &[u8] = &[];
+        for entry in index.range((sub, empty)..)? {
+            let (key, _) = entry?;
+            let (owner, id) = key.value();
+            if owner != sub {
+                break;
+            }
+            let Ok(id) = FamilyId::try_from(id) else {
+                continue;
+            };
+            if let Some(record) = families.get(id.as_slice())? {
+                out.push((id, decode_refresh_family(record.value())?));
+            }
+        }
+        out.sort_by_key(|(_, family)| std::cmp::Reverse(family.created_at));
+        Ok(out)
+    }
+
+    /// Every family, for the administrator.
+    pub fn refresh_families(&self) -> Result<Vec<(FamilyId, RefreshFamily)>, StoreError> {
+        let read = self.db.begin_read()?;
+        let families = read.open_table(REFRESH_FAMILY_ID_TO_FAMILY)?;
+        let mut out = Vec::new();
+        for entry in families.iter()? {
+            let (id, record) = entry?;
+            if let Ok(id) = FamilyId::try_from(id.value()) {
+                out.push((id, decode_refresh_family(record.value())?));
+            }
+        }
+        out.sort_by_key(|(_, family)| std::cmp::Reverse(family.created_at));
+        Ok(out)
+    }
+
+    pub fn refresh_family(&self, id: &FamilyId) -> Result<Option<RefreshFamily>, StoreError> {
+        let read = self.db.begin_read()?;
+        let families = read.open_table(REFRESH_FAMILY_ID_TO_FAMILY)?;
+        families
+            .get(id.as_slice())?
+            .map(|r| decode_refresh_family(r.value()))
+            .transpose()
     }
 
     /// Revokes a family: none of its tokens works again.

@@ -38,6 +38,9 @@ pub(super) const REFRESH_TOKEN_HASH_TO_TOKEN: TableDefinition<&[u8], &[u8]> =
 /// Family id (16 random bytes) → encoded refresh family.
 pub(super) const REFRESH_FAMILY_ID_TO_FAMILY: TableDefinition<&[u8], &[u8]> =
     TableDefinition::new("refresh_family_id_to_family");
+/// (`sub`, family id) → nothing: a person's refresh families, for "My devices".
+pub(super) const USER_SUB_FAMILY_TO_NOTHING: TableDefinition<(&str, &[u8]), ()> =
+    TableDefinition::new("user_sub_family_to_nothing");
 /// `jti` of a revoked access token → its `exp` (seconds); kept until then.
 pub(super) const REVOKED_JTI_TO_EXPIRY: TableDefinition<&str, u64> =
     TableDefinition::new("revoked_jti_to_expiry");
@@ -68,6 +71,7 @@ pub(super) fn create_all(txn: &WriteTransaction) -> Result<(), redb::TableError>
     txn.open_table(SESSION_ID_HASH_TO_SESSION)?;
     txn.open_table(REFRESH_TOKEN_HASH_TO_TOKEN)?;
     txn.open_table(REFRESH_FAMILY_ID_TO_FAMILY)?;
+    txn.open_table(USER_SUB_FAMILY_TO_NOTHING)?;
     txn.open_table(REVOKED_JTI_TO_EXPIRY)?;
     txn.open_table(CLIENT_SUB_TO_REVOKED_AT)?;
     txn.open_table(EXPIRY_TO_ROW)?;

@@ -148,3 +148,29 @@ fn the_pairing_page_renders_the_code_and_qr() {
     assert!(chrome.text().contains(&user_code));
     chrome.screenshot("desktop-pairing");
 }
+
+#[test]
+fn a_person_signs_a_device_out_from_my_devices() {
+    let server = started();
+    let Some(chrome) = Chrome::launch(PHONE.0, PHONE.1) else {
+        return;
+    };
+    let tokens = server.grant("tv-public", "openid profile offline_access", "alice");
+    chrome.goto(&server.url("/login"));
+    chrome.type_into("#username", "alice");
+    chrome.type_into("#password", ALICE_PASSWORD);
+    chrome.click("button[type=submit]");
+    chrome.wait_for_text("You are signed in");
+    chrome.goto(&server.url("/devices"));
+    chrome.wait_for_text("Living room TV");
+    chrome.screenshot("phone-my-devices");
+    chrome.click("form[action='/devices/sign-out'] button");
+    chrome.wait_for_text("Living room TV is signed out");
+    let body = format!(
+        "grant_type=refresh_token&refresh_token={}&client_id=tv-public",
+        crate::support::oauth::enc(&tokens.str("refresh_token"))
+    );
+    server
+        .post_form("/token", &body, None)
+        .is_error(400, "invalid_grant");
+}

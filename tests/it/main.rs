@@ -15,6 +15,7 @@ mod in_browser;
 mod interop;
 mod introspection_revocation;
 mod keys;
+mod my_devices;
 mod pairing;
 mod refresh;
 mod serve_binary;

@@ -1,0 +1,106 @@
+//! `GET /devices` ("My devices") and `POST /devices/sign-out`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::blocking::on_blocking_pool;
+use super::verification::{browser_cookie, checked_form, page, unavailable};
+use crate::app::App;
+use crate::app::devices::PairedDevice;
+use crate::pages::device::{Login, ago, login, scope_words};
+use crate::pages::devices::{DeviceLine, Devices, devices};
+
+fn lines(list: &[PairedDevice], now: crate::domain::time::Timestamp) -> Vec<DeviceLine> {
+    list.iter()
+        .map(|d| DeviceLine {
+            id: d.id.clone(),
+            client_name: d.client_name.clone(),
+            approved: ago(now.since(d.approved_at)),
+            last_used: ago(now.since(d.last_used_at)),
+            from: d.from.clone(),
+            scopes: d.scopes.iter().map(|s| scope_words(s.as_str())).collect(),
+        })
+        .collect()
+}
+
+fn sign_in_first(app: &App, cookie: Option<&str>) -> HttpResponse {
+    let token = cookie.map(|c| app.form_token(c)).unwrap_or_default();
+    page(
+        StatusCode::UNAUTHORIZED,
+        login(&Login {
+            csrf_token: &token,
+            user_code: None,
+            username: "",
+            problem: Some("Sign in to see the devices signed in as you."),
+        }),
+        None,
+    )
+}
+
+/// Renders the list for the signed-in person behind `cookie`, or asks them to sign in.
+async fn render(app: &web::Data<App>, cookie: String, notice: Option<String>) -> HttpResponse {
+    let session_cookie = cookie.clone();
+    let found = on_blocking_pool(app, move |app| {
+        let (_, user) = app.signed_in(&session_cookie).ok().flatten()?;
+        let list = app.devices_of(&user.sub).ok()?;
+        Some((user, list, app.now()))
+    })
+    .await;
+    let Ok(found) = found else {
+        return unavailable();
+    };
+    let Some((user, list, now)) = found else {
+        return sign_in_first(app, Some(&cookie));
+    };
+    let token = app.form_token(&cookie);
+    let name = user
+        .display_name
+        .as_deref()
+        .unwrap_or(user.username.as_str());
+    let lines = lines(&list, now);
+    page(
+        StatusCode::OK,
+        devices(&Devices {
+            csrf_token: &token,
+            signed_in_as: name,
+            devices: &lines,
+            notice: notice.as_deref(),
+        }),
+        None,
+    )
+}
+
+pub async fn my_devices(request: HttpRequest, app: web::Data<App>) -> HttpResponse {
+    match browser_cookie(&request, &app) {
+        Some(cookie) => render(&app, cookie, None).await,
+        None => sign_in_first(&app, None),
+    }
+}
+
+pub async fn sign_out_device(
+    request: HttpRequest,
+    payload: web::Payload,
+    app: web::Data<App>,
+) -> HttpResponse {
+    let (cookie, form) = match checked_form(&request, payload, &app).await {
+        Ok(checked) => checked,
+        Err(response) => return response,
+    };
+    let device = form.get("device").unwrap_or_default().to_owned();
+    let session_cookie = cookie.clone();
+    let outcome = on_blocking_pool(&app, move |app| {
+        let (_, user) = app.signed_in(&session_cookie).ok().flatten()?;
+        Some(
+            app.sign_out_device(&device, Some(&user.sub))
+                .map(|d| d.client_name),
+        )
+    })
+    .await;
+    let notice = match outcome {
+        Ok(Some(Ok(name))) => Some(format!("{name} is signed out.")),
+        Ok(Some(Err(_))) => Some("That device was not found.".to_owned()),
+        Ok(None) => return sign_in_first(&app, Some(&cookie)),
+        Err(_) => return unavailable(),
+    };
+    render(&app, cookie, notice).await
+}
