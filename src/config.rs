@@ -126,6 +126,10 @@ pub struct PolicyArgs {
     #[arg(long, env = "AUTHBOX_USER_CODE_WINDOW", default_value = "15m", value_parser = parse_duration, value_name = "DURATION")]
     pub user_code_window: Duration,
 
+    /// How long the audit log keeps an event.
+    #[arg(long, env = "AUTHBOX_AUDIT_RETENTION", default_value = "90d", value_parser = parse_duration, value_name = "DURATION")]
+    pub audit_retention: Duration,
+
     /// Failed sign-ins allowed per window (per account and per IP) before a pause.
     #[arg(
         long,
@@ -218,6 +222,12 @@ impl PolicyArgs {
             secs(86_400),
         )?;
         within("--login-window", self.login_window, secs(1), secs(86_400))?;
+        within(
+            "--audit-retention",
+            self.audit_retention,
+            secs(3600),
+            secs(3650 * 86_400),
+        )?;
         if lifetimes.device_code < 2 * lifetimes.poll_interval {
             return Err(ConfigError(
                 "--device-code-ttl must be at least twice --poll-interval, or a device cannot poll before its code expires".into(),
@@ -253,6 +263,7 @@ impl PolicyArgs {
                 failures: self.login_attempts,
                 window: self.login_window,
             },
+            audit_retention: self.audit_retention,
             ..Settings::default()
         })
     }

@@ -102,6 +102,7 @@ pub async fn start(config: &Config, options: ServeOptions) -> Result<RunningServ
             Arc::clone(&app),
         )),
         tokio::spawn(sweep_forever(Arc::clone(&app), config.sweep_interval)),
+        tokio::spawn(flush_audit_forever(Arc::clone(&app))),
     ];
     tracing::info!(addr = %listening.addr, issuer = %config.settings.issuer, data = %config.data.display(), "authbox is listening");
     Ok(RunningServer {
@@ -134,6 +135,19 @@ impl RunningServer {
         drop(self.socket_file);
         tracing::info!("authbox stopped");
         Ok(result?)
+    }
+}
+
+/// Audit events reach the file within this long; a crash may lose what is younger.
+const AUDIT_FLUSH_INTERVAL: Duration = Duration::from_millis(200);
+
+async fn flush_audit_forever(app: Arc<App>) {
+    loop {
+        tokio::time::sleep(AUDIT_FLUSH_INTERVAL).await;
+        let app = Arc::clone(&app);
+        if let Ok(Err(e)) = tokio::task::spawn_blocking(move || app.flush_audit()).await {
+            tracing::warn!(error = %e, "audit events could not be written; they will be retried");
+        }
     }
 }
 

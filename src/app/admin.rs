@@ -13,6 +13,7 @@ use super::devices::PairedDevice;
 use super::{App, AppError};
 use crate::domain::client::{Client, ClientKind};
 use crate::domain::signing::{KeyInfo, KeyState, SigningAlg};
+use crate::domain::time::Timestamp;
 use crate::domain::user::User;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -65,6 +66,11 @@ pub enum AdminRequest {
     },
     GrantRevoke {
         id: String,
+    },
+    Audit {
+        /// Only events of the last this many seconds.
+        since_secs: Option<u64>,
+        username: Option<String>,
     },
     KeyList,
     KeyRotate {
@@ -220,6 +226,16 @@ impl From<&PairedDevice> for GrantView {
     }
 }
 
+/// One audit event, for `authbox audit`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AuditView {
+    pub at_ms: u64,
+    pub event: String,
+    pub subject: Option<String>,
+    pub client_id: Option<String>,
+    pub address: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct StatusView {
     pub data_file: String,
@@ -252,6 +268,9 @@ pub enum AdminResponse {
     },
     Grants {
         grants: Vec<GrantView>,
+    },
+    Audit {
+        events: Vec<AuditView>,
     },
     Status {
         status: StatusView,
@@ -374,6 +393,41 @@ impl App {
                 let ended = self.sign_out_device(&id, None)?;
                 AdminResponse::Grants {
                     grants: vec![GrantView::from(&ended)],
+                }
+            }
+            AdminRequest::Audit {
+                since_secs,
+                username,
+            } => {
+                let now = self.now();
+                let since = since_secs
+                    .map(|s| {
+                        Timestamp::from_millis(now.millis().saturating_sub(s.saturating_mul(1000)))
+                    })
+                    .unwrap_or(Timestamp::from_millis(0));
+                // A person's events name their `sub`; failed sign-ins name the username tried.
+                let subjects = match username {
+                    Some(name) => {
+                        let mut subjects = vec![name.to_ascii_lowercase()];
+                        if let Ok(user) = self.user(&name) {
+                            subjects.push(user.sub.to_string());
+                        }
+                        subjects
+                    }
+                    None => Vec::new(),
+                };
+                let events = self.audit_log(since, &subjects)?;
+                AdminResponse::Audit {
+                    events: events
+                        .into_iter()
+                        .map(|e| AuditView {
+                            at_ms: e.at.millis(),
+                            event: e.kind.name().to_owned(),
+                            subject: e.subject,
+                            client_id: e.client_id,
+                            address: e.address,
+                        })
+                        .collect(),
                 }
             }
             AdminRequest::KeyList => keys(&self.key_infos()),

@@ -9,6 +9,7 @@ use super::tokens::IssuedTokens;
 use super::{App, ProtocolError};
 use crate::crypto::hash::sha256;
 use crate::crypto::random::{random_array, random_token};
+use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::client::{Client, GrantType};
 use crate::domain::device_grant::{
     Approval, DecisionRefused, DeviceGrant, GrantState, PollOutcome,
@@ -17,6 +18,7 @@ use crate::domain::oauth::{ErrorCode, OAuthFailure};
 use crate::domain::pacing::{Pace, PollPacing};
 use crate::domain::scope::ScopeSet;
 use crate::domain::time::Timestamp;
+use crate::domain::user::Subject;
 use crate::domain::user_code::UserCode;
 use crate::store::{DeviceCodeHash, StoreError};
 
@@ -260,7 +262,7 @@ impl App {
         let Some(user) = user else {
             return Err(DecisionError::AccountUnusable);
         };
-        self.decide(typed, |grant, now| {
+        self.decide(typed, AuditKind::Approved, Some(&user.sub), |grant, now| {
             let granted = match scopes {
                 Some(scopes) if scopes.is_subset_of(&grant.scopes) => scopes.clone(),
                 _ => grant.scopes.clone(),
@@ -275,17 +277,20 @@ impl App {
         })
     }
 
-    pub fn deny_device(&self, typed: &str) -> Result<(), DecisionError> {
-        self.decide(typed, |grant, now| grant.deny(now))
+    /// Records that the person (`by`, when signed in) denied the grant behind `typed`.
+    pub fn deny_device(&self, typed: &str, by: Option<&Subject>) -> Result<(), DecisionError> {
+        self.decide(typed, AuditKind::Denied, by, |grant, now| grant.deny(now))
     }
 
     fn decide(
         &self,
         typed: &str,
+        kind: AuditKind,
+        by: Option<&Subject>,
         change: impl FnOnce(&mut DeviceGrant, Timestamp) -> Result<(), DecisionRefused>,
     ) -> Result<(), DecisionError> {
         let code = UserCode::normalize(typed).ok_or(DecisionError::UnknownCode)?;
-        let (hash, _) = self
+        let (hash, grant) = self
             .store
             .device_grant_by_user_code(&code)?
             .ok_or(DecisionError::UnknownCode)?;
@@ -294,7 +299,14 @@ impl App {
             .store
             .update_device_grant(&hash, |grant| change(grant, now))?
         {
-            Some(Ok(())) => Ok(()),
+            Some(Ok(())) => {
+                let mut event = AuditEvent::new(kind, now).client(grant.client_id.as_str());
+                if let Some(sub) = by {
+                    event = event.subject(sub.as_str());
+                }
+                self.record(event);
+                Ok(())
+            }
             Some(Err(refused)) => Err(DecisionError::Refused(refused)),
             None => Err(DecisionError::UnknownCode),
         }
@@ -372,6 +384,12 @@ impl App {
         {
             Some(Ok(_)) => {
                 self.pacing.forget(&hash);
+                self.record(
+                    AuditEvent::new(AuditKind::Redeemed, now)
+                        .subject(approval.sub.as_str())
+                        .client(client.id.as_str())
+                        .address(grant.requested_from.clone()),
+                );
                 let mut tokens = tokens;
                 tokens.refresh_token = self.start_refresh_family(
                     client,

@@ -5,6 +5,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::{App, AppError};
+use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::refresh::RefreshFamily;
 use crate::domain::scope::ScopeSet;
 use crate::domain::time::Timestamp;
@@ -98,6 +99,11 @@ impl App {
             now,
             keep,
         )?;
+        self.record(
+            AuditEvent::new(AuditKind::Revoked, now)
+                .subject(family.sub.as_str())
+                .client(family.client_id.as_str()),
+        );
         Ok(())
     }
 

@@ -7,6 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use super::App;
 use super::settings::Settings;
+use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::throttle::Throttle;
 use crate::domain::time::Timestamp;
 
@@ -104,7 +105,17 @@ impl App {
     }
 
     pub fn code_entry_failed(&self, principals: &[Principal]) {
-        self.guards.fail(principals, self.now(), true);
+        let now = self.now();
+        self.guards.fail(principals, now, true);
+        let mut event = AuditEvent::new(AuditKind::CodeRejected, now);
+        for principal in principals {
+            match principal {
+                Principal::Address(ip) => event = event.address(Some(ip.to_string())),
+                Principal::Account(sub) => event = event.subject(sub.clone()),
+                _ => {}
+            }
+        }
+        self.record(event);
     }
 
     /// `Err(until)` while any of `principals` has used up its sign-in budget.

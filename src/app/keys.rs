@@ -156,6 +156,7 @@ impl App {
         let now = self.now();
         self.pacing.forget_expired(now);
         self.guards.forget_quiet(now);
+        self.trim_audit(now)?;
         let report = self.store.sweep_expired(now, SWEEP_BATCH)?;
         if report.removed > 0 {
             self.reload_keys()?;

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod audit;
 pub mod bearer;
 pub mod client_auth;
 pub mod clients;
@@ -103,6 +104,7 @@ pub struct App {
     /// Binds form tokens to browser cookies; read once, kept in the data file.
     form_key: [u8; 32],
     guards: guard::Guards,
+    audit: audit::AuditBuffer,
 }
 
 impl App {
@@ -118,6 +120,7 @@ impl App {
             pacing: device::PacingBook::default(),
             form_key,
             guards,
+            audit: audit::AuditBuffer::default(),
         })
     }
 

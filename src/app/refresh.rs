@@ -5,6 +5,7 @@ use super::tokens::IssuedTokens;
 use super::{App, ProtocolError};
 use crate::crypto::hash::sha256;
 use crate::crypto::random::{random_array, random_token};
+use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::client::{Client, GrantType};
 use crate::domain::device_grant::Approval;
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
@@ -85,6 +86,11 @@ impl App {
             RefreshVerdict::Refuse => return Err(invalid_grant()),
             RefreshVerdict::Reused => {
                 self.store.revoke_refresh_family(&family_id, now)?;
+                self.record(
+                    AuditEvent::new(AuditKind::RefreshReused, now)
+                        .subject(family.sub.as_str())
+                        .client(client.id.as_str()),
+                );
                 tracing::warn!(client_id = %client.id, "a spent refresh token came back; its whole family is revoked");
                 return Err(invalid_grant());
             }

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::{App, ProtocolError};
 use crate::crypto::hash::sha256;
+use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::client::Client;
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
 use crate::domain::refresh::TokenState;
@@ -118,6 +119,11 @@ impl App {
             }
             self.store
                 .revoke_jti(&access.jti, Timestamp::from_secs(access.exp))?;
+            self.record(
+                AuditEvent::new(AuditKind::Revoked, self.now())
+                    .subject(access.sub.as_str())
+                    .client(client.id.as_str()),
+            );
             tracing::info!(client_id = %client.id, "revoked an access token");
         }
         Ok(())

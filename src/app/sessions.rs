@@ -14,6 +14,9 @@ use crate::crypto::password::{
     PasswordCheck, hash_password, spend_verification_time, verify_password,
 };
 use crate::crypto::random::random_token;
+use std::net::IpAddr;
+
+use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::session::Session;
 use crate::domain::user::{PASSWORD_MAX_BYTES, User};
 use crate::store::SessionIdHash;
@@ -58,8 +61,7 @@ impl App {
         digests_equal(&presented, &hmac_sha256(&self.form_key, cookie.as_bytes()))
     }
 
-    /// Checks the password and opens a session; returns the new cookie and the user.
-    pub fn sign_in(&self, username: &str, password: &str) -> Result<(String, User), SignInError> {
+    fn check_sign_in(&self, username: &str, password: &str) -> Result<(String, User), SignInError> {
         if password.len() > PASSWORD_MAX_BYTES {
             return Err(SignInError::Rejected);
         }
@@ -99,6 +101,39 @@ impl App {
             .map_err(AppError::from)?;
         tracing::info!(username = %user.username, "signed in");
         Ok((cookie, user))
+    }
+
+    /// Checks the password and opens a session, recording the attempt either way.
+    pub fn sign_in(
+        &self,
+        username: &str,
+        password: &str,
+        address: Option<IpAddr>,
+    ) -> Result<(String, User), SignInError> {
+        let outcome = self.check_sign_in(username, password);
+        let now = self.now();
+        let address = address.map(|a| a.to_string());
+        match &outcome {
+            Ok((_, user)) => self.record(
+                AuditEvent::new(AuditKind::SignedIn, now)
+                    .subject(user.sub.as_str())
+                    .address(address),
+            ),
+            Err(SignInError::Rejected) => {
+                let tried: String = username
+                    .chars()
+                    .take(64)
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                self.record(
+                    AuditEvent::new(AuditKind::SignInFailed, now)
+                        .subject(tried)
+                        .address(address),
+                );
+            }
+            Err(SignInError::Unavailable(_)) => {}
+        }
+        outcome
     }
 
     /// The live session and its user behind `cookie`, refreshing its idle timer.

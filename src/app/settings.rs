@@ -59,6 +59,8 @@ pub struct Settings {
     pub login_budget: AttemptBudget,
     /// Reverse proxies whose `X-Forwarded-For` is believed (RFC 9700 §4.13).
     pub trusted_proxies: Vec<Cidr>,
+    /// How long audit events are kept.
+    pub audit_retention: Duration,
 }
 
 impl Default for Settings {
@@ -74,6 +76,7 @@ impl Default for Settings {
             user_code_budget: budget,
             login_budget: budget,
             trusted_proxies: Vec::new(),
+            audit_retention: 90 * DAY,
         }
     }
 }

@@ -58,6 +58,16 @@ pub enum Command {
     /// List or rotate the token signing keys.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Show the audit log: sign-ins, rejected codes, approvals, denials, redemptions,
+    /// refresh-token reuse and revocations.
+    Audit {
+        /// Only events of the last DURATION (e.g. 1h, 7d).
+        #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+        since: Option<std::time::Duration>,
+        /// Only events about this user.
+        #[arg(long)]
+        user: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -230,6 +240,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Client(command) => client_request(command),
         Command::Grant(GrantCommand::List { user }) => AdminRequest::GrantList { username: user },
         Command::Grant(GrantCommand::Revoke { id }) => AdminRequest::GrantRevoke { id },
+        Command::Audit { since, user } => AdminRequest::Audit {
+            since_secs: since.map(|d| d.as_secs()),
+            username: user,
+        },
         Command::Key(KeyCommand::List) => AdminRequest::KeyList,
         Command::Key(KeyCommand::Rotate { alg }) => AdminRequest::KeyRotate { alg },
     };

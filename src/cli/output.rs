@@ -77,6 +77,18 @@ fn render(response: &AdminResponse) -> String {
             }),
         ),
         AdminResponse::Status { status } => status_details(status),
+        AdminResponse::Audit { events } => table(
+            &["TIME", "EVENT", "SUBJECT", "CLIENT", "ADDRESS"],
+            events.iter().map(|e| {
+                vec![
+                    utc(e.at_ms / 1000),
+                    e.event.clone(),
+                    e.subject.clone().unwrap_or_default(),
+                    e.client_id.clone().unwrap_or_default(),
+                    e.address.clone().unwrap_or_default(),
+                ]
+            }),
+        ),
     }
 }
 

@@ -4,6 +4,7 @@
 //! random material in. Invariant: no module below imports actix, redb or ring (a test in
 //! `tests/it/architecture.rs` enforces it).
 
+pub mod audit;
 pub mod client;
 pub mod device_grant;
 pub mod network;

@@ -389,7 +389,7 @@ pub async fn submit_login(
         if let Err(until) = app.sign_in_allowed(&principals) {
             return Err(SignInStop::Paused(until, app.now()));
         }
-        let signed_in = app.sign_in(&name, &password).map_err(|e| {
+        let signed_in = app.sign_in(&name, &password, address).map_err(|e| {
             if e == SignInError::Rejected {
                 app.sign_in_failed(&principals);
             }
@@ -470,7 +470,7 @@ pub async fn submit_decision(
             let decided = if approve {
                 app.approve_device(&code, user.username.as_str(), None, session.auth_time)
             } else {
-                app.deny_device(&code)
+                app.deny_device(&code, Some(&user.sub))
             };
             Some((decided, app.form_token(&cookie)))
         }

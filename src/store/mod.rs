@@ -4,6 +4,7 @@
 //! domain types, so another backend can stand behind the same methods without touching the
 //! domain or HTTP. Secrets are kept only as SHA-256 digests.
 
+mod audit;
 mod clients;
 mod device_grants;
 mod expiry;

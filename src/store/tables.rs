@@ -48,6 +48,10 @@ pub(super) const REVOKED_JTI_TO_EXPIRY: TableDefinition<&str, u64> =
 /// in ms: access tokens issued to that client for that person before then no longer count.
 pub(super) const CLIENT_SUB_TO_REVOKED_AT: TableDefinition<&str, (u64, u64)> =
     TableDefinition::new("client_sub_to_revoked_at");
+/// Time (ms, big-endian) ‖ 8 random bytes → encoded audit event. Keyed by time, so the
+/// retention sweep deletes a prefix and needs no expiry index.
+pub(super) const AUDIT_TIME_TO_EVENT: TableDefinition<&[u8], &[u8]> =
+    TableDefinition::new("audit_time_to_event");
 /// Expiry index: `expires_at` (ms, big-endian) ‖ row kind ‖ row key → nothing. Sorted by time,
 /// so the sweeper reads only what has expired.
 pub(super) const EXPIRY_TO_ROW: TableDefinition<&[u8], ()> = TableDefinition::new("expiry_to_row");
@@ -74,6 +78,7 @@ pub(super) fn create_all(txn: &WriteTransaction) -> Result<(), redb::TableError>
     txn.open_table(USER_SUB_FAMILY_TO_NOTHING)?;
     txn.open_table(REVOKED_JTI_TO_EXPIRY)?;
     txn.open_table(CLIENT_SUB_TO_REVOKED_AT)?;
+    txn.open_table(AUDIT_TIME_TO_EVENT)?;
     txn.open_table(EXPIRY_TO_ROW)?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! redb file in a temporary directory, or runs the real `authbox` binary.
 
 mod architecture;
+mod audit;
 mod brute_force;
 mod cli_clients;
 mod cli_users;

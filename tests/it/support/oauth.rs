@@ -179,7 +179,7 @@ impl TestServer {
     }
 
     pub fn deny(&self, user_code: &str) {
-        self.app().deny_device(user_code).expect("deny");
+        self.app().deny_device(user_code, None).expect("deny");
     }
 
     /// SPEC `GRANT(c, scope, user)`: authorize, approve, wait the interval, poll.

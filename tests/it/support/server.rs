@@ -51,6 +51,7 @@ pub fn test_profile(issuer: String) -> Settings {
         user_code_budget: budget,
         login_budget: budget,
         trusted_proxies: Vec::new(),
+        audit_retention: secs(86_400),
     }
 }
 

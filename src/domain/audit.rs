@@ -1,0 +1,100 @@
+//! Audit events: what happened, when, to whom, by which client, from where. Never a secret:
+//! no code, token, password or cookie is ever part of an event.
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::Invalid;
+use super::time::Timestamp;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditKind {
+    SignedIn,
+    SignInFailed,
+    CodeRejected,
+    Approved,
+    Denied,
+    Redeemed,
+    RefreshReused,
+    Revoked,
+}
+
+impl AuditKind {
+    pub const ALL: [AuditKind; 8] = [
+        AuditKind::SignedIn,
+        AuditKind::SignInFailed,
+        AuditKind::CodeRejected,
+        AuditKind::Approved,
+        AuditKind::Denied,
+        AuditKind::Redeemed,
+        AuditKind::RefreshReused,
+        AuditKind::Revoked,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            AuditKind::SignedIn => "signed_in",
+            AuditKind::SignInFailed => "sign_in_failed",
+            AuditKind::CodeRejected => "code_rejected",
+            AuditKind::Approved => "approved",
+            AuditKind::Denied => "denied",
+            AuditKind::Redeemed => "redeemed",
+            AuditKind::RefreshReused => "refresh_reused",
+            AuditKind::Revoked => "revoked",
+        }
+    }
+}
+
+impl fmt::Display for AuditKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for AuditKind {
+    type Err = Invalid;
+
+    fn from_str(text: &str) -> Result<Self, Invalid> {
+        AuditKind::ALL
+            .into_iter()
+            .find(|k| k.name() == text)
+            .ok_or_else(|| Invalid::new(format!("unknown audit event {text:?}")))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEvent {
+    pub at: Timestamp,
+    pub kind: AuditKind,
+    /// The account's `sub`, or for a failed sign-in the username that was tried.
+    pub subject: Option<String>,
+    pub client_id: Option<String>,
+    pub address: Option<String>,
+}
+
+impl AuditEvent {
+    pub fn new(kind: AuditKind, at: Timestamp) -> AuditEvent {
+        AuditEvent {
+            at,
+            kind,
+            subject: None,
+            client_id: None,
+            address: None,
+        }
+    }
+
+    pub fn subject(mut self, subject: impl Into<String>) -> AuditEvent {
+        self.subject = Some(subject.into());
+        self
+    }
+
+    pub fn client(mut self, client_id: impl Into<String>) -> AuditEvent {
+        self.client_id = Some(client_id.into());
+        self
+    }
+
+    pub fn address(mut self, address: Option<impl Into<String>>) -> AuditEvent {
+        self.address = address.map(Into::into);
+        self
+    }
+}
