@@ -1,7 +1,8 @@
 //! Client authentication at the protocol endpoints (RFC 6749 §2.3).
 //!
 //! Every failure is the same `invalid_client` with the same description, so a caller cannot
-//! tell an unknown client from a wrong secret (SPEC OA-5.2-d).
+//! tell an unknown client from a wrong secret (SPEC OA-5.2-d). Authentication proves only who
+//! the client is; what a disabled client may still do is each use case's decision.
 
 use super::App;
 use super::ProtocolError;
@@ -34,7 +35,7 @@ impl App {
         };
         let presented = credentials.secret.as_deref().map(|s| sha256(s.as_bytes()));
         let client = self.store.client(&id)?;
-        let Some(client) = client.filter(|c| !c.disabled) else {
+        let Some(client) = client else {
             // Compare anyway, so an unknown client takes as long as a known one.
             if let Some(presented) = &presented {
                 let _ = digests_equal(presented, &[0u8; 32]);

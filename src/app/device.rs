@@ -170,6 +170,12 @@ impl App {
         scope: Option<&str>,
         requested_from: Option<String>,
     ) -> Result<DeviceAuthorization, ProtocolError> {
+        if client.disabled {
+            return Err(refuse(
+                ErrorCode::InvalidClient,
+                "client authentication failed",
+            ));
+        }
         if !client.allows(GrantType::DeviceCode) {
             return Err(refuse(
                 ErrorCode::UnauthorizedClient,
@@ -320,6 +326,9 @@ impl App {
         client: &Client,
         device_code: &str,
     ) -> Result<IssuedTokens, ProtocolError> {
+        if client.disabled {
+            return Err(refuse(ErrorCode::InvalidGrant, "this client is disabled"));
+        }
         let hash = device_code_hash(device_code);
         let now = self.now();
         let invalid_grant = || {

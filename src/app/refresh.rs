@@ -71,6 +71,9 @@ impl App {
         presented: &str,
         scope: Option<&str>,
     ) -> Result<IssuedTokens, ProtocolError> {
+        if client.disabled {
+            return Err(refuse(ErrorCode::InvalidGrant, "this client is disabled"));
+        }
         if !client.allows(GrantType::RefreshToken) {
             return Err(refuse(
                 ErrorCode::UnauthorizedClient,

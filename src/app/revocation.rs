@@ -46,7 +46,7 @@ impl App {
     /// What a resource server may learn of `token`. Only confidential clients may ask: a public
     /// client's id proves nothing, and token scanning must not be open to anyone (§2.1, §4).
     pub fn introspect(&self, caller: &Client, token: &str) -> Result<Introspection, ProtocolError> {
-        if !caller.is_confidential() {
+        if !caller.is_confidential() || caller.disabled {
             return Err(refuse(
                 ErrorCode::InvalidClient,
                 "only confidential clients may introspect",
@@ -100,6 +100,12 @@ impl App {
     /// the access tokens issued with it; an access token is denied until it expires. Another
     /// client's token is left alone (`invalid_grant`, SPEC D4); an unknown one is no error.
     pub fn revoke(&self, client: &Client, token: &str) -> Result<(), ProtocolError> {
+        if client.disabled {
+            return Err(refuse(
+                ErrorCode::InvalidClient,
+                "client authentication failed",
+            ));
+        }
         let not_yours = || {
             refuse(
                 ErrorCode::InvalidGrant,

@@ -310,3 +310,18 @@ fn oa_3_2_a_the_token_endpoint_takes_post_only() {
     assert_eq!(get.status(), 405);
     assert_eq!(get.headers()["allow"], "POST");
 }
+
+#[test]
+fn a_client_disabled_after_approval_gets_invalid_grant() {
+    let server = started();
+    let started = server.device_authorization("tv-public", "openid");
+    server.approve(&started.str("user_code"), "alice");
+    server
+        .cli()
+        .run(&["client", "update", "tv-public", "--disable"])
+        .ok();
+    server.advance(INTERVAL);
+    server
+        .poll(&started.str("device_code"), "tv-public")
+        .is_error(400, "invalid_grant");
+}

@@ -203,7 +203,7 @@ fn a_disabled_user_or_client_gets_no_more_tokens() {
         .ok();
     server
         .refresh(&rt, "tv-public", None)
-        .is_error(401, "invalid_client");
+        .is_error(400, "invalid_grant");
 }
 
 #[test]
