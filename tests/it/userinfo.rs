@@ -215,3 +215,28 @@ fn a_disabled_users_tokens_get_nothing() {
     server.cli().run(&["user", "disable", "alice"]).ok();
     assert_eq!(get(&server, &token).status(), 401);
 }
+
+#[test]
+fn a_well_signed_token_naming_another_issuer_is_refused() {
+    let server = started();
+    let real = server
+        .grant("tv-public", "openid", "alice")
+        .str("access_token");
+    let payload = real.split('.').nth(1).expect("payload");
+    let mut claims: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("b64")).expect("JSON");
+    claims["iss"] = "https://elsewhere.example".into();
+    let key = server
+        .app()
+        .key_ring()
+        .active(authbox::domain::signing::SigningAlg::Es256)
+        .expect("ES256 key");
+    let forged = authbox::crypto::jws::sign(&key, "at+jwt", &claims).expect("sign");
+    assert_eq!(
+        get(&server, &forged).status(),
+        401,
+        "signed by us, but not our issuer"
+    );
+    // Truncated tokens are just as dead.
+    assert_eq!(get(&server, &real[..real.len() / 2]).status(), 401);
+}
