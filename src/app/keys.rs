@@ -10,7 +10,7 @@ use super::{App, AppError};
 use crate::crypto::keys::{SigningKey, generate};
 use crate::domain::signing::{KeyInfo, KeyMaterial, KeyState, PublishedKey, SigningAlg};
 use crate::domain::time::Timestamp;
-use crate::store::{Store, SweepReport};
+use crate::store::Store;
 
 /// The keys parsed once, so no request parses PKCS#8.
 pub struct KeyRing {
@@ -45,9 +45,6 @@ impl KeyRing {
     }
 }
 
-/// At most this many expired rows go in one sweep transaction.
-const SWEEP_BATCH: usize = 1000;
-
 impl App {
     pub fn key_ring(&self) -> Arc<KeyRing> {
         match self.keys.read() {
@@ -56,7 +53,7 @@ impl App {
         }
     }
 
-    fn reload_keys(&self) -> Result<(), AppError> {
+    pub(super) fn reload_keys(&self) -> Result<(), AppError> {
         let ring = Arc::new(KeyRing::load(&self.store)?);
         match self.keys.write() {
             Ok(mut slot) => *slot = ring,
@@ -149,19 +146,6 @@ impl App {
                 params: key.public_params(),
             })
             .collect()
-    }
-
-    /// Deletes what has expired; the background sweeper calls this.
-    pub fn sweep(&self) -> Result<SweepReport, AppError> {
-        let now = self.now();
-        self.pacing.forget_expired(now);
-        self.guards.forget_quiet(now);
-        self.trim_audit(now)?;
-        let report = self.store.sweep_expired(now, SWEEP_BATCH)?;
-        if report.removed > 0 {
-            self.reload_keys()?;
-        }
-        Ok(report)
     }
 }
 

@@ -18,6 +18,7 @@ pub mod refresh;
 pub mod revocation;
 pub mod sessions;
 pub mod settings;
+pub mod sweep;
 pub mod tokens;
 
 use std::sync::{Arc, RwLock};

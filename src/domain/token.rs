@@ -52,16 +52,8 @@ pub struct IdTokenClaims {
     pub azp: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub at_hash: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preferred_username: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email_verified: Option<bool>,
+    #[serde(flatten)]
+    pub about: ScopedClaims,
 }
 
 /// What an ID token says about `user`, limited by `scopes`.
@@ -79,8 +71,6 @@ pub struct IdTokenInput<'a> {
 impl IdTokenClaims {
     pub fn build(input: IdTokenInput<'_>) -> IdTokenClaims {
         let user = input.user;
-        let profile = input.scopes.contains("profile");
-        let email = input.scopes.contains("email") && user.email.is_some();
         IdTokenClaims {
             iss: input.issuer.to_owned(),
             sub: user.sub.as_str().to_owned(),
@@ -90,6 +80,33 @@ impl IdTokenClaims {
             auth_time: input.auth_time.secs(),
             azp: input.client_id.to_owned(),
             at_hash: input.at_hash,
+            about: ScopedClaims::for_scopes(user, input.scopes),
+        }
+    }
+}
+
+/// The standard claims of OIDC Core §5.4 that the granted scopes allow: `profile` gives name,
+/// username and `updated_at`; `email` gives the address and whether it is verified. Shared by
+/// the ID token and UserInfo, so the two never disagree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScopedClaims {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preferred_username: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
+}
+
+impl ScopedClaims {
+    pub fn for_scopes(user: &User, scopes: &ScopeSet) -> ScopedClaims {
+        let profile = scopes.contains("profile");
+        let email = scopes.contains("email") && user.email.is_some();
+        ScopedClaims {
             name: if profile {
                 user.display_name.clone()
             } else {
@@ -111,37 +128,15 @@ impl IdTokenClaims {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UserInfoClaims {
     pub sub: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preferred_username: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email_verified: Option<bool>,
+    #[serde(flatten)]
+    pub about: ScopedClaims,
 }
 
 impl UserInfoClaims {
     pub fn build(user: &User, scopes: &ScopeSet) -> UserInfoClaims {
-        let profile = scopes.contains("profile");
-        let email = scopes.contains("email") && user.email.is_some();
         UserInfoClaims {
             sub: user.sub.as_str().to_owned(),
-            name: if profile {
-                user.display_name.clone()
-            } else {
-                None
-            },
-            preferred_username: profile.then(|| user.username.as_str().to_owned()),
-            updated_at: profile.then(|| user.updated_at.secs()),
-            email: if email {
-                user.email.as_ref().map(|e| e.as_str().to_owned())
-            } else {
-                None
-            },
-            email_verified: email.then_some(user.email_verified),
+            about: ScopedClaims::for_scopes(user, scopes),
         }
     }
 }
