@@ -6,12 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::support::TestServer;
-
-fn started() -> TestServer {
-    let server = TestServer::start();
-    server.fixtures();
-    server
-}
+use crate::support::oauth::started;
 
 #[test]
 fn dag_3_2_a_a_success_carries_every_required_member() {

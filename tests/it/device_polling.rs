@@ -4,14 +4,9 @@ use std::time::Duration;
 
 use crate::support::TestServer;
 use crate::support::oauth::DEVICE_GRANT_FORM;
+use crate::support::oauth::started;
 
 const INTERVAL: Duration = Duration::from_secs(5);
-
-fn started() -> TestServer {
-    let server = TestServer::start();
-    server.fixtures();
-    server
-}
 
 #[test]
 fn dag_3_5_a_an_approved_code_yields_tokens() {

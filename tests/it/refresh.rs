@@ -8,13 +8,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 
 use crate::support::TestServer;
+use crate::support::oauth::started;
 use crate::support::oauth::{Reply, enc};
-
-fn started() -> TestServer {
-    let server = TestServer::start();
-    server.fixtures();
-    server
-}
 
 impl TestServer {
     fn refresh(&self, refresh_token: &str, client_id: &str, scope: Option<&str>) -> Reply {

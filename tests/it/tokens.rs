@@ -10,14 +10,9 @@ use jsonwebtoken::{DecodingKey, Validation, decode, decode_header};
 use serde_json::Value;
 
 use crate::support::TestServer;
+use crate::support::oauth::started;
 
 const API: &str = "https://api.example.test";
-
-fn started() -> TestServer {
-    let server = TestServer::start();
-    server.fixtures();
-    server
-}
 
 /// Verifies `token`'s signature with the JWKS key its `kid` names, and `iss`, `aud` and `exp`.
 fn verify(server: &TestServer, token: &str, audience: &str) -> (jsonwebtoken::Header, Value) {

@@ -9,12 +9,7 @@ use reqwest::blocking::Client;
 use serde_json::Value;
 
 use crate::support::TestServer;
-
-fn started() -> TestServer {
-    let server = TestServer::start();
-    server.fixtures();
-    server
-}
+use crate::support::oauth::started;
 
 fn get(server: &TestServer, token: &str) -> reqwest::blocking::Response {
     Client::new()

@@ -6,14 +6,9 @@ use std::time::Duration;
 use crate::support::TestServer;
 use crate::support::browser::Browser;
 use crate::support::oauth::ALICE_PASSWORD;
+use crate::support::oauth::started;
 
 const INTERVAL: Duration = Duration::from_secs(5);
-
-fn started() -> TestServer {
-    let server = TestServer::start();
-    server.fixtures();
-    server
-}
 
 #[test]
 fn dag_3_3_a_a_person_pairs_a_device_from_the_browser() {

@@ -192,6 +192,13 @@ impl TestServer {
     }
 }
 
+/// A server with SPEC §0's users and clients registered.
+pub fn started() -> TestServer {
+    let server = TestServer::start();
+    server.fixtures();
+    server
+}
+
 pub fn enc(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
