@@ -127,6 +127,7 @@ pub struct ClientView {
     pub grants: Vec<String>,
     pub scopes: String,
     pub redirect_uris: Vec<String>,
+    pub post_logout_redirect_uris: Vec<String>,
     pub access_token_ttl_secs: Option<u64>,
     pub refresh_idle_ttl_secs: Option<u64>,
     pub refresh_max_ttl_secs: Option<u64>,
@@ -149,6 +150,11 @@ impl From<&Client> for ClientView {
             scopes: c.scopes.to_string(),
             redirect_uris: c
                 .redirect_uris
+                .iter()
+                .map(|u| u.as_str().to_owned())
+                .collect(),
+            post_logout_redirect_uris: c
+                .post_logout_redirect_uris
                 .iter()
                 .map(|u| u.as_str().to_owned())
                 .collect(),

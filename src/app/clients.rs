@@ -26,6 +26,7 @@ pub struct ClientSettings {
     pub grants: Option<Vec<String>>,
     pub scopes: Option<String>,
     pub redirect_uris: Option<Vec<String>>,
+    pub post_logout_redirect_uris: Option<Vec<String>>,
     pub access_token_ttl: Option<Duration>,
     pub refresh_idle_ttl: Option<Duration>,
     pub refresh_max_ttl: Option<Duration>,
@@ -59,6 +60,12 @@ impl ClientSettings {
         }
         if let Some(uris) = &self.redirect_uris {
             client.redirect_uris = uris
+                .iter()
+                .map(|u| RedirectUri::parse(u))
+                .collect::<Result<_, _>>()?;
+        }
+        if let Some(uris) = &self.post_logout_redirect_uris {
+            client.post_logout_redirect_uris = uris
                 .iter()
                 .map(|u| RedirectUri::parse(u))
                 .collect::<Result<_, _>>()?;
@@ -119,6 +126,7 @@ impl App {
             grant_types: Vec::new(),
             scopes: ScopeSet::parse(DEFAULT_CLIENT_SCOPES)?,
             redirect_uris: Vec::new(),
+            post_logout_redirect_uris: Vec::new(),
             lifetimes: ClientLifetimes::default(),
             id_token_alg: None,
             access_token_alg: None,

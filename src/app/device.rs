@@ -10,6 +10,7 @@ use super::{App, ProtocolError};
 use crate::crypto::hash::sha256;
 use crate::crypto::random::{random_array, random_token};
 use crate::domain::audit::{AuditEvent, AuditKind};
+use crate::domain::authorization::requested_scopes;
 use crate::domain::client::{Client, GrantType};
 use crate::domain::device_grant::{
     Approval, DecisionRefused, DeviceGrant, GrantState, PollOutcome,
@@ -123,46 +124,6 @@ fn device_code_hash(device_code: &str) -> DeviceCodeHash {
 }
 
 impl App {
-    /// RFC 6749 §3.3: an omitted scope gets the client's allowed scopes that this server knows,
-    /// less `offline_access`, which a person must be asked for explicitly.
-    fn requested_scopes(
-        &self,
-        client: &Client,
-        scope: Option<&str>,
-    ) -> Result<ScopeSet, ProtocolError> {
-        let resources = &self.settings.resources;
-        let scopes = match scope {
-            Some(text) => ScopeSet::parse(text),
-            None => ScopeSet::from_tokens(
-                client
-                    .scopes
-                    .iter()
-                    .map(|s| s.as_str())
-                    .filter(|s| *s != "offline_access" && resources.knows(s)),
-            ),
-        }
-        .map_err(|e| refuse(ErrorCode::InvalidScope, &e.0))?;
-        if let Some(unknown) = scopes.iter().find(|s| !resources.knows(s.as_str())) {
-            return Err(refuse(
-                ErrorCode::InvalidScope,
-                &format!("unknown scope {unknown}"),
-            ));
-        }
-        if let Some(denied) = scopes.iter().find(|s| !client.scopes.contains(s.as_str())) {
-            return Err(refuse(
-                ErrorCode::InvalidScope,
-                &format!("scope {denied} is not allowed for this client"),
-            ));
-        }
-        if scopes.is_empty() {
-            return Err(refuse(
-                ErrorCode::InvalidScope,
-                "no scope requested and none allowed by default",
-            ));
-        }
-        Ok(scopes)
-    }
-
     /// Starts a device authorization for an authenticated client.
     pub fn start_device_authorization(
         &self,
@@ -182,7 +143,8 @@ impl App {
                 "this client may not use the device grant",
             ));
         }
-        let scopes = self.requested_scopes(client, scope)?;
+        let scopes = requested_scopes(client, scope, &self.settings.resources)
+            .map_err(ProtocolError::OAuth)?;
         let lifetimes = &self.settings.lifetimes;
         let device_code = random_token()?;
         let hash = device_code_hash(&device_code);
@@ -386,7 +348,7 @@ impl App {
                 "the account that approved can no longer sign in",
             ));
         };
-        let tokens = self.issue_tokens(client, &user, &approval, now)?;
+        let tokens = self.issue_tokens(client, &user, &approval, None, now)?;
         match self
             .store
             .update_device_grant(&hash, |grant| grant.redeem(now))?
@@ -401,6 +363,7 @@ impl App {
                 );
                 let mut tokens = tokens;
                 tokens.refresh_token = self.start_refresh_family(
+                    &random_array()?,
                     client,
                     &approval,
                     grant.requested_from.as_deref(),

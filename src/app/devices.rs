@@ -83,6 +83,18 @@ impl App {
             .collect()
     }
 
+    /// Every access token `client_id` holds for `sub`, issued up to `now`, stops working.
+    pub(super) fn revoke_access_tokens(
+        &self,
+        client_id: &str,
+        sub: &str,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        // Remembered until the longest-lived of those tokens has expired anyway.
+        let keep = self.longest_access_token_lifetime()? + std::time::Duration::from_secs(1);
+        Ok(self.store.revoke_client_tokens(client_id, sub, now, keep)?)
+    }
+
     /// Revokes a refresh family and every access token its client holds for the person.
     pub(super) fn end_pairing(
         &self,
@@ -91,14 +103,7 @@ impl App {
     ) -> Result<(), AppError> {
         let now = self.now();
         self.store.revoke_refresh_family(id, now)?;
-        let longest = self.longest_access_token_lifetime()?;
-        let keep = longest + std::time::Duration::from_secs(1);
-        self.store.revoke_client_tokens(
-            family.client_id.as_str(),
-            family.sub.as_str(),
-            now,
-            keep,
-        )?;
+        self.revoke_access_tokens(family.client_id.as_str(), family.sub.as_str(), now)?;
         self.record(
             AuditEvent::new(AuditKind::Revoked, now)
                 .subject(family.sub.as_str())

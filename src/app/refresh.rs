@@ -4,7 +4,7 @@
 use super::tokens::IssuedTokens;
 use super::{App, ProtocolError};
 use crate::crypto::hash::sha256;
-use crate::crypto::random::{random_array, random_token};
+use crate::crypto::random::random_token;
 use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::client::{Client, GrantType};
 use crate::domain::device_grant::Approval;
@@ -12,7 +12,7 @@ use crate::domain::oauth::{ErrorCode, OAuthFailure};
 use crate::domain::refresh::{RefreshFamily, RefreshVerdict, judge};
 use crate::domain::scope::ScopeSet;
 use crate::domain::time::Timestamp;
-use crate::store::Swap;
+use crate::store::{FamilyId, Swap};
 
 fn refuse(code: ErrorCode, description: &str) -> ProtocolError {
     ProtocolError::OAuth(OAuthFailure::new(code, description))
@@ -26,16 +26,22 @@ fn invalid_grant() -> ProtocolError {
 }
 
 impl App {
+    /// Whether a grant of `scopes` to `client` comes with a refresh token (SPEC D3).
+    pub(super) fn earns_refresh_token(client: &Client, scopes: &ScopeSet) -> bool {
+        client.allows(GrantType::RefreshToken) && scopes.contains("offline_access")
+    }
+
     /// A first refresh token, when the client may refresh and the person granted lasting
     /// access (`offline_access`, named on the consent page; OIDC Core §11).
     pub(super) fn start_refresh_family(
         &self,
+        id: &FamilyId,
         client: &Client,
         approval: &Approval,
         device_address: Option<&str>,
         now: Timestamp,
     ) -> Result<Option<String>, ProtocolError> {
-        if !client.allows(GrantType::RefreshToken) || !approval.scopes.contains("offline_access") {
+        if !Self::earns_refresh_token(client, &approval.scopes) {
             return Ok(None);
         }
         let lifetimes = &self.settings.lifetimes;
@@ -59,7 +65,7 @@ impl App {
         };
         let token = random_token()?;
         self.store
-            .insert_refresh_family(&random_array()?, &family, &sha256(token.as_bytes()))?;
+            .insert_refresh_family(id, &family, &sha256(token.as_bytes()))?;
         Ok(Some(token))
     }
 
@@ -123,7 +129,7 @@ impl App {
             auth_time: family.auth_time,
             approved_at: now,
         };
-        let mut tokens = self.issue_tokens(client, &user, &approval, now)?;
+        let mut tokens = self.issue_tokens(client, &user, &approval, None, now)?;
         let next = random_token()?;
         match self
             .store

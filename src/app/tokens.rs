@@ -7,8 +7,12 @@ use super::{App, ProtocolError};
 use crate::crypto::hash::at_hash;
 use crate::crypto::jws;
 use crate::crypto::random::random_array;
+use std::sync::Arc;
+
+use crate::crypto::keys::SigningKey;
 use crate::domain::client::Client;
 use crate::domain::device_grant::Approval;
+use crate::domain::scope::ScopeSet;
 use crate::domain::signing::SigningAlg;
 use crate::domain::time::Timestamp;
 use crate::domain::token::{AccessTokenClaims, Audience, IdTokenClaims, IdTokenInput};
@@ -29,61 +33,103 @@ pub struct IssuedTokens {
 }
 
 impl App {
-    pub(super) fn issue_tokens(
+    /// Signs an RFC 9068 access token for `sub`; returns it with its lifetime in seconds.
+    fn sign_access_token(
         &self,
         client: &Client,
-        user: &User,
-        approval: &Approval,
+        sub: &str,
+        scopes: &ScopeSet,
+        auth_time: Option<Timestamp>,
         now: Timestamp,
-    ) -> Result<IssuedTokens, ProtocolError> {
+    ) -> Result<(String, u64), ProtocolError> {
         let settings = &self.settings;
-        let ring = self.key_ring();
-        let key = |alg: SigningAlg| {
-            ring.active(alg)
-                .ok_or_else(|| ProtocolError::Unavailable(format!("no active {alg} signing key")))
-        };
         let lifetime = client
             .lifetimes
             .access_token
             .unwrap_or(settings.lifetimes.access_token);
         let audiences = settings
             .resources
-            .audiences(&approval.scopes, &settings.userinfo_audience());
+            .audiences(scopes, &settings.userinfo_audience());
         let claims = AccessTokenClaims {
             iss: settings.issuer.clone(),
-            sub: user.sub.as_str().to_owned(),
+            sub: sub.to_owned(),
             aud: Audience::from_list(audiences),
             exp: now.plus(lifetime).secs(),
             iat: now.secs(),
             jti: URL_SAFE_NO_PAD.encode(random_array::<16>()?),
             client_id: client.id.as_str().to_owned(),
-            scope: approval.scopes.to_string(),
-            auth_time: approval.auth_time.secs(),
+            scope: scopes.to_string(),
+            auth_time: auth_time.map(Timestamp::secs),
         };
-        let access_key = key(client.access_token_alg.unwrap_or(DEFAULT_ACCESS_TOKEN_ALG))?;
-        let access_token = jws::sign(access_key.as_ref(), "at+jwt", &claims)?;
+        let alg = client.access_token_alg.unwrap_or(DEFAULT_ACCESS_TOKEN_ALG);
+        let token = jws::sign(self.active_key(alg)?.as_ref(), "at+jwt", &claims)?;
+        Ok((token, lifetime.as_secs()))
+    }
 
+    fn active_key(&self, alg: SigningAlg) -> Result<Arc<SigningKey>, ProtocolError> {
+        self.key_ring()
+            .active(alg)
+            .ok_or_else(|| ProtocolError::Unavailable(format!("no active {alg} signing key")))
+    }
+
+    /// Tokens for what a person approved: an access token and, when `openid` was granted, an ID
+    /// token carrying the authorization request's `nonce`, if it had one.
+    pub(super) fn issue_tokens(
+        &self,
+        client: &Client,
+        user: &User,
+        approval: &Approval,
+        nonce: Option<&str>,
+        now: Timestamp,
+    ) -> Result<IssuedTokens, ProtocolError> {
+        let (access_token, expires_in) = self.sign_access_token(
+            client,
+            user.sub.as_str(),
+            &approval.scopes,
+            Some(approval.auth_time),
+            now,
+        )?;
         let id_token = if approval.scopes.contains("openid") {
             let alg = client.id_token_alg.unwrap_or(DEFAULT_ID_TOKEN_ALG);
             let claims = IdTokenClaims::build(IdTokenInput {
-                issuer: &settings.issuer,
+                issuer: &self.settings.issuer,
                 client_id: client.id.as_str(),
                 user,
                 scopes: &approval.scopes,
                 now,
-                expires_at: now.plus(settings.lifetimes.id_token),
+                expires_at: now.plus(self.settings.lifetimes.id_token),
                 auth_time: approval.auth_time,
+                nonce: nonce.map(str::to_owned),
                 at_hash: Some(at_hash(alg, &access_token)),
             });
-            Some(jws::sign(key(alg)?.as_ref(), "JWT", &claims)?)
+            Some(jws::sign(self.active_key(alg)?.as_ref(), "JWT", &claims)?)
         } else {
             None
         };
         Ok(IssuedTokens {
             access_token,
-            expires_in: lifetime.as_secs(),
+            expires_in,
             scope: approval.scopes.to_string(),
             id_token,
+            refresh_token: None,
+        })
+    }
+
+    /// An access token for a client acting for itself (RFC 6749 §4.4): `sub` is the client
+    /// (RFC 9068 §2.2), and there is no ID token or refresh token.
+    pub(super) fn issue_client_token(
+        &self,
+        client: &Client,
+        scopes: &ScopeSet,
+        now: Timestamp,
+    ) -> Result<IssuedTokens, ProtocolError> {
+        let (access_token, expires_in) =
+            self.sign_access_token(client, client.id.as_str(), scopes, None, now)?;
+        Ok(IssuedTokens {
+            access_token,
+            expires_in,
+            scope: scopes.to_string(),
+            id_token: None,
             refresh_token: None,
         })
     }

@@ -125,6 +125,10 @@ pub struct ClientArgs {
     /// A redirect URI for the authorization-code grant; repeat for several. On update, replaces the list.
     #[arg(long = "redirect-uri", value_name = "URI")]
     redirect_uris: Vec<String>,
+    /// Where the browser may be sent after the app signs the person out (RP-initiated logout);
+    /// repeat for several. On update, replaces the list.
+    #[arg(long = "post-logout-redirect-uri", value_name = "URI")]
+    post_logout_redirect_uris: Vec<String>,
     /// Access token lifetime for this client (e.g. 5m), instead of the server's.
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     access_token_ttl: Option<std::time::Duration>,
@@ -150,6 +154,7 @@ impl ClientArgs {
             grants: list(&self.grants),
             scopes: self.scope.clone(),
             redirect_uris: list(&self.redirect_uris),
+            post_logout_redirect_uris: list(&self.post_logout_redirect_uris),
             access_token_ttl: self.access_token_ttl,
             refresh_idle_ttl: self.refresh_idle_ttl,
             refresh_max_ttl: self.refresh_max_ttl,

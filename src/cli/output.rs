@@ -156,6 +156,10 @@ fn client_details(c: &ClientView) -> String {
         ("grants", c.grants.join(" ")),
         ("scopes", c.scopes.clone()),
         ("redirect_uris", c.redirect_uris.join(" ")),
+        (
+            "post_logout_redirect_uris",
+            c.post_logout_redirect_uris.join(" "),
+        ),
         ("access_token", secs(c.access_token_ttl_secs)),
         ("refresh_idle", secs(c.refresh_idle_ttl_secs)),
         ("refresh_max", secs(c.refresh_max_ttl_secs)),

@@ -17,10 +17,11 @@ pub enum AuditKind {
     Redeemed,
     RefreshReused,
     Revoked,
+    CodeReplayed,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 8] = [
+    pub const ALL: [AuditKind; 9] = [
         AuditKind::SignedIn,
         AuditKind::SignInFailed,
         AuditKind::CodeRejected,
@@ -29,6 +30,7 @@ impl AuditKind {
         AuditKind::Redeemed,
         AuditKind::RefreshReused,
         AuditKind::Revoked,
+        AuditKind::CodeReplayed,
     ];
 
     pub fn name(self) -> &'static str {
@@ -41,6 +43,7 @@ impl AuditKind {
             AuditKind::Redeemed => "redeemed",
             AuditKind::RefreshReused => "refresh_reused",
             AuditKind::Revoked => "revoked",
+            AuditKind::CodeReplayed => "code_replayed",
         }
     }
 }

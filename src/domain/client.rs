@@ -134,6 +134,8 @@ pub struct Client {
     pub grant_types: Vec<GrantType>,
     pub scopes: ScopeSet,
     pub redirect_uris: Vec<RedirectUri>,
+    /// Where RP-initiated logout may send the browser afterwards (OIDC RP-Initiated Logout §3).
+    pub post_logout_redirect_uris: Vec<RedirectUri>,
     pub lifetimes: ClientLifetimes,
     pub id_token_alg: Option<SigningAlg>,
     pub access_token_alg: Option<SigningAlg>,
@@ -216,6 +218,39 @@ impl RedirectUri {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Whether `presented` names this redirect URI: the same string, character for character
+    /// (RFC 9700 §4.1.3), except that a loopback IP redirect may use any port, since a native app
+    /// takes whichever port is free when it starts (RFC 8252 §7.3).
+    pub fn matches(&self, presented: &str) -> bool {
+        if presented == self.0 {
+            return true;
+        }
+        let (Ok(registered), Ok(presented_url)) =
+            (url::Url::parse(&self.0), url::Url::parse(presented))
+        else {
+            return false;
+        };
+        let loopback_ip = |url: &url::Url| {
+            url.scheme() == "http"
+                && match url.host() {
+                    Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                    Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                    _ => false,
+                }
+        };
+        // Only an already-canonical string is compared, so no normalisation (`..`, case,
+        // escapes) can turn one URI into another.
+        if presented_url.as_str() != presented || !loopback_ip(&registered) {
+            return false;
+        }
+        let without_port = |mut url: url::Url| {
+            let _ = url.set_port(None);
+            url.to_string()
+        };
+        registered.host() == presented_url.host()
+            && without_port(registered.clone()) == without_port(presented_url)
+    }
 }
 
 /// True for `localhost`, `127.0.0.0/8` and `[::1]`.
@@ -264,5 +299,38 @@ mod tests {
         assert!(RedirectUri::parse("https://app.example/cb#x").is_err());
         assert!(RedirectUri::parse("/relative").is_err());
         assert!(RedirectUri::parse("javascript:alert(1)").is_err());
+    }
+
+    #[test]
+    fn redirect_uris_match_exactly_but_loopback_ips_take_any_port() {
+        let web = RedirectUri::parse("https://app.example/cb").unwrap();
+        assert!(web.matches("https://app.example/cb"));
+        for trick in [
+            "https://app.example/cb/extra",
+            "https://app.example/cb?x=1",
+            "https://app.example/CB",
+            "HTTPS://app.example/cb",
+            "https://app.example/cb#",
+            "https://user@app.example/cb",
+            "https://app.example:8443/cb",
+            "https://app.example/cb/../cb",
+            "https://app.example.evil/cb",
+        ] {
+            assert!(!web.matches(trick), "{trick}");
+        }
+        let native = RedirectUri::parse("http://127.0.0.1/callback").unwrap();
+        assert!(native.matches("http://127.0.0.1:51004/callback"));
+        assert!(!native.matches("http://127.0.0.1:51004/callback/x"));
+        assert!(!native.matches("http://127.0.0.2:51004/callback"));
+        assert!(!native.matches("http://localhost:51004/callback"));
+        assert!(!native.matches("https://127.0.0.1:51004/callback"));
+        let v6 = RedirectUri::parse("http://[::1]:8000/cb").unwrap();
+        assert!(v6.matches("http://[::1]:9000/cb"));
+        let named = RedirectUri::parse("http://localhost:8000/cb").unwrap();
+        assert!(named.matches("http://localhost:8000/cb"));
+        assert!(
+            !named.matches("http://localhost:9000/cb"),
+            "only IP literals"
+        );
     }
 }

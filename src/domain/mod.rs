@@ -5,6 +5,7 @@
 //! `tests/it/architecture.rs` enforces it).
 
 pub mod audit;
+pub mod authorization;
 pub mod client;
 pub mod device_grant;
 pub mod network;

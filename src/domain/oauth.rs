@@ -1,4 +1,4 @@
-//! OAuth error codes (RFC 6749 §5.2, RFC 8628 §3.5) and the failure the use cases return.
+//! OAuth error codes (RFC 6749 §4.1.2.1 and §5.2, RFC 8628 §3.5, OIDC Core §3.1.2.6) and the failure the use cases return.
 
 /// The `error` values authbox sends. The HTTP layer picks the status code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +14,12 @@ pub enum ErrorCode {
     AccessDenied,
     ExpiredToken,
     TemporarilyUnavailable,
+    UnsupportedResponseType,
+    LoginRequired,
+    ConsentRequired,
+    RequestNotSupported,
+    RequestUriNotSupported,
+    RegistrationNotSupported,
 }
 
 impl ErrorCode {
@@ -30,6 +36,12 @@ impl ErrorCode {
             ErrorCode::AccessDenied => "access_denied",
             ErrorCode::ExpiredToken => "expired_token",
             ErrorCode::TemporarilyUnavailable => "temporarily_unavailable",
+            ErrorCode::UnsupportedResponseType => "unsupported_response_type",
+            ErrorCode::LoginRequired => "login_required",
+            ErrorCode::ConsentRequired => "consent_required",
+            ErrorCode::RequestNotSupported => "request_not_supported",
+            ErrorCode::RequestUriNotSupported => "request_uri_not_supported",
+            ErrorCode::RegistrationNotSupported => "registration_not_supported",
         }
     }
 }

@@ -80,6 +80,11 @@ impl Resources {
         )
     }
 
+    /// Whether `scope` is about a person (OpenID Connect's), so it needs one to grant it.
+    pub fn is_about_a_person(scope: &str) -> bool {
+        OIDC_SCOPES.contains(&scope)
+    }
+
     pub fn knows(&self, scope: &str) -> bool {
         self.known_scopes().any(|known| known == scope)
     }

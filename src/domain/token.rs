@@ -37,7 +37,9 @@ pub struct AccessTokenClaims {
     pub jti: String,
     pub client_id: String,
     pub scope: String,
-    pub auth_time: u64,
+    /// When the person signed in; absent for a client acting for itself (client credentials).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth_time: Option<u64>,
 }
 
 /// OIDC Core §2, with the standard claims of §5.4 that the granted scopes allow.
@@ -50,6 +52,10 @@ pub struct IdTokenClaims {
     pub iat: u64,
     pub auth_time: u64,
     pub azp: String,
+    /// The authorization request's `nonce`, so the relying party can tie the token to its own
+    /// request (OIDC Core §3.1.2.1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub at_hash: Option<String>,
     #[serde(flatten)]
@@ -65,6 +71,7 @@ pub struct IdTokenInput<'a> {
     pub now: Timestamp,
     pub expires_at: Timestamp,
     pub auth_time: Timestamp,
+    pub nonce: Option<String>,
     pub at_hash: Option<String>,
 }
 
@@ -79,6 +86,7 @@ impl IdTokenClaims {
             iat: input.now.secs(),
             auth_time: input.auth_time.secs(),
             azp: input.client_id.to_owned(),
+            nonce: input.nonce,
             at_hash: input.at_hash,
             about: ScopedClaims::for_scopes(user, input.scopes),
         }

@@ -1,4 +1,5 @@
-//! `GET /devices` ("My devices") and `POST /devices/sign-out`.
+//! `GET /devices` ("My devices and apps"), `POST /devices/sign-out` and
+//! `POST /devices/forget-app`.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -8,7 +9,7 @@ use super::verification::{browser_cookie, checked_form, page, unavailable};
 use crate::app::App;
 use crate::app::devices::PairedDevice;
 use crate::pages::device::{Login, ago, login, scope_words};
-use crate::pages::devices::{DeviceLine, Devices, devices};
+use crate::pages::devices::{AppLine, DeviceLine, Devices, devices};
 
 fn lines(list: &[PairedDevice], now: crate::domain::time::Timestamp) -> Vec<DeviceLine> {
     list.iter()
@@ -32,6 +33,7 @@ fn sign_in_first(app: &App, cookie: Option<&str>) -> HttpResponse {
             user_code: None,
             username: "",
             problem: Some("Sign in to see the devices signed in as you."),
+            ..Login::default()
         }),
         None,
     )
@@ -43,13 +45,14 @@ async fn render(app: &web::Data<App>, cookie: String, notice: Option<String>) ->
     let found = on_blocking_pool(app, move |app| {
         let (_, user) = app.signed_in(&session_cookie).ok().flatten()?;
         let list = app.devices_of(&user.sub).ok()?;
-        Some((user, list, app.now()))
+        let apps = app.allowed_apps(&user.sub).ok()?;
+        Some((user, list, apps, app.now()))
     })
     .await;
     let Ok(found) = found else {
         return unavailable();
     };
-    let Some((user, list, now)) = found else {
+    let Some((user, list, apps, now)) = found else {
         return sign_in_first(app, Some(&cookie));
     };
     let token = app.form_token(&cookie);
@@ -58,12 +61,22 @@ async fn render(app: &web::Data<App>, cookie: String, notice: Option<String>) ->
         .as_deref()
         .unwrap_or(user.username.as_str());
     let lines = lines(&list, now);
+    let apps: Vec<AppLine> = apps
+        .into_iter()
+        .map(|a| AppLine {
+            client_id: a.client_id,
+            client_name: a.client_name,
+            allowed: ago(now.since(a.granted_at)),
+            scopes: a.scopes.iter().map(|s| scope_words(s.as_str())).collect(),
+        })
+        .collect();
     page(
         StatusCode::OK,
         devices(&Devices {
             csrf_token: &token,
             signed_in_as: name,
             devices: &lines,
+            apps: &apps,
             notice: notice.as_deref(),
         }),
         None,
@@ -99,6 +112,33 @@ pub async fn sign_out_device(
     let notice = match outcome {
         Ok(Some(Ok(name))) => Some(format!("{name} is signed out.")),
         Ok(Some(Err(_))) => Some("That device was not found.".to_owned()),
+        Ok(None) => return sign_in_first(&app, Some(&cookie)),
+        Err(_) => return unavailable(),
+    };
+    render(&app, cookie, notice).await
+}
+
+/// Takes back a web app's permission to sign the person in without asking.
+pub async fn forget_app(
+    request: HttpRequest,
+    payload: web::Payload,
+    app: web::Data<App>,
+) -> HttpResponse {
+    let (cookie, form) = match checked_form(&request, payload, &app).await {
+        Ok(checked) => checked,
+        Err(response) => return response,
+    };
+    let client_id = form.get("client_id").unwrap_or_default().to_owned();
+    let session_cookie = cookie.clone();
+    let outcome = on_blocking_pool(&app, move |app| {
+        let (_, user) = app.signed_in(&session_cookie).ok().flatten()?;
+        let name = app.client(&client_id).map(|c| c.name).unwrap_or_default();
+        Some(app.revoke_consent(&user.sub, &client_id).map(|()| name))
+    })
+    .await;
+    let notice = match outcome {
+        Ok(Some(Ok(name))) => Some(format!("{name} will ask before signing you in again.")),
+        Ok(Some(Err(_))) => Some("That app was not found.".to_owned()),
         Ok(None) => return sign_in_first(&app, Some(&cookie)),
         Err(_) => return unavailable(),
     };

@@ -12,6 +12,7 @@ use crate::domain::signing::SigningAlg;
 #[derive(Serialize)]
 struct Metadata {
     issuer: String,
+    authorization_endpoint: String,
     device_authorization_endpoint: String,
     token_endpoint: String,
     jwks_uri: String,
@@ -21,9 +22,16 @@ struct Metadata {
     revocation_endpoint: String,
     revocation_endpoint_auth_methods_supported: [&'static str; 3],
     grant_types_supported: Vec<&'static str>,
+    response_types_supported: [&'static str; 1],
+    response_modes_supported: [&'static str; 1],
+    code_challenge_methods_supported: [&'static str; 1],
+    authorization_response_iss_parameter_supported: bool,
+    /// Discovery §3: omitted, this would default to `true`.
+    request_uri_parameter_supported: bool,
+    end_session_endpoint: String,
     token_endpoint_auth_methods_supported: [&'static str; 3],
     scopes_supported: Vec<String>,
-    claims_supported: [&'static str; 13],
+    claims_supported: [&'static str; 14],
     subject_types_supported: [&'static str; 1],
     id_token_signing_alg_values_supported: Vec<&'static str>,
 }
@@ -31,6 +39,8 @@ struct Metadata {
 fn metadata(app: &App) -> Metadata {
     let issuer = app.settings().issuer.clone();
     Metadata {
+        authorization_endpoint: format!("{issuer}/authorize"),
+        end_session_endpoint: format!("{issuer}/end_session"),
         device_authorization_endpoint: format!("{issuer}/device_authorization"),
         token_endpoint: format!("{issuer}/token"),
         jwks_uri: format!("{issuer}/jwks"),
@@ -47,10 +57,13 @@ fn metadata(app: &App) -> Metadata {
             "none",
         ],
         issuer,
-        grant_types_supported: vec![
-            GrantType::DeviceCode.wire_name(),
-            GrantType::RefreshToken.wire_name(),
-        ],
+        grant_types_supported: GrantType::ALL.iter().map(|g| g.wire_name()).collect(),
+        response_types_supported: ["code"],
+        response_modes_supported: ["query"],
+        // RFC 7636: `plain` would let anyone who sees the request redeem the code.
+        code_challenge_methods_supported: ["S256"],
+        authorization_response_iss_parameter_supported: true,
+        request_uri_parameter_supported: false,
         token_endpoint_auth_methods_supported: [
             "client_secret_basic",
             "client_secret_post",
@@ -70,6 +83,7 @@ fn metadata(app: &App) -> Metadata {
             "iat",
             "auth_time",
             "azp",
+            "nonce",
             "at_hash",
             "name",
             "preferred_username",

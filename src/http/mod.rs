@@ -4,6 +4,7 @@
 //! the blocking pool, and render.
 
 mod assets;
+mod authorize;
 mod blocking;
 mod client_address;
 mod client_auth;
@@ -13,6 +14,7 @@ mod errors;
 mod form;
 mod health;
 mod jwks;
+mod logout;
 mod oauth;
 mod pairing;
 mod userinfo;
@@ -47,6 +49,12 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .default_service(web::to(oauth::post_only)),
         )
         .service(
+            web::resource("/authorize")
+                .route(web::get().to(authorize::authorize))
+                .route(web::post().to(authorize::authorize)),
+        )
+        .route("/authorize/decision", web::post().to(authorize::decision))
+        .service(
             web::resource("/device")
                 .route(web::get().to(verification::show_code_form))
                 .route(web::post().to(verification::submit_code)),
@@ -60,7 +68,12 @@ pub fn routes(config: &mut web::ServiceConfig) {
             "/device/decision",
             web::post().to(verification::submit_decision),
         )
-        .route("/logout", web::post().to(verification::submit_logout))
+        .route("/logout", web::post().to(logout::submit_logout))
+        .service(
+            web::resource("/end_session")
+                .route(web::get().to(logout::end_session))
+                .route(web::post().to(logout::end_session)),
+        )
         .service(
             web::resource("/introspect")
                 .route(web::post().to(oauth::introspect))
@@ -82,6 +95,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
             "/devices/sign-out",
             web::post().to(devices::sign_out_device),
         )
+        .route("/devices/forget-app", web::post().to(devices::forget_app))
         .route("/device/pair", web::get().to(pairing::pairing_page))
         .route("/device/qr.svg", web::get().to(pairing::qr_image))
         .route(

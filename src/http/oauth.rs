@@ -177,6 +177,54 @@ enum TokenGrant {
         refresh_token: String,
         scope: Option<String>,
     },
+    Code {
+        code: String,
+        redirect_uri: Option<String>,
+        code_verifier: String,
+    },
+    ClientCredentials {
+        scope: Option<String>,
+    },
+}
+
+/// Reads the grant's own parameters from the form (RFC 6749 §4.1.3, §4.4.2, §6; RFC 8628 §3.4).
+fn token_grant(form: &Form) -> Result<TokenGrant, HttpResponse> {
+    let Some(grant_type) = form.get("grant_type") else {
+        return Err(oauth(ErrorCode::InvalidRequest, "grant_type is missing"));
+    };
+    let required = |name: &str| {
+        form.get(name)
+            .map(str::to_owned)
+            .ok_or_else(|| oauth(ErrorCode::InvalidRequest, &format!("{name} is missing")))
+    };
+    let optional = |name: &str| form.get(name).map(str::to_owned);
+    let grant = grant_type
+        .parse::<GrantType>()
+        .ok()
+        .filter(|g| g.wire_name() == grant_type);
+    Ok(match grant {
+        Some(GrantType::DeviceCode) => TokenGrant::Device {
+            device_code: required("device_code")?,
+        },
+        Some(GrantType::RefreshToken) => TokenGrant::Refresh {
+            refresh_token: required("refresh_token")?,
+            scope: optional("scope"),
+        },
+        Some(GrantType::AuthorizationCode) => TokenGrant::Code {
+            code: required("code")?,
+            redirect_uri: optional("redirect_uri"),
+            code_verifier: required("code_verifier")?,
+        },
+        Some(GrantType::ClientCredentials) => TokenGrant::ClientCredentials {
+            scope: optional("scope"),
+        },
+        None => {
+            return Err(oauth(
+                ErrorCode::UnsupportedGrantType,
+                "this server supports the device_code, authorization_code, refresh_token and client_credentials grants",
+            ));
+        }
+    })
 }
 
 #[derive(Serialize)]
@@ -200,29 +248,9 @@ pub async fn token(
         Ok(form) => form,
         Err(response) => return response,
     };
-    let Some(grant_type) = form.get("grant_type") else {
-        return oauth(ErrorCode::InvalidRequest, "grant_type is missing");
-    };
-    let grant = if grant_type == GrantType::DeviceCode.wire_name() {
-        match form.get("device_code") {
-            Some(code) => TokenGrant::Device {
-                device_code: code.to_owned(),
-            },
-            None => return oauth(ErrorCode::InvalidRequest, "device_code is missing"),
-        }
-    } else if grant_type == GrantType::RefreshToken.wire_name() {
-        match form.get("refresh_token") {
-            Some(token) => TokenGrant::Refresh {
-                refresh_token: token.to_owned(),
-                scope: form.get("scope").map(str::to_owned),
-            },
-            None => return oauth(ErrorCode::InvalidRequest, "refresh_token is missing"),
-        }
-    } else {
-        return oauth(
-            ErrorCode::UnsupportedGrantType,
-            "this server issues tokens for the device_code and refresh_token grants",
-        );
+    let grant = match token_grant(&form) {
+        Ok(grant) => grant,
+        Err(response) => return response,
     };
     let credentials = match presented_credentials(&request, &form) {
         Ok(credentials) => credentials,
@@ -236,6 +264,19 @@ pub async fn token(
                 refresh_token,
                 scope,
             } => app.refresh(&client, &refresh_token, scope.as_deref()),
+            TokenGrant::Code {
+                code,
+                redirect_uri,
+                code_verifier,
+            } => app.redeem_authorization_code(
+                &client,
+                &code,
+                redirect_uri.as_deref(),
+                &code_verifier,
+            ),
+            TokenGrant::ClientCredentials { scope } => {
+                app.client_credentials(&client, scope.as_deref())
+            }
         }
     })
     .await;

@@ -1,5 +1,5 @@
 //! The person's half of the device flow over HTTP (RFC 8628 §3.3): `GET`/`POST /device`,
-//! `GET`/`POST /login`, `POST /device/decision`, `POST /logout`.
+//! `GET`/`POST /login`, `POST /device/decision`.
 //!
 //! Every POST must carry the browser's form token and come from our own origin (SPEC WEB-1..3);
 //! a GET never changes anything (DAG-3.3-e).
@@ -12,6 +12,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::Markup;
 
+use super::authorize::{after_sign_in, app_name, render_after_sign_in};
 use super::blocking::on_blocking_pool;
 use super::client_address::client_address;
 use super::errors::html;
@@ -47,7 +48,7 @@ pub(super) fn browser_cookie(request: &HttpRequest, app: &App) -> Option<String>
         .filter(|v| !v.is_empty() && v.len() <= 64)
 }
 
-fn session_cookie(app: &App, value: String) -> Cookie<'static> {
+pub(super) fn session_cookie(app: &App, value: String) -> Cookie<'static> {
     Cookie::build(cookie_name(app), value)
         .path("/")
         .http_only(true)
@@ -83,7 +84,10 @@ pub(super) fn unavailable() -> HttpResponse {
 
 /// The browser's cookie, or a fresh one to set with the response; `None` if the operating
 /// system's random source failed.
-fn browser(request: &HttpRequest, app: &App) -> Option<(String, Option<Cookie<'static>>)> {
+pub(super) fn browser(
+    request: &HttpRequest,
+    app: &App,
+) -> Option<(String, Option<Cookie<'static>>)> {
     if let Some(cookie) = browser_cookie(request, app) {
         return Some((cookie, None));
     }
@@ -298,6 +302,7 @@ pub async fn show_login(request: HttpRequest, app: web::Data<App>) -> HttpRespon
             user_code: None,
             username: "",
             problem: None,
+            ..Login::default()
         }),
         fresh,
     )
@@ -359,6 +364,7 @@ pub async fn submit_code(
                     user_code: Some(&code),
                     username: "",
                     problem: None,
+                    ..Login::default()
                 }),
                 None,
             )
@@ -380,6 +386,8 @@ pub async fn submit_login(
     let username = form.get("username").unwrap_or_default().to_owned();
     let password = form.get("password").unwrap_or_default().to_owned();
     let user_code = form.get("user_code").map(str::to_owned);
+    let authorize = form.get("authorize").map(str::to_owned);
+    let carried_request = authorize.clone();
     let code_for_lookup = user_code.clone();
     let name = username.clone();
     let address = client_address(&request, &app);
@@ -396,11 +404,16 @@ pub async fn submit_login(
             SignInStop::Failed(e)
         })?;
         let pending = code_for_lookup.map(|code| app.pending_request(&code));
-        Ok((signed_in, pending, app.now()))
+        let after = carried_request.map(|field| after_sign_in(app, &signed_in.0, &field));
+        Ok((signed_in, pending, after, app.now()))
     })
     .await;
     match outcome {
-        Ok(Ok(((new_cookie, user), pending, now))) => {
+        Ok(Ok(((new_cookie, _), _, Some(after), _))) => {
+            let fresh = session_cookie(&app, new_cookie.clone());
+            render_after_sign_in(&app, &new_cookie, fresh, after)
+        }
+        Ok(Ok(((new_cookie, user), pending, None, now))) => {
             let token = app.form_token(&new_cookie);
             let fresh = Some(session_cookie(&app, new_cookie));
             match pending {
@@ -422,13 +435,29 @@ pub async fn submit_login(
         Ok(Err(SignInStop::Paused(until, now))) => paused(until, now),
         Ok(Err(SignInStop::Failed(SignInError::Rejected))) => {
             let token = app.form_token(&cookie);
+            let authorize_app = match authorize {
+                Some(field) => {
+                    let carried = field.clone();
+                    let name = on_blocking_pool(&app, move |app| app_name(app, &carried))
+                        .await
+                        .ok()
+                        .flatten()
+                        .unwrap_or_else(|| "the app".to_owned());
+                    Some((name, field))
+                }
+                None => None,
+            };
             page(
                 StatusCode::UNAUTHORIZED,
                 login(&Login {
                     csrf_token: &token,
                     user_code: user_code.as_deref(),
+                    app: authorize_app
+                        .as_ref()
+                        .map(|(name, field)| (name.as_str(), field.as_str())),
                     username: &username.chars().take(64).collect::<String>(),
                     problem: Some("The username or password is not right."),
+                    ..Login::default()
                 }),
                 None,
             )
@@ -491,6 +520,7 @@ pub async fn submit_decision(
                 user_code: Some(&typed),
                 username: "",
                 problem: Some("Your sign-in has expired. Sign in again to continue."),
+                ..Login::default()
             }),
             None,
         );
@@ -526,32 +556,4 @@ pub async fn submit_decision(
             problem_page(&CodeProblem::Unavailable(detail), &token)
         }
     }
-}
-
-/// `POST /logout`: end the session and forget the cookie.
-pub async fn submit_logout(
-    request: HttpRequest,
-    payload: web::Payload,
-    app: web::Data<App>,
-) -> HttpResponse {
-    let (cookie, _) = match checked_form(&request, payload, &app).await {
-        Ok(checked) => checked,
-        Err(response) => return response,
-    };
-    if on_blocking_pool(&app, move |app| app.sign_out(&cookie))
-        .await
-        .is_err()
-    {
-        return unavailable();
-    }
-    let mut response = say(
-        StatusCode::OK,
-        "Signed out",
-        "You are signed out on this browser.",
-        true,
-    );
-    let mut gone = session_cookie(&app, String::new());
-    gone.make_removal();
-    let _ = response.add_cookie(&gone);
-    response
 }

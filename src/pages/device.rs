@@ -45,10 +45,13 @@ pub fn enter_code(view: &EnterCode<'_>) -> Markup {
     )
 }
 
+#[derive(Default)]
 pub struct Login<'a> {
     pub csrf_token: &'a str,
     /// The code being connected, carried through sign-in.
     pub user_code: Option<&'a str>,
+    /// The web app being signed in to and its authorization request, carried through sign-in.
+    pub app: Option<(&'a str, &'a str)>,
     pub username: &'a str,
     pub problem: Option<&'a str>,
 }
@@ -61,6 +64,9 @@ pub fn login(view: &Login<'_>) -> Markup {
             @if let Some(code) = view.user_code {
                 p { "Sign in to connect the device showing " strong class="code" { (code) } "." }
             }
+            @if let Some((app_name, _)) = view.app {
+                p { "Sign in to continue to " strong { (app_name) } "." }
+            }
             @if let Some(problem) = view.problem {
                 p class="problem" role="alert" { (problem) }
             }
@@ -68,6 +74,9 @@ pub fn login(view: &Login<'_>) -> Markup {
                 input type="hidden" name="csrf_token" value=(view.csrf_token);
                 @if let Some(code) = view.user_code {
                     input type="hidden" name="user_code" value=(code);
+                }
+                @if let Some((_, request)) = view.app {
+                    input type="hidden" name="authorize" value=(request);
                 }
                 label for="username" { "Username" }
                 input id="username" name="username" type="text" required value=(view.username)

@@ -8,9 +8,10 @@ use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransact
 
 use super::records::{decode_device_grant, decode_key, decode_refresh_family};
 use super::tables::{
-    CLIENT_SUB_TO_REVOKED_AT, DEVICE_CODE_HASH_TO_GRANT, EXPIRY_TO_ROW, KEY_ID_TO_SIGNING_KEY,
-    REFRESH_FAMILY_ID_TO_FAMILY, REFRESH_TOKEN_HASH_TO_TOKEN, REVOKED_JTI_TO_EXPIRY,
-    SESSION_ID_HASH_TO_SESSION, USER_CODE_TO_DEVICE_CODE_HASH, USER_SUB_FAMILY_TO_NOTHING,
+    AUTHORIZATION_CODE_HASH_TO_CODE, CLIENT_SUB_TO_REVOKED_AT, DEVICE_CODE_HASH_TO_GRANT,
+    EXPIRY_TO_ROW, KEY_ID_TO_SIGNING_KEY, REFRESH_FAMILY_ID_TO_FAMILY, REFRESH_TOKEN_HASH_TO_TOKEN,
+    REVOKED_JTI_TO_EXPIRY, SESSION_ID_HASH_TO_SESSION, USER_CODE_TO_DEVICE_CODE_HASH,
+    USER_SUB_FAMILY_TO_NOTHING,
 };
 use super::{Store, StoreError};
 use crate::domain::signing::KeyState;
@@ -26,6 +27,7 @@ pub(super) enum RowKind {
     RefreshToken = 5,
     RevokedJti = 6,
     ClientRevocation = 7,
+    AuthorizationCode = 8,
 }
 
 impl RowKind {
@@ -38,6 +40,7 @@ impl RowKind {
             5 => Some(RowKind::RefreshToken),
             6 => Some(RowKind::RevokedJti),
             7 => Some(RowKind::ClientRevocation),
+            8 => Some(RowKind::AuthorizationCode),
             _ => None,
         }
     }
@@ -96,6 +99,7 @@ impl Store {
             let mut person_families = txn.open_table(USER_SUB_FAMILY_TO_NOTHING)?;
             let mut revoked_jtis = txn.open_table(REVOKED_JTI_TO_EXPIRY)?;
             let mut client_revocations = txn.open_table(CLIENT_SUB_TO_REVOKED_AT)?;
+            let mut authorization_codes = txn.open_table(AUTHORIZATION_CODE_HASH_TO_CODE)?;
             for entry in &due {
                 index.remove(entry.as_slice())?;
                 let (kind, row) = (
@@ -160,6 +164,10 @@ impl Store {
                         if due {
                             client_revocations.remove(key.as_str())?;
                         }
+                    }
+                    // Indexed once, at expiry plus the replay-detection window.
+                    (Some(RowKind::AuthorizationCode), Some(hash)) => {
+                        authorization_codes.remove(hash)?;
                     }
                     _ => tracing::warn!("dropped an expiry index entry of unknown shape"),
                 }

@@ -5,7 +5,9 @@
 //! domain or HTTP. Secrets are kept only as SHA-256 digests.
 
 mod audit;
+mod authorization_codes;
 mod clients;
+mod consents;
 mod device_grants;
 mod expiry;
 mod keys;
@@ -24,6 +26,7 @@ use std::path::{Path, PathBuf};
 
 use redb::{Database, DatabaseError};
 
+pub use authorization_codes::AuthorizationCodeHash;
 pub use device_grants::DeviceCodeHash;
 pub use expiry::SweepReport;
 pub use refresh::{FamilyId, RefreshTokenHash, Swap};

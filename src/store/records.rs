@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::StoreError;
 use crate::domain::audit::AuditEvent;
+use crate::domain::authorization::{AuthorizationCode, CodeChallenge, CodeState, Consent};
 use crate::domain::client::{
     Client, ClientId, ClientKind, ClientLifetimes, GrantType, RedirectUri, SecretDigest,
 };
@@ -24,6 +25,7 @@ use crate::domain::user::{Email, PasswordHash, Subject, User, Username};
 use crate::domain::user_code::UserCode;
 
 const V1: u8 = 1;
+const V2: u8 = 2;
 
 fn encode<T: Serialize>(version: u8, record: &T) -> Result<Vec<u8>, StoreError> {
     let body = postcard::to_stdvec(record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -35,13 +37,21 @@ fn encode<T: Serialize>(version: u8, record: &T) -> Result<Vec<u8>, StoreError> 
 
 fn decode<T: DeserializeOwned>(what: &str, bytes: &[u8]) -> Result<T, StoreError> {
     match bytes.split_first() {
-        Some((&V1, body)) => postcard::from_bytes(body)
-            .map_err(|e| StoreError::Corrupt(format!("a {what} record does not decode: {e}"))),
-        Some((version, _)) => Err(StoreError::Corrupt(format!(
-            "a {what} record has version {version}, which this authbox does not know"
-        ))),
+        Some((&V1, body)) => decode_body(what, body),
+        Some((&version, _)) => Err(unknown_version(what, version)),
         None => Err(StoreError::Corrupt(format!("a {what} record is empty"))),
     }
+}
+
+fn decode_body<T: DeserializeOwned>(what: &str, body: &[u8]) -> Result<T, StoreError> {
+    postcard::from_bytes(body)
+        .map_err(|e| StoreError::Corrupt(format!("a {what} record does not decode: {e}")))
+}
+
+fn unknown_version(what: &str, version: u8) -> StoreError {
+    StoreError::Corrupt(format!(
+        "a {what} record has version {version}, which this authbox does not know"
+    ))
 }
 
 fn corrupt(what: &str) -> impl Fn(crate::domain::Invalid) -> StoreError + '_ {
@@ -118,48 +128,75 @@ struct ClientV1 {
     disabled: bool,
 }
 
+/// V2 adds the post-logout redirect URIs (schema version 2).
+#[derive(Serialize, Deserialize)]
+struct ClientV2 {
+    v1: ClientV1,
+    post_logout_redirect_uris: Vec<String>,
+}
+
 fn millis(duration: Option<Duration>) -> Option<u64> {
     duration.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
+fn uri_strings(uris: &[RedirectUri]) -> Vec<String> {
+    uris.iter().map(|u| u.as_str().to_owned()).collect()
+}
+
+fn parse_uris(uris: &[String]) -> Result<Vec<RedirectUri>, StoreError> {
+    uris.iter()
+        .map(|u| RedirectUri::parse(u))
+        .collect::<Result<_, _>>()
+        .map_err(corrupt("redirect URI"))
+}
+
 pub(super) fn encode_client(client: &Client) -> Result<Vec<u8>, StoreError> {
+    let v1 = ClientV1 {
+        client_id: client.id.as_str().to_owned(),
+        name: client.name.clone(),
+        secret_sha256: match &client.kind {
+            ClientKind::Public => None,
+            ClientKind::Confidential { secret } => Some(secret.0),
+        },
+        grant_types: client
+            .grant_types
+            .iter()
+            .map(|g| g.name().to_owned())
+            .collect(),
+        scopes: client
+            .scopes
+            .iter()
+            .map(|s| s.as_str().to_owned())
+            .collect(),
+        redirect_uris: uri_strings(&client.redirect_uris),
+        access_token_ttl_ms: millis(client.lifetimes.access_token),
+        refresh_idle_ttl_ms: millis(client.lifetimes.refresh_idle),
+        refresh_max_ttl_ms: millis(client.lifetimes.refresh_max),
+        id_token_alg: client.id_token_alg.map(|a| a.jws_name().to_owned()),
+        access_token_alg: client.access_token_alg.map(|a| a.jws_name().to_owned()),
+        created_at_ms: client.created_at.millis(),
+        disabled: client.disabled,
+    };
     encode(
-        V1,
-        &ClientV1 {
-            client_id: client.id.as_str().to_owned(),
-            name: client.name.clone(),
-            secret_sha256: match &client.kind {
-                ClientKind::Public => None,
-                ClientKind::Confidential { secret } => Some(secret.0),
-            },
-            grant_types: client
-                .grant_types
-                .iter()
-                .map(|g| g.name().to_owned())
-                .collect(),
-            scopes: client
-                .scopes
-                .iter()
-                .map(|s| s.as_str().to_owned())
-                .collect(),
-            redirect_uris: client
-                .redirect_uris
-                .iter()
-                .map(|u| u.as_str().to_owned())
-                .collect(),
-            access_token_ttl_ms: millis(client.lifetimes.access_token),
-            refresh_idle_ttl_ms: millis(client.lifetimes.refresh_idle),
-            refresh_max_ttl_ms: millis(client.lifetimes.refresh_max),
-            id_token_alg: client.id_token_alg.map(|a| a.jws_name().to_owned()),
-            access_token_alg: client.access_token_alg.map(|a| a.jws_name().to_owned()),
-            created_at_ms: client.created_at.millis(),
-            disabled: client.disabled,
+        V2,
+        &ClientV2 {
+            v1,
+            post_logout_redirect_uris: uri_strings(&client.post_logout_redirect_uris),
         },
     )
 }
 
+/// Reads a client of either version; a V1 client has no post-logout redirect URIs.
 pub(super) fn decode_client(bytes: &[u8]) -> Result<Client, StoreError> {
-    let r: ClientV1 = decode("client", bytes)?;
+    let (r, post_logout) = match bytes.split_first() {
+        Some((&V1, body)) => (decode_body::<ClientV1>("client", body)?, Vec::new()),
+        Some((&V2, body)) => {
+            let r: ClientV2 = decode_body("client", body)?;
+            (r.v1, r.post_logout_redirect_uris)
+        }
+        Some((&version, _)) => return Err(unknown_version("client", version)),
+        None => return Err(StoreError::Corrupt("a client record is empty".into())),
+    };
     let alg = |name: Option<String>| {
         name.map(|n| n.parse::<SigningAlg>())
             .transpose()
@@ -182,12 +219,8 @@ pub(super) fn decode_client(bytes: &[u8]) -> Result<Client, StoreError> {
             .map_err(corrupt("grant type"))?,
         scopes: ScopeSet::from_tokens(r.scopes.iter().map(String::as_str))
             .map_err(corrupt("scope"))?,
-        redirect_uris: r
-            .redirect_uris
-            .iter()
-            .map(|u| RedirectUri::parse(u))
-            .collect::<Result<_, _>>()
-            .map_err(corrupt("redirect URI"))?,
+        redirect_uris: parse_uris(&r.redirect_uris)?,
+        post_logout_redirect_uris: parse_uris(&post_logout)?,
         lifetimes: ClientLifetimes {
             access_token: r.access_token_ttl_ms.map(Duration::from_millis),
             refresh_idle: r.refresh_idle_ttl_ms.map(Duration::from_millis),
@@ -486,6 +519,93 @@ pub(super) fn decode_audit(bytes: &[u8]) -> Result<AuditEvent, StoreError> {
     })
 }
 
+#[derive(Serialize, Deserialize)]
+struct AuthorizationCodeV1 {
+    client_id: String,
+    redirect_uri: String,
+    redirect_uri_presented: bool,
+    sub: String,
+    scopes: Vec<String>,
+    nonce: Option<String>,
+    code_challenge: String,
+    auth_time_ms: u64,
+    issued_at_ms: u64,
+    expires_at_ms: u64,
+    /// `None` while unused; the redemption time and the refresh family it started, after.
+    redeemed: Option<(u64, Option<[u8; 16]>)>,
+}
+
+pub(super) fn encode_authorization_code(code: &AuthorizationCode) -> Result<Vec<u8>, StoreError> {
+    encode(
+        V1,
+        &AuthorizationCodeV1 {
+            client_id: code.client_id.as_str().to_owned(),
+            redirect_uri: code.redirect_uri.clone(),
+            redirect_uri_presented: code.redirect_uri_presented,
+            sub: code.sub.to_string(),
+            scopes: scope_strings(&code.scopes),
+            nonce: code.nonce.clone(),
+            code_challenge: code.code_challenge.as_str().to_owned(),
+            auth_time_ms: code.auth_time.millis(),
+            issued_at_ms: code.issued_at.millis(),
+            expires_at_ms: code.expires_at.millis(),
+            redeemed: match code.state {
+                CodeState::Issued => None,
+                CodeState::Redeemed { at, family } => Some((at.millis(), family)),
+            },
+        },
+    )
+}
+
+pub(super) fn decode_authorization_code(bytes: &[u8]) -> Result<AuthorizationCode, StoreError> {
+    let r: AuthorizationCodeV1 = decode("authorization code", bytes)?;
+    Ok(AuthorizationCode {
+        client_id: ClientId::parse(&r.client_id).map_err(corrupt("client id"))?,
+        redirect_uri: r.redirect_uri,
+        redirect_uri_presented: r.redirect_uri_presented,
+        sub: Subject::from_stored(r.sub),
+        scopes: ScopeSet::from_tokens(r.scopes.iter().map(String::as_str))
+            .map_err(corrupt("scope"))?,
+        nonce: r.nonce,
+        code_challenge: CodeChallenge::from_stored(r.code_challenge),
+        auth_time: Timestamp::from_millis(r.auth_time_ms),
+        issued_at: Timestamp::from_millis(r.issued_at_ms),
+        expires_at: Timestamp::from_millis(r.expires_at_ms),
+        state: match r.redeemed {
+            None => CodeState::Issued,
+            Some((at, family)) => CodeState::Redeemed {
+                at: Timestamp::from_millis(at),
+                family,
+            },
+        },
+    })
+}
+
+#[derive(Serialize, Deserialize)]
+struct ConsentV1 {
+    scopes: Vec<String>,
+    granted_at_ms: u64,
+}
+
+pub(super) fn encode_consent(consent: &Consent) -> Result<Vec<u8>, StoreError> {
+    encode(
+        V1,
+        &ConsentV1 {
+            scopes: scope_strings(&consent.scopes),
+            granted_at_ms: consent.granted_at.millis(),
+        },
+    )
+}
+
+pub(super) fn decode_consent(bytes: &[u8]) -> Result<Consent, StoreError> {
+    let r: ConsentV1 = decode("consent", bytes)?;
+    Ok(Consent {
+        scopes: ScopeSet::from_tokens(r.scopes.iter().map(String::as_str))
+            .map_err(corrupt("scope"))?,
+        granted_at: Timestamp::from_millis(r.granted_at_ms),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -496,5 +616,11 @@ mod tests {
         assert!(err.to_string().contains("version 9"), "{err}");
         assert!(decode_user(&[]).is_err());
         assert!(decode_client(&[1, 255, 255]).is_err());
+        assert!(
+            decode_client(&[3, 0])
+                .unwrap_err()
+                .to_string()
+                .contains("version 3")
+        );
     }
 }

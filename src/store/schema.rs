@@ -5,16 +5,36 @@
 
 use std::path::Path;
 
-use redb::{Database, ReadableDatabase, TableError, WriteTransaction};
+use redb::{Database, ReadableDatabase, ReadableTable, TableError, WriteTransaction};
 
 use super::StoreError;
-use super::tables::{FORMAT_NAME, META_FORMAT, META_KEY_TO_VALUE, META_SCHEMA_VERSION, create_all};
+use super::records::{decode_client, encode_client};
+use super::tables::{
+    CLIENT_ID_TO_CLIENT, FORMAT_NAME, META_FORMAT, META_KEY_TO_VALUE, META_SCHEMA_VERSION,
+    create_all,
+};
 
-pub const CURRENT_SCHEMA_VERSION: u64 = 1;
+pub const CURRENT_SCHEMA_VERSION: u64 = 2;
 
-/// `MIGRATIONS[i]` upgrades a file from version `i + 1` to `i + 2`.
+/// `MIGRATIONS[i]` upgrades a file from version `i + 1` to `i + 2`. New tables need no step:
+/// `create_all` runs first.
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
-const MIGRATIONS: &[Migration] = &[];
+const MIGRATIONS: &[Migration] = &[clients_to_v2];
+
+/// 1 → 2: authorization codes and consents get their tables; client records are rewritten as
+/// V2, which adds post-logout redirect URIs (none yet).
+fn clients_to_v2(txn: &WriteTransaction) -> Result<(), StoreError> {
+    let mut clients = txn.open_table(CLIENT_ID_TO_CLIENT)?;
+    let mut rewritten = Vec::new();
+    for entry in clients.iter()? {
+        let (id, record) = entry?;
+        rewritten.push((id.value().to_owned(), decode_client(record.value())?));
+    }
+    for (id, client) in rewritten {
+        clients.insert(id.as_str(), encode_client(&client)?.as_slice())?;
+    }
+    Ok(())
+}
 
 /// Creates every table and writes the format marker and schema version, in one transaction.
 pub(super) fn stamp(db: &Database) -> Result<(), StoreError> {

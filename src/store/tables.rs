@@ -52,6 +52,13 @@ pub(super) const CLIENT_SUB_TO_REVOKED_AT: TableDefinition<&str, (u64, u64)> =
 /// retention sweep deletes a prefix and needs no expiry index.
 pub(super) const AUDIT_TIME_TO_EVENT: TableDefinition<&[u8], &[u8]> =
     TableDefinition::new("audit_time_to_event");
+/// SHA-256 of an authorization code → encoded code record. Kept past its expiry so that a
+/// replayed code is recognised and what it produced revoked (RFC 6749 §4.1.2).
+pub(super) const AUTHORIZATION_CODE_HASH_TO_CODE: TableDefinition<&[u8], &[u8]> =
+    TableDefinition::new("authorization_code_hash_to_code");
+/// (`sub`, `client_id`) → encoded consent: the scopes a person let a web app have.
+pub(super) const USER_SUB_CLIENT_TO_CONSENT: TableDefinition<(&str, &str), &[u8]> =
+    TableDefinition::new("user_sub_client_to_consent");
 /// Expiry index: `expires_at` (ms, big-endian) ‖ row kind ‖ row key → nothing. Sorted by time,
 /// so the sweeper reads only what has expired.
 pub(super) const EXPIRY_TO_ROW: TableDefinition<&[u8], ()> = TableDefinition::new("expiry_to_row");
@@ -79,6 +86,8 @@ pub(super) fn create_all(txn: &WriteTransaction) -> Result<(), redb::TableError>
     txn.open_table(REVOKED_JTI_TO_EXPIRY)?;
     txn.open_table(CLIENT_SUB_TO_REVOKED_AT)?;
     txn.open_table(AUDIT_TIME_TO_EVENT)?;
+    txn.open_table(AUTHORIZATION_CODE_HASH_TO_CODE)?;
+    txn.open_table(USER_SUB_CLIENT_TO_CONSENT)?;
     txn.open_table(EXPIRY_TO_ROW)?;
     Ok(())
 }

@@ -4,7 +4,8 @@ use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
 use super::records::{decode_user, encode_user};
 use super::tables::{
-    CLIENT_ID_TO_CLIENT, REMOVED_SUB_TO_REMOVED_AT, USER_SUB_TO_USER, USERNAME_TO_USER_SUB,
+    CLIENT_ID_TO_CLIENT, REMOVED_SUB_TO_REMOVED_AT, USER_SUB_CLIENT_TO_CONSENT, USER_SUB_TO_USER,
+    USERNAME_TO_USER_SUB,
 };
 use super::{Store, StoreError};
 use crate::domain::Invalid;
@@ -137,6 +138,19 @@ impl Store {
             };
             txn.open_table(REMOVED_SUB_TO_REMOVED_AT)?
                 .insert(sub.as_str(), now.millis())?;
+            let mut consents = txn.open_table(USER_SUB_CLIENT_TO_CONSENT)?;
+            let mut given = Vec::new();
+            for entry in consents.range((sub.as_str(), "")..)? {
+                let (key, _) = entry?;
+                let (owner, client) = key.value();
+                if owner != sub.as_str() {
+                    break;
+                }
+                given.push(client.to_owned());
+            }
+            for client in given {
+                consents.remove((sub.as_str(), client.as_str()))?;
+            }
             user
         };
         txn.commit()?;

@@ -24,9 +24,42 @@ fn disc_the_documents_describe_exactly_what_is_served() {
         oidc["grant_types_supported"],
         serde_json::json!([
             "urn:ietf:params:oauth:grant-type:device_code",
-            "refresh_token"
+            "refresh_token",
+            "authorization_code",
+            "client_credentials"
         ]),
         "DAG-4-a, DISC-3-g: listed explicitly"
+    );
+    assert_eq!(
+        oidc["authorization_endpoint"],
+        format!("{}/authorize", server.base),
+        "DISC-3-a, D1"
+    );
+    assert_eq!(
+        oidc["response_types_supported"],
+        serde_json::json!(["code"]),
+        "DISC-3-a, ASM-2-d: D1"
+    );
+    assert_eq!(oidc["response_modes_supported"], serde_json::json!(["query"]));
+    assert_eq!(
+        oidc["code_challenge_methods_supported"],
+        serde_json::json!(["S256"]),
+        "RFC 7636 S256 only; plain is never advertised"
+    );
+    assert_eq!(
+        oidc["authorization_response_iss_parameter_supported"],
+        true,
+        "RFC 9207"
+    );
+    assert_eq!(
+        oidc["request_uri_parameter_supported"],
+        false,
+        "Disc §3: omitted would mean true"
+    );
+    assert_eq!(
+        oidc["end_session_endpoint"],
+        format!("{}/end_session", server.base),
+        "RP-Initiated Logout §2.1"
     );
     assert_eq!(
         oidc["device_authorization_endpoint"],
@@ -85,7 +118,7 @@ fn disc_the_documents_describe_exactly_what_is_served() {
     for absent in [
         "dpop_signing_alg_values_supported",
         "registration_endpoint",
-        "code_challenge_methods_supported",
+        "pushed_authorization_request_endpoint",
     ] {
         assert!(
             oidc.get(absent).is_none(),
@@ -102,6 +135,11 @@ fn asm_2_c_every_advertised_endpoint_answers() {
     for key in ["device_authorization_endpoint", "token_endpoint"] {
         let url = oidc[key].as_str().expect("url");
         let status = client.post(url).send().expect("POST").status();
+        assert_ne!(status, 404, "{key}");
+    }
+    for key in ["authorization_endpoint", "end_session_endpoint"] {
+        let url = oidc[key].as_str().expect("url");
+        let status = client.get(url).send().expect("GET").status();
         assert_ne!(status, 404, "{key}");
     }
     assert_eq!(

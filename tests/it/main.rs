@@ -3,6 +3,7 @@
 
 mod architecture;
 mod audit;
+mod authorization_code;
 mod brute_force;
 mod cli_clients;
 mod cli_users;

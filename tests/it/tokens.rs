@@ -9,34 +9,10 @@ use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{DecodingKey, Validation, decode, decode_header};
 use serde_json::Value;
 
-use crate::support::TestServer;
+use crate::support::jwt::verify;
 use crate::support::oauth::started;
 
 const API: &str = "https://api.example.test";
-
-/// Verifies `token`'s signature with the JWKS key its `kid` names, and `iss`, `aud` and `exp`.
-fn verify(server: &TestServer, token: &str, audience: &str) -> (jsonwebtoken::Header, Value) {
-    let jwks: JwkSet = serde_json::from_value(server.get_json("/jwks")).expect("a JWK set");
-    let header = decode_header(token).expect("a JWS header");
-    let kid = header
-        .kid
-        .clone()
-        .expect("OIDC-10.1-a: every token names its key");
-    let matching: Vec<_> = jwks
-        .keys
-        .iter()
-        .filter(|k| k.common.key_id.as_deref() == Some(&kid))
-        .collect();
-    assert_eq!(matching.len(), 1, "JWK-kid: {kid} names exactly one key");
-    let key = DecodingKey::from_jwk(matching[0]).expect("a usable public key");
-    let mut validation = Validation::new(header.alg);
-    validation.set_issuer(&[&server.base]);
-    validation.set_audience(&[audience]);
-    let claims = decode::<Value>(token, &key, &validation)
-        .expect("the signature and claims verify")
-        .claims;
-    (header, claims)
-}
 
 fn raw_header(token: &str) -> Value {
     let first = token.split('.').next().expect("header");

@@ -32,6 +32,35 @@ impl Page {
     pub fn says(&self, text: &str) -> bool {
         self.html.contains(text)
     }
+
+    /// The value of the hidden field `name`, unescaped, if the page has one.
+    pub fn hidden(&self, name: &str) -> Option<String> {
+        let marker = format!("name=\"{name}\" value=\"");
+        let at = self.html.find(&marker)?;
+        let rest = &self.html[at + marker.len()..];
+        let raw = &rest[..rest.find('"')?];
+        Some(
+            raw.replace("&quot;", "\"")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&"),
+        )
+    }
+
+    /// The redirect's target, parsed.
+    pub fn location(&self) -> url::Url {
+        url::Url::parse(self.header("location"))
+            .unwrap_or_else(|_| panic!("no redirect (status {}): {}", self.status, self.html))
+    }
+
+    /// One query parameter of the redirect's target.
+    pub fn location_param(&self, name: &str) -> Option<String> {
+        self.location()
+            .query_pairs()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.into_owned())
+    }
 }
 
 pub struct Browser<'a> {

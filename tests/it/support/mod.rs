@@ -2,8 +2,10 @@
 
 pub mod binary;
 pub mod browser;
+pub mod jwt;
 pub mod oauth;
 pub mod server;
+pub mod web;
 pub mod webdriver;
 
 pub use binary::Cli;

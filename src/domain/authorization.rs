@@ -1,0 +1,584 @@
+//! The authorization-code grant (RFC 6749 §4.1, OIDC Core §3.1) with PKCE (RFC 7636): what a
+//! valid authorization request is, and the life of the code it yields.
+//!
+//! ```text
+//! Issued ──redeem──► Redeemed      (a second redemption is a replay: what the first produced
+//!                                   is revoked, RFC 6749 §4.1.2)
+//! ```
+
+use std::time::Duration;
+
+use super::client::{Client, ClientId, GrantType};
+use super::oauth::{ErrorCode, OAuthFailure};
+use super::resource::Resources;
+use super::scope::ScopeSet;
+use super::time::Timestamp;
+use super::user::Subject;
+
+/// RFC 7636 §4.2: an S256 challenge is the base64url SHA-256 of the verifier, 43 characters.
+const S256_CHALLENGE_LEN: usize = 43;
+/// OIDC leaves `state` and `nonce` unbounded; a bound keeps codes and pages small.
+const MAX_ECHOED_LEN: usize = 512;
+
+/// The S256 code challenge of an authorization request. `plain` is never accepted: it would
+/// let anyone who sees the request redeem the code (RFC 9700 §2.1.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeChallenge(String);
+
+impl CodeChallenge {
+    pub fn parse(challenge: Option<&str>, method: Option<&str>) -> Result<Self, OAuthFailure> {
+        let invalid = |why: &str| OAuthFailure::new(ErrorCode::InvalidRequest, why);
+        let challenge = challenge.ok_or_else(|| {
+            invalid("code_challenge is required: this server requires PKCE with S256")
+        })?;
+        match method {
+            Some("S256") => {}
+            None | Some("plain") => {
+                return Err(invalid(
+                    "code_challenge_method must be S256: plain is not supported",
+                ));
+            }
+            Some(_) => return Err(invalid("code_challenge_method must be S256")),
+        }
+        let well_formed = challenge.len() == S256_CHALLENGE_LEN
+            && challenge
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !well_formed {
+            return Err(invalid(
+                "code_challenge must be the 43-character base64url SHA-256 of the verifier",
+            ));
+        }
+        Ok(CodeChallenge(challenge.to_owned()))
+    }
+
+    pub fn from_stored(challenge: String) -> Self {
+        CodeChallenge(challenge)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// RFC 7636 §4.1: 43 to 128 unreserved characters.
+pub fn is_well_formed_verifier(verifier: &str) -> bool {
+    (43..=128).contains(&verifier.len())
+        && verifier
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+}
+
+/// OIDC Core §3.1.2.1 `prompt`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Prompt {
+    /// Show nothing: answer at once, or fail with `login_required` / `consent_required`.
+    pub none: bool,
+    /// Ask for the password even when signed in.
+    pub login: bool,
+    /// Ask for consent even when it was given before.
+    pub consent: bool,
+}
+
+impl Prompt {
+    pub fn parse(text: Option<&str>) -> Result<Prompt, OAuthFailure> {
+        let mut prompt = Prompt::default();
+        for value in text
+            .unwrap_or_default()
+            .split(' ')
+            .filter(|v| !v.is_empty())
+        {
+            match value {
+                "none" => prompt.none = true,
+                "login" => prompt.login = true,
+                "consent" => prompt.consent = true,
+                // Choosing an account means signing in as the one wanted.
+                "select_account" => prompt.login = true,
+                other => {
+                    return Err(OAuthFailure::new(
+                        ErrorCode::InvalidRequest,
+                        format!("prompt value {other:?} is not supported"),
+                    ));
+                }
+            }
+        }
+        if prompt.none && (prompt.login || prompt.consent) {
+            return Err(OAuthFailure::new(
+                ErrorCode::InvalidRequest,
+                "prompt=none cannot be combined with other values",
+            ));
+        }
+        Ok(prompt)
+    }
+}
+
+/// The parameters of an authorization request as they arrived, each at most once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuthorizationParams {
+    pub client_id: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub response_type: Option<String>,
+    pub response_mode: Option<String>,
+    pub scope: Option<String>,
+    pub state: Option<String>,
+    pub nonce: Option<String>,
+    pub code_challenge: Option<String>,
+    pub code_challenge_method: Option<String>,
+    pub prompt: Option<String>,
+    pub max_age: Option<String>,
+    pub request: Option<String>,
+    pub request_uri: Option<String>,
+    pub registration: Option<String>,
+}
+
+/// Why an authorization request is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestRefused {
+    /// The redirect URI could not be verified: the browser must not be sent anywhere, so the
+    /// person is shown why (RFC 6749 §4.1.2.1).
+    NoRedirect(String),
+    /// Sent back to the verified redirect URI with `state` (RFC 6749 §4.1.2.1).
+    Redirect {
+        redirect_uri: String,
+        state: Option<String>,
+        failure: OAuthFailure,
+    },
+}
+
+/// A valid authorization request from a known client to one of its registered redirect URIs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorizationRequest {
+    pub client_id: ClientId,
+    /// As presented, or the client's only registered one when none was presented.
+    pub redirect_uri: String,
+    /// Whether the request named its redirect URI; the token request must then repeat it
+    /// (RFC 6749 §4.1.3).
+    pub redirect_uri_presented: bool,
+    pub scopes: ScopeSet,
+    pub state: Option<String>,
+    pub nonce: Option<String>,
+    pub code_challenge: CodeChallenge,
+    pub prompt: Prompt,
+    pub max_age: Option<Duration>,
+}
+
+impl AuthorizationRequest {
+    /// Checks `params` against `client` (already looked up by `client_id`). The redirect URI is
+    /// verified first, so every later problem can be reported to the client.
+    pub fn check(
+        params: &AuthorizationParams,
+        client: &Client,
+        resources: &Resources,
+    ) -> Result<AuthorizationRequest, RequestRefused> {
+        let redirect_uri = match params.redirect_uri.as_deref() {
+            Some(presented) if client.redirect_uris.iter().any(|r| r.matches(presented)) => {
+                presented.to_owned()
+            }
+            Some(_) => {
+                return Err(RequestRefused::NoRedirect(
+                    "The address this app asked to return to is not registered for it.".into(),
+                ));
+            }
+            None => match client.redirect_uris.as_slice() {
+                [only] => only.as_str().to_owned(),
+                _ => {
+                    return Err(RequestRefused::NoRedirect(
+                        "The app did not say where to return to.".into(),
+                    ));
+                }
+            },
+        };
+        let state = params.state.clone();
+        let refuse = |code: ErrorCode, description: &str| RequestRefused::Redirect {
+            redirect_uri: redirect_uri.clone(),
+            state: state.clone(),
+            failure: OAuthFailure::new(code, description),
+        };
+        if state.as_ref().is_some_and(|s| s.len() > MAX_ECHOED_LEN) {
+            return Err(refuse(ErrorCode::InvalidRequest, "state is too long"));
+        }
+        if params.request.is_some() {
+            return Err(refuse(
+                ErrorCode::RequestNotSupported,
+                "request objects are not supported",
+            ));
+        }
+        if params.request_uri.is_some() {
+            return Err(refuse(
+                ErrorCode::RequestUriNotSupported,
+                "request_uri is not supported",
+            ));
+        }
+        if params.registration.is_some() {
+            return Err(refuse(
+                ErrorCode::RegistrationNotSupported,
+                "registration is not supported",
+            ));
+        }
+        match params.response_type.as_deref() {
+            Some("code") => {}
+            None => {
+                return Err(refuse(
+                    ErrorCode::InvalidRequest,
+                    "response_type is missing",
+                ));
+            }
+            Some(_) => {
+                return Err(refuse(
+                    ErrorCode::UnsupportedResponseType,
+                    "only response_type=code is supported",
+                ));
+            }
+        }
+        if params
+            .response_mode
+            .as_deref()
+            .is_some_and(|m| m != "query")
+        {
+            return Err(refuse(
+                ErrorCode::InvalidRequest,
+                "only response_mode=query is supported",
+            ));
+        }
+        if !client.allows(GrantType::AuthorizationCode) {
+            return Err(refuse(
+                ErrorCode::UnauthorizedClient,
+                "this client may not use the authorization-code grant",
+            ));
+        }
+        let code_challenge = CodeChallenge::parse(
+            params.code_challenge.as_deref(),
+            params.code_challenge_method.as_deref(),
+        )
+        .map_err(|f| refuse(f.code, f.description.as_deref().unwrap_or_default()))?;
+        let prompt = Prompt::parse(params.prompt.as_deref())
+            .map_err(|f| refuse(f.code, f.description.as_deref().unwrap_or_default()))?;
+        let max_age = match params.max_age.as_deref() {
+            None => None,
+            Some(text) => Some(Duration::from_secs(text.parse::<u64>().map_err(|_| {
+                refuse(
+                    ErrorCode::InvalidRequest,
+                    "max_age must be a whole number of seconds",
+                )
+            })?)),
+        };
+        let nonce = params.nonce.clone();
+        if nonce.as_ref().is_some_and(|n| n.len() > MAX_ECHOED_LEN) {
+            return Err(refuse(ErrorCode::InvalidRequest, "nonce is too long"));
+        }
+        let scopes = requested_scopes(client, params.scope.as_deref(), resources)
+            .map_err(|f| refuse(f.code, f.description.as_deref().unwrap_or_default()))?;
+        Ok(AuthorizationRequest {
+            client_id: client.id.clone(),
+            redirect_uri_presented: params.redirect_uri.is_some(),
+            redirect_uri,
+            scopes,
+            state,
+            nonce,
+            code_challenge,
+            prompt,
+            max_age,
+        })
+    }
+
+    /// The request as parameters again, to carry it through the sign-in and consent forms; it is
+    /// checked anew when it comes back.
+    pub fn to_params(&self) -> AuthorizationParams {
+        let prompt = [
+            (self.prompt.none, "none"),
+            (self.prompt.login, "login"),
+            (self.prompt.consent, "consent"),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, name)| *name)
+        .collect::<Vec<_>>()
+        .join(" ");
+        AuthorizationParams {
+            client_id: Some(self.client_id.as_str().to_owned()),
+            redirect_uri: self
+                .redirect_uri_presented
+                .then(|| self.redirect_uri.clone()),
+            response_type: Some("code".into()),
+            response_mode: None,
+            scope: Some(self.scopes.to_string()),
+            state: self.state.clone(),
+            nonce: self.nonce.clone(),
+            code_challenge: Some(self.code_challenge.as_str().to_owned()),
+            code_challenge_method: Some("S256".into()),
+            prompt: (!prompt.is_empty()).then_some(prompt),
+            max_age: self.max_age.map(|d| d.as_secs().to_string()),
+            request: None,
+            request_uri: None,
+            registration: None,
+        }
+    }
+
+    /// Whether the person must prove who they are again: `prompt=login`, or a sign-in older
+    /// than `max_age` (OIDC Core §3.1.2.1).
+    pub fn needs_fresh_sign_in(&self, auth_time: Timestamp, now: Timestamp) -> bool {
+        self.prompt.login
+            || self
+                .max_age
+                .is_some_and(|max_age| now.since(auth_time) > max_age)
+    }
+}
+
+/// RFC 6749 §3.3: an omitted scope gets the client's allowed scopes that this server knows, less
+/// `offline_access`, which a person must be asked for explicitly. Shared by every grant that
+/// asks a person.
+pub fn requested_scopes(
+    client: &Client,
+    scope: Option<&str>,
+    resources: &Resources,
+) -> Result<ScopeSet, OAuthFailure> {
+    let invalid = |why: String| OAuthFailure::new(ErrorCode::InvalidScope, why);
+    let scopes = match scope {
+        Some(text) => ScopeSet::parse(text),
+        None => ScopeSet::from_tokens(
+            client
+                .scopes
+                .iter()
+                .map(|s| s.as_str())
+                .filter(|s| *s != "offline_access" && resources.knows(s)),
+        ),
+    }
+    .map_err(|e| invalid(e.0))?;
+    if let Some(unknown) = scopes.iter().find(|s| !resources.knows(s.as_str())) {
+        return Err(invalid(format!("unknown scope {unknown}")));
+    }
+    if let Some(denied) = scopes.iter().find(|s| !client.scopes.contains(s.as_str())) {
+        return Err(invalid(format!(
+            "scope {denied} is not allowed for this client"
+        )));
+    }
+    if scopes.is_empty() {
+        return Err(invalid(
+            "no scope requested and none allowed by default".into(),
+        ));
+    }
+    Ok(scopes)
+}
+
+/// What a person granted to a client, remembered so that a web app's next sign-in does not ask
+/// again. The device grant never uses it (RFC 8628 §5.3: a browser session says nothing about
+/// the device in front of the person).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consent {
+    pub scopes: ScopeSet,
+    pub granted_at: Timestamp,
+}
+
+impl Consent {
+    pub fn covers(&self, scopes: &ScopeSet) -> bool {
+        scopes.is_subset_of(&self.scopes)
+    }
+}
+
+/// An authorization code's record; the code itself is never stored, only its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorizationCode {
+    pub client_id: ClientId,
+    pub redirect_uri: String,
+    pub redirect_uri_presented: bool,
+    pub sub: Subject,
+    pub scopes: ScopeSet,
+    pub nonce: Option<String>,
+    pub code_challenge: CodeChallenge,
+    pub auth_time: Timestamp,
+    pub issued_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub state: CodeState,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeState {
+    Issued,
+    /// Exchanged once; `family` is the refresh family it started, if any, so a replay can
+    /// revoke it.
+    Redeemed {
+        at: Timestamp,
+        family: Option<[u8; 16]>,
+    },
+}
+
+/// What presenting a code at the token endpoint finds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redemption {
+    /// Exchange it.
+    Redeem,
+    /// Expired, another client's, or bound to another redirect URI: refuse, change nothing.
+    Refuse,
+    /// Already exchanged: someone holds a copy. Refuse, and revoke what it produced.
+    Replayed { family: Option<[u8; 16]> },
+}
+
+impl AuthorizationCode {
+    /// RFC 6749 §4.1.3: the code must be this client's, unexpired, and the redirect URI the same
+    /// as in the authorization request.
+    pub fn judge(
+        &self,
+        client: &ClientId,
+        redirect_uri: Option<&str>,
+        now: Timestamp,
+    ) -> Redemption {
+        if self.client_id != *client {
+            return Redemption::Refuse;
+        }
+        if let CodeState::Redeemed { family, .. } = self.state {
+            return Redemption::Replayed { family };
+        }
+        let redirect_ok = match redirect_uri {
+            Some(presented) => presented == self.redirect_uri,
+            None => !self.redirect_uri_presented,
+        };
+        if !redirect_ok || now >= self.expires_at {
+            return Redemption::Refuse;
+        }
+        Redemption::Redeem
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::client::{ClientKind, ClientLifetimes, RedirectUri};
+    use crate::domain::resource::Resource;
+
+    fn client() -> Client {
+        Client {
+            id: ClientId::parse("web").unwrap(),
+            name: "Web".into(),
+            kind: ClientKind::Public,
+            grant_types: vec![GrantType::AuthorizationCode],
+            scopes: ScopeSet::parse("openid profile offline_access").unwrap(),
+            redirect_uris: vec![RedirectUri::parse("https://app.example/cb").unwrap()],
+            post_logout_redirect_uris: Vec::new(),
+            lifetimes: ClientLifetimes::default(),
+            id_token_alg: None,
+            access_token_alg: None,
+            created_at: Timestamp::from_secs(0),
+            disabled: false,
+        }
+    }
+
+    fn resources() -> Resources {
+        Resources::new(vec![
+            Resource::parse("https://api.example=api.read").unwrap(),
+        ])
+        .unwrap()
+    }
+
+    fn params() -> AuthorizationParams {
+        AuthorizationParams {
+            client_id: Some("web".into()),
+            redirect_uri: Some("https://app.example/cb".into()),
+            response_type: Some("code".into()),
+            scope: Some("openid profile".into()),
+            state: Some("xyz".into()),
+            code_challenge: Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".into()),
+            code_challenge_method: Some("S256".into()),
+            ..AuthorizationParams::default()
+        }
+    }
+
+    fn error_of(params: &AuthorizationParams) -> Option<ErrorCode> {
+        match AuthorizationRequest::check(params, &client(), &resources()) {
+            Err(RequestRefused::Redirect { failure, state, .. }) => {
+                assert_eq!(state.as_deref(), params.state.as_deref());
+                Some(failure.code)
+            }
+            Err(RequestRefused::NoRedirect(_)) => panic!("expected a redirect"),
+            Ok(_) => None,
+        }
+    }
+
+    #[test]
+    fn a_good_request_round_trips_through_its_params() {
+        let request = AuthorizationRequest::check(&params(), &client(), &resources()).unwrap();
+        let again =
+            AuthorizationRequest::check(&request.to_params(), &client(), &resources()).unwrap();
+        assert_eq!(request, again);
+    }
+
+    #[test]
+    fn pkce_is_required_with_s256_only() {
+        let mut p = params();
+        p.code_challenge_method = Some("plain".into());
+        assert_eq!(error_of(&p), Some(ErrorCode::InvalidRequest));
+        p.code_challenge_method = None;
+        assert_eq!(error_of(&p), Some(ErrorCode::InvalidRequest));
+        let mut p = params();
+        p.code_challenge = None;
+        assert_eq!(error_of(&p), Some(ErrorCode::InvalidRequest));
+        assert!(is_well_formed_verifier(&"a".repeat(43)));
+        assert!(!is_well_formed_verifier(&"a".repeat(42)));
+        assert!(!is_well_formed_verifier(&format!("{}!", "a".repeat(43))));
+    }
+
+    #[test]
+    fn an_unverified_redirect_is_never_followed() {
+        let mut p = params();
+        p.redirect_uri = Some("https://evil.example/cb".into());
+        p.response_type = Some("token".into());
+        assert!(matches!(
+            AuthorizationRequest::check(&p, &client(), &resources()),
+            Err(RequestRefused::NoRedirect(_))
+        ));
+    }
+
+    #[test]
+    fn other_problems_go_back_to_the_client() {
+        let mut p = params();
+        p.response_type = Some("token".into());
+        assert_eq!(error_of(&p), Some(ErrorCode::UnsupportedResponseType));
+        let mut p = params();
+        p.scope = Some("openid admin".into());
+        assert_eq!(error_of(&p), Some(ErrorCode::InvalidScope));
+        let mut p = params();
+        p.prompt = Some("none login".into());
+        assert_eq!(error_of(&p), Some(ErrorCode::InvalidRequest));
+        let mut p = params();
+        p.request = Some("eyJ...".into());
+        assert_eq!(error_of(&p), Some(ErrorCode::RequestNotSupported));
+    }
+
+    #[test]
+    fn codes_are_single_use_and_bound_to_client_and_redirect() {
+        let now = Timestamp::from_secs(100);
+        let code = AuthorizationCode {
+            client_id: ClientId::parse("web").unwrap(),
+            redirect_uri: "https://app.example/cb".into(),
+            redirect_uri_presented: true,
+            sub: Subject::from_stored("s".into()),
+            scopes: ScopeSet::parse("openid").unwrap(),
+            nonce: None,
+            code_challenge: CodeChallenge::from_stored("c".into()),
+            auth_time: now,
+            issued_at: now,
+            expires_at: now.plus(Duration::from_secs(60)),
+            state: CodeState::Issued,
+        };
+        let web = ClientId::parse("web").unwrap();
+        let uri = Some("https://app.example/cb");
+        assert_eq!(code.judge(&web, uri, now), Redemption::Redeem);
+        assert_eq!(code.judge(&web, None, now), Redemption::Refuse);
+        assert_eq!(
+            code.judge(&ClientId::parse("other").unwrap(), uri, now),
+            Redemption::Refuse
+        );
+        assert_eq!(
+            code.judge(&web, uri, now.plus(Duration::from_secs(60))),
+            Redemption::Refuse
+        );
+        let mut used = code.clone();
+        used.state = CodeState::Redeemed {
+            at: now,
+            family: None,
+        };
+        assert_eq!(
+            used.judge(&web, uri, now),
+            Redemption::Replayed { family: None }
+        );
+    }
+}
