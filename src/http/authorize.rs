@@ -8,6 +8,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::blocking::on_blocking_pool;
+use super::errors::allow_form_redirect_to;
 use super::form::{Form, read_limited};
 use super::verification::{browser, browser_cookie, checked_form, page, say, unavailable};
 use crate::app::App;
@@ -150,6 +151,7 @@ fn render_step(
             None,
         ),
     };
+    allow_form_redirect_to(&mut response, &checked.request.redirect_uri);
     if let Some(cookie) = fresh {
         let _ = response.add_cookie(&cookie);
     }
@@ -207,12 +209,12 @@ pub async fn authorize(
     }
 }
 
-/// The name of the app a carried request is from, for the sign-in page.
-pub(super) fn app_name(app: &App, field: &str) -> Option<String> {
+/// The name of the app a carried request is from and where it returns to, for the sign-in page.
+pub(super) fn carried_app(app: &App, field: &str) -> Option<(String, String)> {
     let params = params_from_field(field)?;
     app.check_authorization_request(&params)
         .ok()
-        .map(|checked| checked.client.name)
+        .map(|checked| (checked.client.name, checked.request.redirect_uri))
 }
 
 /// What follows a sign-in made with an authorization request in hand.
@@ -300,7 +302,7 @@ pub async fn decision(
                 .map(|c| app.form_token(&c))
                 .unwrap_or_default();
             let field = request_field(&checked.request.to_params());
-            page(
+            let mut response = page(
                 StatusCode::UNAUTHORIZED,
                 login(&Login {
                     csrf_token: &token,
@@ -309,7 +311,9 @@ pub async fn decision(
                     ..Login::default()
                 }),
                 None,
-            )
+            );
+            allow_form_redirect_to(&mut response, &checked.request.redirect_uri);
+            response
         }
         Ok(Err(refusal)) => refused(refusal, StatusCode::SEE_OTHER),
         Err(_) => unavailable(),

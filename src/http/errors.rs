@@ -13,6 +13,29 @@ use crate::pages::error::{ErrorView, error_page};
 /// (RFC 9700 §4.16).
 const PAGE_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+/// Lets the forms of a page lead, through our redirect, to `target`'s origin. Browsers apply
+/// `form-action` to every redirect after a form post, so without this a consent or sign-out
+/// form could never send the browser back to the app (CSP Level 3 §6.3.1).
+pub fn allow_form_redirect_to(response: &mut HttpResponse, target: &str) {
+    let Ok(url) = url::Url::parse(target) else {
+        return;
+    };
+    let source = match url.origin() {
+        url::Origin::Tuple(..) => url.origin().ascii_serialization(),
+        // A private-use scheme (RFC 8252 §7.1) has no host: allow the scheme.
+        url::Origin::Opaque(_) => format!("{}:", url.scheme()),
+    };
+    let widened = PAGE_CSP.replace(
+        "form-action 'self'",
+        &format!("form-action 'self' {source}"),
+    );
+    if let Ok(value) = header::HeaderValue::from_str(&widened) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 /// An HTML response with the headers every page carries.
 pub fn html(status: StatusCode, markup: Markup) -> HttpResponse {
     HttpResponse::build(status)

@@ -6,6 +6,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::blocking::on_blocking_pool;
+use super::errors::allow_form_redirect_to;
 use super::form::{Form, read_limited};
 use super::verification::{browser_cookie, checked_form, say, session_cookie, unavailable};
 use crate::app::App;
@@ -162,7 +163,7 @@ pub async fn end_session(
             if let Some(id) = client_id.as_deref() {
                 carry.push(("client_id", id));
             }
-            super::verification::page(
+            let mut response = super::verification::page(
                 StatusCode::OK,
                 confirm_sign_out(&ConfirmSignOut {
                     csrf_token: &token,
@@ -171,7 +172,11 @@ pub async fn end_session(
                     carry: &carry,
                 }),
                 None,
-            )
+            );
+            if let Some(target) = checked.return_to.as_deref() {
+                allow_form_redirect_to(&mut response, target);
+            }
+            response
         }
         Ok(Err(Some(why))) => cannot(&why),
         Ok(Err(None)) | Err(_) => unavailable(),

@@ -188,14 +188,17 @@ enum TokenGrant {
 }
 
 /// Reads the grant's own parameters from the form (RFC 6749 §4.1.3, §4.4.2, §6; RFC 8628 §3.4).
-fn token_grant(form: &Form) -> Result<TokenGrant, HttpResponse> {
+fn token_grant(form: &Form) -> Result<TokenGrant, OAuthFailure> {
     let Some(grant_type) = form.get("grant_type") else {
-        return Err(oauth(ErrorCode::InvalidRequest, "grant_type is missing"));
+        return Err(OAuthFailure::new(
+            ErrorCode::InvalidRequest,
+            "grant_type is missing",
+        ));
     };
     let required = |name: &str| {
-        form.get(name)
-            .map(str::to_owned)
-            .ok_or_else(|| oauth(ErrorCode::InvalidRequest, &format!("{name} is missing")))
+        form.get(name).map(str::to_owned).ok_or_else(|| {
+            OAuthFailure::new(ErrorCode::InvalidRequest, format!("{name} is missing"))
+        })
     };
     let optional = |name: &str| form.get(name).map(str::to_owned);
     let grant = grant_type
@@ -219,7 +222,7 @@ fn token_grant(form: &Form) -> Result<TokenGrant, HttpResponse> {
             scope: optional("scope"),
         },
         None => {
-            return Err(oauth(
+            return Err(OAuthFailure::new(
                 ErrorCode::UnsupportedGrantType,
                 "this server supports the device_code, authorization_code, refresh_token and client_credentials grants",
             ));
@@ -250,7 +253,7 @@ pub async fn token(
     };
     let grant = match token_grant(&form) {
         Ok(grant) => grant,
-        Err(response) => return response,
+        Err(f) => return failure(ProtocolError::OAuth(f)),
     };
     let credentials = match presented_credentials(&request, &form) {
         Ok(credentials) => credentials,

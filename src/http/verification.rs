@@ -12,9 +12,10 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::Markup;
 
-use super::authorize::{after_sign_in, app_name, render_after_sign_in};
+use super::authorize::{after_sign_in, carried_app, render_after_sign_in};
 use super::blocking::on_blocking_pool;
 use super::client_address::client_address;
+use super::errors::allow_form_redirect_to;
 use super::errors::html;
 use super::form::{BodyProblem, Form, read_limited};
 use crate::app::App;
@@ -435,32 +436,35 @@ pub async fn submit_login(
         Ok(Err(SignInStop::Paused(until, now))) => paused(until, now),
         Ok(Err(SignInStop::Failed(SignInError::Rejected))) => {
             let token = app.form_token(&cookie);
-            let authorize_app = match authorize {
+            let carried = match authorize {
                 Some(field) => {
-                    let carried = field.clone();
-                    let name = on_blocking_pool(&app, move |app| app_name(app, &carried))
+                    let lookup = field.clone();
+                    let app_of = on_blocking_pool(&app, move |app| carried_app(app, &lookup))
                         .await
                         .ok()
-                        .flatten()
-                        .unwrap_or_else(|| "the app".to_owned());
-                    Some((name, field))
+                        .flatten();
+                    Some((app_of, field))
                 }
                 None => None,
             };
-            page(
+            let app_name = carried
+                .as_ref()
+                .map(|(app_of, _)| app_of.as_ref().map_or("the app", |(name, _)| name.as_str()));
+            let mut response = page(
                 StatusCode::UNAUTHORIZED,
                 login(&Login {
                     csrf_token: &token,
                     user_code: user_code.as_deref(),
-                    app: authorize_app
-                        .as_ref()
-                        .map(|(name, field)| (name.as_str(), field.as_str())),
+                    app: app_name.zip(carried.as_ref().map(|(_, field)| field.as_str())),
                     username: &username.chars().take(64).collect::<String>(),
                     problem: Some("The username or password is not right."),
-                    ..Login::default()
                 }),
                 None,
-            )
+            );
+            if let Some((Some((_, redirect_uri)), _)) = &carried {
+                allow_form_redirect_to(&mut response, redirect_uri);
+            }
+            response
         }
         Ok(Err(SignInStop::Failed(SignInError::Unavailable(detail)))) => {
             tracing::error!(error = %detail, "signing in failed");

@@ -623,4 +623,28 @@ mod tests {
                 .contains("version 3")
         );
     }
+
+    #[test]
+    fn a_v1_client_reads_with_no_post_logout_redirect_uris() {
+        let v1 = ClientV1 {
+            client_id: "tv".into(),
+            name: "TV".into(),
+            secret_sha256: None,
+            grant_types: vec!["device_code".into()],
+            scopes: vec!["openid".into()],
+            redirect_uris: Vec::new(),
+            access_token_ttl_ms: None,
+            refresh_idle_ttl_ms: None,
+            refresh_max_ttl_ms: None,
+            id_token_alg: None,
+            access_token_alg: None,
+            created_at_ms: 5,
+            disabled: false,
+        };
+        let client = decode_client(&encode(V1, &v1).unwrap()).unwrap();
+        assert_eq!(client.id.as_str(), "tv");
+        assert!(client.post_logout_redirect_uris.is_empty());
+        let again = decode_client(&encode_client(&client).unwrap()).unwrap();
+        assert_eq!(again, client);
+    }
 }

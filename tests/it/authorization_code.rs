@@ -3,14 +3,14 @@
 
 use std::time::Duration;
 
+use crate::support::TestServer;
 use crate::support::browser::Browser;
 use crate::support::jwt::verify;
 use crate::support::oauth::{enc, started};
 use crate::support::web::{
-    AFTER_LOGOUT, CALLBACK, CHALLENGE, CONF_CALLBACK, NATIVE_CALLBACK, VERIFIER, WEB_APP,
-    WEB_CONF, authorize_path, exchange, web_clients,
+    AFTER_LOGOUT, CALLBACK, CHALLENGE, CONF_CALLBACK, NATIVE_CALLBACK, VERIFIER, WEB_APP, WEB_CONF,
+    authorize_path, exchange, web_clients,
 };
-use crate::support::TestServer;
 
 fn web_server() -> (TestServer, String) {
     let server = started();
@@ -40,9 +40,19 @@ fn rfc6749_4_1_a_person_signs_in_to_a_web_app() {
     );
     assert_eq!(consent.status, 200, "{}", consent.html);
     assert!(consent.says("Sign in to Photo album?"));
-    assert!(consent.says("app.example.test"), "where the browser goes next");
+    assert!(
+        consent.says("app.example.test"),
+        "where the browser goes next"
+    );
     assert!(consent.says("name=\"decision\" value=\"approve\""));
     assert!(consent.says("name=\"decision\" value=\"deny\""));
+    assert!(
+        consent
+            .header("content-security-policy")
+            .contains("form-action 'self' https://app.example.test;"),
+        "the consent form may lead back to the app, and nowhere else: {}",
+        consent.header("content-security-policy")
+    );
 
     let back = browser.decide_for_app(&consent, "approve");
     assert_eq!(back.status, 303);
@@ -79,7 +89,10 @@ fn rfc6749_4_1_a_person_signs_in_to_a_web_app() {
     );
     let (header, id) = verify(&server, &tokens.str("id_token"), WEB_APP);
     assert_eq!(header.alg, jsonwebtoken::Algorithm::RS256, "SPEC D2");
-    assert_eq!(id["nonce"], "n-0S6", "OIDC Core §3.1.3.7: the nonce comes back");
+    assert_eq!(
+        id["nonce"], "n-0S6",
+        "OIDC Core §3.1.3.7: the nonce comes back"
+    );
     assert_eq!(id["azp"], WEB_APP);
     assert!(id["at_hash"].is_string(), "OIDC Core §3.1.3.6");
     assert_eq!(id["email"], "alice@example.org");
@@ -189,11 +202,16 @@ fn dag_5_3_a_the_device_grant_asks_again_even_after_a_web_app_consent() {
             "refresh_token",
             "--redirect-uri",
             CALLBACK,
-        ]).ok();
+        ])
+        .ok();
     let mut browser = Browser::new(&server);
     let path = authorize_path("openid", &[("client_id", "tv-public")]);
     browser.code_for(&path);
-    assert_eq!(browser.get(&path).status, 302, "remembered for the web flow");
+    assert_eq!(
+        browser.get(&path).status,
+        302,
+        "remembered for the web flow"
+    );
 
     let started = server.device_authorization("tv-public", "openid");
     browser.get("/device");
@@ -291,10 +309,7 @@ fn rfc7636_pkce_is_required_with_s256_only() {
                 ("code_challenge", VERIFIER),
             ],
         ),
-        (
-            "no method means plain",
-            vec![("code_challenge_method", "")],
-        ),
+        ("no method means plain", vec![("code_challenge_method", "")]),
         ("not base64url", vec![("code_challenge", "a+b/c=")]),
     ] {
         let page = browser.get(&authorize_path("openid", &extra));
@@ -304,7 +319,11 @@ fn rfc7636_pkce_is_required_with_s256_only() {
             Some("invalid_request"),
             "{name}"
         );
-        assert_eq!(page.location_param("state").as_deref(), Some("st"), "{name}");
+        assert_eq!(
+            page.location_param("state").as_deref(),
+            Some("st"),
+            "{name}"
+        );
     }
 
     let code = browser.code_for(&authorize_path("openid", &[]));
@@ -364,10 +383,7 @@ fn rfc9700_4_1_an_unregistered_redirect_uri_never_receives_a_redirect() {
     for (name, extra) in [
         ("unknown client", vec![("client_id", "nobody")]),
         ("no client", vec![("client_id", "")]),
-        (
-            "two registered, none named",
-            vec![("redirect_uri", "")],
-        ),
+        ("two registered, none named", vec![("redirect_uri", "")]),
     ] {
         let page = browser.get(&authorize_path("openid", &extra));
         assert_eq!(page.status, 400, "{name}");
@@ -378,7 +394,10 @@ fn rfc9700_4_1_an_unregistered_redirect_uri_never_receives_a_redirect() {
         authorize_path("openid", &[]),
         enc("https://evil.example/cb")
     ));
-    assert_eq!(repeated.status, 400, "a repeated parameter is never followed");
+    assert_eq!(
+        repeated.status, 400,
+        "a repeated parameter is never followed"
+    );
     assert!(repeated.header("location").is_empty());
 }
 
@@ -433,10 +452,7 @@ fn rfc6749_4_1_3_the_code_is_single_use_and_a_replay_revokes_its_tokens() {
 
 /// `rs-api`'s secret, rotated so the test knows it.
 fn server_secret(server: &TestServer) -> String {
-    let (_, secret) = server
-        .app()
-        .rotate_client_secret("rs-api")
-        .expect("rotate");
+    let (_, secret) = server.app().rotate_client_secret("rs-api").expect("rotate");
     secret
 }
 
@@ -504,7 +520,10 @@ fn rfc6749_4_1_2_1_other_problems_are_reported_to_the_app() {
     let (server, _) = web_server();
     let mut browser = Browser::new(&server);
     for (extra, error) in [
-        (vec![("response_type", "token")], "unsupported_response_type"),
+        (
+            vec![("response_type", "token")],
+            "unsupported_response_type",
+        ),
         (vec![("response_type", "")], "invalid_request"),
         (vec![("scope", "openid admin")], "invalid_scope"),
         (vec![("scope", "OpenID")], "invalid_scope"),
@@ -566,7 +585,11 @@ fn bad_input_at_authorize_never_gives_a_5xx() {
         .get(server.url(&authorize_path("openid", &[("nonce", "\u{0}\u{7f}")])))
         .send()
         .expect("GET");
-    assert_eq!(odd_nonce.status(), 200, "an opaque nonce is carried as it is");
+    assert_eq!(
+        odd_nonce.status(),
+        200,
+        "an opaque nonce is carried as it is"
+    );
     let response = client
         .post(server.url("/authorize"))
         .header("Content-Type", "text/plain")
@@ -589,17 +612,17 @@ fn a_disabled_client_or_person_gets_nothing_for_a_code() {
     let code = browser.code_for(&authorize_path("openid", &[]));
     server
         .cli()
-        .run(&["client", "update", WEB_APP, "--disable"]).ok();
+        .run(&["client", "update", WEB_APP, "--disable"])
+        .ok();
     exchange(&server, &code, CALLBACK, VERIFIER).is_error(400, "invalid_grant");
     let page = browser.get(&authorize_path("openid", &[]));
     assert_eq!(page.status, 400, "a disabled app is not known");
     server
         .cli()
-        .run(&["client", "update", WEB_APP, "--enable"]).ok();
+        .run(&["client", "update", WEB_APP, "--enable"])
+        .ok();
     let code = browser.code_for(&authorize_path("openid", &[]));
-    server
-        .cli()
-        .run(&["user", "disable", "alice"]).ok();
+    server.cli().run(&["user", "disable", "alice"]).ok();
     exchange(&server, &code, CALLBACK, VERIFIER).is_error(400, "invalid_grant");
 }
 
@@ -614,7 +637,10 @@ fn rfc6749_4_4_client_credentials() {
     );
     assert_eq!(tokens.status, 200, "{}", tokens.body);
     assert_eq!(tokens.str("scope"), "api.read");
-    assert!(tokens.body.get("refresh_token").is_none(), "RFC 6749 §4.4.3");
+    assert!(
+        tokens.body.get("refresh_token").is_none(),
+        "RFC 6749 §4.4.3"
+    );
     assert!(tokens.body.get("id_token").is_none());
     let (header, claims) = verify(
         &server,
@@ -624,10 +650,7 @@ fn rfc6749_4_4_client_credentials() {
     assert_eq!(header.typ.as_deref(), Some("at+jwt"));
     assert_eq!(claims["sub"], "rs-api", "RFC 9068 §2.2: sub is the client");
     assert_eq!(claims["client_id"], "rs-api");
-    assert!(
-        claims.get("auth_time").is_none(),
-        "no person signed in"
-    );
+    assert!(claims.get("auth_time").is_none(), "no person signed in");
 
     server
         .post_form(
@@ -724,9 +747,11 @@ fn rp_initiated_logout_without_a_hint_asks_first() {
     let out = browser.submit("/logout", &fields);
     assert_eq!(out.status, 303);
     assert_eq!(out.location_param("state").as_deref(), Some("s2"));
-    assert!(browser
-        .get(&authorize_path("openid", &[]))
-        .says("name=\"password\""));
+    assert!(
+        browser
+            .get(&authorize_path("openid", &[]))
+            .says("name=\"password\"")
+    );
 
     let nobody = browser.get(&format!(
         "/end_session?client_id={WEB_APP}&post_logout_redirect_uri={}",

@@ -275,3 +275,62 @@ fn a_removed_client_is_gone() {
         .run(&["client", "remove", "tv"])
         .fails_with(&["no client named"]);
 }
+
+#[test]
+fn a_web_app_is_registered_with_its_redirect_uris() {
+    let server = TestServer::start();
+    let out = server
+        .cli()
+        .run(&[
+            "--json",
+            "client",
+            "add",
+            "photos",
+            "--confidential",
+            "--grant",
+            "authorization_code",
+            "--redirect-uri",
+            "https://photos.home.arpa/oidc/callback",
+            "--redirect-uri",
+            "http://127.0.0.1/callback",
+            "--post-logout-redirect-uri",
+            "https://photos.home.arpa/",
+        ])
+        .json();
+    let client = &out["client"];
+    assert_eq!(
+        client["redirect_uris"],
+        serde_json::json!([
+            "https://photos.home.arpa/oidc/callback",
+            "http://127.0.0.1/callback"
+        ])
+    );
+    assert_eq!(
+        client["post_logout_redirect_uris"],
+        serde_json::json!(["https://photos.home.arpa/"])
+    );
+    assert!(out["secret"].is_string());
+    let shown = server.cli().run(&["client", "show", "photos"]).ok();
+    assert!(shown.contains("post_logout_redirect_uris"), "{shown}");
+
+    server
+        .cli()
+        .run(&["client", "add", "no-uri", "--grant", "authorization_code"])
+        .fails_with(&["authorization_code needs at least one --redirect-uri"]);
+    server
+        .cli()
+        .run(&[
+            "client",
+            "add",
+            "plain-http",
+            "--grant",
+            "authorization_code",
+            "--redirect-uri",
+            "http://photos.home.arpa/cb",
+        ])
+        .fails_with(&["plain http is only allowed to localhost"]);
+    server
+        .cli()
+        .run(&["client", "add", "svc", "--grant", "client_credentials"])
+        .fails_with(&["client_credentials needs a confidential client"]);
+}

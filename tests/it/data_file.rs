@@ -3,7 +3,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use redb::{ReadableDatabase, TableDefinition};
+use redb::{ReadableDatabase, ReadableTable, TableDefinition};
 
 use crate::support::{Cli, TestServer, file_digest};
 
@@ -191,4 +191,88 @@ impl Cli {
         assert_ne!(out.code, Some(0), "{out:?}");
         assert!(!out.stderr.contains("panicked"), "{out:?}");
     }
+}
+
+#[test]
+fn a_schema_1_file_is_migrated_and_keeps_its_clients() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("authbox.redb");
+    let cli = Cli::new(&data);
+    cli.run(&["client", "add", "tv-public", "--grant", "device_code"])
+        .ok();
+    // Turn it into the file schema 1 wrote: no code or consent tables, V1 client records.
+    {
+        let db = redb::Database::open(&data).expect("open with redb");
+        let txn = db.begin_write().expect("write");
+        txn.delete_table(TableDefinition::<&[u8], &[u8]>::new(
+            "authorization_code_hash_to_code",
+        ))
+        .expect("drop");
+        txn.delete_table(TableDefinition::<(&str, &str), &[u8]>::new(
+            "user_sub_client_to_consent",
+        ))
+        .expect("drop");
+        {
+            let mut clients = txn
+                .open_table(TableDefinition::<&str, &[u8]>::new("client_id_to_client"))
+                .expect("clients");
+            let v2 = clients
+                .get("tv-public")
+                .expect("read")
+                .expect("row")
+                .value()
+                .to_vec();
+            // A V2 record is the V1 fields then the (here empty) post-logout list.
+            assert_eq!((v2[0], v2.last()), (2, Some(&0)));
+            let mut v1 = v2[..v2.len() - 1].to_vec();
+            v1[0] = 1;
+            clients.insert("tv-public", v1.as_slice()).expect("write");
+        }
+        txn.open_table(META)
+            .expect("meta")
+            .insert("schema_version", 1u64.to_be_bytes().as_slice())
+            .expect("stamp");
+        txn.commit().expect("commit");
+    }
+
+    let shown = cli.run(&["--json", "client", "show", "tv-public"]).json()["client"].clone();
+    assert_eq!(shown["grants"], serde_json::json!(["device_code"]));
+    assert_eq!(shown["post_logout_redirect_uris"], serde_json::json!([]));
+    {
+        let db = redb::Database::open(&data).expect("open with redb");
+        let read = db.begin_read().expect("read");
+        let version = read
+            .open_table(META)
+            .expect("meta")
+            .get("schema_version")
+            .expect("read")
+            .expect("row")
+            .value()
+            .to_vec();
+        assert_eq!(version, 2u64.to_be_bytes(), "migrated to schema 2");
+        read.open_table(TableDefinition::<(&str, &str), &[u8]>::new(
+            "user_sub_client_to_consent",
+        ))
+        .expect("the consent table exists");
+    }
+    let server = TestServer::start_in(dir);
+    server
+        .cli()
+        .run(&[
+            "client",
+            "update",
+            "tv-public",
+            "--post-logout-redirect-uri",
+            "https://tv.example.test/bye",
+        ])
+        .ok();
+    let shown = server
+        .cli()
+        .run(&["--json", "client", "show", "tv-public"])
+        .json()["client"]
+        .clone();
+    assert_eq!(
+        shown["post_logout_redirect_uris"],
+        serde_json::json!(["https://tv.example.test/bye"])
+    );
 }

@@ -40,20 +40,21 @@ fn disc_the_documents_describe_exactly_what_is_served() {
         serde_json::json!(["code"]),
         "DISC-3-a, ASM-2-d: D1"
     );
-    assert_eq!(oidc["response_modes_supported"], serde_json::json!(["query"]));
+    assert_eq!(
+        oidc["response_modes_supported"],
+        serde_json::json!(["query"])
+    );
     assert_eq!(
         oidc["code_challenge_methods_supported"],
         serde_json::json!(["S256"]),
         "RFC 7636 S256 only; plain is never advertised"
     );
     assert_eq!(
-        oidc["authorization_response_iss_parameter_supported"],
-        true,
+        oidc["authorization_response_iss_parameter_supported"], true,
         "RFC 9207"
     );
     assert_eq!(
-        oidc["request_uri_parameter_supported"],
-        false,
+        oidc["request_uri_parameter_supported"], false,
         "Disc §3: omitted would mean true"
     );
     assert_eq!(

@@ -174,3 +174,130 @@ fn a_person_signs_a_device_out_from_my_devices() {
         .post_form("/token", &body, None)
         .is_error(400, "invalid_grant");
 }
+
+/// A relying party small enough to read: it sends the browser to authbox with state, nonce and
+/// PKCE, and on the way back checks `state` and `iss`, exchanges the code, verifies the ID
+/// token's signature, audience and nonce, and greets the person by name.
+struct TinyRelyingParty {
+    base: String,
+}
+
+const RP_STATE: &str = "rp-state-7f3a";
+const RP_NONCE: &str = "rp-nonce-91c2";
+
+impl TinyRelyingParty {
+    fn start(issuer: &str) -> TinyRelyingParty {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (issuer, own) = (issuer.to_owned(), base.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                Self::answer(stream, &issuer, &own);
+            }
+        });
+        TinyRelyingParty { base }
+    }
+
+    fn answer(mut stream: std::net::TcpStream, issuer: &str, own: &str) {
+        use std::io::{BufRead, BufReader, Write};
+        let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line).is_err() {
+            return;
+        }
+        let mut header = String::new();
+        while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+            header.clear();
+        }
+        let target = request_line.split(' ').nth(1).unwrap_or("/").to_owned();
+        let url = url::Url::parse(&format!("{own}{target}")).expect("url");
+        let redirect_uri = format!("{own}/callback");
+        let response = match url.path() {
+            "/start" => {
+                let location = format!(
+                    "{issuer}/authorize?response_type=code&client_id=web-app&redirect_uri={}&scope=openid%20profile&state={RP_STATE}&nonce={RP_NONCE}&code_challenge={}&code_challenge_method=S256",
+                    crate::support::oauth::enc(&redirect_uri),
+                    crate::support::web::CHALLENGE
+                );
+                format!(
+                    "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                )
+            }
+            "/callback" => {
+                let body = Self::callback(&url, issuer, &redirect_uri)
+                    .unwrap_or_else(|why| format!("<h1>RP error: {why}</h1>"));
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                )
+            }
+            _ => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into(),
+        };
+        let _ = stream.write_all(response.as_bytes());
+    }
+
+    fn callback(url: &url::Url, issuer: &str, redirect_uri: &str) -> Result<String, String> {
+        let param = |name: &str| {
+            url.query_pairs()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.into_owned())
+        };
+        if param("state").as_deref() != Some(RP_STATE) {
+            return Err("state does not match".into());
+        }
+        if param("iss").as_deref() != Some(issuer) {
+            return Err("the response is from another issuer".into());
+        }
+        let code = param("code").ok_or("no code")?;
+        let tokens: serde_json::Value = reqwest::blocking::Client::new()
+            .post(format!("{issuer}/token"))
+            .form(&[
+                ("grant_type", "authorization_code"),
+                ("client_id", "web-app"),
+                ("code", &code),
+                ("redirect_uri", redirect_uri),
+                ("code_verifier", crate::support::web::VERIFIER),
+            ])
+            .send()
+            .and_then(|r| r.json())
+            .map_err(|e| e.to_string())?;
+        let id_token = tokens["id_token"].as_str().ok_or("no ID token")?;
+        let (_, claims) = crate::support::jwt::verify_at(issuer, id_token, "web-app");
+        if claims["nonce"] != RP_NONCE {
+            return Err("nonce does not match".into());
+        }
+        Ok(format!(
+            "<h1>Hello, {}</h1><p>subject {}</p>",
+            claims["name"].as_str().unwrap_or("?"),
+            claims["sub"].as_str().unwrap_or("?")
+        ))
+    }
+}
+
+#[test]
+fn a_person_signs_in_to_a_web_app_through_authbox() {
+    let server = started();
+    crate::support::web::web_clients(&server);
+    let Some(chrome) = Chrome::launch(DESKTOP.0, DESKTOP.1) else {
+        return;
+    };
+    let rp = TinyRelyingParty::start(&server.base);
+
+    chrome.goto(&format!("{}/start", rp.base));
+    chrome.wait_for_text("Sign in to continue to Photo album");
+    chrome.screenshot("web-1-sign-in");
+    chrome.type_into("#username", "alice");
+    chrome.type_into("#password", ALICE_PASSWORD);
+    chrome.click("button[type=submit]");
+    let consent = chrome.wait_for_text("Sign in to Photo album?");
+    assert!(consent.contains("127.0.0.1"), "{consent}");
+    chrome.screenshot("web-2-consent");
+    chrome.click("button[value=approve]");
+    let greeted = chrome.wait_for_text("Hello, Alice");
+    assert!(!greeted.contains("RP error"), "{greeted}");
+    chrome.screenshot("web-3-signed-in");
+
+    // The second visit goes straight through: the consent is remembered.
+    chrome.goto(&format!("{}/start", rp.base));
+    chrome.wait_for_text("Hello, Alice");
+}

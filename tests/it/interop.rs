@@ -59,3 +59,70 @@ fn the_oauth2_crate_completes_a_device_flow() {
     assert_eq!(token.token_type().as_ref(), "bearer");
     assert!(waits.get() >= 1, "the client waited before polling");
 }
+
+/// The `openidconnect` crate reads discovery, builds the authorization request with PKCE and a
+/// nonce, and verifies the ID token against the JWKS: what a home-lab web app's library does.
+#[test]
+fn the_openidconnect_crate_completes_discovery_and_the_code_flow() {
+    use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+    use openidconnect::{
+        AuthorizationCode, ClientId as OidcClientId, CsrfToken, IssuerUrl, Nonce,
+        OAuth2TokenResponse, PkceCodeChallenge, RedirectUrl, Scope as OidcScope,
+        TokenResponse as _,
+    };
+
+    use crate::support::browser::Browser;
+    use crate::support::web::{CALLBACK, WEB_APP, web_clients};
+
+    let server = TestServer::start();
+    server.fixtures();
+    web_clients(&server);
+    let http = openidconnect::reqwest::blocking::Client::builder()
+        .redirect(openidconnect::reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client");
+    let metadata = CoreProviderMetadata::discover(
+        &IssuerUrl::new(server.base.clone()).expect("issuer"),
+        &http,
+    )
+    .expect("discovery is accepted");
+    let client =
+        CoreClient::from_provider_metadata(metadata, OidcClientId::new(WEB_APP.into()), None)
+            .set_redirect_uri(RedirectUrl::new(CALLBACK.into()).expect("redirect"));
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (url, csrf, nonce) = client
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        )
+        .add_scope(OidcScope::new("profile".into()))
+        .set_pkce_challenge(challenge)
+        .url();
+
+    let mut browser = Browser::new(&server);
+    let path = url.as_str().trim_start_matches(server.base.as_str());
+    let consent = browser.sign_in_to_app(path);
+    let back = browser.decide_for_app(&consent, "approve");
+    assert_eq!(
+        back.location_param("state").as_deref(),
+        Some(csrf.secret().as_str())
+    );
+    let code = back.location_param("code").expect("code");
+
+    let tokens = client
+        .exchange_code(AuthorizationCode::new(code))
+        .expect("a token endpoint is known")
+        .set_pkce_verifier(verifier)
+        .request(&http)
+        .expect("the code is exchanged");
+    let id_token = tokens.id_token().expect("an ID token");
+    let claims = id_token
+        .claims(&client.id_token_verifier(), &nonce)
+        .expect("the ID token verifies: signature, issuer, audience, nonce");
+    assert_eq!(
+        claims.preferred_username().map(|u| u.as_str()),
+        Some("alice")
+    );
+    assert!(!tokens.access_token().secret().is_empty());
+}
