@@ -1,4 +1,5 @@
-//! The command line: `serve`, `check`, `user …`, `client …`, `key …`.
+//! The command line: `serve`, `check`, `user …`, `client …`, `grant …`, `key …`, `audit`,
+//! and `completions`/`man` generated from these definitions.
 
 mod output;
 
@@ -58,6 +59,14 @@ pub enum Command {
     /// List or rotate the token signing keys.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Print a shell completion script, e.g. `authbox completions bash >
+    /// /usr/share/bash-completion/completions/authbox`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `authbox man | man -l -`.
+    Man,
     /// Show the audit log: sign-ins, rejected codes, approvals, denials, redemptions,
     /// refresh-token reuse and revocations.
     Audit {
@@ -237,10 +246,33 @@ fn fail(e: impl std::fmt::Display) -> CliError {
     CliError(e.to_string())
 }
 
+/// Writes generated text to standard output; a reader that stops early (`| head`) is no error.
+fn print_bytes(bytes: &[u8]) -> Result<(), CliError> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(bytes) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(fail(e)),
+        _ => Ok(()),
+    }
+}
+
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let request = match cli.command {
         Command::Serve(args) => return serve(cli.data, &args),
         Command::Check(args) => return check(cli.data, &args, cli.json),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "authbox", &mut script);
+            return print_bytes(&script);
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            let command = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(command)
+                .render(&mut page)
+                .map_err(fail)?;
+            return print_bytes(&page);
+        }
         Command::User(command) => user_request(command)?,
         Command::Client(command) => client_request(command),
         Command::Grant(GrantCommand::List { user }) => AdminRequest::GrantList { username: user },

@@ -13,6 +13,7 @@ mod device_authorization;
 mod device_polling;
 mod discovery;
 mod documentation;
+mod generated_docs;
 mod in_browser;
 mod interop;
 mod introspection_revocation;
