@@ -1,5 +1,6 @@
-//! The device's endpoints: `POST /device_authorization` (RFC 8628 §3.1) and `POST /token`
-//! (RFC 6749 §3.2, RFC 8628 §3.4). Thin: parse, one app call on the blocking pool, render.
+//! The clients' endpoints: `POST /device_authorization` (RFC 8628 §3.1), `POST /token` for
+//! every grant (RFC 6749 §3.2, §4.1.3, §4.4, §6; RFC 8628 §3.4), `/introspect` and `/revoke`.
+//! Thin: parse, one app call on the blocking pool, render.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
