@@ -104,6 +104,26 @@ impl Form {
     }
 }
 
+/// A browser-facing request's parameters: the query of a GET, or the form body of a POST (both
+/// allowed at `/authorize` and `/end_session`). `Err` says, for the person, what was wrong.
+pub async fn query_or_form(
+    request: &actix_web::HttpRequest,
+    payload: actix_web::web::Payload,
+) -> Result<Form, &'static str> {
+    let malformed = "The app sent a malformed request (a repeated or unreadable parameter).";
+    if request.method() != actix_web::http::Method::POST {
+        return Form::parse_pairs(request.query_string()).map_err(|_| malformed);
+    }
+    let body = read_limited(payload)
+        .await
+        .map_err(|_| "The request was too large or did not arrive.")?;
+    let content_type = request
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    Form::parse(content_type, &body).map_err(|_| malformed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

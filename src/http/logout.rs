@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::blocking::on_blocking_pool;
 use super::errors::allow_form_redirect_to;
-use super::form::{Form, read_limited};
+use super::form::{Form, query_or_form};
 use super::verification::{browser_cookie, checked_form, say, session_cookie, unavailable};
 use crate::app::App;
 use crate::app::logout::{LogoutParams, LogoutRequest};
@@ -91,20 +91,9 @@ pub async fn end_session(
     app: web::Data<App>,
 ) -> HttpResponse {
     let is_post = request.method() == actix_web::http::Method::POST;
-    let form = if is_post {
-        let Ok(body) = read_limited(payload).await else {
-            return cannot("The request was too large or did not arrive.");
-        };
-        let content_type = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok());
-        Form::parse(content_type, &body)
-    } else {
-        Form::parse_pairs(request.query_string())
-    };
-    let Ok(form) = form else {
-        return cannot("The app sent a malformed request (a repeated or unreadable parameter).");
+    let form = match query_or_form(&request, payload).await {
+        Ok(form) => form,
+        Err(why) => return cannot(why),
     };
     let params = params_from(&form);
     let state = params.state.clone();
