@@ -1,9 +1,6 @@
 //! "My devices": the devices a person paired (their refresh families), and signing one out,
 //! which revokes its refresh tokens and its live access tokens at once.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-
 use super::{App, AppError};
 use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::refresh::RefreshFamily;
@@ -15,7 +12,9 @@ use crate::store::FamilyId;
 /// One paired device as people and administrators see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PairedDevice {
-    /// The family id, base64url: names the pairing, grants nothing.
+    /// The family id in lower-case hex: names the pairing, grants nothing. Hex, because an id
+    /// is typed or pasted as a command-line argument, where one starting with `-` would read
+    /// as a flag.
     pub id: String,
     pub sub: Subject,
     pub client_id: String,
@@ -27,11 +26,20 @@ pub struct PairedDevice {
     pub live: bool,
 }
 
+fn format_id(id: &FamilyId) -> String {
+    id.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn parse_id(id: &str) -> Option<FamilyId> {
-    URL_SAFE_NO_PAD
-        .decode(id)
-        .ok()
-        .and_then(|bytes| FamilyId::try_from(bytes.as_slice()).ok())
+    if id.len() != 2 * std::mem::size_of::<FamilyId>() || !id.bytes().all(|b| b.is_ascii_hexdigit())
+    {
+        return None;
+    }
+    let mut out = FamilyId::default();
+    for (byte, pair) in out.iter_mut().zip(id.as_bytes().chunks(2)) {
+        *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+    }
+    Some(out)
 }
 
 impl App {
@@ -47,7 +55,7 @@ impl App {
             .map(|c| c.name)
             .unwrap_or_else(|| family.client_id.to_string());
         Ok(PairedDevice {
-            id: URL_SAFE_NO_PAD.encode(id),
+            id: format_id(id),
             live: family.is_live(now),
             sub: family.sub,
             client_id: family.client_id.to_string(),
@@ -134,5 +142,23 @@ impl App {
         let mut device = self.paired(&family_id, family, now)?;
         device.live = false;
         Ok(device)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairing_ids_are_hex_and_read_back() {
+        let id: FamilyId = [0xfb, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 0xff];
+        let text = format_id(&id);
+        assert_eq!(text, "fb000102030405060708090a0b0c0dff");
+        assert_eq!(parse_id(&text), Some(id));
+        assert_eq!(parse_id(&text.to_uppercase()), Some(id));
+        assert_eq!(parse_id("-P3x"), None);
+        assert_eq!(parse_id(&"+f".repeat(16)), None);
+        assert_eq!(parse_id(&"é".repeat(16)), None);
+        assert_eq!(parse_id(&"g".repeat(32)), None);
     }
 }
