@@ -108,16 +108,34 @@ impl App {
         Ok(url.into())
     }
 
+    /// Back to a verified redirect URI with `error` and `error_description` (RFC 6749 §4.1.2.1).
+    fn error_url(
+        &self,
+        redirect_uri: &str,
+        state: Option<&str>,
+        failure: &OAuthFailure,
+    ) -> Result<String, AuthorizeRefusal> {
+        let description = failure.description.as_deref().unwrap_or_default();
+        self.response_url(
+            redirect_uri,
+            state,
+            &[
+                ("error", failure.code.as_str()),
+                ("error_description", description),
+            ],
+        )
+    }
+
     fn error_redirect(
         &self,
         request: &AuthorizationRequest,
         code: ErrorCode,
         description: &str,
     ) -> Result<String, AuthorizeRefusal> {
-        self.response_url(
+        self.error_url(
             &request.redirect_uri,
             request.state.as_deref(),
-            &[("error", code.as_str()), ("error_description", description)],
+            &OAuthFailure::new(code, description),
         )
     }
 
@@ -145,17 +163,11 @@ impl App {
                 redirect_uri,
                 state,
                 failure,
-            }) => {
-                let description = failure.description.unwrap_or_default();
-                Err(AuthorizeRefusal::Redirect(self.response_url(
-                    &redirect_uri,
-                    state.as_deref(),
-                    &[
-                        ("error", failure.code.as_str()),
-                        ("error_description", &description),
-                    ],
-                )?))
-            }
+            }) => Err(AuthorizeRefusal::Redirect(self.error_url(
+                &redirect_uri,
+                state.as_deref(),
+                &failure,
+            )?)),
         }
     }
 

@@ -2,6 +2,7 @@
 
 use super::tokens::IssuedTokens;
 use super::{App, ProtocolError};
+use crate::domain::authorization::requested_scopes;
 use crate::domain::client::{Client, GrantType};
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
 use crate::domain::resource::Resources;
@@ -12,9 +13,10 @@ fn refuse(code: ErrorCode, description: impl Into<String>) -> ProtocolError {
 }
 
 impl App {
-    /// An access token whose subject is the client. Only the resources' scopes can be granted:
-    /// OpenID Connect's scopes are about a person, and there is none here. An omitted scope
-    /// gets every resource scope the client is allowed.
+    /// An access token whose subject is the client. Requested scopes follow the same rules as for
+    /// a person's grants, and only the resources' can be granted: OpenID Connect's scopes are
+    /// about a person, and there is none here. An omitted scope gets every resource scope the
+    /// client is allowed.
     pub fn client_credentials(
         &self,
         client: &Client,
@@ -34,9 +36,7 @@ impl App {
         }
         let resources = &self.settings.resources;
         let scopes = match scope {
-            Some(text) => {
-                ScopeSet::parse(text).map_err(|e| refuse(ErrorCode::InvalidScope, e.0))?
-            }
+            Some(_) => requested_scopes(client, scope, resources).map_err(ProtocolError::OAuth)?,
             None => ScopeSet::from_tokens(
                 client
                     .scopes
@@ -46,25 +46,14 @@ impl App {
             )
             .map_err(|e| refuse(ErrorCode::InvalidScope, e.0))?,
         };
-        for scope in scopes.iter().map(|s| s.as_str()) {
-            if Resources::is_about_a_person(scope) {
-                return Err(refuse(
-                    ErrorCode::InvalidScope,
-                    format!("scope {scope} is about a person; client_credentials has none"),
-                ));
-            }
-            if !resources.knows(scope) {
-                return Err(refuse(
-                    ErrorCode::InvalidScope,
-                    format!("unknown scope {scope}"),
-                ));
-            }
-            if !client.scopes.contains(scope) {
-                return Err(refuse(
-                    ErrorCode::InvalidScope,
-                    format!("scope {scope} is not allowed for this client"),
-                ));
-            }
+        if let Some(person) = scopes
+            .iter()
+            .find(|s| Resources::is_about_a_person(s.as_str()))
+        {
+            return Err(refuse(
+                ErrorCode::InvalidScope,
+                format!("scope {person} is about a person; client_credentials has none"),
+            ));
         }
         if scopes.is_empty() {
             return Err(refuse(

@@ -6,8 +6,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::blocking::on_blocking_pool;
 use super::verification::{browser_cookie, checked_form, page, unavailable};
-use crate::app::App;
 use crate::app::devices::PairedDevice;
+use crate::app::{App, AppError};
+use crate::domain::user::Subject;
 use crate::pages::device::{Login, ago, login, scope_words};
 use crate::pages::devices::{AppLine, DeviceLine, Devices, devices};
 
@@ -90,32 +91,64 @@ pub async fn my_devices(request: HttpRequest, app: web::Data<App>) -> HttpRespon
     }
 }
 
-pub async fn sign_out_device(
+/// What one of the page's buttons says afterwards: on success (given the name of what it ended)
+/// and when there was nothing to end.
+struct Notices {
+    done: fn(&str) -> String,
+    not_found: &'static str,
+}
+
+/// The shape of every button on the page: as the signed-in person, end what the form field
+/// `field` names, then show the page again with what happened.
+async fn act_on_form(
     request: HttpRequest,
     payload: web::Payload,
     app: web::Data<App>,
+    field: &'static str,
+    act: fn(&App, &Subject, &str) -> Result<String, AppError>,
+    notices: Notices,
 ) -> HttpResponse {
     let (cookie, form) = match checked_form(&request, payload, &app).await {
         Ok(checked) => checked,
         Err(response) => return response,
     };
-    let device = form.get("device").unwrap_or_default().to_owned();
+    let target = form.get(field).unwrap_or_default().to_owned();
     let session_cookie = cookie.clone();
     let outcome = on_blocking_pool(&app, move |app| {
         let (_, user) = app.signed_in(&session_cookie).ok().flatten()?;
-        Some(
-            app.sign_out_device(&device, Some(&user.sub))
-                .map(|d| d.client_name),
-        )
+        Some(act(app, &user.sub, &target))
     })
     .await;
     let notice = match outcome {
-        Ok(Some(Ok(name))) => Some(format!("{name} is signed out.")),
-        Ok(Some(Err(_))) => Some("That device was not found.".to_owned()),
+        Ok(Some(Ok(name))) => Some((notices.done)(&name)),
+        Ok(Some(Err(_))) => Some(notices.not_found.to_owned()),
         Ok(None) => return sign_in_first(&app, Some(&cookie)),
         Err(_) => return unavailable(),
     };
     render(&app, cookie, notice).await
+}
+
+/// Signs one of the person's own devices out.
+pub async fn sign_out_device(
+    request: HttpRequest,
+    payload: web::Payload,
+    app: web::Data<App>,
+) -> HttpResponse {
+    act_on_form(
+        request,
+        payload,
+        app,
+        "device",
+        |app, sub, device| {
+            app.sign_out_device(device, Some(sub))
+                .map(|d| d.client_name)
+        },
+        Notices {
+            done: |name| format!("{name} is signed out."),
+            not_found: "That device was not found.",
+        },
+    )
+    .await
 }
 
 /// Takes back a web app's permission to sign the person in without asking.
@@ -124,23 +157,19 @@ pub async fn forget_app(
     payload: web::Payload,
     app: web::Data<App>,
 ) -> HttpResponse {
-    let (cookie, form) = match checked_form(&request, payload, &app).await {
-        Ok(checked) => checked,
-        Err(response) => return response,
-    };
-    let client_id = form.get("client_id").unwrap_or_default().to_owned();
-    let session_cookie = cookie.clone();
-    let outcome = on_blocking_pool(&app, move |app| {
-        let (_, user) = app.signed_in(&session_cookie).ok().flatten()?;
-        let name = app.client(&client_id).map(|c| c.name).unwrap_or_default();
-        Some(app.revoke_consent(&user.sub, &client_id).map(|()| name))
-    })
-    .await;
-    let notice = match outcome {
-        Ok(Some(Ok(name))) => Some(format!("{name} will ask before signing you in again.")),
-        Ok(Some(Err(_))) => Some("That app was not found.".to_owned()),
-        Ok(None) => return sign_in_first(&app, Some(&cookie)),
-        Err(_) => return unavailable(),
-    };
-    render(&app, cookie, notice).await
+    act_on_form(
+        request,
+        payload,
+        app,
+        "client_id",
+        |app, sub, client_id| {
+            let name = app.client(client_id).map(|c| c.name).unwrap_or_default();
+            app.revoke_consent(sub, client_id).map(|()| name)
+        },
+        Notices {
+            done: |name| format!("{name} will ask before signing you in again."),
+            not_found: "That app was not found.",
+        },
+    )
+    .await
 }
