@@ -20,6 +20,8 @@ pub struct Config {
     /// Includes the issuer, exactly as metadata and tokens carry it.
     pub settings: Settings,
     pub sweep_interval: Duration,
+    /// Serve `/metrics` here alone instead of on `listen`.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +70,11 @@ pub struct ServeArgs {
         value_name = "CIDR"
     )]
     pub trusted_proxies: Vec<String>,
+
+    /// Serve /metrics (Prometheus) on this address only, instead of on --listen; e.g.
+    /// 127.0.0.1:9090 keeps it off a public port.
+    #[arg(long, env = "AUTHBOX_METRICS_LISTEN", value_name = "ADDR")]
+    pub metrics_listen: Option<String>,
 
     /// How often expired grants, sessions and retired keys are deleted from the data file.
     #[arg(long, env = "AUTHBOX_SWEEP_INTERVAL", default_value = "60s", value_parser = parse_duration, value_name = "DURATION")]
@@ -283,12 +290,11 @@ fn within(flag: &str, value: Duration, min: Duration, max: Duration) -> Result<(
 
 impl Config {
     pub fn new(data: PathBuf, args: &ServeArgs) -> Result<Config, ConfigError> {
-        let listen = args.listen.parse::<SocketAddr>().map_err(|_| {
-            ConfigError(format!(
-                "--listen {:?} is not an address and port: use the form 127.0.0.1:8080 or [::]:8080",
-                args.listen
-            ))
-        })?;
+        let listen = parse_listen("--listen", &args.listen)?;
+        let metrics_listen = match args.metrics_listen.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(addr) => Some(parse_listen("--metrics-listen", addr)?),
+        };
         let issuer = check_issuer(&args.issuer)?;
         within(
             "--sweep-interval",
@@ -322,8 +328,17 @@ impl Config {
             listen,
             settings,
             sweep_interval: args.sweep_interval,
+            metrics_listen,
         })
     }
+}
+
+fn parse_listen(flag: &str, addr: &str) -> Result<SocketAddr, ConfigError> {
+    addr.parse::<SocketAddr>().map_err(|_| {
+        ConfigError(format!(
+            "{flag} {addr:?} is not an address and port: use the form 127.0.0.1:8080 or [::]:8080"
+        ))
+    })
 }
 
 /// OIDC Discovery §4.3 compares issuers byte for byte, so the issuer is kept exactly as typed

@@ -13,8 +13,11 @@
 //! - `cli` parses the command line; `config` turns flags and `AUTHBOX_*` variables into a
 //!   checked [`config::Config`].
 //! - `server` opens the store, prepares keys, starts HTTP, the control socket and the sweeper.
+//! - `service_manager` tells systemd the server is ready, alive or stopping.
+//! - `backup` makes and restores snapshots of the data file.
 //! - `control` is the Unix socket through which management commands reach a running server.
 //! - `app` holds the use cases; `app::admin` is the management façade.
+//! - `telemetry` names what `/metrics` reports.
 //! - `store` is the redb file: tables, records, schema version, expiry index.
 //!
 //! # Invariants
@@ -26,6 +29,7 @@
 
 pub mod app;
 pub mod assets;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod control;
@@ -34,4 +38,6 @@ pub mod domain;
 pub mod http;
 pub mod pages;
 pub mod server;
+pub mod service_manager;
 pub mod store;
+pub mod telemetry;

@@ -3,6 +3,7 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
+use authbox::cli::LogFormat;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
@@ -15,11 +16,13 @@ fn main() -> ExitCode {
     };
     let filter =
         EnvFilter::try_from_env("AUTHBOX_LOG").unwrap_or_else(|_| EnvFilter::new(default_level));
-    tracing_subscriber::fmt()
+    let log = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Text => log.with_ansi(std::io::stderr().is_terminal()).init(),
+        LogFormat::Json => log.json().flatten_event(true).init(),
+    }
     match authbox::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use tokio::signal::unix::{SignalKind, signal};
 use tokio::task::JoinHandle;
 
 use crate::app::clock::Clock;
@@ -13,7 +14,9 @@ use crate::config::Config;
 use crate::control;
 use crate::control::server::SocketFile;
 use crate::http::{self, Listening, Stopper};
+use crate::service_manager::ServiceManager;
 use crate::store::{OpenMode, Store, StoreError};
+use crate::telemetry;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -36,8 +39,6 @@ pub enum ServeError {
 
 pub struct ServeOptions {
     pub clock: Arc<dyn Clock>,
-    /// Stop gracefully on SIGINT and SIGTERM (off for servers embedded in tests).
-    pub handle_signals: bool,
     /// A socket already bound, used instead of binding `config.listen` (so a caller can learn
     /// the port before choosing the issuer).
     pub listener: Option<TcpListener>,
@@ -83,6 +84,12 @@ pub async fn start(config: &Config, options: ServeOptions) -> Result<RunningServ
             source,
         })?,
     };
+    let metrics_listener = match config.metrics_listen {
+        Some(addr) => {
+            Some(TcpListener::bind(addr).map_err(|source| ServeError::Bind { addr, source })?)
+        }
+        None => None,
+    };
     let store = open_when_free(&config.data)?;
     let app = Arc::new(App::new(store, options.clock, config.settings.clone())?);
     app.ensure_signing_keys()?;
@@ -94,7 +101,9 @@ pub async fn start(config: &Config, options: ServeOptions) -> Result<RunningServ
     }
     let (control_listener, socket_file) =
         control::server::bind(&socket_path).map_err(ServeError::ControlSocket)?;
-    let listening = http::serve(listener, Arc::clone(&app), options.handle_signals)?;
+    let metrics_addr = metrics_listener.as_ref().and_then(|l| l.local_addr().ok());
+    telemetry::recorder();
+    let listening = http::serve(listener, metrics_listener, Arc::clone(&app))?;
     let background = vec![
         tokio::spawn(control::server::serve(
             control_listener,
@@ -103,7 +112,11 @@ pub async fn start(config: &Config, options: ServeOptions) -> Result<RunningServ
         )),
         tokio::spawn(sweep_forever(Arc::clone(&app), config.sweep_interval)),
         tokio::spawn(flush_audit_forever(Arc::clone(&app))),
+        tokio::spawn(keep_metrics_tidy()),
     ];
+    if let Some(addr) = metrics_addr {
+        tracing::info!(metrics_addr = %addr, "/metrics is served on its own address");
+    }
     tracing::info!(addr = %listening.addr, issuer = %config.settings.issuer, data = %config.data.display(), "authbox is listening");
     Ok(RunningServer {
         addr: listening.addr,
@@ -124,6 +137,39 @@ impl RunningServer {
         self.listening.stopper()
     }
 
+    /// Serves until SIGTERM or SIGINT, then stops gracefully: no new connections, requests in
+    /// flight finish, the data file is flushed and closed. The service manager hears of each
+    /// step (see [`ServiceManager`]).
+    pub async fn run_until_signalled(self) -> Result<(), ServeError> {
+        let manager = Arc::new(ServiceManager::from_env());
+        let mut terminate = signal(SignalKind::terminate())?;
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        // systemd's `reload` sends SIGHUP; left to its default, it would end the server.
+        let mut hangup = signal(SignalKind::hangup())?;
+        let watchdog = manager.keep_watchdog_fed();
+        manager.ready();
+        let stopper = self.stopper();
+        let stopping = Arc::clone(&manager);
+        let signals = tokio::spawn(async move {
+            let name = loop {
+                tokio::select! {
+                    _ = terminate.recv() => break "SIGTERM",
+                    _ = interrupt.recv() => break "SIGINT",
+                    _ = hangup.recv() => reload(),
+                }
+            };
+            tracing::info!(signal = name, "stopping: finishing the requests in flight");
+            stopping.stopping();
+            stopper.stop().await;
+        });
+        let result = self.wait().await;
+        signals.abort();
+        if let Some(watchdog) = watchdog {
+            watchdog.abort();
+        }
+        result
+    }
+
     /// Waits for the HTTP server to stop, then stops the background tasks and removes the
     /// control socket; the data file closes when the last task lets go of the app.
     pub async fn wait(self) -> Result<(), ServeError> {
@@ -133,8 +179,30 @@ impl RunningServer {
             let _ = task.await;
         }
         drop(self.socket_file);
+        let app = self.app;
+        let flushed = tokio::task::spawn_blocking(move || app.flush_audit()).await;
+        if let Ok(Err(e)) = flushed {
+            tracing::warn!(error = %e, "the last audit events could not be written");
+        }
         tracing::info!("authbox stopped");
         Ok(result?)
+    }
+}
+
+/// SIGHUP: re-read what can change without a restart.
+fn reload() {
+    tracing::info!("SIGHUP: nothing to reload (no TLS certificate is configured)");
+}
+
+/// Histogram samples wait in the recorder until a scrape or this tidy-up folds them into
+/// buckets, so memory stays flat even if nothing scrapes `/metrics`.
+async fn keep_metrics_tidy() {
+    let Some(recorder) = telemetry::recorder() else {
+        return;
+    };
+    loop {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        recorder.run_upkeep();
     }
 }
 

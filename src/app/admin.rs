@@ -77,6 +77,8 @@ pub enum AdminRequest {
         alg: Option<String>,
     },
     Status,
+    /// A consistent snapshot of the data file, written beside it for the command to move.
+    Snapshot,
 }
 
 impl AdminRequest {
@@ -281,6 +283,12 @@ pub enum AdminResponse {
     Status {
         status: StatusView,
     },
+    Snapshot {
+        /// Where the snapshot was written; the caller moves it and removes this file.
+        path: String,
+        tables: u64,
+        rows: u64,
+    },
 }
 
 /// Why a request failed, in a shape both sides of the socket understand.
@@ -448,7 +456,36 @@ impl App {
             AdminRequest::Status => AdminResponse::Status {
                 status: self.status()?,
             },
+            AdminRequest::Snapshot => {
+                let (path, summary) = self.write_snapshot_beside_data()?;
+                AdminResponse::Snapshot {
+                    path: path.display().to_string(),
+                    tables: summary.tables,
+                    rows: summary.rows,
+                }
+            }
         })
+    }
+
+    /// Writes a snapshot of the whole data file to a new file beside it (the one directory
+    /// a sandboxed server can surely write), for `authbox backup` to move where it is wanted.
+    pub fn write_snapshot_beside_data(
+        &self,
+    ) -> Result<(std::path::PathBuf, crate::store::SnapshotSummary), AppError> {
+        let suffix: String = crate::crypto::random::random_array::<8>()?
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let mut path = self.store.path().as_os_str().to_owned();
+        path.push(format!(".snapshot-{suffix}"));
+        let path = std::path::PathBuf::from(path);
+        let summary = self.store.write_snapshot(&path)?;
+        Ok((path, summary))
+    }
+
+    /// Rows per kind of record, for `/metrics`.
+    pub fn live_rows(&self) -> Result<Vec<(&'static str, u64)>, AppError> {
+        Ok(self.store.live_rows()?)
     }
 
     pub fn status(&self) -> Result<StatusView, AppError> {

@@ -37,8 +37,26 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
+    /// How log lines are written to standard error: text for people, json (one object per
+    /// line) for log collectors.
+    #[arg(
+        long,
+        global = true,
+        env = "AUTHBOX_LOG_FORMAT",
+        value_enum,
+        default_value = "text",
+        value_name = "FORMAT"
+    )]
+    pub log_format: LogFormat,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -64,6 +82,18 @@ pub enum Command {
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+    /// Write a consistent snapshot of the data file to FILE, while the server runs or not.
+    /// FILE holds password hashes and signing keys: it is created readable by its owner only.
+    Backup {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Replace the data file with the snapshot in FILE (stop the server first). The snapshot
+    /// is checked before anything changes; the old data file is kept beside it.
+    Restore {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
     },
     /// Print the manual page (roff), e.g. `authbox man | man -l -`.
     Man,
@@ -255,6 +285,17 @@ fn print_bytes(bytes: &[u8]) -> Result<(), CliError> {
     }
 }
 
+/// A report as JSON for scripts, or as `key: value` lines.
+fn print_report(report: &impl serde::Serialize, json: bool) -> Result<(), CliError> {
+    let value = serde_json::to_value(report).map_err(fail)?;
+    let text = if json {
+        format!("{value}\n")
+    } else {
+        output::key_values(&value)
+    };
+    print_bytes(text.as_bytes())
+}
+
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let request = match cli.command {
         Command::Serve(args) => return serve(cli.data, &args),
@@ -264,6 +305,14 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "authbox", &mut script);
             return print_bytes(&script);
+        }
+        Command::Backup { file } => {
+            let report = crate::backup::backup(&cli.data, &file).map_err(CliError)?;
+            return print_report(&report, cli.json);
+        }
+        Command::Restore { file } => {
+            let report = crate::backup::restore(&cli.data, &file).map_err(CliError)?;
+            return print_report(&report, cli.json);
         }
         Command::Man => {
             let mut page = Vec::new();
@@ -391,11 +440,10 @@ fn serve(data: PathBuf, args: &ServeArgs) -> Result<(), CliError> {
     http::block_on(async {
         let options = ServeOptions {
             clock: Arc::new(SystemClock),
-            handle_signals: true,
             listener: None,
         };
         let server = start(&config, options).await.map_err(fail)?;
-        server.wait().await.map_err(fail)
+        server.run_until_signalled().await.map_err(fail)
     })
 }
 

@@ -77,6 +77,11 @@ fn render(response: &AdminResponse) -> String {
             }),
         ),
         AdminResponse::Status { status } => status_details(status),
+        AdminResponse::Snapshot { path, tables, rows } => details(&[
+            ("snapshot", path.clone()),
+            ("tables", tables.to_string()),
+            ("rows", rows.to_string()),
+        ]),
         AdminResponse::Audit { events } => table(
             &["TIME", "EVENT", "SUBJECT", "CLIENT", "ADDRESS"],
             events.iter().map(|e| {
@@ -121,6 +126,24 @@ fn table(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
         out.push('\n');
     }
     out
+}
+
+/// A flat JSON object's members as `key: value` lines (nulls left out).
+pub fn key_values(object: &serde_json::Value) -> String {
+    let pairs: Vec<(&str, String)> = object
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| {
+            let text = v
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| v.to_string());
+            (k.as_str(), text)
+        })
+        .collect();
+    details(&pairs)
 }
 
 fn details(pairs: &[(&str, String)]) -> String {

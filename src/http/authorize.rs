@@ -17,6 +17,7 @@ use crate::domain::authorization::AuthorizationParams;
 use crate::domain::user::User;
 use crate::pages::authorize::{AppConsent, app_consent};
 use crate::pages::device::{Login, ScopeLine, login, scope_words};
+use crate::telemetry;
 
 fn params_from(form: &Form) -> AuthorizationParams {
     let get = |name: &str| form.get(name).map(str::to_owned);
@@ -282,7 +283,10 @@ pub async fn decision(
     })
     .await;
     match outcome {
-        Ok(Ok(Ok(location))) => redirect(StatusCode::SEE_OTHER, &location),
+        Ok(Ok(Ok(location))) => {
+            telemetry::decision("app", approve);
+            redirect(StatusCode::SEE_OTHER, &location)
+        }
         Ok(Ok(Err(checked))) => {
             // The session ended while the page was open: sign in again, then decide.
             let token = browser_cookie(&request, &app)

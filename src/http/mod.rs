@@ -15,7 +15,9 @@ mod form;
 mod health;
 mod jwks;
 mod logout;
+mod metrics;
 mod oauth;
+mod observe;
 mod pairing;
 mod userinfo;
 mod verification;
@@ -25,13 +27,30 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
 use actix_web::dev::{Server, ServerHandle};
-use actix_web::{App as WebApp, HttpServer, web};
+use actix_web::{App as WebApp, HttpServer, middleware, web};
 
 use crate::app::App;
 
 /// Runs `future` on an actix system (a tokio runtime plus actix's per-thread bookkeeping).
 pub fn block_on<F: Future>(future: F) -> F::Output {
     actix_web::rt::System::new().block_on(future)
+}
+
+/// Where `/metrics` is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MetricsPlacement {
+    /// On the main listener, beside everything else.
+    Main,
+    /// Only on a listener of its own (`--metrics-listen`), so it need not be public.
+    Separate,
+}
+
+/// The routes of the metrics-only listener.
+fn metrics_routes(config: &mut web::ServiceConfig) {
+    config
+        .route("/metrics", web::get().to(metrics::metrics))
+        .route("/healthz", web::get().to(health::healthz))
+        .default_service(web::to(errors::not_found));
 }
 
 pub fn routes(config: &mut web::ServiceConfig) {
@@ -119,50 +138,92 @@ pub fn routes(config: &mut web::ServiceConfig) {
 
 /// A server accepting connections.
 pub struct Listening {
-    server: Server,
+    servers: Vec<actix_web::rt::task::JoinHandle<std::io::Result<()>>>,
+    handles: Vec<ServerHandle>,
     pub addr: SocketAddr,
 }
 
 /// Stops a [`Listening`] server from anywhere, gracefully.
 #[derive(Clone)]
-pub struct Stopper(ServerHandle);
+pub struct Stopper(Vec<ServerHandle>);
 
 impl Stopper {
     /// Stops accepting, lets in-flight requests finish, then returns.
     pub async fn stop(&self) {
-        self.0.stop(true).await;
+        for handle in &self.0 {
+            handle.stop(true).await;
+        }
     }
 }
 
-/// Starts serving on `listener`. With `handle_signals`, SIGINT and SIGTERM stop the server
-/// gracefully.
+/// Starts serving the API and pages on `listener`, and, if given, `/metrics` on
+/// `metrics_listener` alone. Signals are the caller's business
+/// ([`crate::server::RunningServer::run_until_signalled`]).
 pub fn serve(
     listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
     app: Arc<App>,
-    handle_signals: bool,
 ) -> std::io::Result<Listening> {
     let addr = listener.local_addr()?;
     let data = web::Data::from(app);
-    let server = HttpServer::new(move || WebApp::new().app_data(data.clone()).configure(routes))
-        .listen(listener)?;
-    let server = if handle_signals {
-        server
+    let placement = if metrics_listener.is_some() {
+        MetricsPlacement::Separate
     } else {
-        server.disable_signals()
+        MetricsPlacement::Main
     };
+    let main_data = data.clone();
+    let main = HttpServer::new(move || {
+        WebApp::new()
+            .wrap(middleware::from_fn(observe::observe))
+            .app_data(main_data.clone())
+            .configure(|config| {
+                if placement == MetricsPlacement::Main {
+                    config.route("/metrics", web::get().to(metrics::metrics));
+                }
+                routes(config);
+            })
+    })
+    .listen(listener)?
+    .disable_signals()
+    .run();
+    let mut servers = vec![main];
+    if let Some(metrics_listener) = metrics_listener {
+        let metrics = HttpServer::new(move || {
+            WebApp::new()
+                .app_data(data.clone())
+                .configure(metrics_routes)
+        })
+        .workers(1)
+        .listen(metrics_listener)?
+        .disable_signals()
+        .run();
+        servers.push(metrics);
+    }
+    let handles = servers.iter().map(Server::handle).collect();
+    // Each server runs once polled; spawned, they all run side by side from now on.
+    let servers = servers.into_iter().map(actix_web::rt::spawn).collect();
     Ok(Listening {
-        server: server.run(),
+        servers,
+        handles,
         addr,
     })
 }
 
 impl Listening {
     pub fn stopper(&self) -> Stopper {
-        Stopper(self.server.handle())
+        Stopper(self.handles.clone())
     }
 
-    /// Resolves once the server has stopped and every in-flight request has finished.
+    /// Resolves once every listener has stopped and every in-flight request has finished.
     pub async fn wait(self) -> std::io::Result<()> {
-        self.server.await
+        let mut result = Ok(());
+        for server in self.servers {
+            match server.await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => result = Err(e),
+                Err(e) => result = Err(std::io::Error::other(e)),
+            }
+        }
+        result
     }
 }

@@ -15,6 +15,7 @@ use super::form::{BodyProblem, Form, read_limited};
 use crate::app::{App, ProtocolError};
 use crate::domain::client::GrantType;
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
+use crate::telemetry;
 
 /// Renders a failure: 401 with a Basic challenge for `invalid_client` (RFC 6749 §5.2), 400 for
 /// the other OAuth errors, 503 when the fault is ours.
@@ -44,6 +45,17 @@ fn failure(error: ProtocolError) -> HttpResponse {
                 ErrorCode::TemporarilyUnavailable.as_str(),
                 Some("the server cannot answer right now; try again shortly"),
             )
+        }
+    }
+}
+
+/// How a use case ended, as `/metrics` labels it: `issued` or the error code.
+fn outcome_label<T>(outcome: &Result<Result<T, ProtocolError>, PoolUnavailable>) -> &'static str {
+    match outcome {
+        Ok(Ok(_)) => "issued",
+        Ok(Err(ProtocolError::OAuth(f))) => f.code.as_str(),
+        Ok(Err(ProtocolError::Unavailable(_))) | Err(PoolUnavailable) => {
+            ErrorCode::TemporarilyUnavailable.as_str()
         }
     }
 }
@@ -155,6 +167,7 @@ pub async fn device_authorization(
         Ok::<_, ProtocolError>((started, app.settings().issuer.clone()))
     })
     .await;
+    telemetry::device_authorization(outcome_label(&outcome));
     respond(outcome, |(started, issuer)| {
         let user_code = started.user_code.display();
         let verification_uri = format!("{issuer}/device");
@@ -186,6 +199,18 @@ enum TokenGrant {
     ClientCredentials {
         scope: Option<String>,
     },
+}
+
+impl TokenGrant {
+    fn label(&self) -> &'static str {
+        let grant = match self {
+            TokenGrant::Device { .. } => GrantType::DeviceCode,
+            TokenGrant::Refresh { .. } => GrantType::RefreshToken,
+            TokenGrant::Code { .. } => GrantType::AuthorizationCode,
+            TokenGrant::ClientCredentials { .. } => GrantType::ClientCredentials,
+        };
+        grant.name()
+    }
 }
 
 /// Reads the grant's own parameters from the form (RFC 6749 §4.1.3, §4.4.2, §6; RFC 8628 §3.4).
@@ -260,6 +285,7 @@ pub async fn token(
         Ok(credentials) => credentials,
         Err(f) => return failure(ProtocolError::OAuth(f)),
     };
+    let grant_label = grant.label();
     let outcome = on_blocking_pool(&app, move |app| {
         let client = app.authenticate_client(&credentials)?;
         match grant {
@@ -284,6 +310,7 @@ pub async fn token(
         }
     })
     .await;
+    telemetry::token_request(grant_label, outcome_label(&outcome));
     respond(outcome, |tokens| {
         no_store_json(&TokenBody {
             access_token: tokens.access_token,

@@ -32,6 +32,7 @@ use crate::pages::device::{
     scope_words,
 };
 use crate::pages::devices::signed_in;
+use crate::telemetry;
 
 /// On https the `__Host-` prefix pins the cookie to this origin, path `/` and `Secure`.
 fn cookie_name(app: &App) -> &'static str {
@@ -342,7 +343,10 @@ pub async fn submit_code(
     .await;
     let (pending, signed_in, now) = match looked_up {
         Ok(Ok(looked_up)) => looked_up,
-        Ok(Err((until, now))) => return paused(until, now),
+        Ok(Err((until, now))) => {
+            telemetry::throttled("user_code");
+            return paused(until, now);
+        }
         Err(_) => return unavailable(),
     };
     let token = app.form_token(&cookie);
@@ -433,7 +437,10 @@ pub async fn submit_login(
                 None => page(StatusCode::OK, signed_in(), fresh),
             }
         }
-        Ok(Err(SignInStop::Paused(until, now))) => paused(until, now),
+        Ok(Err(SignInStop::Paused(until, now))) => {
+            telemetry::throttled("sign_in");
+            paused(until, now)
+        }
         Ok(Err(SignInStop::Failed(SignInError::Rejected))) => {
             let token = app.form_token(&cookie);
             let carried = match authorize {
@@ -529,6 +536,9 @@ pub async fn submit_decision(
             None,
         );
     };
+    if decided.is_ok() {
+        telemetry::decision("device", approve);
+    }
     match decided {
         Ok(()) if approve => say(
             StatusCode::OK,

@@ -4,6 +4,7 @@ use redb::{ReadableDatabase, ReadableTable};
 
 use super::records::{decode_audit, encode_audit};
 use super::tables::AUDIT_TIME_TO_EVENT;
+use super::tables::commit;
 use super::{Store, StoreError};
 use crate::domain::audit::AuditEvent;
 use crate::domain::time::Timestamp;
@@ -31,7 +32,7 @@ impl Store {
                 )?;
             }
         }
-        txn.commit()?;
+        commit(txn)?;
         Ok(())
     }
 
@@ -62,7 +63,7 @@ impl Store {
             }
             old.len()
         };
-        txn.commit()?;
+        commit(txn)?;
         Ok(removed)
     }
 }

@@ -7,6 +7,7 @@ use redb::ReadableTable;
 use super::expiry::{RowKind, index_expiry};
 use super::records::{decode_authorization_code, encode_authorization_code};
 use super::tables::AUTHORIZATION_CODE_HASH_TO_CODE;
+use super::tables::commit;
 use super::{Store, StoreError};
 use crate::domain::authorization::AuthorizationCode;
 
@@ -38,7 +39,7 @@ impl Store {
             RowKind::AuthorizationCode,
             hash,
         )?;
-        txn.commit()?;
+        commit(txn)?;
         Ok(())
     }
 
@@ -70,7 +71,7 @@ impl Store {
             outcome
         };
         if outcome.is_ok() {
-            txn.commit()?;
+            commit(txn)?;
         }
         Ok(Some(outcome))
     }

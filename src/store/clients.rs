@@ -3,6 +3,7 @@
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
 use super::records::{decode_client, encode_client};
+use super::tables::commit;
 use super::tables::{CLIENT_ID_TO_CLIENT, REMOVED_SUB_TO_REMOVED_AT, USER_SUB_TO_USER};
 use super::{Store, StoreError};
 use crate::domain::Invalid;
@@ -38,7 +39,7 @@ impl Store {
             }
             clients.insert(id, encode_client(client)?.as_slice())?;
         }
-        txn.commit()?;
+        commit(txn)?;
         Ok(())
     }
 
@@ -85,7 +86,7 @@ impl Store {
             clients.insert(id.as_str(), encode_client(&client)?.as_slice())?;
             client
         };
-        txn.commit()?;
+        commit(txn)?;
         Ok(client)
     }
 
@@ -101,7 +102,7 @@ impl Store {
                 None => return Err(not_found(id.as_str())),
             }
         };
-        txn.commit()?;
+        commit(txn)?;
         Ok(client)
     }
 }

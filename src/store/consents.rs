@@ -4,6 +4,7 @@ use redb::ReadableDatabase;
 
 use super::records::{decode_consent, encode_consent};
 use super::tables::USER_SUB_CLIENT_TO_CONSENT;
+use super::tables::commit;
 use super::{Store, StoreError};
 use crate::domain::authorization::Consent;
 use crate::domain::client::ClientId;
@@ -31,7 +32,7 @@ impl Store {
             (sub.as_str(), client.as_str()),
             encode_consent(consent)?.as_slice(),
         )?;
-        txn.commit()?;
+        commit(txn)?;
         Ok(())
     }
 
@@ -42,7 +43,7 @@ impl Store {
             .open_table(USER_SUB_CLIENT_TO_CONSENT)?
             .remove((sub.as_str(), client.as_str()))?
             .is_some();
-        txn.commit()?;
+        commit(txn)?;
         Ok(removed)
     }
 

@@ -6,6 +6,7 @@ use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
 use super::expiry::{RowKind, index_expiry};
 use super::records::{decode_device_grant, encode_device_grant};
+use super::tables::commit;
 use super::tables::{DEVICE_CODE_HASH_TO_GRANT, USER_CODE_TO_DEVICE_CODE_HASH};
 use super::{Store, StoreError};
 use crate::domain::device_grant::DeviceGrant;
@@ -59,7 +60,7 @@ impl Store {
             RowKind::DeviceGrant,
             hash,
         )?;
-        txn.commit()?;
+        commit(txn)?;
         Ok(())
     }
 
@@ -118,7 +119,7 @@ impl Store {
             outcome
         };
         if outcome.is_ok() {
-            txn.commit()?;
+            commit(txn)?;
         }
         Ok(Some(outcome))
     }

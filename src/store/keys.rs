@@ -7,6 +7,7 @@ use redb::{ReadableDatabase, ReadableTable};
 use super::expiry::{RowKind, index_expiry};
 use super::records::{decode_key, encode_key};
 use super::tables::KEY_ID_TO_SIGNING_KEY;
+use super::tables::commit;
 use super::{Store, StoreError};
 use crate::domain::signing::{KeyMaterial, KeyState};
 use crate::domain::time::Timestamp;
@@ -66,7 +67,7 @@ impl Store {
             }
             keys.insert(new.info.kid.as_str(), encode_key(new)?.as_slice())?;
         }
-        txn.commit()?;
+        commit(txn)?;
         Ok(())
     }
 }

@@ -16,6 +16,7 @@ mod refresh;
 mod revocations;
 mod schema;
 mod sessions;
+mod snapshot;
 mod tables;
 mod users;
 
@@ -32,6 +33,7 @@ pub use expiry::SweepReport;
 pub use refresh::{FamilyId, RefreshTokenHash, Swap};
 pub use schema::CURRENT_SCHEMA_VERSION;
 pub use sessions::SessionIdHash;
+pub use snapshot::SnapshotSummary;
 
 use crate::domain::Invalid;
 
@@ -230,6 +232,14 @@ impl Store {
             db,
             path: path.to_path_buf(),
         })
+    }
+
+    /// Whether a process holds the file open (a server, or a command running on it).
+    pub fn in_use(path: &Path) -> bool {
+        matches!(
+            Self::builder().open_read_only(path),
+            Err(DatabaseError::DatabaseAlreadyOpen)
+        )
     }
 
     pub fn path(&self) -> &Path {

@@ -6,6 +6,7 @@ use super::expiry::{RowKind, index_expiry};
 use super::records::{
     decode_refresh_family, decode_refresh_token, encode_refresh_family, encode_refresh_token,
 };
+use super::tables::commit;
 use super::tables::{
     REFRESH_FAMILY_ID_TO_FAMILY, REFRESH_TOKEN_HASH_TO_TOKEN, USER_SUB_FAMILY_TO_NOTHING,
 };
@@ -43,7 +44,7 @@ impl Store {
             .insert((family.sub.as_str(), id.as_slice()), ())?;
         index_expiry(&txn, family.hard_expiry(), RowKind::RefreshFamily, id)?;
         index_expiry(&txn, family.hard_expiry(), RowKind::RefreshToken, first)?;
-        txn.commit()?;
+        commit(txn)?;
         Ok(())
     }
 
@@ -110,7 +111,7 @@ impl Store {
             )?;
             index_expiry(&txn, family.hard_expiry(), RowKind::RefreshToken, new)?;
         }
-        txn.commit()?;
+        commit(txn)?;
         Ok(Swap::Rotated)
     }
 
@@ -179,7 +180,7 @@ impl Store {
                 families.insert(id.as_slice(), encode_refresh_family(&family)?.as_slice())?;
             }
         }
-        txn.commit()?;
+        commit(txn)?;
         Ok(())
     }
 }

@@ -4,6 +4,7 @@
 use redb::ReadableDatabase;
 
 use super::expiry::{RowKind, index_expiry};
+use super::tables::commit;
 use super::tables::{CLIENT_SUB_TO_REVOKED_AT, REVOKED_JTI_TO_EXPIRY};
 use super::{Store, StoreError};
 use crate::domain::time::Timestamp;
@@ -19,7 +20,7 @@ impl Store {
         txn.open_table(REVOKED_JTI_TO_EXPIRY)?
             .insert(jti, expires.secs())?;
         index_expiry(&txn, expires, RowKind::RevokedJti, jti.as_bytes())?;
-        txn.commit()?;
+        commit(txn)?;
         Ok(())
     }
 
@@ -38,7 +39,7 @@ impl Store {
         txn.open_table(CLIENT_SUB_TO_REVOKED_AT)?
             .insert(key.as_str(), (now.millis(), forget_at.millis()))?;
         index_expiry(&txn, forget_at, RowKind::ClientRevocation, key.as_bytes())?;
-        txn.commit()?;
+        commit(txn)?;
         Ok(())
     }
 

@@ -6,6 +6,7 @@ use redb::{ReadableDatabase, ReadableTable};
 
 use super::expiry::{RowKind, index_expiry};
 use super::records::{decode_session, encode_session};
+use super::tables::commit;
 use super::tables::{META_FORM_KEY, META_KEY_TO_VALUE, SESSION_ID_HASH_TO_SESSION};
 use super::{Store, StoreError};
 use crate::domain::session::Session;
@@ -25,7 +26,7 @@ impl Store {
         txn.open_table(SESSION_ID_HASH_TO_SESSION)?
             .insert(hash.as_slice(), encode_session(session)?.as_slice())?;
         index_expiry(&txn, session.hard_expiry(max), RowKind::Session, hash)?;
-        txn.commit()?;
+        commit(txn)?;
         Ok(())
     }
 
@@ -51,7 +52,7 @@ impl Store {
                 sessions.insert(hash.as_slice(), encode_session(&session)?.as_slice())?;
             }
         }
-        txn.commit()?;
+        commit(txn)?;
         Ok(())
     }
 
@@ -59,7 +60,7 @@ impl Store {
         let txn = self.db.begin_write()?;
         txn.open_table(SESSION_ID_HASH_TO_SESSION)?
             .remove(hash.as_slice())?;
-        txn.commit()?;
+        commit(txn)?;
         Ok(())
     }
 
@@ -80,7 +81,7 @@ impl Store {
                 }
             }
         };
-        txn.commit()?;
+        commit(txn)?;
         Ok(key)
     }
 }

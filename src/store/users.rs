@@ -3,6 +3,7 @@
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
 use super::records::{decode_user, encode_user};
+use super::tables::commit;
 use super::tables::{
     CLIENT_ID_TO_CLIENT, REMOVED_SUB_TO_REMOVED_AT, USER_SUB_CLIENT_TO_CONSENT, USER_SUB_TO_USER,
     USERNAME_TO_USER_SUB,
@@ -49,7 +50,7 @@ impl Store {
             users.insert(sub, encode_user(user)?.as_slice())?;
             names.insert(key.as_str(), sub)?;
         }
-        txn.commit()?;
+        commit(txn)?;
         Ok(())
     }
 
@@ -118,7 +119,7 @@ impl Store {
             users.insert(sub.as_str(), encode_user(&user)?.as_slice())?;
             user
         };
-        txn.commit()?;
+        commit(txn)?;
         Ok(user)
     }
 
@@ -153,7 +154,7 @@ impl Store {
             }
             user
         };
-        txn.commit()?;
+        commit(txn)?;
         Ok(user)
     }
 }

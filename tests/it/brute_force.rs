@@ -26,7 +26,7 @@ fn behind_a_proxy() -> TestServer {
     server
 }
 
-fn wrong_code(browser: &mut Browser<'_>, code: &str) -> u16 {
+fn wrong_code(browser: &mut Browser, code: &str) -> u16 {
     browser.get("/device");
     browser.submit("/device", &[("user_code", code)]).status
 }

@@ -35,7 +35,7 @@ impl TestServer {
     }
 }
 
-fn signed_in<'a>(server: &'a TestServer, username: &str, password: &str) -> Browser<'a> {
+fn signed_in(server: &TestServer, username: &str, password: &str) -> Browser {
     let mut browser = Browser::new(server);
     browser.get("/login");
     let page = browser.submit("/login", &[("username", username), ("password", password)]);

@@ -1,93 +1,11 @@
 //! The real binary: first start, the hint for the first administrator, management while it
 //! runs, graceful shutdown on SIGTERM, and one server per data file.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
-use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use crate::support::TestServer;
-use crate::support::binary::{Cli, command};
-
-struct Spawned {
-    child: Child,
-    lines: Receiver<String>,
-    seen: Vec<String>,
-}
-
-impl Spawned {
-    fn serve(data: &std::path::Path) -> Spawned {
-        let mut child = command()
-            .env("AUTHBOX_DATA", data)
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn authbox serve");
-        let stderr = child.stderr.take().expect("stderr");
-        let (tx, lines) = channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Spawned {
-            child,
-            lines,
-            seen: Vec::new(),
-        }
-    }
-
-    /// The first log line containing `needle`; the server logs as it starts, so this is not a sleep.
-    fn line_with(&mut self, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            match self.lines.recv_timeout(left) {
-                Ok(line) => {
-                    self.seen.push(line.clone());
-                    if line.contains(needle) {
-                        return line;
-                    }
-                }
-                Err(_) => break,
-            }
-        }
-        panic!(
-            "no log line with {needle:?}; saw:\n{}",
-            self.seen.join("\n")
-        );
-    }
-
-    fn terminate_and_wait(&mut self) -> Option<i32> {
-        let pid = self.child.id().to_string();
-        let killed = std::process::Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .expect("kill");
-        assert!(killed.success());
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                return status.code();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the server did not stop after SIGTERM"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Spawned {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use crate::support::binary::Cli;
+use crate::support::spawned::Spawned;
 
 #[test]
 fn a_first_start_creates_the_file_names_the_first_step_and_stops_cleanly() {
@@ -97,15 +15,10 @@ fn a_first_start_creates_the_file_names_the_first_step_and_stops_cleanly() {
 
     let hint = server.line_with("no users yet");
     assert!(hint.contains("user add --admin"), "{hint}");
-    let listening = server.line_with("authbox is listening");
-    let addr = listening
-        .split_whitespace()
-        .find_map(|word| word.strip_prefix("addr="))
-        .unwrap_or_else(|| panic!("no addr in {listening}"))
-        .to_owned();
+    let base = server.base_url();
     assert!(data.exists(), "the data file was created on first start");
 
-    let health: serde_json::Value = reqwest::blocking::get(format!("http://{addr}/healthz"))
+    let health: serde_json::Value = reqwest::blocking::get(format!("{base}/healthz"))
         .expect("healthz")
         .json()
         .expect("JSON");

@@ -63,8 +63,9 @@ impl Page {
     }
 }
 
-pub struct Browser<'a> {
-    server: &'a TestServer,
+pub struct Browser {
+    /// The server's base URL, e.g. `http://127.0.0.1:41234`.
+    base: String,
     client: Client,
     /// The form token of the page most recently shown.
     token: String,
@@ -72,15 +73,20 @@ pub struct Browser<'a> {
     headers: Vec<(String, String)>,
 }
 
-impl<'a> Browser<'a> {
-    pub fn new(server: &'a TestServer) -> Browser<'a> {
+impl Browser {
+    pub fn new(server: &TestServer) -> Browser {
+        Browser::at(&server.base)
+    }
+
+    /// A browser for the server at `base` (a spawned binary, say).
+    pub fn at(base: &str) -> Browser {
         let client = Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
         Browser {
-            server,
+            base: base.to_owned(),
             client,
             token: String::new(),
             headers: Vec::new(),
@@ -88,7 +94,7 @@ impl<'a> Browser<'a> {
     }
 
     /// A browser whose requests all carry `name: value`.
-    pub fn with_header(mut self, name: &str, value: &str) -> Browser<'a> {
+    pub fn with_header(mut self, name: &str, value: &str) -> Browser {
         self.headers.push((name.into(), value.into()));
         self
     }
@@ -110,7 +116,7 @@ impl<'a> Browser<'a> {
     }
 
     pub fn get(&mut self, path: &str) -> Page {
-        let request = self.client.get(self.server.url(path));
+        let request = self.client.get(format!("{}{path}", self.base));
         self.send(request)
     }
 
@@ -119,7 +125,7 @@ impl<'a> Browser<'a> {
         let token = self.token.clone();
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         all.push(("csrf_token", &token));
-        let origin = self.server.base.clone();
+        let origin = self.base.clone();
         self.post_raw(path, &all, &[("Origin", &origin)])
     }
 
@@ -129,7 +135,10 @@ impl<'a> Browser<'a> {
         fields: &[(&str, &str)],
         headers: &[(&str, &str)],
     ) -> Page {
-        let mut request = self.client.post(self.server.url(path)).form(fields);
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .form(fields);
         for (name, value) in headers {
             request = request.header(*name, *value);
         }

@@ -5,6 +5,7 @@ pub mod browser;
 pub mod jwt;
 pub mod oauth;
 pub mod server;
+pub mod spawned;
 pub mod web;
 pub mod webdriver;
 

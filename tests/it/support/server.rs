@@ -106,6 +106,7 @@ impl TestServer {
             listen: addr,
             settings: settings.clone(),
             sweep_interval: Duration::from_millis(20),
+            metrics_listen: None,
         };
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let server_clock = Arc::clone(&clock);
@@ -113,7 +114,6 @@ impl TestServer {
             authbox::http::block_on(async move {
                 let options = ServeOptions {
                     clock: server_clock,
-                    handle_signals: false,
                     listener: Some(listener),
                 };
                 match start(&config, options).await {

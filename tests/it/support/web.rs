@@ -77,7 +77,7 @@ pub fn authorize_path(scope: &str, extra: &[(&str, &str)]) -> String {
     format!("/authorize?{}", query.join("&"))
 }
 
-impl Browser<'_> {
+impl Browser {
     /// Opens `path` and, when asked, signs in as alice; ends on the consent page or the redirect.
     pub fn sign_in_to_app(&mut self, path: &str) -> Page {
         let page = self.get(path);
