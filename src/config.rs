@@ -11,6 +11,7 @@ use crate::app::settings::{AttemptBudget, Lifetimes, Settings};
 use crate::domain::client::is_loopback_host;
 use crate::domain::network::Cidr;
 use crate::domain::resource::{Resource, Resources};
+use crate::tls::TlsFiles;
 
 /// Everything `authbox serve` needs, checked.
 #[derive(Debug, Clone)]
@@ -22,6 +23,8 @@ pub struct Config {
     pub sweep_interval: Duration,
     /// Serve `/metrics` here alone instead of on `listen`.
     pub metrics_listen: Option<SocketAddr>,
+    /// Serve https with this certificate and key instead of plain http.
+    pub tls: Option<TlsFiles>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -75,6 +78,25 @@ pub struct ServeArgs {
     /// 127.0.0.1:9090 keeps it off a public port.
     #[arg(long, env = "AUTHBOX_METRICS_LISTEN", value_name = "ADDR")]
     pub metrics_listen: Option<String>,
+
+    /// Serve https with this certificate chain (PEM), for boxes without a reverse proxy.
+    /// SIGHUP re-reads it and the key, so a renewed certificate needs no restart.
+    #[arg(
+        long,
+        env = "AUTHBOX_TLS_CERT",
+        value_name = "FILE",
+        requires = "tls_key"
+    )]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key (PEM: PKCS#8, PKCS#1 or SEC1) for --tls-cert.
+    #[arg(
+        long,
+        env = "AUTHBOX_TLS_KEY",
+        value_name = "FILE",
+        requires = "tls_cert"
+    )]
+    pub tls_key: Option<PathBuf>,
 
     /// How often expired grants, sessions and retired keys are deleted from the data file.
     #[arg(long, env = "AUTHBOX_SWEEP_INTERVAL", default_value = "60s", value_parser = parse_duration, value_name = "DURATION")]
@@ -329,6 +351,18 @@ impl Config {
             settings,
             sweep_interval: args.sweep_interval,
             metrics_listen,
+            tls: match (&args.tls_cert, &args.tls_key) {
+                (Some(cert), Some(key)) => Some(TlsFiles {
+                    cert: cert.clone(),
+                    key: key.clone(),
+                }),
+                (None, None) => None,
+                _ => {
+                    return Err(ConfigError(
+                        "--tls-cert and --tls-key go together: give both, or neither".into(),
+                    ));
+                }
+            },
         })
     }
 }

@@ -17,6 +17,7 @@
 //! - `backup` makes and restores snapshots of the data file.
 //! - `control` is the Unix socket through which management commands reach a running server.
 //! - `app` holds the use cases; `app::admin` is the management façade.
+//! - `tls` serves https with a certificate SIGHUP reloads.
 //! - `telemetry` names what `/metrics` reports.
 //! - `store` is the redb file: tables, records, schema version, expiry index.
 //!
@@ -41,3 +42,4 @@ pub mod server;
 pub mod service_manager;
 pub mod store;
 pub mod telemetry;
+pub mod tls;

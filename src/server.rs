@@ -17,6 +17,7 @@ use crate::http::{self, Listening, Stopper};
 use crate::service_manager::ServiceManager;
 use crate::store::{OpenMode, Store, StoreError};
 use crate::telemetry;
+use crate::tls::Certificates;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -33,6 +34,8 @@ pub enum ServeError {
     },
     #[error("{0}")]
     ControlSocket(String),
+    #[error("TLS: {0}")]
+    Tls(String),
     #[error("the HTTP server failed: {0}")]
     Http(#[from] std::io::Error),
 }
@@ -46,6 +49,7 @@ pub struct ServeOptions {
 
 pub struct RunningServer {
     pub addr: SocketAddr,
+    certificates: Option<Arc<Certificates>>,
     app: Arc<App>,
     listening: Listening,
     background: Vec<JoinHandle<()>>,
@@ -84,6 +88,19 @@ pub async fn start(config: &Config, options: ServeOptions) -> Result<RunningServ
             source,
         })?,
     };
+    let certificates = match &config.tls {
+        Some(files) => Some(Arc::new(
+            Certificates::load(files.clone()).map_err(ServeError::Tls)?,
+        )),
+        None => None,
+    };
+    let tls_config = match &certificates {
+        Some(certificates) => Some(certificates.server_config().map_err(ServeError::Tls)?),
+        None => None,
+    };
+    if certificates.is_some() && !config.settings.issuer.starts_with("https://") {
+        tracing::warn!(issuer = %config.settings.issuer, "TLS is on but the issuer is not https; clients will be sent to the issuer's URL");
+    }
     let metrics_listener = match config.metrics_listen {
         Some(addr) => {
             Some(TcpListener::bind(addr).map_err(|source| ServeError::Bind { addr, source })?)
@@ -103,7 +120,7 @@ pub async fn start(config: &Config, options: ServeOptions) -> Result<RunningServ
         control::server::bind(&socket_path).map_err(ServeError::ControlSocket)?;
     let metrics_addr = metrics_listener.as_ref().and_then(|l| l.local_addr().ok());
     telemetry::recorder();
-    let listening = http::serve(listener, metrics_listener, Arc::clone(&app))?;
+    let listening = http::serve(listener, tls_config, metrics_listener, Arc::clone(&app))?;
     let background = vec![
         tokio::spawn(control::server::serve(
             control_listener,
@@ -120,6 +137,7 @@ pub async fn start(config: &Config, options: ServeOptions) -> Result<RunningServ
     tracing::info!(addr = %listening.addr, issuer = %config.settings.issuer, data = %config.data.display(), "authbox is listening");
     Ok(RunningServer {
         addr: listening.addr,
+        certificates,
         app,
         listening,
         background,
@@ -137,6 +155,13 @@ impl RunningServer {
         self.listening.stopper()
     }
 
+    /// SIGHUP: re-read what can change without a restart (the TLS certificate).
+    pub fn reloader(&self) -> Reloader {
+        Reloader {
+            certificates: self.certificates.clone(),
+        }
+    }
+
     /// Serves until SIGTERM or SIGINT, then stops gracefully: no new connections, requests in
     /// flight finish, the data file is flushed and closed. The service manager hears of each
     /// step (see [`ServiceManager`]).
@@ -149,13 +174,14 @@ impl RunningServer {
         let watchdog = manager.keep_watchdog_fed();
         manager.ready();
         let stopper = self.stopper();
+        let reloader = self.reloader();
         let stopping = Arc::clone(&manager);
         let signals = tokio::spawn(async move {
             let name = loop {
                 tokio::select! {
                     _ = terminate.recv() => break "SIGTERM",
                     _ = interrupt.recv() => break "SIGINT",
-                    _ = hangup.recv() => reload(),
+                    _ = hangup.recv() => reloader.reload(),
                 }
             };
             tracing::info!(signal = name, "stopping: finishing the requests in flight");
@@ -189,9 +215,25 @@ impl RunningServer {
     }
 }
 
-/// SIGHUP: re-read what can change without a restart.
-fn reload() {
-    tracing::info!("SIGHUP: nothing to reload (no TLS certificate is configured)");
+/// Re-reads what SIGHUP may change.
+#[derive(Clone)]
+pub struct Reloader {
+    certificates: Option<Arc<Certificates>>,
+}
+
+impl Reloader {
+    pub fn reload(&self) {
+        match &self.certificates {
+            None => tracing::info!("SIGHUP: nothing to reload (TLS is off)"),
+            Some(certificates) => match certificates.reload() {
+                Ok(()) => tracing::info!("SIGHUP: reloaded the TLS certificate"),
+                Err(e) => tracing::error!(
+                    error = %e,
+                    "SIGHUP: the TLS certificate could not be reloaded; the old one is still served"
+                ),
+            },
+        }
+    }
 }
 
 /// Histogram samples wait in the recorder until a scrape or this tidy-up folds them into

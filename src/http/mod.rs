@@ -156,11 +156,12 @@ impl Stopper {
     }
 }
 
-/// Starts serving the API and pages on `listener`, and, if given, `/metrics` on
+/// Starts serving the API and pages on `listener` (over TLS with `tls`), and, if given, `/metrics` on
 /// `metrics_listener` alone. Signals are the caller's business
 /// ([`crate::server::RunningServer::run_until_signalled`]).
 pub fn serve(
     listener: TcpListener,
+    tls: Option<rustls::ServerConfig>,
     metrics_listener: Option<TcpListener>,
     app: Arc<App>,
 ) -> std::io::Result<Listening> {
@@ -182,10 +183,12 @@ pub fn serve(
                 }
                 routes(config);
             })
-    })
-    .listen(listener)?
-    .disable_signals()
-    .run();
+    });
+    let main = match tls {
+        Some(tls) => main.listen_rustls_0_23(listener, tls)?,
+        None => main.listen(listener)?,
+    };
+    let main = main.disable_signals().run();
     let mut servers = vec![main];
     if let Some(metrics_listener) = metrics_listener {
         let metrics = HttpServer::new(move || {

@@ -26,6 +26,7 @@ mod refresh;
 mod serve_binary;
 mod service;
 mod support;
+mod tls;
 mod tokens;
 mod userinfo;
 mod verification_pages;

@@ -107,6 +107,7 @@ impl TestServer {
             settings: settings.clone(),
             sweep_interval: Duration::from_millis(20),
             metrics_listen: None,
+            tls: None,
         };
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let server_clock = Arc::clone(&clock);
