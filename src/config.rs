@@ -8,10 +8,10 @@ use std::time::Duration;
 use clap::{Args, Parser};
 
 use crate::app::settings::{AttemptBudget, Lifetimes, Settings};
+use crate::crypto::tls::TlsFiles;
 use crate::domain::client::is_loopback_host;
 use crate::domain::network::Cidr;
 use crate::domain::resource::{Resource, Resources};
-use crate::tls::TlsFiles;
 
 /// Everything `authbox serve` needs, checked.
 #[derive(Debug, Clone)]

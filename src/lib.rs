@@ -6,7 +6,7 @@
 //! ```text
 //! http/ ──► app/ ──► domain/      (pure: no actix, redb, ring, no clock, no I/O)
 //!   │         ├────► store/       (the only module that knows redb)
-//!   │         └────► crypto/      (the only module that knows ring)
+//!   │         └────► crypto/      (the only module that knows ring; also TLS via rustls)
 //!   └────► pages/                 (maud views over small view structs)
 //! ```
 //!
@@ -15,9 +15,9 @@
 //! - `server` opens the store, prepares keys, starts HTTP, the control socket and the sweeper.
 //! - `service_manager` tells systemd the server is ready, alive or stopping.
 //! - `backup` makes and restores snapshots of the data file.
+//! - `demo` is `authbox demo`: a throwaway server, and the terminal playing a TV against it.
 //! - `control` is the Unix socket through which management commands reach a running server.
 //! - `app` holds the use cases; `app::admin` is the management façade.
-//! - `tls` serves https with a certificate SIGHUP reloads.
 //! - `telemetry` names what `/metrics` reports.
 //! - `store` is the redb file: tables, records, schema version, expiry index.
 //!
@@ -35,6 +35,7 @@ pub mod cli;
 pub mod config;
 pub mod control;
 pub mod crypto;
+pub mod demo;
 pub mod domain;
 pub mod http;
 pub mod pages;
@@ -42,4 +43,3 @@ pub mod server;
 pub mod service_manager;
 pub mod store;
 pub mod telemetry;
-pub mod tls;

@@ -13,11 +13,11 @@ use crate::app::{App, AppError};
 use crate::config::Config;
 use crate::control;
 use crate::control::server::SocketFile;
+use crate::crypto::tls::Certificates;
 use crate::http::{self, Listening, Stopper};
 use crate::service_manager::ServiceManager;
 use crate::store::{OpenMode, Store, StoreError};
 use crate::telemetry;
-use crate::tls::Certificates;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {

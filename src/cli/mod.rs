@@ -61,6 +61,9 @@ pub enum LogFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Try the device flow offline: a throwaway server with a demo person and a demo TV, and
+    /// this terminal playing the TV until the person approves on a phone or in a browser.
+    Demo(crate::demo::DemoArgs),
     /// Run the authorization server.
     Serve(ServeArgs),
     /// Check the configuration and the data file, then exit (non-zero on any problem).
@@ -298,6 +301,7 @@ fn print_report(report: &impl serde::Serialize, json: bool) -> Result<(), CliErr
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let request = match cli.command {
+        Command::Demo(args) => return crate::demo::run(&args).map_err(fail),
         Command::Serve(args) => return serve(cli.data, &args),
         Command::Check(args) => return check(cli.data, &args, cli.json),
         Command::Completions { shell } => {

@@ -1,4 +1,5 @@
-//! Cryptography: randomness, SHA-256, Argon2id passwords and signing keys.
+//! Cryptography: randomness, SHA-256, Argon2id passwords, signing keys, and the TLS server
+//! configuration (rustls on the ring provider).
 //!
 //! Invariant: this is the only module that uses ring (and the key-generation-only `rsa` crate).
 
@@ -7,6 +8,7 @@ pub mod jws;
 pub mod keys;
 pub mod password;
 pub mod random;
+pub mod tls;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CryptoError {

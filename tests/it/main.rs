@@ -10,6 +10,7 @@ mod cli_clients;
 mod cli_users;
 mod config_errors;
 mod data_file;
+mod demo;
 mod device_authorization;
 mod device_polling;
 mod discovery;
