@@ -10,16 +10,12 @@
 //! Invariant: nothing leaves loopback (only a loopback `--listen` is accepted), and the
 //! temporary directory is removed however the demo ends: approval, denial, error or Ctrl-C.
 
-use std::io::{IsTerminal, Write};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, TcpListener};
-use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::{Args, FromArgMatches};
-use qrcode::render::unicode::Dense1x2;
-use qrcode::{EcLevel, QrCode};
 use serde::Deserialize;
 use serde_json::Value;
 use tokio::signal::unix::{SignalKind, signal};
@@ -34,9 +30,11 @@ use crate::server::{RunningServer, ServeOptions, start};
 use crate::store::{OpenMode, Store};
 
 mod jwt;
+mod screen;
 mod wire;
 
 use jwt::{decode_jwt, verifies_with_jwks};
+use screen::{Scratch, Screen};
 use wire::{Reply, exchange, is_timeout};
 
 /// `authbox demo [--listen ADDR]`.
@@ -228,96 +226,6 @@ fn demo_password() -> Result<String, DemoError> {
         .collect();
     let groups: Vec<String> = chars.chunks(4).map(|c| c.iter().collect()).collect();
     Ok(groups.join("-"))
-}
-
-/// The demo's data directory (mode 0700, a random name under the system's temporary
-/// directory). Dropping it removes it, so an early return cleans up too.
-struct Scratch {
-    path: PathBuf,
-    removed: bool,
-}
-
-impl Scratch {
-    fn create() -> Result<Scratch, DemoError> {
-        let suffix: String = random::random_array::<8>()
-            .map_err(setup)?
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        let path = std::env::temp_dir().join(format!("authbox-demo-{suffix}"));
-        std::fs::DirBuilder::new()
-            .mode(0o700)
-            .create(&path)
-            .map_err(|e| setup(format!("cannot create {}: {e}", path.display())))?;
-        Ok(Scratch {
-            path,
-            removed: false,
-        })
-    }
-
-    fn remove(mut self) -> std::io::Result<()> {
-        self.removed = true;
-        std::fs::remove_dir_all(&self.path)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if !self.removed {
-            let _ = std::fs::remove_dir_all(&self.path);
-        }
-    }
-}
-
-/// Standard output, the TV's screen. A reader that went away is no reason to stop the demo
-/// (or to panic, as `println!` would).
-struct Screen {
-    /// Colours only for a terminal: they draw the QR code dark on light whatever its theme.
-    color: bool,
-}
-
-impl Screen {
-    fn new() -> Screen {
-        let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
-        Screen {
-            color: std::io::stdout().is_terminal() && !dumb,
-        }
-    }
-
-    fn line(&self, text: impl AsRef<str>) {
-        self.text(text.as_ref());
-    }
-
-    /// `text` and a line break; several lines at once are fine.
-    fn text(&self, text: &str) {
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{text}");
-        let _ = out.flush();
-    }
-
-    fn bold(&self, text: &str) -> String {
-        if self.color {
-            format!("\x1b[1m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
-    }
-
-    /// `text` as a QR code of Unicode half blocks, two modules per character cell, with the
-    /// standard four-module light quiet zone.
-    fn qr(&self, text: &str) -> Option<String> {
-        let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::L).ok()?;
-        let art = code.render::<Dense1x2>().quiet_zone(true).build();
-        let rows: Vec<String> = art
-            .lines()
-            .map(|row| match self.color {
-                // Black modules on a bright white background.
-                true => format!("  \x1b[30;107m{row}\x1b[0m"),
-                false => format!("  {row}"),
-            })
-            .collect();
-        Some(rows.join("\n"))
-    }
 }
 
 /// RFC 8628 §3.2.
