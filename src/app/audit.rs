@@ -16,6 +16,9 @@ use crate::domain::time::Timestamp;
 pub(super) struct AuditBuffer {
     pending: Mutex<Vec<(AuditEvent, u32)>>,
     sequence: AtomicU32,
+    /// Held for a whole flush, so a flush that finds the buffer empty because another one has
+    /// just taken it still returns only once those events are on disk.
+    flushing: Mutex<()>,
 }
 
 impl AuditBuffer {
@@ -38,6 +41,10 @@ impl App {
 
     /// Writes what is buffered; on failure the events stay buffered for the next try.
     pub fn flush_audit(&self) -> Result<usize, AppError> {
+        let _one_at_a_time = match self.audit.flushing.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
         let events = std::mem::take(&mut *self.audit.lock());
         if events.is_empty() {
             return Ok(0);
