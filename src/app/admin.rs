@@ -472,10 +472,7 @@ impl App {
     pub fn write_snapshot_beside_data(
         &self,
     ) -> Result<(std::path::PathBuf, crate::store::SnapshotSummary), AppError> {
-        let suffix: String = crate::crypto::random::random_array::<8>()?
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let suffix = crate::crypto::random::random_name_suffix()?;
         let mut path = self.store.path().as_os_str().to_owned();
         path.push(format!(".snapshot-{suffix}"));
         let path = std::path::PathBuf::from(path);

@@ -20,6 +20,15 @@ pub fn random_token() -> Result<String, CryptoError> {
     Ok(URL_SAFE_NO_PAD.encode(random_array::<32>()?))
 }
 
+/// 64 random bits as 16 lower-case hex digits: a name for a temporary file or directory that
+/// nothing else will pick and nobody can guess.
+pub fn random_name_suffix() -> Result<String, CryptoError> {
+    Ok(random_array::<8>()?
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
 /// Lends ring's generator to the `rsa` crate, which only generates the RSA key.
 pub(super) struct RingRng;
 

@@ -20,11 +20,7 @@ pub(super) struct Scratch {
 
 impl Scratch {
     pub(super) fn create() -> Result<Scratch, DemoError> {
-        let suffix: String = random::random_array::<8>()
-            .map_err(setup)?
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let suffix = random::random_name_suffix().map_err(setup)?;
         let path = std::env::temp_dir().join(format!("authbox-demo-{suffix}"));
         std::fs::DirBuilder::new()
             .mode(0o700)

@@ -36,15 +36,6 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
     actix_web::rt::System::new().block_on(future)
 }
 
-/// Where `/metrics` is served.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum MetricsPlacement {
-    /// On the main listener, beside everything else.
-    Main,
-    /// Only on a listener of its own (`--metrics-listen`), so it need not be public.
-    Separate,
-}
-
 /// The routes of the metrics-only listener.
 fn metrics_routes(config: &mut web::ServiceConfig) {
     config
@@ -167,18 +158,15 @@ pub fn serve(
 ) -> std::io::Result<Listening> {
     let addr = listener.local_addr()?;
     let data = web::Data::from(app);
-    let placement = if metrics_listener.is_some() {
-        MetricsPlacement::Separate
-    } else {
-        MetricsPlacement::Main
-    };
+    // With a listener of its own, `/metrics` is not on the public one.
+    let metrics_on_main = metrics_listener.is_none();
     let main_data = data.clone();
     let main = HttpServer::new(move || {
         WebApp::new()
             .wrap(middleware::from_fn(observe::observe))
             .app_data(main_data.clone())
             .configure(|config| {
-                if placement == MetricsPlacement::Main {
+                if metrics_on_main {
                     config.route("/metrics", web::get().to(metrics::metrics));
                 }
                 routes(config);
