@@ -72,8 +72,8 @@ impl App {
         // Hash before the write transaction: Argon2 takes tens of milliseconds.
         let hash = hash_password(password)?;
         let now = self.now();
-        let user = self.store.update_user(username, |user| {
-            user.password_hash = hash;
+        let user = self.store.update_user(username, move |user| {
+            user.password_hash = hash.clone();
             user.updated_at = now;
             Ok(())
         })?;
@@ -83,7 +83,7 @@ impl App {
 
     pub fn set_user_disabled(&self, username: &str, disabled: bool) -> Result<User, AppError> {
         let now = self.now();
-        let user = self.store.update_user(username, |user| {
+        let user = self.store.update_user(username, move |user| {
             user.disabled = disabled;
             user.updated_at = now;
             Ok(())

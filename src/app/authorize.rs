@@ -322,20 +322,25 @@ impl App {
         };
         let now = self.now();
         let family_id: FamilyId = random_array()?;
-        let outcome = self
-            .store
-            .update_authorization_code(&sha256(code.as_bytes()), |record| {
-                match record.judge(&client.id, redirect_uri, now) {
-                    Redemption::Redeem if pkce_matches(&record.code_challenge, verifier) => {
-                        let family =
-                            Self::earns_refresh_token(client, &record.scopes).then_some(family_id);
-                        record.state = CodeState::Redeemed { at: now, family };
-                        Ok(record.clone())
-                    }
-                    Redemption::Redeem | Redemption::Refuse => Err(None),
-                    Redemption::Replayed { family } => Err(Some((record.sub.clone(), family))),
+        let (judged_for, redirect_uri, verifier) = (
+            client.clone(),
+            redirect_uri.map(str::to_owned),
+            verifier.to_owned(),
+        );
+        let outcome = self.store.update_authorization_code(
+            &sha256(code.as_bytes()),
+            move |record| match record.judge(&judged_for.id, redirect_uri.as_deref(), now) {
+                Redemption::Redeem if pkce_matches(&record.code_challenge, &verifier) => {
+                    let family =
+                        Self::earns_refresh_token(&judged_for, &record.scopes).then_some(family_id);
+                    record.state = CodeState::Redeemed { at: now, family };
+                    Ok(record.clone())
                 }
-            })?;
+                Redemption::Redeem | Redemption::Refuse => Err(None),
+                Redemption::Replayed { family } => Err(Some((record.sub.clone(), family))),
+            },
+            None,
+        )?;
         let record = match outcome {
             Some(Ok(record)) => record,
             Some(Err(Some((sub, family)))) => {
@@ -363,7 +368,7 @@ impl App {
         let mut tokens =
             self.issue_tokens(client, &user, &approval, record.nonce.as_deref(), now)?;
         tokens.refresh_token =
-            self.start_refresh_family(&family_id, client, &approval, None, now)?;
+            self.start_refresh_family(&family_id, client, &approval, now)?;
         self.record(
             AuditEvent::new(AuditKind::Redeemed, now)
                 .subject(record.sub.as_str())

@@ -152,9 +152,10 @@ impl App {
 
     pub fn update_client(&self, id: &str, settings: &ClientSettings) -> Result<Client, AppError> {
         let id = ClientId::parse(id)?;
+        let settings = settings.clone();
         let client = self
             .store
-            .update_client(&id, |client| settings.apply(client))?;
+            .update_client(&id, move |client| settings.apply(client))?;
         tracing::info!(client_id = %client.id, "changed a client");
         Ok(client)
     }
@@ -163,13 +164,15 @@ impl App {
     pub fn rotate_client_secret(&self, id: &str) -> Result<(Client, String), AppError> {
         let id = ClientId::parse(id)?;
         let (secret, digest) = new_secret()?;
-        let client = self.store.update_client(&id, |client| match client.kind {
+        let client = self.store.update_client(&id, move |client| match client.kind {
             ClientKind::Public => Err(Invalid::new(format!(
                 "client {:?} is public and has no secret to rotate",
                 client.id.as_str()
             ))),
             ClientKind::Confidential { .. } => {
-                client.kind = ClientKind::Confidential { secret: digest };
+                client.kind = ClientKind::Confidential {
+                    secret: digest.clone(),
+                };
                 Ok(())
             }
         })?;

@@ -230,13 +230,15 @@ impl App {
         let Some(user) = user else {
             return Err(DecisionError::AccountUnusable);
         };
-        self.decide(typed, AuditKind::Approved, Some(&user.sub), |grant, now| {
-            let granted = match scopes {
+        let scopes = scopes.cloned();
+        let sub = user.sub.clone();
+        self.decide(typed, AuditKind::Approved, Some(&user.sub), move |grant, now| {
+            let granted = match &scopes {
                 Some(scopes) if scopes.is_subset_of(&grant.scopes) => scopes.clone(),
                 _ => grant.scopes.clone(),
             };
             let approval = Approval {
-                sub: user.sub.clone(),
+                sub: sub.clone(),
                 scopes: granted,
                 auth_time,
                 approved_at: now,
@@ -255,7 +257,9 @@ impl App {
         typed: &str,
         kind: AuditKind,
         by: Option<&Subject>,
-        change: impl FnOnce(&mut DeviceGrant, Timestamp) -> Result<(), DecisionRefused>,
+        mut change: impl FnMut(&mut DeviceGrant, Timestamp) -> Result<(), DecisionRefused>
+        + Send
+        + 'static,
     ) -> Result<(), DecisionError> {
         let code = UserCode::normalize(typed).ok_or(DecisionError::UnknownCode)?;
         let (hash, grant) = self
@@ -265,7 +269,7 @@ impl App {
         let now = self.now();
         match self
             .store
-            .update_device_grant(&hash, |grant| change(grant, now))?
+            .update_device_grant(&hash, move |grant| change(grant, now), None)?
         {
             Some(Ok(())) => {
                 let mut event = AuditEvent::new(kind, now).client(grant.client_id.as_str());
@@ -282,7 +286,8 @@ impl App {
 
     /// One poll of the token endpoint (RFC 8628 §3.4). Redemption is a compare-and-swap in one
     /// write transaction, so an approved code yields tokens exactly once however many polls
-    /// race for it; the tokens are signed before the swap and dropped if it loses.
+    /// race for it; the tokens are signed before the swap and dropped if it loses, and the
+    /// refresh family is stored by the same transaction, so a spent code always has it.
     pub fn poll_device(
         &self,
         client: &Client,
@@ -348,10 +353,18 @@ impl App {
                 "the account that approved can no longer sign in",
             ));
         };
-        let tokens = self.issue_tokens(client, &user, &approval, None, now)?;
+        let mut tokens = self.issue_tokens(client, &user, &approval, None, now)?;
+        let family = self.new_refresh_family(
+            &random_array()?,
+            client,
+            &approval,
+            grant.requested_from.as_deref(),
+            now,
+        )?;
+        let (family, refresh_token) = family.unzip();
         match self
             .store
-            .update_device_grant(&hash, |grant| grant.redeem(now))?
+            .update_device_grant(&hash, move |grant| grant.redeem(now), family)?
         {
             Some(Ok(_)) => {
                 self.pacing.forget(&hash);
@@ -361,14 +374,7 @@ impl App {
                         .client(client.id.as_str())
                         .address(grant.requested_from.clone()),
                 );
-                let mut tokens = tokens;
-                tokens.refresh_token = self.start_refresh_family(
-                    &random_array()?,
-                    client,
-                    &approval,
-                    grant.requested_from.as_deref(),
-                    now,
-                )?;
+                tokens.refresh_token = refresh_token;
                 Ok(tokens)
             }
             Some(Err(PollOutcome::Expired)) => Err(refuse(

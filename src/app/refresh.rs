@@ -12,7 +12,7 @@ use crate::domain::oauth::{ErrorCode, OAuthFailure};
 use crate::domain::refresh::{RefreshFamily, RefreshVerdict, judge};
 use crate::domain::scope::ScopeSet;
 use crate::domain::time::Timestamp;
-use crate::store::{FamilyId, Swap};
+use crate::store::{FamilyId, NewRefreshFamily, Swap};
 
 fn refuse(code: ErrorCode, description: &str) -> ProtocolError {
     ProtocolError::OAuth(OAuthFailure::new(code, description))
@@ -33,14 +33,15 @@ impl App {
 
     /// A first refresh token, when the client may refresh and the person granted lasting
     /// access (`offline_access`, named on the consent page; OIDC Core §11).
-    pub(super) fn start_refresh_family(
+    /// The family is returned to be stored, alone or with the redemption that earned it.
+    pub(super) fn new_refresh_family(
         &self,
         id: &FamilyId,
         client: &Client,
         approval: &Approval,
         device_address: Option<&str>,
         now: Timestamp,
-    ) -> Result<Option<String>, ProtocolError> {
+    ) -> Result<Option<(NewRefreshFamily, String)>, ProtocolError> {
         if !Self::earns_refresh_token(client, &approval.scopes) {
             return Ok(None);
         }
@@ -64,9 +65,29 @@ impl App {
             device_address: device_address.map(str::to_owned),
         };
         let token = random_token()?;
-        self.store
-            .insert_refresh_family(id, &family, &sha256(token.as_bytes()))?;
-        Ok(Some(token))
+        let new = NewRefreshFamily {
+            id: *id,
+            family,
+            first: sha256(token.as_bytes()),
+        };
+        Ok(Some((new, token)))
+    }
+
+    /// Starts a family on its own (after a redemption that was stored without it).
+    pub(super) fn start_refresh_family(
+        &self,
+        id: &FamilyId,
+        client: &Client,
+        approval: &Approval,
+        now: Timestamp,
+    ) -> Result<Option<String>, ProtocolError> {
+        match self.new_refresh_family(id, client, approval, None, now)? {
+            Some((new, token)) => {
+                self.store.insert_refresh_family(new)?;
+                Ok(Some(token))
+            }
+            None => Ok(None),
+        }
     }
 
     /// `grant_type=refresh_token` (RFC 6749 §6): new tokens, a new refresh token, the old one

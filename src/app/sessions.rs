@@ -80,8 +80,8 @@ impl App {
                 // Upgrade the stored hash to today's parameters while the plaintext is at hand.
                 let hash = hash_password(password).map_err(AppError::from)?;
                 self.store
-                    .update_user(user.username.as_str(), |u| {
-                        u.password_hash = hash;
+                    .update_user(user.username.as_str(), move |u| {
+                        u.password_hash = hash.clone();
                         Ok(())
                     })
                     .map_err(AppError::from)?;

@@ -4,7 +4,6 @@ use redb::{ReadableDatabase, ReadableTable};
 
 use super::records::{decode_audit, encode_audit};
 use super::tables::AUDIT_TIME_TO_EVENT;
-use super::tables::commit;
 use super::{Store, StoreError};
 use crate::domain::audit::AuditEvent;
 use crate::domain::time::Timestamp;
@@ -22,18 +21,17 @@ impl Store {
         if events.is_empty() {
             return Ok(());
         }
-        let txn = self.db.begin_write()?;
-        {
+        let rows = events
+            .iter()
+            .map(|(event, nonce)| Ok((key(event.at, *nonce), encode_audit(event)?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        self.write(move |txn| {
             let mut log = txn.open_table(AUDIT_TIME_TO_EVENT)?;
-            for (event, nonce) in events {
-                log.insert(
-                    key(event.at, *nonce).as_slice(),
-                    encode_audit(event)?.as_slice(),
-                )?;
+            for (key, record) in &rows {
+                log.insert(key.as_slice(), record.as_slice())?;
             }
-        }
-        commit(txn)?;
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Events at or after `since`, oldest first.
@@ -51,8 +49,7 @@ impl Store {
     /// Deletes up to `limit` events older than `before`; returns how many went.
     pub fn trim_audit(&self, before: Timestamp, limit: usize) -> Result<usize, StoreError> {
         let end = before.millis().to_be_bytes();
-        let txn = self.db.begin_write()?;
-        let removed = {
+        self.write(move |txn| {
             let mut log = txn.open_table(AUDIT_TIME_TO_EVENT)?;
             let mut old = Vec::new();
             for entry in log.range::<&[u8]>(..end.as_slice())?.take(limit) {
@@ -61,9 +58,7 @@ impl Store {
             for key in &old {
                 log.remove(key.as_slice())?;
             }
-            old.len()
-        };
-        commit(txn)?;
-        Ok(removed)
+            Ok(old.len())
+        })
     }
 }

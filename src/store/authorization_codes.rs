@@ -7,7 +7,7 @@ use redb::ReadableTable;
 use super::expiry::{RowKind, index_expiry};
 use super::records::{decode_authorization_code, encode_authorization_code};
 use super::tables::AUTHORIZATION_CODE_HASH_TO_CODE;
-use super::tables::commit;
+use super::refresh::NewRefreshFamily;
 use super::{Store, StoreError};
 use crate::domain::authorization::AuthorizationCode;
 
@@ -22,57 +22,63 @@ impl Store {
         code: &AuthorizationCode,
         retention: Duration,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin_write()?;
-        {
-            let mut codes = txn.open_table(AUTHORIZATION_CODE_HASH_TO_CODE)?;
-            if codes.get(hash.as_slice())?.is_some() {
-                return Err(StoreError::Duplicate {
-                    what: "authorization code",
-                    key: "(hidden)".into(),
-                });
+        let (hash, record) = (*hash, encode_authorization_code(code)?);
+        let forget_at = code.expires_at.plus(retention);
+        self.write(move |txn| {
+            {
+                let mut codes = txn.open_table(AUTHORIZATION_CODE_HASH_TO_CODE)?;
+                if codes.get(hash.as_slice())?.is_some() {
+                    return Err(StoreError::Duplicate {
+                        what: "authorization code",
+                        key: "(hidden)".into(),
+                    });
+                }
+                codes.insert(hash.as_slice(), record.as_slice())?;
             }
-            codes.insert(hash.as_slice(), encode_authorization_code(code)?.as_slice())?;
-        }
-        index_expiry(
-            &txn,
-            code.expires_at.plus(retention),
-            RowKind::AuthorizationCode,
-            hash,
-        )?;
-        commit(txn)?;
-        Ok(())
+            index_expiry(txn, forget_at, RowKind::AuthorizationCode, &hash)
+        })
     }
 
     /// Reads, changes and writes one code in a single write transaction: the compare-and-swap
-    /// behind exactly-once redemption. `change` returning `Err` writes nothing. `Ok(None)` when
-    /// there is no such code.
+    /// behind exactly-once redemption. `change` returning `Err` writes nothing; with `Ok`,
+    /// `family` is stored in the same transaction. `Ok(None)` when there is no such code.
+    ///
+    /// `change` may run more than once (see `writer.rs`), each time on the code as stored.
     pub fn update_authorization_code<T, E>(
         &self,
         hash: &AuthorizationCodeHash,
-        change: impl FnOnce(&mut AuthorizationCode) -> Result<T, E>,
-    ) -> Result<Option<Result<T, E>>, StoreError> {
-        let txn = self.db.begin_write()?;
-        let outcome = {
-            let mut codes = txn.open_table(AUTHORIZATION_CODE_HASH_TO_CODE)?;
-            let found = codes
-                .get(hash.as_slice())?
-                .map(|r| decode_authorization_code(r.value()))
-                .transpose()?;
-            let Some(mut code) = found else {
-                return Ok(None);
+        change: impl FnMut(&mut AuthorizationCode) -> Result<T, E> + Send + 'static,
+        family: Option<NewRefreshFamily>,
+    ) -> Result<Option<Result<T, E>>, StoreError>
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+    {
+        let hash = *hash;
+        let mut change = change;
+        self.write(move |txn| {
+            let outcome = {
+                let mut codes = txn.open_table(AUTHORIZATION_CODE_HASH_TO_CODE)?;
+                let found = codes
+                    .get(hash.as_slice())?
+                    .map(|r| decode_authorization_code(r.value()))
+                    .transpose()?;
+                let Some(mut code) = found else {
+                    return Ok(None);
+                };
+                let outcome = change(&mut code);
+                if outcome.is_ok() {
+                    codes.insert(
+                        hash.as_slice(),
+                        encode_authorization_code(&code)?.as_slice(),
+                    )?;
+                }
+                outcome
             };
-            let outcome = change(&mut code);
-            if outcome.is_ok() {
-                codes.insert(
-                    hash.as_slice(),
-                    encode_authorization_code(&code)?.as_slice(),
-                )?;
+            if let (Ok(_), Some(family)) = (&outcome, &family) {
+                family.insert(txn)?;
             }
-            outcome
-        };
-        if outcome.is_ok() {
-            commit(txn)?;
-        }
-        Ok(Some(outcome))
+            Ok(Some(outcome))
+        })
     }
 }

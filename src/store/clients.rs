@@ -3,7 +3,6 @@
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
 use super::records::{decode_client, encode_client};
-use super::tables::commit;
 use super::tables::{CLIENT_ID_TO_CLIENT, REMOVED_SUB_TO_REMOVED_AT, USER_SUB_TO_USER};
 use super::{Store, StoreError};
 use crate::domain::Invalid;
@@ -20,8 +19,8 @@ impl Store {
     /// Adds a client. Invariant: a client id never equals a user's `sub`, so an access token's
     /// `sub` always names one kind of principal (RFC 9068 §5, RFC 9700 §4.15).
     pub fn insert_client(&self, client: &Client) -> Result<(), StoreError> {
-        let txn = self.db.begin_write()?;
-        {
+        let client = client.clone();
+        self.write(move |txn| {
             let mut clients = txn.open_table(CLIENT_ID_TO_CLIENT)?;
             let id = client.id.as_str();
             if clients.get(id)?.is_some() {
@@ -37,10 +36,9 @@ impl Store {
                     "client id {id:?} equals a user's subject identifier; choose another"
                 ))));
             }
-            clients.insert(id, encode_client(client)?.as_slice())?;
-        }
-        commit(txn)?;
-        Ok(())
+            clients.insert(id, encode_client(&client)?.as_slice())?;
+            Ok(())
+        })
     }
 
     pub fn client(&self, id: &ClientId) -> Result<Option<Client>, StoreError> {
@@ -73,10 +71,11 @@ impl Store {
     pub fn update_client(
         &self,
         id: &ClientId,
-        change: impl FnOnce(&mut Client) -> Result<(), Invalid>,
+        change: impl FnMut(&mut Client) -> Result<(), Invalid> + Send + 'static,
     ) -> Result<Client, StoreError> {
-        let txn = self.db.begin_write()?;
-        let client = {
+        let id = id.clone();
+        let mut change = change;
+        self.write(move |txn| {
             let mut clients = txn.open_table(CLIENT_ID_TO_CLIENT)?;
             let mut client = match clients.get(id.as_str())? {
                 Some(record) => decode_client(record.value())?,
@@ -84,25 +83,21 @@ impl Store {
             };
             change(&mut client)?;
             clients.insert(id.as_str(), encode_client(&client)?.as_slice())?;
-            client
-        };
-        commit(txn)?;
-        Ok(client)
+            Ok(client)
+        })
     }
 
     pub fn remove_client(&self, id: &ClientId) -> Result<Client, StoreError> {
-        let txn = self.db.begin_write()?;
-        let client = {
+        let id = id.clone();
+        self.write(move |txn| {
             let mut clients = txn.open_table(CLIENT_ID_TO_CLIENT)?;
             let removed = clients
                 .remove(id.as_str())?
                 .map(|r| decode_client(r.value()));
             match removed {
-                Some(client) => client?,
-                None => return Err(not_found(id.as_str())),
+                Some(client) => client,
+                None => Err(not_found(id.as_str())),
             }
-        };
-        commit(txn)?;
-        Ok(client)
+        })
     }
 }

@@ -4,7 +4,6 @@ use redb::ReadableDatabase;
 
 use super::records::{decode_consent, encode_consent};
 use super::tables::USER_SUB_CLIENT_TO_CONSENT;
-use super::tables::commit;
 use super::{Store, StoreError};
 use crate::domain::authorization::Consent;
 use crate::domain::client::ClientId;
@@ -27,24 +26,23 @@ impl Store {
         client: &ClientId,
         consent: &Consent,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin_write()?;
-        txn.open_table(USER_SUB_CLIENT_TO_CONSENT)?.insert(
-            (sub.as_str(), client.as_str()),
-            encode_consent(consent)?.as_slice(),
-        )?;
-        commit(txn)?;
-        Ok(())
+        let (sub, client, record) = (sub.clone(), client.clone(), encode_consent(consent)?);
+        self.write(move |txn| {
+            txn.open_table(USER_SUB_CLIENT_TO_CONSENT)?
+                .insert((sub.as_str(), client.as_str()), record.as_slice())?;
+            Ok(())
+        })
     }
 
     /// Forgets a consent; `false` when there was none.
     pub fn forget_consent(&self, sub: &Subject, client: &ClientId) -> Result<bool, StoreError> {
-        let txn = self.db.begin_write()?;
-        let removed = txn
-            .open_table(USER_SUB_CLIENT_TO_CONSENT)?
-            .remove((sub.as_str(), client.as_str()))?
-            .is_some();
-        commit(txn)?;
-        Ok(removed)
+        let (sub, client) = (sub.clone(), client.clone());
+        self.write(move |txn| {
+            Ok(txn
+                .open_table(USER_SUB_CLIENT_TO_CONSENT)?
+                .remove((sub.as_str(), client.as_str()))?
+                .is_some())
+        })
     }
 
     /// A person's consents, by client id.

@@ -6,8 +6,8 @@ use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
 use super::expiry::{RowKind, index_expiry};
 use super::records::{decode_device_grant, encode_device_grant};
-use super::tables::commit;
 use super::tables::{DEVICE_CODE_HASH_TO_GRANT, USER_CODE_TO_DEVICE_CODE_HASH};
+use super::refresh::NewRefreshFamily;
 use super::{Store, StoreError};
 use crate::domain::device_grant::DeviceGrant;
 use crate::domain::time::Timestamp;
@@ -27,41 +27,39 @@ impl Store {
         now: Timestamp,
         retention: Duration,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin_write()?;
-        {
-            let mut grants = txn.open_table(DEVICE_CODE_HASH_TO_GRANT)?;
-            let mut codes = txn.open_table(USER_CODE_TO_DEVICE_CODE_HASH)?;
-            let code = grant.user_code.as_str();
-            let holder = codes.get(code)?.map(|h| h.value().to_vec());
-            if let Some(holder) = holder {
-                let live = match grants.get(holder.as_slice())? {
-                    Some(record) => !decode_device_grant(record.value())?.is_expired(now),
-                    None => false,
-                };
-                if live {
+        let hash = *hash;
+        let record = encode_device_grant(grant)?;
+        let user_code = grant.user_code.clone();
+        let forget_at = grant.expires_at.plus(retention);
+        self.write(move |txn| {
+            {
+                let mut grants = txn.open_table(DEVICE_CODE_HASH_TO_GRANT)?;
+                let mut codes = txn.open_table(USER_CODE_TO_DEVICE_CODE_HASH)?;
+                let code = user_code.as_str();
+                let holder = codes.get(code)?.map(|h| h.value().to_vec());
+                if let Some(holder) = holder {
+                    let live = match grants.get(holder.as_slice())? {
+                        Some(record) => !decode_device_grant(record.value())?.is_expired(now),
+                        None => false,
+                    };
+                    if live {
+                        return Err(StoreError::Duplicate {
+                            what: "user code",
+                            key: user_code.display(),
+                        });
+                    }
+                }
+                if grants.get(hash.as_slice())?.is_some() {
                     return Err(StoreError::Duplicate {
-                        what: "user code",
-                        key: grant.user_code.display(),
+                        what: "device code",
+                        key: "(hidden)".into(),
                     });
                 }
+                grants.insert(hash.as_slice(), record.as_slice())?;
+                codes.insert(code, hash.as_slice())?;
             }
-            if grants.get(hash.as_slice())?.is_some() {
-                return Err(StoreError::Duplicate {
-                    what: "device code",
-                    key: "(hidden)".into(),
-                });
-            }
-            grants.insert(hash.as_slice(), encode_device_grant(grant)?.as_slice())?;
-            codes.insert(code, hash.as_slice())?;
-        }
-        index_expiry(
-            &txn,
-            grant.expires_at.plus(retention),
-            RowKind::DeviceGrant,
-            hash,
-        )?;
-        commit(txn)?;
-        Ok(())
+            index_expiry(txn, forget_at, RowKind::DeviceGrant, &hash)
+        })
     }
 
     pub fn device_grant(&self, hash: &DeviceCodeHash) -> Result<Option<DeviceGrant>, StoreError> {
@@ -96,32 +94,43 @@ impl Store {
 
     /// Reads, changes and writes one grant in a single write transaction: the compare-and-swap
     /// behind approval, denial and exactly-once redemption. `change` returning `Err` writes
-    /// nothing. `Ok(None)` when there is no such grant.
+    /// nothing; with `Ok`, `family` (the refresh tokens a redemption hands out) is stored in the
+    /// same transaction, so the grant is never spent without them. `Ok(None)` when there is no such grant.
+    ///
+    /// `change` may run more than once (see `writer.rs`), each time on the grant as stored.
     pub fn update_device_grant<T, E>(
         &self,
         hash: &DeviceCodeHash,
-        change: impl FnOnce(&mut DeviceGrant) -> Result<T, E>,
-    ) -> Result<Option<Result<T, E>>, StoreError> {
-        let txn = self.db.begin_write()?;
-        let outcome = {
-            let mut grants = txn.open_table(DEVICE_CODE_HASH_TO_GRANT)?;
-            let found = grants
-                .get(hash.as_slice())?
-                .map(|r| decode_device_grant(r.value()))
-                .transpose()?;
-            let Some(mut grant) = found else {
-                return Ok(None);
+        change: impl FnMut(&mut DeviceGrant) -> Result<T, E> + Send + 'static,
+        family: Option<NewRefreshFamily>,
+    ) -> Result<Option<Result<T, E>>, StoreError>
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+    {
+        let hash = *hash;
+        let mut change = change;
+        self.write(move |txn| {
+            let outcome = {
+                let mut grants = txn.open_table(DEVICE_CODE_HASH_TO_GRANT)?;
+                let found = grants
+                    .get(hash.as_slice())?
+                    .map(|r| decode_device_grant(r.value()))
+                    .transpose()?;
+                let Some(mut grant) = found else {
+                    return Ok(None);
+                };
+                let outcome = change(&mut grant);
+                if outcome.is_ok() {
+                    grants.insert(hash.as_slice(), encode_device_grant(&grant)?.as_slice())?;
+                }
+                outcome
             };
-            let outcome = change(&mut grant);
-            if outcome.is_ok() {
-                grants.insert(hash.as_slice(), encode_device_grant(&grant)?.as_slice())?;
+            if let (Ok(_), Some(family)) = (&outcome, &family) {
+                family.insert(txn)?;
             }
-            outcome
-        };
-        if outcome.is_ok() {
-            commit(txn)?;
-        }
-        Ok(Some(outcome))
+            Ok(Some(outcome))
+        })
     }
 
     pub fn device_grant_count(&self) -> Result<u64, StoreError> {

@@ -7,7 +7,6 @@
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
 
 use super::records::{decode_device_grant, decode_key, decode_refresh_family};
-use super::tables::commit;
 use super::tables::{
     AUTHORIZATION_CODE_HASH_TO_CODE, CLIENT_SUB_TO_REVOKED_AT, DEVICE_CODE_HASH_TO_GRANT,
     EXPIRY_TO_ROW, KEY_ID_TO_SIGNING_KEY, REFRESH_FAMILY_ID_TO_FAMILY, REFRESH_TOKEN_HASH_TO_TOKEN,
@@ -79,8 +78,7 @@ impl Store {
     /// large backlog never holds the writer for long.
     pub fn sweep_expired(&self, now: Timestamp, limit: usize) -> Result<SweepReport, StoreError> {
         let upper = now.millis().saturating_add(1).to_be_bytes();
-        let txn = self.db.begin_write()?;
-        let report = {
+        self.write(move |txn| {
             let mut index = txn.open_table(EXPIRY_TO_ROW)?;
             let mut due = Vec::new();
             for entry in index
@@ -173,13 +171,11 @@ impl Store {
                     _ => tracing::warn!("dropped an expiry index entry of unknown shape"),
                 }
             }
-            SweepReport {
+            Ok(SweepReport {
                 removed: due.len(),
                 more,
-            }
-        };
-        commit(txn)?;
-        Ok(report)
+            })
+        })
     }
 
     /// How many rows wait in the expiry index, expired or not.

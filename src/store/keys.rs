@@ -7,7 +7,6 @@ use redb::{ReadableDatabase, ReadableTable};
 use super::expiry::{RowKind, index_expiry};
 use super::records::{decode_key, encode_key};
 use super::tables::KEY_ID_TO_SIGNING_KEY;
-use super::tables::commit;
 use super::{Store, StoreError};
 use crate::domain::signing::{KeyMaterial, KeyState};
 use crate::domain::time::Timestamp;
@@ -33,8 +32,8 @@ impl Store {
         now: Timestamp,
         keep_published: Duration,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin_write()?;
-        {
+        let new = new.clone();
+        self.write(move |txn| {
             let mut keys = txn.open_table(KEY_ID_TO_SIGNING_KEY)?;
             let mut replaced = Vec::new();
             for entry in keys.iter()? {
@@ -51,7 +50,7 @@ impl Store {
                 } = key.info.state
                 {
                     index_expiry(
-                        &txn,
+                        txn,
                         published_until,
                         RowKind::SigningKey,
                         key.info.kid.as_bytes(),
@@ -65,9 +64,8 @@ impl Store {
                     key: new.info.kid.clone(),
                 });
             }
-            keys.insert(new.info.kid.as_str(), encode_key(new)?.as_slice())?;
-        }
-        commit(txn)?;
-        Ok(())
+            keys.insert(new.info.kid.as_str(), encode_key(&new)?.as_slice())?;
+            Ok(())
+        })
     }
 }

@@ -19,23 +19,26 @@ mod sessions;
 mod snapshot;
 mod tables;
 mod users;
+mod writer;
 
 use std::fs::OpenOptions;
 use std::io::ErrorKind;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use redb::{Database, DatabaseError};
+use redb::{Database, DatabaseError, WriteTransaction};
 
 pub use authorization_codes::AuthorizationCodeHash;
 pub use device_grants::DeviceCodeHash;
 pub use expiry::SweepReport;
-pub use refresh::{FamilyId, RefreshTokenHash, Swap};
+pub use refresh::{FamilyId, NewRefreshFamily, RefreshTokenHash, Swap};
 pub use schema::CURRENT_SCHEMA_VERSION;
 pub use sessions::SessionIdHash;
 pub use snapshot::SnapshotSummary;
 
 use crate::domain::Invalid;
+use writer::Writer;
 
 /// redb's page cache; small, since every working set here is small and RSS matters on edge boxes.
 const CACHE_BYTES: usize = 16 * 1024 * 1024;
@@ -109,7 +112,10 @@ pub enum OpenMode {
 
 /// An open data file.
 pub struct Store {
-    db: Database,
+    /// Declared before `db`: dropping it commits what is queued and ends the writer thread,
+    /// so the file is closed once the store is gone.
+    writer: Option<Writer>,
+    db: Arc<Database>,
     path: PathBuf,
 }
 
@@ -178,10 +184,7 @@ impl Store {
                 Ok(db)
             });
         match created {
-            Ok(db) => Ok(Store {
-                db,
-                path: path.to_path_buf(),
-            }),
+            Ok(db) => Self::with_writer(db, path),
             Err(e) => {
                 // The file is ours and holds nothing yet; leave no half-made file behind.
                 let _ = std::fs::remove_file(path);
@@ -228,10 +231,30 @@ impl Store {
             other => unreadable(other.to_string()),
         })?;
         schema::check_and_migrate(&db, path)?;
+        Self::with_writer(db, path)
+    }
+
+    fn with_writer(db: Database, path: &Path) -> Result<Store, StoreError> {
+        let db = Arc::new(db);
         Ok(Store {
+            writer: Some(Writer::start(Arc::clone(&db))?),
             db,
             path: path.to_path_buf(),
         })
+    }
+
+    /// Runs `work` in a write transaction, committed durably (together with the writes that
+    /// arrived alongside it) before this returns. See `writer.rs` for why and the rules `work`
+    /// follows.
+    fn write<R, W>(&self, work: W) -> Result<R, StoreError>
+    where
+        W: FnMut(&WriteTransaction) -> Result<R, StoreError> + Send + 'static,
+        R: Send + 'static,
+    {
+        match &self.writer {
+            Some(writer) => writer.write(work),
+            None => Err(StoreError::Storage("the store is closing".into())),
+        }
     }
 
     /// Whether a process holds the file open (a server, or a command running on it).
@@ -248,7 +271,18 @@ impl Store {
 
     /// redb's full integrity check; slow, for `authbox check`.
     pub fn check_integrity(&mut self) -> Result<(), StoreError> {
-        match self.db.check_integrity()? {
+        // The check needs the database to itself: stop the writer, and start it again after.
+        self.writer = None;
+        let checked = match Arc::get_mut(&mut self.db) {
+            Some(db) => db.check_integrity(),
+            None => {
+                return Err(StoreError::Storage(
+                    "the writer still holds the file".into(),
+                ));
+            }
+        };
+        self.writer = Some(Writer::start(Arc::clone(&self.db))?);
+        match checked? {
             true => Ok(()),
             false => Err(StoreError::Corrupt(
                 "the integrity check found damage and repaired it; verify your users and clients"

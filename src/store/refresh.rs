@@ -1,12 +1,11 @@
 //! Refresh tokens (keyed by SHA-256) and their families.
 
-use redb::{ReadableDatabase, ReadableTable};
+use redb::{ReadableDatabase, ReadableTable, WriteTransaction};
 
 use super::expiry::{RowKind, index_expiry};
 use super::records::{
     decode_refresh_family, decode_refresh_token, encode_refresh_family, encode_refresh_token,
 };
-use super::tables::commit;
 use super::tables::{
     REFRESH_FAMILY_ID_TO_FAMILY, REFRESH_TOKEN_HASH_TO_TOKEN, USER_SUB_FAMILY_TO_NOTHING,
 };
@@ -25,15 +24,18 @@ pub enum Swap {
     Lost,
 }
 
-impl Store {
-    /// Starts a family with its first token; both go when the family's hard expiry passes.
-    pub fn insert_refresh_family(
-        &self,
-        id: &FamilyId,
-        family: &RefreshFamily,
-        first: &RefreshTokenHash,
-    ) -> Result<(), StoreError> {
-        let txn = self.db.begin_write()?;
+/// A family about to start with its first token; both go when the family's hard expiry
+/// passes. Stored on its own, or with the grant redemption that produced it.
+#[derive(Debug, Clone)]
+pub struct NewRefreshFamily {
+    pub id: FamilyId,
+    pub family: RefreshFamily,
+    pub first: RefreshTokenHash,
+}
+
+impl NewRefreshFamily {
+    pub(super) fn insert(&self, txn: &WriteTransaction) -> Result<(), StoreError> {
+        let (id, family, first) = (&self.id, &self.family, &self.first);
         txn.open_table(REFRESH_FAMILY_ID_TO_FAMILY)?
             .insert(id.as_slice(), encode_refresh_family(family)?.as_slice())?;
         txn.open_table(REFRESH_TOKEN_HASH_TO_TOKEN)?.insert(
@@ -42,10 +44,14 @@ impl Store {
         )?;
         txn.open_table(USER_SUB_FAMILY_TO_NOTHING)?
             .insert((family.sub.as_str(), id.as_slice()), ())?;
-        index_expiry(&txn, family.hard_expiry(), RowKind::RefreshFamily, id)?;
-        index_expiry(&txn, family.hard_expiry(), RowKind::RefreshToken, first)?;
-        commit(txn)?;
-        Ok(())
+        index_expiry(txn, family.hard_expiry(), RowKind::RefreshFamily, id)?;
+        index_expiry(txn, family.hard_expiry(), RowKind::RefreshToken, first)
+    }
+}
+
+impl Store {
+    pub fn insert_refresh_family(&self, new: NewRefreshFamily) -> Result<(), StoreError> {
+        self.write(move |txn| new.insert(txn))
     }
 
     /// The presented token's state and its family.
@@ -78,8 +84,8 @@ impl Store {
         new: &RefreshTokenHash,
         now: Timestamp,
     ) -> Result<Swap, StoreError> {
-        let txn = self.db.begin_write()?;
-        {
+        let (old, new) = (*old, *new);
+        self.write(move |txn| {
             let mut tokens = txn.open_table(REFRESH_TOKEN_HASH_TO_TOKEN)?;
             let found = tokens
                 .get(old.as_slice())?
@@ -109,10 +115,9 @@ impl Store {
                 family_id.as_slice(),
                 encode_refresh_family(&family)?.as_slice(),
             )?;
-            index_expiry(&txn, family.hard_expiry(), RowKind::RefreshToken, new)?;
-        }
-        commit(txn)?;
-        Ok(Swap::Rotated)
+            index_expiry(txn, family.hard_expiry(), RowKind::RefreshToken, &new)?;
+            Ok(Swap::Rotated)
+        })
     }
 
     /// A person's families (live or not yet swept), newest first.
@@ -168,8 +173,8 @@ impl Store {
 
     /// Revokes a family: none of its tokens works again.
     pub fn revoke_refresh_family(&self, id: &FamilyId, now: Timestamp) -> Result<(), StoreError> {
-        let txn = self.db.begin_write()?;
-        {
+        let id = *id;
+        self.write(move |txn| {
             let mut families = txn.open_table(REFRESH_FAMILY_ID_TO_FAMILY)?;
             let family = families
                 .get(id.as_slice())?
@@ -179,8 +184,7 @@ impl Store {
                 family.revoked_at = Some(now);
                 families.insert(id.as_slice(), encode_refresh_family(&family)?.as_slice())?;
             }
-        }
-        commit(txn)?;
-        Ok(())
+            Ok(())
+        })
     }
 }

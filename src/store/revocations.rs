@@ -4,7 +4,6 @@
 use redb::ReadableDatabase;
 
 use super::expiry::{RowKind, index_expiry};
-use super::tables::commit;
 use super::tables::{CLIENT_SUB_TO_REVOKED_AT, REVOKED_JTI_TO_EXPIRY};
 use super::{Store, StoreError};
 use crate::domain::time::Timestamp;
@@ -16,12 +15,12 @@ fn pair_key(client_id: &str, sub: &str) -> String {
 impl Store {
     /// Denies one access token until it would have expired anyway.
     pub fn revoke_jti(&self, jti: &str, expires: Timestamp) -> Result<(), StoreError> {
-        let txn = self.db.begin_write()?;
-        txn.open_table(REVOKED_JTI_TO_EXPIRY)?
-            .insert(jti, expires.secs())?;
-        index_expiry(&txn, expires, RowKind::RevokedJti, jti.as_bytes())?;
-        commit(txn)?;
-        Ok(())
+        let jti = jti.to_owned();
+        self.write(move |txn| {
+            txn.open_table(REVOKED_JTI_TO_EXPIRY)?
+                .insert(jti.as_str(), expires.secs())?;
+            index_expiry(txn, expires, RowKind::RevokedJti, jti.as_bytes())
+        })
     }
 
     /// Denies every access token issued to `client_id` for `sub` until `now`; the entry lasts
@@ -34,13 +33,12 @@ impl Store {
         keep: std::time::Duration,
     ) -> Result<(), StoreError> {
         let key = pair_key(client_id, sub);
-        let txn = self.db.begin_write()?;
         let forget_at = now.plus(keep);
-        txn.open_table(CLIENT_SUB_TO_REVOKED_AT)?
-            .insert(key.as_str(), (now.millis(), forget_at.millis()))?;
-        index_expiry(&txn, forget_at, RowKind::ClientRevocation, key.as_bytes())?;
-        commit(txn)?;
-        Ok(())
+        self.write(move |txn| {
+            txn.open_table(CLIENT_SUB_TO_REVOKED_AT)?
+                .insert(key.as_str(), (now.millis(), forget_at.millis()))?;
+            index_expiry(txn, forget_at, RowKind::ClientRevocation, key.as_bytes())
+        })
     }
 
     /// Whether an access token (`jti`, issued at `issued_at`) has been revoked.

@@ -6,7 +6,6 @@ use redb::{ReadableDatabase, ReadableTable};
 
 use super::expiry::{RowKind, index_expiry};
 use super::records::{decode_session, encode_session};
-use super::tables::commit;
 use super::tables::{META_FORM_KEY, META_KEY_TO_VALUE, SESSION_ID_HASH_TO_SESSION};
 use super::{Store, StoreError};
 use crate::domain::session::Session;
@@ -22,12 +21,13 @@ impl Store {
         session: &Session,
         max: Duration,
     ) -> Result<(), StoreError> {
-        let txn = self.db.begin_write()?;
-        txn.open_table(SESSION_ID_HASH_TO_SESSION)?
-            .insert(hash.as_slice(), encode_session(session)?.as_slice())?;
-        index_expiry(&txn, session.hard_expiry(max), RowKind::Session, hash)?;
-        commit(txn)?;
-        Ok(())
+        let (hash, record) = (*hash, encode_session(session)?);
+        let expires = session.hard_expiry(max);
+        self.write(move |txn| {
+            txn.open_table(SESSION_ID_HASH_TO_SESSION)?
+                .insert(hash.as_slice(), record.as_slice())?;
+            index_expiry(txn, expires, RowKind::Session, &hash)
+        })
     }
 
     pub fn session(&self, hash: &SessionIdHash) -> Result<Option<Session>, StoreError> {
@@ -40,8 +40,8 @@ impl Store {
     }
 
     pub fn touch_session(&self, hash: &SessionIdHash, now: Timestamp) -> Result<(), StoreError> {
-        let txn = self.db.begin_write()?;
-        {
+        let hash = *hash;
+        self.write(move |txn| {
             let mut sessions = txn.open_table(SESSION_ID_HASH_TO_SESSION)?;
             let found = sessions
                 .get(hash.as_slice())?
@@ -51,37 +51,34 @@ impl Store {
                 session.last_seen = now;
                 sessions.insert(hash.as_slice(), encode_session(&session)?.as_slice())?;
             }
-        }
-        commit(txn)?;
-        Ok(())
+            Ok(())
+        })
     }
 
     pub fn remove_session(&self, hash: &SessionIdHash) -> Result<(), StoreError> {
-        let txn = self.db.begin_write()?;
-        txn.open_table(SESSION_ID_HASH_TO_SESSION)?
-            .remove(hash.as_slice())?;
-        commit(txn)?;
-        Ok(())
+        let hash = *hash;
+        self.write(move |txn| {
+            txn.open_table(SESSION_ID_HASH_TO_SESSION)?
+                .remove(hash.as_slice())?;
+            Ok(())
+        })
     }
 
     /// The server's form key, stored from `fresh` the first time, in one write transaction so
     /// that two starts never settle on different keys.
     pub fn form_key(&self, fresh: [u8; 32]) -> Result<[u8; 32], StoreError> {
-        let txn = self.db.begin_write()?;
-        let key = {
+        self.write(move |txn| {
             let mut meta = txn.open_table(META_KEY_TO_VALUE)?;
             let existing = meta
                 .get(META_FORM_KEY)?
                 .and_then(|v| <[u8; 32]>::try_from(v.value()).ok());
             match existing {
-                Some(key) => key,
+                Some(key) => Ok(key),
                 None => {
                     meta.insert(META_FORM_KEY, fresh.as_slice())?;
-                    fresh
+                    Ok(fresh)
                 }
             }
-        };
-        commit(txn)?;
-        Ok(key)
+        })
     }
 }

@@ -91,11 +91,3 @@ pub(super) fn create_all(txn: &WriteTransaction) -> Result<(), redb::TableError>
     txn.open_table(EXPIRY_TO_ROW)?;
     Ok(())
 }
-
-/// Makes `txn` durable, and reports how long that took to `/metrics`.
-pub(super) fn commit(txn: WriteTransaction) -> Result<(), super::StoreError> {
-    let started = std::time::Instant::now();
-    txn.commit()?;
-    crate::telemetry::store_commit(started.elapsed(), 1);
-    Ok(())
-}

@@ -3,7 +3,6 @@
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
 use super::records::{decode_user, encode_user};
-use super::tables::commit;
 use super::tables::{
     CLIENT_ID_TO_CLIENT, REMOVED_SUB_TO_REMOVED_AT, USER_SUB_CLIENT_TO_CONSENT, USER_SUB_TO_USER,
     USERNAME_TO_USER_SUB,
@@ -24,8 +23,8 @@ impl Store {
     /// Adds a user. Invariant: usernames are unique ignoring case, and a `sub` is never one that
     /// a user (present or removed) or a client id already had.
     pub fn insert_user(&self, user: &User) -> Result<(), StoreError> {
-        let txn = self.db.begin_write()?;
-        {
+        let user = user.clone();
+        self.write(move |txn| {
             let mut names = txn.open_table(USERNAME_TO_USER_SUB)?;
             let key = user.username.key();
             if names.get(key.as_str())?.is_some() {
@@ -47,11 +46,10 @@ impl Store {
                     key: sub.to_owned(),
                 });
             }
-            users.insert(sub, encode_user(user)?.as_slice())?;
+            users.insert(sub, encode_user(&user)?.as_slice())?;
             names.insert(key.as_str(), sub)?;
-        }
-        commit(txn)?;
-        Ok(())
+            Ok(())
+        })
     }
 
     pub fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {
@@ -101,10 +99,12 @@ impl Store {
     pub fn update_user(
         &self,
         username: &str,
-        change: impl FnOnce(&mut User) -> Result<(), Invalid>,
+        change: impl FnMut(&mut User) -> Result<(), Invalid> + Send + 'static,
     ) -> Result<User, StoreError> {
-        let txn = self.db.begin_write()?;
-        let user = {
+        let username = username.to_owned();
+        let mut change = change;
+        self.write(move |txn| {
+            let username = username.as_str();
             let names = txn.open_table(USERNAME_TO_USER_SUB)?;
             let sub = names
                 .get(username.to_ascii_lowercase().as_str())?
@@ -117,16 +117,15 @@ impl Store {
             };
             change(&mut user)?;
             users.insert(sub.as_str(), encode_user(&user)?.as_slice())?;
-            user
-        };
-        commit(txn)?;
-        Ok(user)
+            Ok(user)
+        })
     }
 
     /// Removes a user and remembers its `sub` so that it is never reused.
     pub fn remove_user(&self, username: &str, now: Timestamp) -> Result<User, StoreError> {
-        let txn = self.db.begin_write()?;
-        let user = {
+        let username = username.to_owned();
+        self.write(move |txn| {
+            let username = username.as_str();
             let mut names = txn.open_table(USERNAME_TO_USER_SUB)?;
             let sub = names
                 .remove(username.to_ascii_lowercase().as_str())?
@@ -152,9 +151,7 @@ impl Store {
             for client in given {
                 consents.remove((sub.as_str(), client.as_str()))?;
             }
-            user
-        };
-        commit(txn)?;
-        Ok(user)
+            Ok(user)
+        })
     }
 }
