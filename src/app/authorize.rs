@@ -367,8 +367,7 @@ impl App {
         };
         let mut tokens =
             self.issue_tokens(client, &user, &approval, record.nonce.as_deref(), now)?;
-        tokens.refresh_token =
-            self.start_refresh_family(&family_id, client, &approval, now)?;
+        tokens.refresh_token = self.start_refresh_family(&family_id, client, &approval, now)?;
         self.record(
             AuditEvent::new(AuditKind::Redeemed, now)
                 .subject(record.sub.as_str())

@@ -164,18 +164,20 @@ impl App {
     pub fn rotate_client_secret(&self, id: &str) -> Result<(Client, String), AppError> {
         let id = ClientId::parse(id)?;
         let (secret, digest) = new_secret()?;
-        let client = self.store.update_client(&id, move |client| match client.kind {
-            ClientKind::Public => Err(Invalid::new(format!(
-                "client {:?} is public and has no secret to rotate",
-                client.id.as_str()
-            ))),
-            ClientKind::Confidential { .. } => {
-                client.kind = ClientKind::Confidential {
-                    secret: digest.clone(),
-                };
-                Ok(())
-            }
-        })?;
+        let client = self
+            .store
+            .update_client(&id, move |client| match client.kind {
+                ClientKind::Public => Err(Invalid::new(format!(
+                    "client {:?} is public and has no secret to rotate",
+                    client.id.as_str()
+                ))),
+                ClientKind::Confidential { .. } => {
+                    client.kind = ClientKind::Confidential {
+                        secret: digest.clone(),
+                    };
+                    Ok(())
+                }
+            })?;
         tracing::info!(client_id = %client.id, "rotated a client secret");
         Ok((client, secret))
     }

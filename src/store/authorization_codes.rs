@@ -6,8 +6,8 @@ use redb::ReadableTable;
 
 use super::expiry::{RowKind, index_expiry};
 use super::records::{decode_authorization_code, encode_authorization_code};
-use super::tables::AUTHORIZATION_CODE_HASH_TO_CODE;
 use super::refresh::NewRefreshFamily;
+use super::tables::AUTHORIZATION_CODE_HASH_TO_CODE;
 use super::{Store, StoreError};
 use crate::domain::authorization::AuthorizationCode;
 

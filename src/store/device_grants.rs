@@ -6,8 +6,8 @@ use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
 use super::expiry::{RowKind, index_expiry};
 use super::records::{decode_device_grant, encode_device_grant};
-use super::tables::{DEVICE_CODE_HASH_TO_GRANT, USER_CODE_TO_DEVICE_CODE_HASH};
 use super::refresh::NewRefreshFamily;
+use super::tables::{DEVICE_CODE_HASH_TO_GRANT, USER_CODE_TO_DEVICE_CODE_HASH};
 use super::{Store, StoreError};
 use crate::domain::device_grant::DeviceGrant;
 use crate::domain::time::Timestamp;

@@ -214,10 +214,7 @@ mod tests {
     fn stored(db: &Database, key: u64) -> Option<u64> {
         let read = db.begin_read().expect("a read transaction");
         match read.open_table(NUMBERS) {
-            Ok(table) => table
-                .get(key)
-                .expect("a readable table")
-                .map(|v| v.value()),
+            Ok(table) => table.get(key).expect("a readable table").map(|v| v.value()),
             Err(_) => None,
         }
     }
@@ -271,7 +268,11 @@ mod tests {
         assert!(panicking_answer.recv().is_ok_and(|r| r.is_err()));
         assert_eq!(reader_answer.recv().ok().and_then(Result::ok), Some(11));
         assert_eq!(stored(&db, 1), Some(10));
-        assert_eq!(stored(&db, 2), None, "the failed write's row must not be committed");
+        assert_eq!(
+            stored(&db, 2),
+            None,
+            "the failed write's row must not be committed"
+        );
         assert_eq!(stored(&db, 3), Some(11));
     }
 
