@@ -25,7 +25,7 @@ use crate::app::sessions::SignInError;
 use crate::domain::device_grant::DecisionRefused;
 use crate::domain::network::same_network;
 use crate::domain::time::Timestamp;
-use crate::domain::user::User;
+use crate::domain::user::{Subject, User};
 use crate::domain::user_code::UserCode;
 use crate::pages::device::{
     Consent, EnterCode, Login, Message, ScopeLine, ago, consent, enter_code, login, message,
@@ -310,6 +310,16 @@ pub async fn show_login(request: HttpRequest, app: web::Data<App>) -> HttpRespon
     )
 }
 
+/// Who a typed user code is counted against (SPEC DAG-5.1-a): this browser, everyone, the
+/// address, and the account when signed in. Every form that takes a code spends from the same
+/// budget, so none of them is a way around it.
+fn code_principals(cookie: &str, address: Option<IpAddr>, sub: Option<&Subject>) -> Vec<Principal> {
+    let mut principals = vec![Principal::browser(cookie), Principal::Everyone];
+    principals.extend(address.map(Principal::Address));
+    principals.extend(sub.map(|sub| Principal::Account(sub.to_string())));
+    principals
+}
+
 /// `POST /device`: the typed code, then sign-in or consent.
 pub async fn submit_code(
     request: HttpRequest,
@@ -325,11 +335,11 @@ pub async fn submit_code(
     let session_cookie = cookie.clone();
     let looked_up = on_blocking_pool(&app, move |app| {
         let signed_in = app.signed_in(&session_cookie);
-        let mut principals = vec![Principal::browser(&session_cookie), Principal::Everyone];
-        principals.extend(address.map(Principal::Address));
-        if let Ok(Some((session, _))) = &signed_in {
-            principals.push(Principal::Account(session.sub.to_string()));
-        }
+        let sub = match &signed_in {
+            Ok(Some((session, _))) => Some(&session.sub),
+            _ => None,
+        };
+        let principals = code_principals(&session_cookie, address, sub);
         // Over budget, even a right code is not looked at (SPEC DAG-5.1-a).
         if let Err(until) = app.code_entry_allowed(&principals) {
             return Err((until, app.now()));
@@ -394,6 +404,7 @@ pub async fn submit_login(
     let authorize = form.get("authorize").map(str::to_owned);
     let carried_request = authorize.clone();
     let code_for_lookup = user_code.clone();
+    let cookie_for_lookup = cookie.clone();
     let name = username.clone();
     let address = client_address(&request, &app);
     let outcome = on_blocking_pool(&app, move |app| {
@@ -408,7 +419,15 @@ pub async fn submit_login(
             }
             SignInStop::Failed(e)
         })?;
-        let pending = code_for_lookup.map(|code| app.pending_request(&code));
+        let pending = code_for_lookup.map(|code| {
+            let principals = code_principals(&cookie_for_lookup, address, Some(&signed_in.1.sub));
+            app.code_entry_allowed(&principals)?;
+            let pending = app.pending_request(&code);
+            if pending == Err(CodeProblem::Unknown) {
+                app.code_entry_failed(&principals);
+            }
+            Ok(pending)
+        });
         let after = carried_request.map(|field| after_sign_in(app, &signed_in.0, &field));
         Ok((signed_in, pending, after, app.now()))
     })
@@ -421,18 +440,22 @@ pub async fn submit_login(
         Ok(Ok(((new_cookie, user), pending, None, now))) => {
             let token = app.form_token(&new_cookie);
             let fresh = Some(session_cookie(&app, new_cookie));
+            let with_fresh_cookie = |mut response: HttpResponse| {
+                if let Some(cookie) = &fresh {
+                    let _ = response.add_cookie(cookie);
+                }
+                response
+            };
             match pending {
-                Some(Ok(pending)) => page(
+                Some(Ok(Ok(pending))) => with_fresh_cookie(page(
                     StatusCode::OK,
                     consent_page(&request, &app, &pending, &user, &token, now),
-                    fresh,
-                ),
-                Some(Err(problem)) => {
-                    let mut response = problem_page(&problem, &token);
-                    if let Some(cookie) = fresh {
-                        let _ = response.add_cookie(&cookie);
-                    }
-                    response
+                    None,
+                )),
+                Some(Ok(Err(problem))) => with_fresh_cookie(problem_page(&problem, &token)),
+                Some(Err(until)) => {
+                    telemetry::throttled("user_code");
+                    with_fresh_cookie(paused(until, now))
                 }
                 None => page(StatusCode::OK, signed_in(), fresh),
             }
@@ -505,14 +528,22 @@ pub async fn submit_decision(
         }
     };
     let code = typed.clone();
+    let address = client_address(&request, &app);
     let outcome = on_blocking_pool(&app, move |app| match app.signed_in(&cookie) {
         Ok(Some((session, user))) => {
+            let principals = code_principals(&cookie, address, Some(&session.sub));
+            if let Err(until) = app.code_entry_allowed(&principals) {
+                return Some(Err((until, app.now())));
+            }
             let decided = if approve {
                 app.approve_device(&code, user.username.as_str(), None, session.auth_time)
             } else {
                 app.deny_device(&code, Some(&user.sub))
             };
-            Some((decided, app.form_token(&cookie)))
+            if decided == Err(DecisionError::UnknownCode) {
+                app.code_entry_failed(&principals);
+            }
+            Some(Ok((decided, app.form_token(&cookie))))
         }
         _ => None,
     })
@@ -520,21 +551,28 @@ pub async fn submit_decision(
     let Ok(outcome) = outcome else {
         return unavailable();
     };
-    let Some((decided, token)) = outcome else {
-        let token = browser_cookie(&request, &app)
-            .map(|c| app.form_token(&c))
-            .unwrap_or_default();
-        return page(
-            StatusCode::UNAUTHORIZED,
-            login(&Login {
-                csrf_token: &token,
-                user_code: Some(&typed),
-                username: "",
-                problem: Some("Your sign-in has expired. Sign in again to continue."),
-                ..Login::default()
-            }),
-            None,
-        );
+    let (decided, token) = match outcome {
+        Some(Ok(decided)) => decided,
+        Some(Err((until, now))) => {
+            telemetry::throttled("user_code");
+            return paused(until, now);
+        }
+        None => {
+            let token = browser_cookie(&request, &app)
+                .map(|c| app.form_token(&c))
+                .unwrap_or_default();
+            return page(
+                StatusCode::UNAUTHORIZED,
+                login(&Login {
+                    csrf_token: &token,
+                    user_code: Some(&typed),
+                    username: "",
+                    problem: Some("Your sign-in has expired. Sign in again to continue."),
+                    ..Login::default()
+                }),
+                None,
+            );
+        }
     };
     if decided.is_ok() {
         telemetry::decision("device", approve);

@@ -211,3 +211,49 @@ fn behind_a_trusted_proxy_each_forwarded_address_has_its_own_budget() {
         page.html
     );
 }
+
+#[test]
+fn dag_5_1_a_guessing_at_the_decision_form_spends_the_same_budget() {
+    let server = started();
+    let started = server.device_authorization("tv-public", "openid");
+    let user_code = started.str("user_code");
+    let mut browser = Browser::new(&server);
+    browser.get("/login");
+    browser.submit(
+        "/login",
+        &[("username", "alice"), ("password", ALICE_PASSWORD)],
+    );
+    browser.get("/device");
+    // Straight to the decision, skipping the code form: each unknown code is a wrong try.
+    for guess in ["BCDF-GHJK", "BCDF-GHJL", "BCDF-GHJM", "BCDF-GHJN", "BCDF-GHJP"] {
+        let answer = browser.submit(
+            "/device/decision",
+            &[("user_code", guess), ("decision", "approve")],
+        );
+        assert_eq!(answer.status, 400, "{guess} is simply unknown");
+    }
+    let paused = browser.submit(
+        "/device/decision",
+        &[("user_code", &user_code), ("decision", "approve")],
+    );
+    assert_eq!(paused.status, 429, "even the right code waits");
+    assert!(paused.says("Too many tries"));
+    server.advance(Duration::from_secs(5));
+    server
+        .poll(&started.str("device_code"), "tv-public")
+        .is_error(400, "authorization_pending");
+
+    // Nor is signing in again with a code in hand a way around it.
+    let mut other = Browser::new(&server);
+    other.get("/login");
+    let signed_in = other.submit(
+        "/login",
+        &[
+            ("username", "alice"),
+            ("password", ALICE_PASSWORD),
+            ("user_code", &user_code),
+        ],
+    );
+    assert_eq!(signed_in.status, 429);
+    assert!(!signed_in.says("value=\"approve\""));
+}
