@@ -115,6 +115,22 @@ impl PacingBook {
     }
 }
 
+/// A poll that found its grant approved: what redeeming it needs. Made only by
+/// [`App::check_poll`], for the client that polled.
+#[derive(Debug)]
+pub struct ApprovedPoll {
+    hash: DeviceCodeHash,
+    grant: DeviceGrant,
+    approval: Approval,
+}
+
+fn invalid_device_code() -> ProtocolError {
+    refuse(
+        ErrorCode::InvalidGrant,
+        "the device code is invalid, used, or not this client's",
+    )
+}
+
 fn refuse(code: ErrorCode, description: &str) -> ProtocolError {
     ProtocolError::OAuth(OAuthFailure::new(code, description))
 }
@@ -232,19 +248,24 @@ impl App {
         };
         let scopes = scopes.cloned();
         let sub = user.sub.clone();
-        self.decide(typed, AuditKind::Approved, Some(&user.sub), move |grant, now| {
-            let granted = match &scopes {
-                Some(scopes) if scopes.is_subset_of(&grant.scopes) => scopes.clone(),
-                _ => grant.scopes.clone(),
-            };
-            let approval = Approval {
-                sub: sub.clone(),
-                scopes: granted,
-                auth_time,
-                approved_at: now,
-            };
-            grant.approve(approval, now)
-        })
+        self.decide(
+            typed,
+            AuditKind::Approved,
+            Some(&user.sub),
+            move |grant, now| {
+                let granted = match &scopes {
+                    Some(scopes) if scopes.is_subset_of(&grant.scopes) => scopes.clone(),
+                    _ => grant.scopes.clone(),
+                };
+                let approval = Approval {
+                    sub: sub.clone(),
+                    scopes: granted,
+                    auth_time,
+                    approved_at: now,
+                };
+                grant.approve(approval, now)
+            },
+        )
     }
 
     /// Records that the person (`by`, when signed in) denied the grant behind `typed`.
@@ -284,29 +305,37 @@ impl App {
         }
     }
 
-    /// One poll of the token endpoint (RFC 8628 §3.4). Redemption is a compare-and-swap in one
-    /// write transaction, so an approved code yields tokens exactly once however many polls
-    /// race for it; the tokens are signed before the swap and dropped if it loses, and the
-    /// refresh family is stored by the same transaction, so a spent code always has it.
+    /// One poll of the token endpoint (RFC 8628 §3.4): [`App::check_poll`], then, for an
+    /// approved grant, [`App::redeem_device`].
     pub fn poll_device(
         &self,
         client: &Client,
         device_code: &str,
     ) -> Result<IssuedTokens, ProtocolError> {
+        let approved = self.check_poll(client, device_code)?;
+        self.redeem_device(client, approved)
+    }
+
+    /// The answer to a poll as far as reads can give it: every outcome but tokens is an `Err`
+    /// (`authorization_pending`, `slow_down`, `access_denied`, `expired_token`,
+    /// `invalid_grant`). Reads only MVCC snapshots and the in-memory pacing, never waits for a
+    /// write, so the HTTP layer may call it without leaving its worker.
+    pub fn check_poll(
+        &self,
+        client: &Client,
+        device_code: &str,
+    ) -> Result<ApprovedPoll, ProtocolError> {
         if client.disabled {
             return Err(refuse(ErrorCode::InvalidGrant, "this client is disabled"));
         }
         let hash = device_code_hash(device_code);
         let now = self.now();
-        let invalid_grant = || {
-            refuse(
-                ErrorCode::InvalidGrant,
-                "the device code is invalid, used, or not this client's",
-            )
-        };
-        let grant = self.store.device_grant(&hash)?.ok_or_else(invalid_grant)?;
+        let grant = self
+            .store
+            .device_grant(&hash)?
+            .ok_or_else(invalid_device_code)?;
         if grant.client_id != client.id {
-            return Err(invalid_grant());
+            return Err(invalid_device_code());
         }
         let approval = match grant.poll(now) {
             PollOutcome::Pending => {
@@ -338,9 +367,34 @@ impl App {
                     "the device code has expired",
                 ));
             }
-            PollOutcome::AlreadyRedeemed => return Err(invalid_grant()),
+            PollOutcome::AlreadyRedeemed => return Err(invalid_device_code()),
             PollOutcome::Approved(approval) => approval,
         };
+        Ok(ApprovedPoll {
+            hash,
+            grant,
+            approval,
+        })
+    }
+
+    /// Redeems an approved grant: exactly once however many polls race for it, since the swap
+    /// is a compare-and-swap in one write transaction. The tokens are signed before the swap
+    /// and dropped if it loses; the refresh family is stored by the same transaction, so a
+    /// spent code always has it.
+    pub fn redeem_device(
+        &self,
+        client: &Client,
+        approved: ApprovedPoll,
+    ) -> Result<IssuedTokens, ProtocolError> {
+        let ApprovedPoll {
+            hash,
+            grant,
+            approval,
+        } = approved;
+        if grant.client_id != client.id {
+            return Err(invalid_device_code());
+        }
+        let now = self.now();
         // RFC 8628 leaves a gap between approval and redemption; an account disabled or removed
         // in it gets nothing (SPEC DAG-3.5-i).
         let user = self
@@ -381,7 +435,7 @@ impl App {
                 ErrorCode::ExpiredToken,
                 "the device code has expired",
             )),
-            Some(Err(_)) | None => Err(invalid_grant()),
+            Some(Err(_)) | None => Err(invalid_device_code()),
         }
     }
 }

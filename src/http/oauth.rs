@@ -12,6 +12,8 @@ use super::client_address::client_address;
 use super::client_auth::presented_credentials;
 use super::errors::json_error;
 use super::form::{BodyProblem, Form, read_limited};
+use crate::app::client_auth::ClientCredentials;
+use crate::app::tokens::IssuedTokens;
 use crate::app::{App, ProtocolError};
 use crate::domain::client::GrantType;
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
@@ -286,30 +288,10 @@ pub async fn token(
         Err(f) => return failure(ProtocolError::OAuth(f)),
     };
     let grant_label = grant.label();
-    let outcome = on_blocking_pool(&app, move |app| {
-        let client = app.authenticate_client(&credentials)?;
-        match grant {
-            TokenGrant::Device { device_code } => app.poll_device(&client, &device_code),
-            TokenGrant::Refresh {
-                refresh_token,
-                scope,
-            } => app.refresh(&client, &refresh_token, scope.as_deref()),
-            TokenGrant::Code {
-                code,
-                redirect_uri,
-                code_verifier,
-            } => app.redeem_authorization_code(
-                &client,
-                &code,
-                redirect_uri.as_deref(),
-                &code_verifier,
-            ),
-            TokenGrant::ClientCredentials { scope } => {
-                app.client_credentials(&client, scope.as_deref())
-            }
-        }
-    })
-    .await;
+    let outcome = match grant {
+        TokenGrant::Device { device_code } => poll(&app, &credentials, &device_code).await,
+        other => on_blocking_pool(&app, move |app| other_grant(app, &credentials, other)).await,
+    };
     telemetry::token_request(grant_label, outcome_label(&outcome));
     respond(outcome, |tokens| {
         no_store_json(&TokenBody {
@@ -321,6 +303,49 @@ pub async fn token(
             refresh_token: tokens.refresh_token,
         })
     })
+}
+
+/// A device's poll. Most end in `authorization_pending`, which two in-memory reads decide:
+/// those are answered right here, as handing them to the blocking pool would cost more than
+/// the poll itself. Only an approved grant, whose redemption signs tokens and writes, goes on.
+async fn poll(
+    app: &web::Data<App>,
+    credentials: &ClientCredentials,
+    device_code: &str,
+) -> Result<Result<IssuedTokens, ProtocolError>, PoolUnavailable> {
+    let checked = app
+        .authenticate_client(credentials)
+        .and_then(|client| Ok((app.check_poll(&client, device_code)?, client)));
+    match checked {
+        Ok((approved, client)) => {
+            on_blocking_pool(app, move |app| app.redeem_device(&client, approved)).await
+        }
+        Err(e) => Ok(Err(e)),
+    }
+}
+
+/// Every grant but the device code's, on the blocking pool.
+fn other_grant(
+    app: &App,
+    credentials: &ClientCredentials,
+    grant: TokenGrant,
+) -> Result<IssuedTokens, ProtocolError> {
+    let client = app.authenticate_client(credentials)?;
+    match grant {
+        TokenGrant::Device { device_code } => app.poll_device(&client, &device_code),
+        TokenGrant::Refresh {
+            refresh_token,
+            scope,
+        } => app.refresh(&client, &refresh_token, scope.as_deref()),
+        TokenGrant::Code {
+            code,
+            redirect_uri,
+            code_verifier,
+        } => app.redeem_authorization_code(&client, &code, redirect_uri.as_deref(), &code_verifier),
+        TokenGrant::ClientCredentials { scope } => {
+            app.client_credentials(&client, scope.as_deref())
+        }
+    }
 }
 
 /// Reads the form and authenticates the caller; the shared start of `/introspect` and `/revoke`.
