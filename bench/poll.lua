@@ -1,6 +1,7 @@
 -- POST /token as the devices polling: each request takes the next pending device code from
--- the pool (codes-*.txt), so with a pool larger than rate x interval no code is polled too
--- soon; the outcome of every answer is counted and printed as the status mix.
+-- the pool (codes-*.txt, "device_code user_code" per line), so with a pool larger than
+-- rate x interval no code is polled too soon; the outcome of every answer is counted and
+-- printed as the status mix.
 local counter = 0
 local threads = {}
 
@@ -16,7 +17,7 @@ function init(args)
    local files = tonumber(os.getenv("BENCH_CODE_FILES"))
    for n = 1, files do
       for line in io.lines(dir .. "/codes-" .. n .. ".txt") do
-         table.insert(pool, line)
+         table.insert(pool, string.match(line, "^(%S+)"))
       end
    end
    -- Threads start at different places in the pool.
