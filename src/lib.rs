@@ -18,7 +18,8 @@
 //! - `demo` is `authbox demo`: a throwaway server, and the terminal playing a TV against it.
 //! - `control` is the Unix socket through which management commands reach a running server.
 //! - `app` holds the use cases; `app::admin` is the management façade.
-//! - `telemetry` names what `/metrics` reports.
+//! - `telemetry` names what `/metrics` reports; `log_sink` batches the access log on its way
+//!   to standard error.
 //! - `store` is the redb file: tables, records, schema version, expiry index.
 //!
 //! # Invariants
@@ -38,6 +39,7 @@ pub mod crypto;
 pub mod demo;
 pub mod domain;
 pub mod http;
+pub mod log_sink;
 pub mod pages;
 pub mod server;
 pub mod service_manager;

@@ -16,14 +16,17 @@ fn main() -> ExitCode {
     };
     let filter =
         EnvFilter::try_from_env("AUTHBOX_LOG").unwrap_or_else(|_| EnvFilter::new(default_level));
+    let sink = authbox::log_sink::StderrSink::start();
     let log = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(sink.clone());
     match cli.log_format {
         LogFormat::Text => log.with_ansi(std::io::stderr().is_terminal()).init(),
         LogFormat::Json => log.json().flatten_event(true).init(),
     }
-    match authbox::cli::run(cli) {
+    let outcome = authbox::cli::run(cli);
+    sink.flush();
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("authbox: {e}");

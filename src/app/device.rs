@@ -140,8 +140,10 @@ fn device_code_hash(device_code: &str) -> DeviceCodeHash {
 }
 
 impl App {
-    /// Starts a device authorization for an authenticated client.
-    pub fn start_device_authorization(
+    /// Starts a device authorization for an authenticated client. Async because its answer
+    /// waits for a durable commit, and nothing else in it blocks: the request holds no thread
+    /// while it waits.
+    pub async fn start_device_authorization(
         &self,
         client: &Client,
         scope: Option<&str>,
@@ -180,6 +182,7 @@ impl App {
             match self
                 .store
                 .insert_device_grant(&hash, &grant, now, EXPIRED_GRANT_RETENTION)
+                .await
             {
                 Ok(()) => {
                     return Ok(DeviceAuthorization {

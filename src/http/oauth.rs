@@ -163,12 +163,16 @@ pub async fn device_authorization(
     };
     let scope = form.get("scope").map(str::to_owned);
     let requested_from = client_address(&request, &app).map(|ip| ip.to_string());
-    let outcome = on_blocking_pool(&app, move |app| {
-        let client = app.authenticate_client(&credentials)?;
-        let started = app.start_device_authorization(&client, scope.as_deref(), requested_from)?;
-        Ok::<_, ProtocolError>((started, app.settings().issuer.clone()))
-    })
-    .await;
+    // Client authentication is a read and a hash; the grant's write is awaited, so the
+    // request never occupies a thread of the blocking pool.
+    let started = match app.authenticate_client(&credentials) {
+        Ok(client) => {
+            app.start_device_authorization(&client, scope.as_deref(), requested_from)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    let outcome = Ok(started.map(|started| (started, app.settings().issuer.clone())));
     telemetry::device_authorization(outcome_label(&outcome));
     respond(outcome, |(started, issuer)| {
         let user_code = started.user_code.display();

@@ -20,46 +20,51 @@ impl Store {
     /// Stores a new grant. Invariant: no two live grants share a user code; when `grant`'s
     /// code is held by a live grant this fails with `Duplicate` and the caller draws another.
     /// The row is kept `retention` past its expiry, so late polls hear `expired_token`.
+    ///
+    /// Async: the request waits for the group commit without holding a thread.
     pub fn insert_device_grant(
         &self,
         hash: &DeviceCodeHash,
         grant: &DeviceGrant,
         now: Timestamp,
         retention: Duration,
-    ) -> Result<(), StoreError> {
+    ) -> impl Future<Output = Result<(), StoreError>> + use<> {
         let hash = *hash;
-        let record = encode_device_grant(grant)?;
+        let record = encode_device_grant(grant);
         let user_code = grant.user_code.clone();
         let forget_at = grant.expires_at.plus(retention);
-        self.write(move |txn| {
-            {
-                let mut grants = txn.open_table(DEVICE_CODE_HASH_TO_GRANT)?;
-                let mut codes = txn.open_table(USER_CODE_TO_DEVICE_CODE_HASH)?;
-                let code = user_code.as_str();
-                let holder = codes.get(code)?.map(|h| h.value().to_vec());
-                if let Some(holder) = holder {
-                    let live = match grants.get(holder.as_slice())? {
-                        Some(record) => !decode_device_grant(record.value())?.is_expired(now),
-                        None => false,
-                    };
-                    if live {
+        let insert = record.map(|record| {
+            self.write_async(move |txn| {
+                {
+                    let mut grants = txn.open_table(DEVICE_CODE_HASH_TO_GRANT)?;
+                    let mut codes = txn.open_table(USER_CODE_TO_DEVICE_CODE_HASH)?;
+                    let code = user_code.as_str();
+                    let holder = codes.get(code)?.map(|h| h.value().to_vec());
+                    if let Some(holder) = holder {
+                        let live = match grants.get(holder.as_slice())? {
+                            Some(record) => !decode_device_grant(record.value())?.is_expired(now),
+                            None => false,
+                        };
+                        if live {
+                            return Err(StoreError::Duplicate {
+                                what: "user code",
+                                key: user_code.display(),
+                            });
+                        }
+                    }
+                    if grants.get(hash.as_slice())?.is_some() {
                         return Err(StoreError::Duplicate {
-                            what: "user code",
-                            key: user_code.display(),
+                            what: "device code",
+                            key: "(hidden)".into(),
                         });
                     }
+                    grants.insert(hash.as_slice(), record.as_slice())?;
+                    codes.insert(code, hash.as_slice())?;
                 }
-                if grants.get(hash.as_slice())?.is_some() {
-                    return Err(StoreError::Duplicate {
-                        what: "device code",
-                        key: "(hidden)".into(),
-                    });
-                }
-                grants.insert(hash.as_slice(), record.as_slice())?;
-                codes.insert(code, hash.as_slice())?;
-            }
-            index_expiry(txn, forget_at, RowKind::DeviceGrant, &hash)
-        })
+                index_expiry(txn, forget_at, RowKind::DeviceGrant, &hash)
+            })
+        });
+        async move { insert?.await }
     }
 
     pub fn device_grant(&self, hash: &DeviceCodeHash) -> Result<Option<DeviceGrant>, StoreError> {

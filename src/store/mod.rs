@@ -257,6 +257,20 @@ impl Store {
         }
     }
 
+    /// [`Store::write`] for async callers: no thread waits while the commit happens.
+    fn write_async<R, W>(&self, work: W) -> impl Future<Output = Result<R, StoreError>> + use<R, W>
+    where
+        W: FnMut(&WriteTransaction) -> Result<R, StoreError> + Send + 'static,
+        R: Send + 'static,
+    {
+        let pending = self
+            .writer
+            .as_ref()
+            .map(|writer| writer.write_async(work))
+            .ok_or_else(|| StoreError::Storage("the store is closing".into()));
+        async move { pending?.await }
+    }
+
     /// Whether a process holds the file open (a server, or a command running on it).
     pub fn in_use(path: &Path) -> bool {
         matches!(

@@ -17,7 +17,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
@@ -41,7 +41,32 @@ trait Pending: Send {
 struct Write<W, R> {
     work: W,
     outcome: Option<R>,
-    reply: SyncSender<Result<R, StoreError>>,
+    reply: Reply<R>,
+}
+
+/// How the caller waits for its answer: a thread blocked on a channel, or a task awaiting.
+enum Reply<R> {
+    Blocking(SyncSender<Result<R, StoreError>>),
+    Awaiting(tokio::sync::oneshot::Sender<Result<R, StoreError>>),
+}
+
+impl<R> Reply<R> {
+    fn send(self, answer: Result<R, StoreError>) {
+        // The caller may have gone (its thread ended, its request was dropped); the write
+        // stands regardless.
+        match self {
+            Reply::Blocking(sender) => {
+                let _ = sender.send(answer);
+            }
+            Reply::Awaiting(sender) => {
+                let _ = sender.send(answer);
+            }
+        }
+    }
+}
+
+fn stopped() -> StoreError {
+    StoreError::Storage("the store is closing".into())
 }
 
 impl<W, R> Pending for Write<W, R>
@@ -63,8 +88,7 @@ where
             (None, Some(outcome)) => Ok(outcome),
             (None, None) => Err(StoreError::Storage("a write was never applied".into())),
         };
-        // The caller may have gone (its thread ended); the write stands regardless.
-        let _ = self.reply.send(result);
+        self.reply.send(result);
     }
 }
 
@@ -108,12 +132,11 @@ impl Writer {
         W: FnMut(&WriteTransaction) -> Result<R, StoreError> + Send + 'static,
         R: Send + 'static,
     {
-        let stopped = || StoreError::Storage("the store is closing".into());
         let (reply, answer) = sync_channel(1);
         let pending = Box::new(Write {
             work,
             outcome: None,
-            reply,
+            reply: Reply::Blocking(reply),
         });
         self.queue
             .as_ref()
@@ -121,6 +144,37 @@ impl Writer {
             .send(pending)
             .map_err(|_| stopped())?;
         answer.recv().map_err(|_| stopped())?
+    }
+
+    /// [`Writer::write`] for async callers: hands the write over without blocking (a full
+    /// queue is an error, for the caller to answer "try again"), and resolves once durable.
+    pub(super) fn write_async<R, W>(
+        &self,
+        work: W,
+    ) -> impl Future<Output = Result<R, StoreError>> + use<R, W>
+    where
+        W: FnMut(&WriteTransaction) -> Result<R, StoreError> + Send + 'static,
+        R: Send + 'static,
+    {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let pending = Box::new(Write {
+            work,
+            outcome: None,
+            reply: Reply::Awaiting(reply),
+        });
+        let handed_over = match &self.queue {
+            Some(queue) => queue.try_send(pending).map_err(|e| match e {
+                TrySendError::Full(_) => {
+                    StoreError::Storage("too many writes are waiting; try again shortly".into())
+                }
+                TrySendError::Disconnected(_) => stopped(),
+            }),
+            None => Err(stopped()),
+        };
+        async move {
+            handed_over?;
+            answer.await.map_err(|_| stopped())?
+        }
     }
 }
 
@@ -236,7 +290,7 @@ mod tests {
         let write = Write {
             work,
             outcome: None,
-            reply,
+            reply: Reply::Blocking(reply),
         };
         (Box::new(write), answer)
     }

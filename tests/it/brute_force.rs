@@ -225,7 +225,13 @@ fn dag_5_1_a_guessing_at_the_decision_form_spends_the_same_budget() {
     );
     browser.get("/device");
     // Straight to the decision, skipping the code form: each unknown code is a wrong try.
-    for guess in ["BCDF-GHJK", "BCDF-GHJL", "BCDF-GHJM", "BCDF-GHJN", "BCDF-GHJP"] {
+    for guess in [
+        "BCDF-GHJK",
+        "BCDF-GHJL",
+        "BCDF-GHJM",
+        "BCDF-GHJN",
+        "BCDF-GHJP",
+    ] {
         let answer = browser.submit(
             "/device/decision",
             &[("user_code", guess), ("decision", "approve")],
