@@ -40,8 +40,9 @@ pub use snapshot::SnapshotSummary;
 use crate::domain::Invalid;
 use writer::Writer;
 
-/// redb's page cache; small, since every working set here is small and RSS matters on edge boxes.
-const CACHE_BYTES: usize = 16 * 1024 * 1024;
+/// redb's page cache; small, since RSS matters on edge boxes: pages beyond it are read back
+/// from the kernel's page cache, which costs microseconds and no resident memory of ours.
+const CACHE_BYTES: usize = 8 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
