@@ -78,9 +78,19 @@ impl From<StoreError> for DecisionError {
 }
 
 /// Poll timing, kept in memory: losing it on restart only forgets who polled too fast.
+///
+/// One entry per code polled while it lives, so entries are kept small: keyed by the first 8
+/// bytes of the device code's SHA-256 (two live codes sharing them is a 2^-64 chance, and would
+/// at worst pace two devices as one), 40 bytes in all.
 #[derive(Default)]
 pub(super) struct PacingBook {
-    entries: Mutex<HashMap<DeviceCodeHash, (PollPacing, Timestamp)>>,
+    entries: Mutex<HashMap<u64, (PollPacing, Timestamp)>>,
+}
+
+fn pacing_key(hash: &DeviceCodeHash) -> u64 {
+    let mut prefix = [0u8; 8];
+    prefix.copy_from_slice(&hash[..8]);
+    u64::from_be_bytes(prefix)
 }
 
 impl PacingBook {
@@ -96,7 +106,7 @@ impl PacingBook {
             Err(poisoned) => poisoned.into_inner(),
         };
         entries
-            .entry(*hash)
+            .entry(pacing_key(hash))
             .or_insert_with(|| (PollPacing::new(base), expires_at))
             .0
             .poll(now)
@@ -104,7 +114,7 @@ impl PacingBook {
 
     fn forget(&self, hash: &DeviceCodeHash) {
         if let Ok(mut entries) = self.entries.lock() {
-            entries.remove(hash);
+            entries.remove(&pacing_key(hash));
         }
     }
 
