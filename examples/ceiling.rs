@@ -6,7 +6,8 @@
 
 use actix_web::{App, HttpResponse, HttpServer, web};
 
-async fn small_json_400() -> HttpResponse {
+/// Reads the body, as any real endpoint must: left unread, a POST would end its connection.
+async fn small_json_400(_body: web::Bytes) -> HttpResponse {
     HttpResponse::BadRequest()
         .insert_header(("Cache-Control", "no-store"))
         .content_type("application/json")
