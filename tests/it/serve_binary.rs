@@ -156,3 +156,81 @@ fn after_a_kill_the_file_opens_again_and_the_stale_socket_is_replaced() {
     );
     assert_eq!(second.terminate_and_wait(), Some(0));
 }
+
+/// Group commit answers many requests with one fsync; every one answered must still be there
+/// after SIGKILL, however its batch was cut.
+#[test]
+fn every_device_authorization_answered_survives_sigkill() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("authbox.redb");
+    let mut first = Spawned::serve(&data);
+    let base = first.base_url();
+    Cli::new(&data)
+        .run(&["client", "add", "tv-public", "--grant", "device_code"])
+        .ok();
+
+    let started = Instant::now();
+    let callers: Vec<_> = (0..16)
+        .map(|_| {
+            let base = base.clone();
+            std::thread::spawn(move || {
+                let http = reqwest::blocking::Client::new();
+                let mut codes = Vec::new();
+                while started.elapsed() < Duration::from_millis(1500) {
+                    let answer = http
+                        .post(format!("{base}/device_authorization"))
+                        .form(&[("client_id", "tv-public"), ("scope", "openid")])
+                        .send();
+                    // Requests still in flight when the server dies are not acknowledged.
+                    let Ok(answer) = answer else { break };
+                    if answer.status() != 200 {
+                        break;
+                    }
+                    let Ok(body) = answer.json::<serde_json::Value>() else {
+                        break;
+                    };
+                    if let Some(code) = body["device_code"].as_str() {
+                        codes.push(code.to_owned());
+                    }
+                }
+                codes
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(1000));
+    // Killed while the callers are still sending, so some batch is cut mid-way.
+    first.child.kill().expect("SIGKILL");
+    first.child.wait().expect("reap");
+    let acknowledged: Vec<String> = callers
+        .into_iter()
+        .flat_map(|caller| caller.join().expect("caller thread"))
+        .collect();
+    assert!(
+        acknowledged.len() >= 50,
+        "only {} authorizations before the kill",
+        acknowledged.len()
+    );
+
+    let mut second = Spawned::serve(&data);
+    let base = second.base_url();
+    let http = reqwest::blocking::Client::new();
+    for code in &acknowledged {
+        let answer = http
+            .post(format!("{base}/token"))
+            .form(&[
+                ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+                ("client_id", "tv-public"),
+                ("device_code", code.as_str()),
+            ])
+            .send()
+            .expect("poll");
+        let body: serde_json::Value = answer.json().expect("JSON");
+        assert_eq!(
+            body["error"],
+            "authorization_pending",
+            "an acknowledged grant was lost ({} acknowledged)",
+            acknowledged.len()
+        );
+    }
+    assert_eq!(second.terminate_and_wait(), Some(0));
+}
