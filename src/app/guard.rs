@@ -10,6 +10,7 @@ use super::settings::Settings;
 use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::throttle::Throttle;
 use crate::domain::time::Timestamp;
+use crate::domain::user::Subject;
 
 /// Who is trying.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -27,6 +28,20 @@ impl Principal {
     /// A browser, known by its cookie; the cookie itself is not kept.
     pub fn browser(cookie: &str) -> Principal {
         Principal::Browser(crate::crypto::hash::sha256(cookie.as_bytes()))
+    }
+
+    /// Who a typed user code is counted against (SPEC DAG-5.1-a): this browser, everyone, the
+    /// address, and the account when signed in. Every form that takes a code spends from the
+    /// same budget, so none of them is a way around it.
+    pub fn typing_a_code(
+        cookie: &str,
+        address: Option<IpAddr>,
+        sub: Option<&Subject>,
+    ) -> Vec<Principal> {
+        let mut principals = vec![Principal::browser(cookie), Principal::Everyone];
+        principals.extend(address.map(Principal::Address));
+        principals.extend(sub.map(|sub| Principal::Account(sub.to_string())));
+        principals
     }
 }
 

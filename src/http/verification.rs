@@ -25,7 +25,7 @@ use crate::app::sessions::SignInError;
 use crate::domain::device_grant::DecisionRefused;
 use crate::domain::network::same_network;
 use crate::domain::time::Timestamp;
-use crate::domain::user::{Subject, User};
+use crate::domain::user::User;
 use crate::domain::user_code::UserCode;
 use crate::pages::device::{
     Consent, EnterCode, Login, Message, ScopeLine, ago, consent, enter_code, login, message,
@@ -310,16 +310,6 @@ pub async fn show_login(request: HttpRequest, app: web::Data<App>) -> HttpRespon
     )
 }
 
-/// Who a typed user code is counted against (SPEC DAG-5.1-a): this browser, everyone, the
-/// address, and the account when signed in. Every form that takes a code spends from the same
-/// budget, so none of them is a way around it.
-fn code_principals(cookie: &str, address: Option<IpAddr>, sub: Option<&Subject>) -> Vec<Principal> {
-    let mut principals = vec![Principal::browser(cookie), Principal::Everyone];
-    principals.extend(address.map(Principal::Address));
-    principals.extend(sub.map(|sub| Principal::Account(sub.to_string())));
-    principals
-}
-
 /// `POST /device`: the typed code, then sign-in or consent.
 pub async fn submit_code(
     request: HttpRequest,
@@ -339,7 +329,7 @@ pub async fn submit_code(
             Ok(Some((session, _))) => Some(&session.sub),
             _ => None,
         };
-        let principals = code_principals(&session_cookie, address, sub);
+        let principals = Principal::typing_a_code(&session_cookie, address, sub);
         // Over budget, even a right code is not looked at (SPEC DAG-5.1-a).
         if let Err(until) = app.code_entry_allowed(&principals) {
             return Err((until, app.now()));
@@ -420,7 +410,8 @@ pub async fn submit_login(
             SignInStop::Failed(e)
         })?;
         let pending = code_for_lookup.map(|code| {
-            let principals = code_principals(&cookie_for_lookup, address, Some(&signed_in.1.sub));
+            let principals =
+                Principal::typing_a_code(&cookie_for_lookup, address, Some(&signed_in.1.sub));
             app.code_entry_allowed(&principals)?;
             let pending = app.pending_request(&code);
             if pending == Err(CodeProblem::Unknown) {
@@ -531,7 +522,7 @@ pub async fn submit_decision(
     let address = client_address(&request, &app);
     let outcome = on_blocking_pool(&app, move |app| match app.signed_in(&cookie) {
         Ok(Some((session, user))) => {
-            let principals = code_principals(&cookie, address, Some(&session.sub));
+            let principals = Principal::typing_a_code(&cookie, address, Some(&session.sub));
             if let Err(until) = app.code_entry_allowed(&principals) {
                 return Some(Err((until, app.now())));
             }
