@@ -8,6 +8,7 @@ use super::expiry::{RowKind, index_expiry};
 use super::records::{decode_authorization_code, encode_authorization_code};
 use super::refresh::NewRefreshFamily;
 use super::tables::AUTHORIZATION_CODE_HASH_TO_CODE;
+use super::tables::swap_record;
 use super::{Store, StoreError};
 use crate::domain::authorization::AuthorizationCode;
 
@@ -57,28 +58,15 @@ impl Store {
         let hash = *hash;
         let mut change = change;
         self.write(move |txn| {
-            let outcome = {
-                let mut codes = txn.open_table(AUTHORIZATION_CODE_HASH_TO_CODE)?;
-                let found = codes
-                    .get(hash.as_slice())?
-                    .map(|r| decode_authorization_code(r.value()))
-                    .transpose()?;
-                let Some(mut code) = found else {
-                    return Ok(None);
-                };
-                let outcome = change(&mut code);
-                if outcome.is_ok() {
-                    codes.insert(
-                        hash.as_slice(),
-                        encode_authorization_code(&code)?.as_slice(),
-                    )?;
-                }
-                outcome
-            };
-            if let (Ok(_), Some(family)) = (&outcome, &family) {
-                family.insert(txn)?;
-            }
-            Ok(Some(outcome))
+            swap_record(
+                txn,
+                AUTHORIZATION_CODE_HASH_TO_CODE,
+                &hash,
+                decode_authorization_code,
+                encode_authorization_code,
+                &mut change,
+                family.as_ref(),
+            )
         })
     }
 }

@@ -7,6 +7,7 @@ use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
 use super::expiry::{RowKind, index_expiry};
 use super::records::{decode_device_grant, encode_device_grant};
 use super::refresh::NewRefreshFamily;
+use super::tables::swap_record;
 use super::tables::{DEVICE_CODE_HASH_TO_GRANT, USER_CODE_TO_DEVICE_CODE_HASH};
 use super::{Store, StoreError};
 use crate::domain::device_grant::DeviceGrant;
@@ -116,25 +117,15 @@ impl Store {
         let hash = *hash;
         let mut change = change;
         self.write(move |txn| {
-            let outcome = {
-                let mut grants = txn.open_table(DEVICE_CODE_HASH_TO_GRANT)?;
-                let found = grants
-                    .get(hash.as_slice())?
-                    .map(|r| decode_device_grant(r.value()))
-                    .transpose()?;
-                let Some(mut grant) = found else {
-                    return Ok(None);
-                };
-                let outcome = change(&mut grant);
-                if outcome.is_ok() {
-                    grants.insert(hash.as_slice(), encode_device_grant(&grant)?.as_slice())?;
-                }
-                outcome
-            };
-            if let (Ok(_), Some(family)) = (&outcome, &family) {
-                family.insert(txn)?;
-            }
-            Ok(Some(outcome))
+            swap_record(
+                txn,
+                DEVICE_CODE_HASH_TO_GRANT,
+                &hash,
+                decode_device_grant,
+                encode_device_grant,
+                &mut change,
+                family.as_ref(),
+            )
         })
     }
 
