@@ -57,13 +57,18 @@ struct ErrorBody<'a> {
 
 /// A JSON error in the RFC 6749 §5.2 shape, never cached.
 pub fn json_error(status: StatusCode, error: &str, description: Option<&str>) -> HttpResponse {
-    HttpResponse::build(status)
+    let mut response = HttpResponse::build(status);
+    response
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header((header::PRAGMA, HeaderValue::from_static("no-cache")))
-        .json(ErrorBody {
-            error,
-            error_description: description,
-        })
+        .insert_header((header::PRAGMA, HeaderValue::from_static("no-cache")));
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        // What fails here (a full disk, a busy writer) passes; tell clients when to retry.
+        response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("1")));
+    }
+    response.json(ErrorBody {
+        error,
+        error_description: description,
+    })
 }
 
 /// True when the client prefers a page to JSON, as browsers announce.

@@ -18,7 +18,7 @@ pub async fn healthz(app: web::Data<App>) -> HttpResponse {
             json_error(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "temporarily_unavailable",
-                Some("the data file cannot be read"),
+                Some("the data file cannot be used right now"),
             )
         }
         Err(_) => json_error(

@@ -1,6 +1,6 @@
 //! The audit log: appended in batches, read by time, trimmed by age.
 
-use redb::{ReadableDatabase, ReadableTable};
+use redb::ReadableTable;
 
 use super::records::{decode_audit, encode_audit};
 use super::tables::AUDIT_TIME_TO_EVENT;
@@ -36,7 +36,7 @@ impl Store {
 
     /// Events at or after `since`, oldest first.
     pub fn audit_since(&self, since: Timestamp) -> Result<Vec<AuditEvent>, StoreError> {
-        let read = self.db.begin_read()?;
+        let read = self.begin_read()?;
         let log = read.open_table(AUDIT_TIME_TO_EVENT)?;
         let start = since.millis().to_be_bytes();
         let mut out = Vec::new();

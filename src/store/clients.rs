@@ -1,6 +1,6 @@
 //! OAuth clients, indexed by `client_id`.
 
-use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
+use redb::{ReadableTable, ReadableTableMetadata};
 
 use super::records::{decode_client, encode_client};
 use super::tables::{CLIENT_ID_TO_CLIENT, REMOVED_SUB_TO_REMOVED_AT, USER_SUB_TO_USER};
@@ -42,7 +42,7 @@ impl Store {
     }
 
     pub fn client(&self, id: &ClientId) -> Result<Option<Client>, StoreError> {
-        let read = self.db.begin_read()?;
+        let read = self.begin_read()?;
         let clients = read.open_table(CLIENT_ID_TO_CLIENT)?;
         clients
             .get(id.as_str())?
@@ -52,7 +52,7 @@ impl Store {
 
     /// Every client, ordered by id.
     pub fn clients(&self) -> Result<Vec<Client>, StoreError> {
-        let read = self.db.begin_read()?;
+        let read = self.begin_read()?;
         let clients = read.open_table(CLIENT_ID_TO_CLIENT)?;
         let mut out = Vec::new();
         for entry in clients.iter()? {
@@ -63,7 +63,7 @@ impl Store {
     }
 
     pub fn client_count(&self) -> Result<u64, StoreError> {
-        let read = self.db.begin_read()?;
+        let read = self.begin_read()?;
         Ok(read.open_table(CLIENT_ID_TO_CLIENT)?.len()?)
     }
 

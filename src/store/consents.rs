@@ -1,7 +1,5 @@
 //! Remembered consents: which scopes a person let each web app have.
 
-use redb::ReadableDatabase;
-
 use super::records::{decode_consent, encode_consent};
 use super::tables::USER_SUB_CLIENT_TO_CONSENT;
 use super::{Store, StoreError};
@@ -11,7 +9,7 @@ use crate::domain::user::Subject;
 
 impl Store {
     pub fn consent(&self, sub: &Subject, client: &ClientId) -> Result<Option<Consent>, StoreError> {
-        let read = self.db.begin_read()?;
+        let read = self.begin_read()?;
         let consents = read.open_table(USER_SUB_CLIENT_TO_CONSENT)?;
         consents
             .get((sub.as_str(), client.as_str()))?
@@ -47,7 +45,7 @@ impl Store {
 
     /// A person's consents, by client id.
     pub fn consents_of(&self, sub: &Subject) -> Result<Vec<(ClientId, Consent)>, StoreError> {
-        let read = self.db.begin_read()?;
+        let read = self.begin_read()?;
         let consents = read.open_table(USER_SUB_CLIENT_TO_CONSENT)?;
         let mut out = Vec::new();
         for entry in consents.range((sub.as_str(), "")..)? {

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
+use redb::{ReadableTable, ReadableTableMetadata};
 
 use super::expiry::{RowKind, index_expiry};
 use super::records::{decode_device_grant, encode_device_grant};
@@ -69,7 +69,7 @@ impl Store {
     }
 
     pub fn device_grant(&self, hash: &DeviceCodeHash) -> Result<Option<DeviceGrant>, StoreError> {
-        let read = self.db.begin_read()?;
+        let read = self.begin_read()?;
         let grants = read.open_table(DEVICE_CODE_HASH_TO_GRANT)?;
         grants
             .get(hash.as_slice())?
@@ -82,7 +82,7 @@ impl Store {
         &self,
         code: &UserCode,
     ) -> Result<Option<(DeviceCodeHash, DeviceGrant)>, StoreError> {
-        let read = self.db.begin_read()?;
+        let read = self.begin_read()?;
         let codes = read.open_table(USER_CODE_TO_DEVICE_CODE_HASH)?;
         let Some(hash) = codes
             .get(code.as_str())?
@@ -130,7 +130,7 @@ impl Store {
     }
 
     pub fn device_grant_count(&self) -> Result<u64, StoreError> {
-        let read = self.db.begin_read()?;
+        let read = self.begin_read()?;
         Ok(read.open_table(DEVICE_CODE_HASH_TO_GRANT)?.len()?)
     }
 }

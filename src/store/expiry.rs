@@ -4,7 +4,7 @@
 //! Invariant: every row that can expire has exactly one index entry, written in the same
 //! transaction as the row; the sweep deletes a row only if the row itself says it has expired.
 
-use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
+use redb::{ReadableTable, ReadableTableMetadata, WriteTransaction};
 
 use super::records::{decode_device_grant, decode_key, decode_refresh_family};
 use super::tables::{
@@ -180,7 +180,7 @@ impl Store {
 
     /// How many rows wait in the expiry index, expired or not.
     pub fn expiring_row_count(&self) -> Result<u64, StoreError> {
-        let read = self.db.begin_read()?;
+        let read = self.begin_read()?;
         Ok(read.open_table(EXPIRY_TO_ROW)?.len()?)
     }
 }
@@ -193,7 +193,7 @@ impl Store {
             AUTHORIZATION_CODE_HASH_TO_CODE, CLIENT_ID_TO_CLIENT, DEVICE_CODE_HASH_TO_GRANT,
             REFRESH_FAMILY_ID_TO_FAMILY, SESSION_ID_HASH_TO_SESSION, USER_SUB_TO_USER,
         };
-        let read = self.db.begin_read()?;
+        let read = self.begin_read()?;
         Ok(vec![
             (
                 "device_grants",

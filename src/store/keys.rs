@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use redb::{ReadableDatabase, ReadableTable};
+use redb::ReadableTable;
 
 use super::expiry::{RowKind, index_expiry};
 use super::records::{decode_key, encode_key};
@@ -14,7 +14,7 @@ use crate::domain::time::Timestamp;
 impl Store {
     /// Every key, active and retired, ordered by key id.
     pub fn signing_keys(&self) -> Result<Vec<KeyMaterial>, StoreError> {
-        let read = self.db.begin_read()?;
+        let read = self.begin_read()?;
         let keys = read.open_table(KEY_ID_TO_SIGNING_KEY)?;
         let mut out = Vec::new();
         for entry in keys.iter()? {

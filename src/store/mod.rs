@@ -16,6 +16,7 @@ mod refresh;
 mod revocations;
 mod schema;
 mod sessions;
+mod slot;
 mod snapshot;
 mod tables;
 mod users;
@@ -27,7 +28,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use redb::{Database, DatabaseError, WriteTransaction};
+use redb::{Database, DatabaseError, ReadTransaction, ReadableDatabase, WriteTransaction};
 
 pub use authorization_codes::AuthorizationCodeHash;
 pub use device_grants::DeviceCodeHash;
@@ -38,6 +39,7 @@ pub use sessions::SessionIdHash;
 pub use snapshot::SnapshotSummary;
 
 use crate::domain::Invalid;
+use slot::DatabaseSlot;
 use writer::Writer;
 
 /// redb's page cache; small, since RSS matters on edge boxes: pages beyond it are read back
@@ -82,6 +84,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error("storage failure: {0}")]
     Storage(String),
+    /// The file could not be written (a full disk, a file system gone read-only); the store
+    /// keeps trying to reopen it and answers again once it can.
+    #[error("the data file cannot be written: {0}")]
+    Unwritable(String),
 }
 
 macro_rules! storage_error_from {
@@ -90,6 +96,9 @@ macro_rules! storage_error_from {
             fn from(e: $source) -> Self {
                 match redb::Error::from(e) {
                     redb::Error::Corrupted(detail) => StoreError::Corrupt(detail),
+                    failure @ (redb::Error::Io(_) | redb::Error::PreviousIo) => {
+                        StoreError::Unwritable(failure.to_string())
+                    }
                     other => StoreError::Storage(other.to_string()),
                 }
             }
@@ -116,7 +125,7 @@ pub struct Store {
     /// Declared before `db`: dropping it commits what is queued and ends the writer thread,
     /// so the file is closed once the store is gone.
     writer: Option<Writer>,
-    db: Arc<Database>,
+    db: Arc<DatabaseSlot>,
     path: PathBuf,
 }
 
@@ -236,12 +245,29 @@ impl Store {
     }
 
     fn with_writer(db: Database, path: &Path) -> Result<Store, StoreError> {
-        let db = Arc::new(db);
+        let db = Arc::new(DatabaseSlot::new(db));
         Ok(Store {
-            writer: Some(Writer::start(Arc::clone(&db))?),
+            writer: Some(Self::start_writer(&db, path)?),
             db,
             path: path.to_path_buf(),
         })
+    }
+
+    fn start_writer(db: &Arc<DatabaseSlot>, path: &Path) -> Result<Writer, StoreError> {
+        let path = path.to_path_buf();
+        // After a failed write: the file was ours a moment ago, so only redb's own recovery
+        // and the schema check stand between it and service.
+        let reopen = move || {
+            let db = Self::builder().open(&path)?;
+            schema::check_and_migrate(&db, &path)?;
+            Ok(db)
+        };
+        Writer::start(Arc::clone(db), Box::new(reopen))
+    }
+
+    /// A read transaction on the current handle.
+    fn begin_read(&self) -> Result<ReadTransaction, StoreError> {
+        Ok(self.db.get()?.begin_read()?)
     }
 
     /// Runs `work` in a write transaction, committed durably (together with the writes that
@@ -288,15 +314,11 @@ impl Store {
     pub fn check_integrity(&mut self) -> Result<(), StoreError> {
         // The check needs the database to itself: stop the writer, and start it again after.
         self.writer = None;
-        let checked = match Arc::get_mut(&mut self.db) {
-            Some(db) => db.check_integrity(),
-            None => {
-                return Err(StoreError::Storage(
-                    "the writer still holds the file".into(),
-                ));
-            }
-        };
-        self.writer = Some(Writer::start(Arc::clone(&self.db))?);
+        let checked = self
+            .db
+            .exclusive(|db| db.check_integrity())
+            .ok_or_else(|| StoreError::Storage("the writer still holds the file".into()))?;
+        self.writer = Some(Self::start_writer(&self.db, &self.path)?);
         match checked? {
             true => Ok(()),
             false => Err(StoreError::Corrupt(

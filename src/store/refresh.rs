@@ -1,6 +1,6 @@
 //! Refresh tokens (keyed by SHA-256) and their families.
 
-use redb::{ReadableDatabase, ReadableTable, WriteTransaction};
+use redb::{ReadableTable, WriteTransaction};
 
 use super::expiry::{RowKind, index_expiry};
 use super::records::{
@@ -59,7 +59,7 @@ impl Store {
         &self,
         hash: &RefreshTokenHash,
     ) -> Result<Option<(TokenState, FamilyId, RefreshFamily)>, StoreError> {
-        let read = self.db.begin_read()?;
+        let read = self.begin_read()?;
         let tokens = read.open_table(REFRESH_TOKEN_HASH_TO_TOKEN)?;
         let Some((family_id, state)) = tokens
             .get(hash.as_slice())?
@@ -125,7 +125,7 @@ impl Store {
         &self,
         sub: &str,
     ) -> Result<Vec<(FamilyId, RefreshFamily)>, StoreError> {
-        let read = self.db.begin_read()?;
+        let read = self.begin_read()?;
         let index = read.open_table(USER_SUB_FAMILY_TO_NOTHING)?;
         let families = read.open_table(REFRESH_FAMILY_ID_TO_FAMILY)?;
         let mut out = Vec::new();
@@ -149,7 +149,7 @@ impl Store {
 
     /// Every family, for the administrator.
     pub fn refresh_families(&self) -> Result<Vec<(FamilyId, RefreshFamily)>, StoreError> {
-        let read = self.db.begin_read()?;
+        let read = self.begin_read()?;
         let families = read.open_table(REFRESH_FAMILY_ID_TO_FAMILY)?;
         let mut out = Vec::new();
         for entry in families.iter()? {
@@ -163,7 +163,7 @@ impl Store {
     }
 
     pub fn refresh_family(&self, id: &FamilyId) -> Result<Option<RefreshFamily>, StoreError> {
-        let read = self.db.begin_read()?;
+        let read = self.begin_read()?;
         let families = read.open_table(REFRESH_FAMILY_ID_TO_FAMILY)?;
         families
             .get(id.as_slice())?

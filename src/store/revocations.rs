@@ -1,8 +1,6 @@
 //! Revoked access tokens: single tokens by `jti`, and everything a client held for a person
 //! before a moment (when that person signs the device out or its refresh token is revoked).
 
-use redb::ReadableDatabase;
-
 use super::expiry::{RowKind, index_expiry};
 use super::tables::{CLIENT_SUB_TO_REVOKED_AT, REVOKED_JTI_TO_EXPIRY};
 use super::{Store, StoreError};
@@ -49,7 +47,7 @@ impl Store {
         sub: &str,
         issued_at: Timestamp,
     ) -> Result<bool, StoreError> {
-        let read = self.db.begin_read()?;
+        let read = self.begin_read()?;
         if read.open_table(REVOKED_JTI_TO_EXPIRY)?.get(jti)?.is_some() {
             return Ok(true);
         }

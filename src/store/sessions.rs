@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use redb::{ReadableDatabase, ReadableTable};
+use redb::ReadableTable;
 
 use super::expiry::{RowKind, index_expiry};
 use super::records::{decode_session, encode_session};
@@ -31,7 +31,7 @@ impl Store {
     }
 
     pub fn session(&self, hash: &SessionIdHash) -> Result<Option<Session>, StoreError> {
-        let read = self.db.begin_read()?;
+        let read = self.begin_read()?;
         let sessions = read.open_table(SESSION_ID_HASH_TO_SESSION)?;
         sessions
             .get(hash.as_slice())?

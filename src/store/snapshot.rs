@@ -6,9 +6,7 @@ use std::fs::OpenOptions;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
-use redb::{
-    Key, ReadTransaction, ReadableDatabase, ReadableTable, TableDefinition, Value, WriteTransaction,
-};
+use redb::{Key, ReadTransaction, ReadableTable, TableDefinition, Value, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
 use super::records::{
@@ -102,7 +100,7 @@ impl Store {
         let written = (|| {
             let snapshot = redb::Database::builder()
                 .create_with_backend(redb::backends::FileBackend::new(file)?)?;
-            let read = self.db.begin_read()?;
+            let read = self.begin_read()?;
             let write = snapshot.begin_write()?;
             let summary = copy_all(&read, &write)?;
             let present = read.list_tables()?.count() as u64;
@@ -124,7 +122,7 @@ impl Store {
     /// Decodes every record, so a file that opens but holds something this version cannot
     /// read is refused up front rather than failing a request later. Returns the records read.
     pub fn verify_records(&self) -> Result<u64, StoreError> {
-        let read = self.db.begin_read()?;
+        let read = self.begin_read()?;
         Ok(decode_all(&read, USER_SUB_TO_USER, decode_user)?
             + decode_all(&read, CLIENT_ID_TO_CLIENT, decode_client)?
             + decode_all(&read, KEY_ID_TO_SIGNING_KEY, decode_key)?

@@ -1,6 +1,6 @@
 //! Users, indexed by `sub` and by case-folded username.
 
-use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
+use redb::{ReadableTable, ReadableTableMetadata};
 
 use super::records::{decode_user, encode_user};
 use super::tables::{
@@ -53,7 +53,7 @@ impl Store {
     }
 
     pub fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {
-        let read = self.db.begin_read()?;
+        let read = self.begin_read()?;
         let names = read.open_table(USERNAME_TO_USER_SUB)?;
         let Some(sub) = names.get(username.to_ascii_lowercase().as_str())? else {
             return Ok(None);
@@ -66,7 +66,7 @@ impl Store {
     }
 
     pub fn user_by_sub(&self, sub: &Subject) -> Result<Option<User>, StoreError> {
-        let read = self.db.begin_read()?;
+        let read = self.begin_read()?;
         let users = read.open_table(USER_SUB_TO_USER)?;
         users
             .get(sub.as_str())?
@@ -76,7 +76,7 @@ impl Store {
 
     /// Every user, ordered by case-folded username.
     pub fn users(&self) -> Result<Vec<User>, StoreError> {
-        let read = self.db.begin_read()?;
+        let read = self.begin_read()?;
         let names = read.open_table(USERNAME_TO_USER_SUB)?;
         let users = read.open_table(USER_SUB_TO_USER)?;
         let mut out = Vec::new();
@@ -90,7 +90,7 @@ impl Store {
     }
 
     pub fn user_count(&self) -> Result<u64, StoreError> {
-        let read = self.db.begin_read()?;
+        let read = self.begin_read()?;
         Ok(read.open_table(USER_SUB_TO_USER)?.len()?)
     }
 

@@ -13,22 +13,32 @@
 //!   again without it, so the others neither fail with it nor see what it half-wrote.
 //! - The writes of one batch apply in arrival order, each seeing those before it, as if each
 //!   had had its own transaction.
+//! - After an I/O failure the writer empties the database slot, answers every write with the
+//!   failure and tries to reopen the file, more slowly the longer it fails; service resumes
+//!   by itself once the disk has room or is writable again.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
 use std::thread::JoinHandle;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use redb::{Database, WriteTransaction};
 
 use super::StoreError;
+use super::slot::DatabaseSlot;
 
 /// The most writes one commit carries; a bound on how long the first of them waits.
 const MOST_PER_COMMIT: usize = 256;
 /// Writes that may queue for the writer before callers wait to hand theirs over.
 const QUEUE_DEPTH: usize = 4096;
+/// The first and the longest wait between attempts to reopen the file after an I/O failure.
+const FIRST_REOPEN_PAUSE: Duration = Duration::from_millis(50);
+const LONGEST_REOPEN_PAUSE: Duration = Duration::from_secs(1);
+
+/// Opens the data file again after an I/O failure.
+pub(super) type Reopen = Box<dyn FnMut() -> Result<Database, StoreError> + Send>;
 
 /// One caller's write, waiting for the writer.
 trait Pending: Send {
@@ -103,13 +113,13 @@ pub(super) struct Writer {
 }
 
 impl Writer {
-    pub(super) fn start(db: Arc<Database>) -> Result<Writer, StoreError> {
+    pub(super) fn start(slot: Arc<DatabaseSlot>, reopen: Reopen) -> Result<Writer, StoreError> {
         let (queue, arrivals) = sync_channel(QUEUE_DEPTH);
         let commits = Arc::new(AtomicU64::new(0));
         let counted = Arc::clone(&commits);
         let thread = std::thread::Builder::new()
             .name("authbox-writer".into())
-            .spawn(move || run(&db, &arrivals, &counted))
+            .spawn(move || run(&slot, reopen, &arrivals, &counted))
             .map_err(|e| StoreError::Storage(format!("cannot start the writer thread: {e}")))?;
         Ok(Writer {
             queue: Some(queue),
@@ -187,7 +197,13 @@ impl Drop for Writer {
     }
 }
 
-fn run(db: &Database, arrivals: &Receiver<Box<dyn Pending>>, commits: &AtomicU64) {
+fn run(
+    slot: &DatabaseSlot,
+    mut reopen: Reopen,
+    arrivals: &Receiver<Box<dyn Pending>>,
+    commits: &AtomicU64,
+) {
+    let mut reopen_pause = FIRST_REOPEN_PAUSE;
     while let Ok(first) = arrivals.recv() {
         let mut batch = vec![first];
         while batch.len() < MOST_PER_COMMIT {
@@ -196,27 +212,95 @@ fn run(db: &Database, arrivals: &Receiver<Box<dyn Pending>>, commits: &AtomicU64
                 Err(_) => break,
             }
         }
-        if commit_batch(db, batch) {
-            commits.fetch_add(1, Ordering::Relaxed);
+        let db = match slot.get() {
+            Ok(db) => db,
+            Err(failure) => {
+                fail_all(batch, &failure);
+                continue;
+            }
+        };
+        match commit_batch(&db, batch) {
+            BatchOutcome::Committed => {
+                commits.fetch_add(1, Ordering::Relaxed);
+                reopen_pause = FIRST_REOPEN_PAUSE;
+            }
+            BatchOutcome::Failed => {}
+            BatchOutcome::Unwritable(failure) => {
+                drop(db);
+                // A reopened file that fails again at once (a disk still full) waits longer
+                // before the next attempt, so a failing disk is not hammered.
+                if !recover(slot, &mut reopen, arrivals, &failure, reopen_pause) {
+                    return;
+                }
+                reopen_pause = (reopen_pause * 2).min(LONGEST_REOPEN_PAUSE);
+            }
         }
     }
 }
 
-/// Applies and commits `batch`, answering every caller; `true` when a commit happened.
-fn commit_batch(db: &Database, mut batch: Vec<Box<dyn Pending>>) -> bool {
+/// Empties the slot and reopens the file once that works, answering the writes that arrive
+/// meanwhile with `failure`. `false` when the store closed before the file could be reopened.
+fn recover(
+    slot: &DatabaseSlot,
+    reopen: &mut Reopen,
+    arrivals: &Receiver<Box<dyn Pending>>,
+    failure: &StoreError,
+    first_pause: Duration,
+) -> bool {
+    slot.clear();
+    tracing::error!(error = %failure, "writing to the data file failed; requests that need it get 503 until it can be reopened");
+    let mut pause = first_pause;
+    let mut next_attempt = Instant::now() + pause;
+    loop {
+        match arrivals.recv_timeout(next_attempt.saturating_duration_since(Instant::now())) {
+            Ok(pending) => {
+                pending.answer(Some(copy_of(failure)));
+                continue;
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return false,
+        }
+        match reopen() {
+            Ok(db) => {
+                slot.put(db);
+                tracing::warn!("the data file was reopened; writing works again");
+                return true;
+            }
+            Err(still) => {
+                tracing::debug!(error = %still, "the data file cannot be reopened yet");
+                pause = (pause * 2).min(LONGEST_REOPEN_PAUSE);
+                next_attempt = Instant::now() + pause;
+            }
+        }
+    }
+}
+
+/// What became of a batch.
+#[derive(Debug)]
+enum BatchOutcome {
+    Committed,
+    /// Nothing was committed; every caller has its error.
+    Failed,
+    /// The file could not be written; every caller has its error and the handle is spent.
+    Unwritable(StoreError),
+}
+
+/// Applies and commits `batch`, answering every caller.
+fn commit_batch(db: &Database, mut batch: Vec<Box<dyn Pending>>) -> BatchOutcome {
     'attempt: while !batch.is_empty() {
         let txn = match db.begin_write() {
             Ok(txn) => txn,
-            Err(e) => {
-                fail_all(batch, &StoreError::from(e));
-                return false;
-            }
+            Err(e) => return fail_batch(batch, StoreError::from(e)),
         };
         for index in 0..batch.len() {
             if let Err(failure) = batch[index].apply(&txn) {
+                let _ = txn.abort();
+                if matches!(failure, StoreError::Unwritable(_)) {
+                    // Not this write's fault: the others would fail the same way.
+                    return fail_batch(batch, failure);
+                }
                 // Undo everything the batch wrote, the failed write's part included, and go
                 // again without it; the others' writes are recomputed on the same state.
-                let _ = txn.abort();
                 batch.remove(index).answer(Some(failure));
                 continue 'attempt;
             }
@@ -228,24 +312,34 @@ fn commit_batch(db: &Database, mut batch: Vec<Box<dyn Pending>>) -> bool {
                 for pending in batch {
                     pending.answer(None);
                 }
-                true
+                BatchOutcome::Committed
             }
-            Err(e) => {
-                fail_all(batch, &StoreError::from(e));
-                false
-            }
+            Err(e) => fail_batch(batch, StoreError::from(e)),
         };
     }
-    false
+    BatchOutcome::Failed
+}
+
+fn fail_batch(batch: Vec<Box<dyn Pending>>, failure: StoreError) -> BatchOutcome {
+    fail_all(batch, &failure);
+    match failure {
+        StoreError::Unwritable(_) => BatchOutcome::Unwritable(failure),
+        _ => BatchOutcome::Failed,
+    }
+}
+
+/// The same failure again, for another caller (store errors are not `Clone`).
+fn copy_of(failure: &StoreError) -> StoreError {
+    match failure {
+        StoreError::Corrupt(detail) => StoreError::Corrupt(detail.clone()),
+        StoreError::Unwritable(detail) => StoreError::Unwritable(detail.clone()),
+        other => StoreError::Storage(other.to_string()),
+    }
 }
 
 fn fail_all(batch: Vec<Box<dyn Pending>>, failure: &StoreError) {
     for pending in batch {
-        let each = match failure {
-            StoreError::Corrupt(detail) => StoreError::Corrupt(detail.clone()),
-            other => StoreError::Storage(other.to_string()),
-        };
-        pending.answer(Some(each));
+        pending.answer(Some(copy_of(failure)));
     }
 }
 
@@ -315,7 +409,10 @@ mod tests {
             Ok(seen + 1)
         });
 
-        assert!(commit_batch(&db, vec![first, failing, panicking, reader]));
+        assert!(matches!(
+            commit_batch(&db, vec![first, failing, panicking, reader]),
+            BatchOutcome::Committed
+        ));
 
         assert_eq!(first_answer.recv().ok().and_then(Result::ok), Some(10));
         assert!(failing_answer.recv().is_ok_and(|r| r.is_err()));
@@ -333,8 +430,12 @@ mod tests {
     #[test]
     fn writes_that_arrive_together_share_one_commit_and_each_is_durable_when_answered() {
         let dir = tempfile::tempdir().expect("a temp dir");
-        let db = database(&dir);
-        let writer = Arc::new(Writer::start(Arc::clone(&db)).expect("a writer"));
+        let slot = Arc::new(DatabaseSlot::new(
+            Database::create(dir.path().join("test.redb")).expect("a scratch database"),
+        ));
+        let never = || Err(StoreError::Storage("nothing fails here".into()));
+        let writer = Arc::new(Writer::start(Arc::clone(&slot), Box::new(never)).expect("a writer"));
+        let db = slot.get().expect("the open database");
         let callers = 48;
         let arrived = Arc::new(AtomicUsize::new(0));
         // Holds the writer busy until every caller has handed its write over.
@@ -373,5 +474,57 @@ mod tests {
             commits < callers as u64 / 2,
             "{callers} writes arriving together took {commits} commits"
         );
+    }
+
+    #[test]
+    fn after_an_io_failure_the_file_is_reopened_and_writes_work_again() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join("test.redb");
+        let slot = Arc::new(DatabaseSlot::new(
+            Database::create(&path).expect("a scratch database"),
+        ));
+        let reopened = Arc::new(AtomicUsize::new(0));
+        let reopen = {
+            let reopened = Arc::clone(&reopened);
+            move || {
+                reopened.fetch_add(1, Ordering::SeqCst);
+                Ok(Database::open(&path)?)
+            }
+        };
+        let writer = Writer::start(Arc::clone(&slot), Box::new(reopen)).expect("a writer");
+        assert_eq!(writer.write(insert(1, 10)).ok(), Some(10));
+
+        let failed = writer.write(|txn: &WriteTransaction| -> Result<u64, StoreError> {
+            txn.open_table(NUMBERS)?.insert(2, 20)?;
+            Err(StoreError::Unwritable("no space left on device".into()))
+        });
+        assert!(
+            matches!(failed, Err(StoreError::Unwritable(_))),
+            "{failed:?}"
+        );
+        // Until the file is open again, readers and writers hear that it is unavailable.
+        assert!(matches!(slot.get(), Err(StoreError::Unwritable(_))));
+        assert!(matches!(
+            writer.write(insert(3, 30)),
+            Err(StoreError::Unwritable(_))
+        ));
+
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let answer = loop {
+            match writer.write(insert(4, 40)) {
+                Ok(answer) => break answer,
+                Err(_) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(10))
+                }
+                Err(e) => panic!("never reopened: {e}"),
+            }
+        };
+        assert_eq!(answer, 40);
+        assert_eq!(reopened.load(Ordering::SeqCst), 1);
+        let db = slot.get().expect("the reopened database");
+        assert_eq!(stored(&db, 1), Some(10), "what was committed before stays");
+        assert_eq!(stored(&db, 2), None, "the failed write left nothing");
+        assert_eq!(stored(&db, 3), None);
+        assert_eq!(stored(&db, 4), Some(40));
     }
 }

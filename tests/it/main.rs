@@ -24,6 +24,7 @@ mod my_devices;
 mod observability;
 mod pairing;
 mod refresh;
+mod resource_faults;
 mod serve_binary;
 mod service;
 mod support;
