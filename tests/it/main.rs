@@ -9,6 +9,7 @@ mod brute_force;
 mod cli_clients;
 mod cli_users;
 mod config_errors;
+mod crash_consistency;
 mod data_file;
 mod demo;
 mod device_authorization;

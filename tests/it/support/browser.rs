@@ -145,6 +145,26 @@ impl Browser {
         self.send(request)
     }
 
+    /// Posts `fields` as the page's form would (with the Origin a browser sends), or `None`
+    /// when the server is gone before it answers.
+    pub fn try_post(&mut self, path: &str, fields: &[(&str, &str)]) -> Option<Page> {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .form(fields)
+            .header("Origin", &self.base)
+            .send()
+            .ok()?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let html = response.text().ok()?;
+        Some(Page {
+            status,
+            headers,
+            html,
+        })
+    }
+
     pub fn token(&self) -> String {
         self.token.clone()
     }
