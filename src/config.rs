@@ -134,6 +134,12 @@ pub struct PolicyArgs {
     #[arg(long, env = "AUTHBOX_REFRESH_MAX_TTL", default_value = "90d", value_parser = parse_duration, value_name = "DURATION")]
     pub refresh_max_ttl: Duration,
 
+    /// A spent refresh token presented again within this time of its rotation gets the same
+    /// new token back instead of revoking the grant: for clients that retry a refresh whose
+    /// answer they lost. 0 (the default) is strict reuse detection; at most 10s.
+    #[arg(long, env = "AUTHBOX_REFRESH_GRACE", default_value = "0s", value_parser = parse_duration, value_name = "DURATION")]
+    pub refresh_grace: Duration,
+
     /// A browser session unused for this long ends.
     #[arg(long, env = "AUTHBOX_SESSION_IDLE_TTL", default_value = "15m", value_parser = parse_duration, value_name = "DURATION")]
     pub session_idle_ttl: Duration,
@@ -197,6 +203,7 @@ impl PolicyArgs {
             id_token: self.id_token_ttl,
             refresh_idle: self.refresh_idle_ttl,
             refresh_max: self.refresh_max_ttl,
+            refresh_grace: self.refresh_grace,
             session_idle: self.session_idle_ttl,
             session_max: self.session_max_ttl,
         };
@@ -231,6 +238,12 @@ impl PolicyArgs {
             lifetimes.refresh_max,
             secs(10),
             secs(400 * 86_400),
+        )?;
+        within(
+            "--refresh-grace",
+            lifetimes.refresh_grace,
+            Duration::ZERO,
+            secs(10),
         )?;
         within(
             "--session-idle-ttl",

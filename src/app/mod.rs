@@ -25,7 +25,7 @@ pub mod settings;
 pub mod sweep;
 pub mod tokens;
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use crate::crypto::CryptoError;
 use crate::domain::Invalid;
@@ -110,6 +110,8 @@ pub struct App {
     form_key: [u8; 32],
     guards: guard::Guards,
     audit: audit::AuditBuffer,
+    /// Successors chosen within the refresh grace window (SPEC D5); empty when it is 0.
+    rotations: Mutex<crate::domain::refresh::RecentRotations>,
 }
 
 impl App {
@@ -126,6 +128,7 @@ impl App {
             form_key,
             guards,
             audit: audit::AuditBuffer::default(),
+            rotations: Mutex::default(),
         })
     }
 

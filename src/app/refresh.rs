@@ -1,5 +1,7 @@
 //! Refresh tokens: issued for lasting access (SPEC D3), rotated on every use, and a family
-//! revoked as soon as one of its rotated tokens comes back (RFC 9700 §4.14.2; grace 0, D5).
+//! revoked as soon as one of its rotated tokens comes back (RFC 9700 §4.14.2). With a grace
+//! window (SPEC D5, 0 by default) a token presented again soon after its rotation gets the
+//! same successor instead: still one rotation, never two live tokens.
 
 use super::tokens::IssuedTokens;
 use super::{App, ProtocolError};
@@ -9,10 +11,10 @@ use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::client::{Client, GrantType};
 use crate::domain::device_grant::Approval;
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
-use crate::domain::refresh::{RefreshFamily, RefreshVerdict, judge};
+use crate::domain::refresh::{RefreshFamily, RefreshVerdict, TokenState, judge};
 use crate::domain::scope::ScopeSet;
 use crate::domain::time::Timestamp;
-use crate::store::{FamilyId, NewRefreshFamily, Swap};
+use crate::store::{FamilyId, NewRefreshFamily, RefreshTokenHash, Swap};
 
 fn refuse(code: ErrorCode, description: &str) -> ProtocolError {
     ProtocolError::OAuth(OAuthFailure::new(code, description))
@@ -111,20 +113,15 @@ impl App {
         let now = self.now();
         let (state, family_id, family) =
             self.store.refresh_token(&hash)?.ok_or_else(invalid_grant)?;
-        match judge(&family, state, &client.id, now) {
-            RefreshVerdict::Rotate => {}
+        // A retry within the grace window: new access and ID tokens, the same successor.
+        let retried = match judge(&family, state, &client.id, now) {
+            RefreshVerdict::Rotate => None,
             RefreshVerdict::Refuse => return Err(invalid_grant()),
-            RefreshVerdict::Reused => {
-                self.store.revoke_refresh_family(&family_id, now)?;
-                self.record(
-                    AuditEvent::new(AuditKind::RefreshReused, now)
-                        .subject(family.sub.as_str())
-                        .client(client.id.as_str()),
-                );
-                tracing::warn!(client_id = %client.id, "a spent refresh token came back; its whole family is revoked");
-                return Err(invalid_grant());
-            }
-        }
+            RefreshVerdict::Reused => match self.successor_within_grace(&hash, &family_id, now)? {
+                Some(successor) => Some(successor),
+                None => return Err(self.reused(client, &family_id, &family, now)),
+            },
+        };
         let scopes = match scope {
             None => family.scopes.clone(),
             Some(text) => {
@@ -151,7 +148,11 @@ impl App {
             approved_at: now,
         };
         let mut tokens = self.issue_tokens(client, &user, &approval, None, now)?;
-        let next = random_token()?;
+        if let Some(successor) = retried {
+            tokens.refresh_token = Some(successor);
+            return Ok(tokens);
+        }
+        let next = self.choose_successor(&hash, now)?;
         match self
             .store
             .rotate_refresh_token(&hash, &sha256(next.as_bytes()), now)?
@@ -160,11 +161,85 @@ impl App {
                 tokens.refresh_token = Some(next);
                 Ok(tokens)
             }
-            // Another refresh with the same token won the race: that is reuse too.
-            Swap::Lost => {
-                self.store.revoke_refresh_family(&family_id, now)?;
-                Err(invalid_grant())
-            }
+            // Another refresh with the same token won the race. Within the grace window the
+            // winner rotated to the successor both chose; otherwise this is reuse too.
+            Swap::Lost => match self.successor_within_grace(&hash, &family_id, now)? {
+                Some(successor) => {
+                    tokens.refresh_token = Some(successor);
+                    Ok(tokens)
+                }
+                None => Err(self.reused(client, &family_id, &family, now)),
+            },
         }
+    }
+
+    fn grace(&self) -> std::time::Duration {
+        self.settings.lifetimes.refresh_grace
+    }
+
+    fn rotations(&self) -> std::sync::MutexGuard<'_, crate::domain::refresh::RecentRotations> {
+        self.rotations
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The token that replaces `old`: within a grace window, the one every concurrent refresh
+    /// with `old` agrees on, so whichever wins the swap, the others can hand out the same.
+    fn choose_successor(
+        &self,
+        old: &RefreshTokenHash,
+        now: Timestamp,
+    ) -> Result<String, ProtocolError> {
+        let grace = self.grace();
+        if grace.is_zero() {
+            return Ok(random_token()?);
+        }
+        Ok(self
+            .rotations()
+            .successor_for(*old, now, grace, random_token)?)
+    }
+
+    /// The successor `old` was rotated to less than the grace window ago, while it is still
+    /// its family's current token (once it has been used, handing it out again would be reuse).
+    fn successor_within_grace(
+        &self,
+        old: &RefreshTokenHash,
+        family_id: &FamilyId,
+        now: Timestamp,
+    ) -> Result<Option<String>, ProtocolError> {
+        let grace = self.grace();
+        if grace.is_zero() {
+            return Ok(None);
+        }
+        let Some(successor) = self.rotations().recent(old, now, grace) else {
+            return Ok(None);
+        };
+        let current = self
+            .store
+            .refresh_token(&sha256(successor.as_bytes()))?
+            .is_some_and(|(state, id, family)| {
+                state == TokenState::Current && id == *family_id && family.revoked_at.is_none()
+            });
+        Ok(current.then_some(successor))
+    }
+
+    /// A spent token came back: someone else may hold a copy, so the whole family goes.
+    fn reused(
+        &self,
+        client: &Client,
+        family_id: &FamilyId,
+        family: &RefreshFamily,
+        now: Timestamp,
+    ) -> ProtocolError {
+        if let Err(e) = self.store.revoke_refresh_family(family_id, now) {
+            return e.into();
+        }
+        self.record(
+            AuditEvent::new(AuditKind::RefreshReused, now)
+                .subject(family.sub.as_str())
+                .client(client.id.as_str()),
+        );
+        tracing::warn!(client_id = %client.id, "a spent refresh token came back; its whole family is revoked");
+        invalid_grant()
     }
 }

@@ -22,6 +22,9 @@ pub struct Lifetimes {
     pub refresh_idle: Duration,
     /// No refresh token of a grant outlives this, however often it is used.
     pub refresh_max: Duration,
+    /// How long after a rotation the old token, presented again, gets the same successor
+    /// instead of revoking the grant (SPEC D5: 0, strict reuse detection, unless configured).
+    pub refresh_grace: Duration,
     pub session_idle: Duration,
     pub session_max: Duration,
 }
@@ -35,6 +38,7 @@ impl Default for Lifetimes {
             id_token: 10 * MINUTE,
             refresh_idle: 14 * DAY,
             refresh_max: 90 * DAY,
+            refresh_grace: Duration::ZERO,
             session_idle: 15 * MINUTE,
             session_max: 8 * HOUR,
         }

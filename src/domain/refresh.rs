@@ -1,6 +1,7 @@
 //! Refresh token families (RFC 9700 §4.14.2): every refresh rotates the token, and a family
 //! remembers its rotated tokens so that one presented again revokes the whole family.
 
+use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 use super::client::ClientId;
@@ -67,6 +68,62 @@ pub fn judge(
     match state {
         TokenState::Current => RefreshVerdict::Rotate,
         TokenState::Rotated => RefreshVerdict::Reused,
+    }
+}
+
+/// The successors chosen in the last grace window (SPEC D5), by the digest of the token each
+/// replaces. A client that lost the answer to a refresh and sends it again, or sends several
+/// at once, gets the same successor instead of having its grant revoked as a thief's would.
+/// Kept in memory only: after a restart a retry is judged strictly.
+#[derive(Debug, Default)]
+pub struct RecentRotations {
+    successors: HashMap<[u8; 32], (String, Timestamp)>,
+    /// The same digests in the order they were added, for dropping the old ones.
+    order: VecDeque<([u8; 32], Timestamp)>,
+}
+
+impl RecentRotations {
+    /// The successor already chosen for `old` within `grace`, or a `fresh` one, remembered.
+    pub fn successor_for<E>(
+        &mut self,
+        old: [u8; 32],
+        now: Timestamp,
+        grace: Duration,
+        fresh: impl FnOnce() -> Result<String, E>,
+    ) -> Result<String, E> {
+        if let Some(chosen) = self.recent(&old, now, grace) {
+            return Ok(chosen);
+        }
+        let token = fresh()?;
+        self.successors.insert(old, (token.clone(), now));
+        self.order.push_back((old, now));
+        Ok(token)
+    }
+
+    /// The successor chosen for `old` less than `grace` ago.
+    pub fn recent(&mut self, old: &[u8; 32], now: Timestamp, grace: Duration) -> Option<String> {
+        while let Some(&(digest, added)) = self.order.front() {
+            if now < added.plus(grace) {
+                break;
+            }
+            self.order.pop_front();
+            if self
+                .successors
+                .get(&digest)
+                .is_some_and(|(_, at)| *at == added)
+            {
+                self.successors.remove(&digest);
+            }
+        }
+        self.successors.get(old).map(|(token, _)| token.clone())
+    }
+
+    pub fn len(&self) -> usize {
+        self.successors.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.successors.is_empty()
     }
 }
 
@@ -140,5 +197,24 @@ mod tests {
             judge(&revoked, TokenState::Rotated, &tv, t0),
             RefreshVerdict::Refuse
         );
+    }
+
+    #[test]
+    fn within_the_grace_window_a_token_has_one_successor_and_then_none() {
+        let grace = Duration::from_secs(10);
+        let t0 = Timestamp::from_secs(1000);
+        let mut recent = RecentRotations::default();
+        let fresh = |name: &str| Ok::<_, ()>(name.to_owned());
+        let first = recent.successor_for([1; 32], t0, grace, || fresh("a"));
+        let again = recent.successor_for([1; 32], t0.plus(Duration::from_secs(9)), grace, || {
+            fresh("b")
+        });
+        assert_eq!((first, again), (Ok("a".into()), Ok("a".into())));
+        assert_eq!(
+            recent.successor_for([2; 32], t0, grace, || fresh("c")),
+            Ok("c".into())
+        );
+        assert_eq!(recent.recent(&[1; 32], t0.plus(grace), grace), None);
+        assert!(recent.is_empty(), "expired successors are dropped");
     }
 }

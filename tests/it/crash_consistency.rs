@@ -260,9 +260,21 @@ fn workers(
             &mut handles,
             Box::new(move || {
                 let mut browser = Browser::at(&base);
-                browser.get("/login");
-                browser.submit("/login", &[("username", "alice"), ("password", PASSWORD)]);
-                browser.get("/device");
+                // The kill may land during the sign-in too.
+                if browser.try_get("/login").is_none() {
+                    return;
+                }
+                let token = browser.token();
+                let fields = [
+                    ("username", "alice"),
+                    ("password", PASSWORD),
+                    ("csrf_token", token.as_str()),
+                ];
+                if browser.try_post("/login", &fields).is_none()
+                    || browser.try_get("/device").is_none()
+                {
+                    return;
+                }
                 while !killed.load(Ordering::SeqCst) {
                     let picked = {
                         let mut ledger = ledger(&shared);

@@ -215,3 +215,78 @@ fn garbage_and_missing_refresh_tokens_are_protocol_errors() {
         )
         .is_error(400, "invalid_request");
 }
+
+/// SPEC D5 with a grace window: a server that forgives a client retrying a refresh.
+fn with_grace(grace: Duration) -> TestServer {
+    let server = TestServer::start_with(|s| s.lifetimes.refresh_grace = grace);
+    server.fixtures();
+    server
+}
+
+#[test]
+fn d5_within_the_grace_window_a_retry_gets_the_same_successor() {
+    let server = with_grace(Duration::from_secs(5));
+    let rt1 = server
+        .grant("tv-public", "openid offline_access", "alice")
+        .str("refresh_token");
+    let first = server.refresh(&rt1, "tv-public", None);
+    let rt2 = first.str("refresh_token");
+    server.advance(Duration::from_secs(4));
+    let retry = server.refresh(&rt1, "tv-public", None);
+    assert_eq!(retry.status, 200, "{}", retry.body);
+    assert_eq!(retry.str("refresh_token"), rt2, "the same successor");
+    assert_ne!(retry.str("access_token"), first.str("access_token"));
+
+    // Once the successor has been used, the old token coming back is reuse again.
+    let rt3 = server.refresh(&rt2, "tv-public", None).str("refresh_token");
+    server
+        .refresh(&rt1, "tv-public", None)
+        .is_error(400, "invalid_grant");
+    server
+        .refresh(&rt3, "tv-public", None)
+        .is_error(400, "invalid_grant");
+}
+
+#[test]
+fn d5_after_the_grace_window_a_retry_revokes_the_family() {
+    let server = with_grace(Duration::from_secs(5));
+    let rt1 = server
+        .grant("tv-public", "openid offline_access", "alice")
+        .str("refresh_token");
+    let rt2 = server.refresh(&rt1, "tv-public", None).str("refresh_token");
+    server.advance(Duration::from_secs(6));
+    server
+        .refresh(&rt1, "tv-public", None)
+        .is_error(400, "invalid_grant");
+    server
+        .refresh(&rt2, "tv-public", None)
+        .is_error(400, "invalid_grant");
+}
+
+#[test]
+fn d5_concurrent_refreshes_within_the_grace_window_share_one_rotation() {
+    let server = with_grace(Duration::from_secs(5));
+    let rt1 = server
+        .grant("tv-public", "openid offline_access", "alice")
+        .str("refresh_token");
+    let answers: Vec<Reply> = std::thread::scope(|scope| {
+        let racers: Vec<_> = (0..20)
+            .map(|_| scope.spawn(|| server.refresh(&rt1, "tv-public", None)))
+            .collect();
+        racers
+            .into_iter()
+            .map(|r| r.join().expect("racer"))
+            .collect()
+    });
+    let successors: std::collections::HashSet<String> = answers
+        .iter()
+        .map(|a| {
+            assert_eq!(a.status, 200, "{}", a.body);
+            a.str("refresh_token")
+        })
+        .collect();
+    assert_eq!(successors.len(), 1, "one rotation: {successors:?}");
+    let rt2 = successors.into_iter().next().expect("a successor");
+    let next = server.refresh(&rt2, "tv-public", None);
+    assert_eq!(next.status, 200, "the family lives on: {}", next.body);
+}

@@ -99,20 +99,31 @@ impl Browser {
         self
     }
 
-    fn send(&mut self, mut request: RequestBuilder) -> Page {
+    fn send(&mut self, request: RequestBuilder) -> Page {
+        self.try_send(request).expect("a page")
+    }
+
+    /// The page, or `None` when the server is gone before it has answered in full.
+    fn try_send(&mut self, mut request: RequestBuilder) -> Option<Page> {
         for (name, value) in &self.headers {
             request = request.header(name, value);
         }
-        let response = request.send().expect("request");
+        let response = request.send().ok()?;
         let page = Page {
             status: response.status().as_u16(),
             headers: response.headers().clone(),
-            html: response.text().expect("body"),
+            html: response.text().ok()?,
         };
         if page.html.contains("name=\"csrf_token\"") {
             self.token = page.csrf_token();
         }
-        page
+        Some(page)
+    }
+
+    /// [`Browser::get`] against a server that may die meanwhile.
+    pub fn try_get(&mut self, path: &str) -> Option<Page> {
+        let request = self.client.get(format!("{}{path}", self.base));
+        self.try_send(request)
     }
 
     pub fn get(&mut self, path: &str) -> Page {
@@ -148,21 +159,12 @@ impl Browser {
     /// Posts `fields` as the page's form would (with the Origin a browser sends), or `None`
     /// when the server is gone before it answers.
     pub fn try_post(&mut self, path: &str, fields: &[(&str, &str)]) -> Option<Page> {
-        let response = self
+        let request = self
             .client
             .post(format!("{}{path}", self.base))
             .form(fields)
-            .header("Origin", &self.base)
-            .send()
-            .ok()?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let html = response.text().ok()?;
-        Some(Page {
-            status,
-            headers,
-            html,
-        })
+            .header("Origin", &self.base);
+        self.try_send(request)
     }
 
     pub fn token(&self) -> String {

@@ -45,6 +45,7 @@ pub fn test_profile(issuer: String) -> Settings {
             id_token: secs(60),
             refresh_idle: secs(120),
             refresh_max: secs(3600),
+            refresh_grace: Duration::ZERO,
             session_idle: secs(60),
             session_max: secs(3600),
         },
