@@ -93,6 +93,17 @@ impl Browser {
         }
     }
 
+    /// A second tab of this browser: the same cookie jar, so the same session, and the form
+    /// token of the page this one shows; what either tab sends next can race the other.
+    pub fn twin(&self) -> Browser {
+        Browser {
+            base: self.base.clone(),
+            client: self.client.clone(),
+            token: self.token.clone(),
+            headers: self.headers.clone(),
+        }
+    }
+
     /// A browser whose requests all carry `name: value`.
     pub fn with_header(mut self, name: &str, value: &str) -> Browser {
         self.headers.push((name.into(), value.into()));
