@@ -16,6 +16,7 @@ mod device_authorization;
 mod device_polling;
 mod discovery;
 mod documentation;
+mod exactly_once;
 mod generated_docs;
 mod in_browser;
 mod interop;

@@ -1,6 +1,9 @@
 //! A browser played over HTTP with a cookie jar: SPEC §0's `APPROVE` and `DENY` for real.
 
+use std::sync::Arc;
+
 use reqwest::blocking::{Client, RequestBuilder};
+use reqwest::cookie::Jar;
 
 use super::TestServer;
 
@@ -67,6 +70,8 @@ pub struct Browser {
     /// The server's base URL, e.g. `http://127.0.0.1:41234`.
     base: String,
     client: Client,
+    /// The cookies, shared with this browser's twins.
+    cookies: Arc<Jar>,
     /// The form token of the page most recently shown.
     token: String,
     /// Sent with every request, e.g. `X-Forwarded-For` to act through a proxy.
@@ -80,17 +85,32 @@ impl Browser {
 
     /// A browser for the server at `base` (a spawned binary, say).
     pub fn at(base: &str) -> Browser {
+        Browser::with_cookies(base, Arc::new(Jar::default()))
+    }
+
+    fn with_cookies(base: &str, cookies: Arc<Jar>) -> Browser {
         let client = Client::builder()
-            .cookie_store(true)
+            .cookie_provider(Arc::clone(&cookies))
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
         Browser {
             base: base.to_owned(),
             client,
+            cookies,
             token: String::new(),
             headers: Vec::new(),
         }
+    }
+
+    /// A second tab of this browser: the same cookie jar, so the same session, and the form
+    /// token of the page this one shows. It has a client and connection of its own, so that
+    /// what the two tabs send at once reaches the server at once.
+    pub fn twin(&self) -> Browser {
+        let mut twin = Browser::with_cookies(&self.base, Arc::clone(&self.cookies));
+        twin.token = self.token.clone();
+        twin.headers = self.headers.clone();
+        twin
     }
 
     /// A browser whose requests all carry `name: value`.
