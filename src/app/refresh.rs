@@ -119,7 +119,7 @@ impl App {
             RefreshVerdict::Refuse => return Err(invalid_grant()),
             RefreshVerdict::Reused => match self.successor_within_grace(&hash, &family_id, now)? {
                 Some(successor) => Some(successor),
-                None => return Err(self.reused(client, &family_id, &family, now)),
+                None => return Err(self.reused(client, &family_id, &family)),
             },
         };
         let scopes = match scope {
@@ -168,7 +168,7 @@ impl App {
                     tokens.refresh_token = Some(successor);
                     Ok(tokens)
                 }
-                None => Err(self.reused(client, &family_id, &family, now)),
+                None => Err(self.reused(client, &family_id, &family)),
             },
         }
     }
@@ -223,15 +223,21 @@ impl App {
         Ok(current.then_some(successor))
     }
 
-    /// A spent token came back: someone else may hold a copy, so the whole family goes.
+    /// A spent token came back: someone else may hold a copy, so the whole family goes, and
+    /// with it the access tokens the client holds for the person (BCP-4.14.2-a recommends it:
+    /// the copy's holder may have refreshed already).
     fn reused(
         &self,
         client: &Client,
         family_id: &FamilyId,
         family: &RefreshFamily,
-        now: Timestamp,
     ) -> ProtocolError {
+        // Read again: a racing refresh may have issued its tokens after this request began.
+        let now = self.now();
         if let Err(e) = self.store.revoke_refresh_family(family_id, now) {
+            return e.into();
+        }
+        if let Err(e) = self.revoke_access_tokens(client.id.as_str(), family.sub.as_str(), now) {
             return e.into();
         }
         self.record(
