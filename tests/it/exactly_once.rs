@@ -5,9 +5,9 @@
 //!   `invalid_grant`, and the code stays spent.
 //! - Refreshes (BCP-4.14.2-a/b, D5): one refresh token presented by [`RACERS`] clients at the
 //!   same instant mints exactly once; with a grace window of 0 the race counts as reuse, so the
-//!   family is revoked and the winner's new refresh token no longer works. Whether the
-//!   winner's access token is deactivated too is only recommended (RFC 9700 §4.14.2), so it
-//!   is counted and printed, not asserted.
+//!   family is revoked, the winner's new refresh token and access token with it. With a grace
+//!   window (`--refresh-grace`) the same race is one rotation that every racer is told about:
+//!   all get the same successor, and the family lives on.
 //! - Decisions (DAG-3.5-h): Approve and Deny of one code, sent together from two tabs of one
 //!   session and from two people's browsers (alice approving and bob denying, then the other way
 //!   round), and Approve from both people; exactly one page says what happened, the other says
@@ -30,7 +30,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Barrier;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use reqwest::blocking::Client;
 use serde_json::Value;
@@ -46,6 +46,8 @@ const RACERS: usize = 100;
 const REDEMPTION_ROUNDS: usize = 100;
 const REFRESH_ROUNDS: usize = 50;
 const DECISION_ROUNDS: usize = 50;
+/// Fewer: every racer gets tokens here, so a round costs a hundred signatures.
+const GRACE_ROUNDS: usize = 20;
 const BOB_PASSWORD: &str = "Tr0ub4dor&3";
 
 fn rounds(default: usize) -> usize {
@@ -416,6 +418,51 @@ fn bcp_4_14_2_b_a_hundred_racing_refreshes_mint_once_and_revoke_the_family() {
         );
     }
     tally.print("; every winner's access token inactive after the family's revocation");
+}
+
+#[test]
+fn d5_a_hundred_racing_refreshes_within_a_grace_window_share_one_rotation() {
+    let server = TestServer::start_with(|s| s.lifetimes.refresh_grace = Duration::from_secs(5));
+    server.fixtures();
+    let mut clients = racing_clients(&server);
+    let token_url = server.url("/token");
+    let mut tally = Tally::new("refreshes within a 5 s grace window");
+    for round in 0..rounds(GRACE_ROUNDS) {
+        let (device_code, user_code) = authorized(&server, "openid offline_access");
+        server.approve(&user_code, "alice");
+        let redeemed = Answer::post(&clients[0], &token_url, &poll_form(&device_code));
+        let refresh_token = redeemed.json().unwrap_or_default()["refresh_token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("round {round}: no refresh token: {redeemed:?}"))
+            .to_owned();
+        let form = refresh_form(&refresh_token);
+        let answers = all_at_once(&mut clients, |_, client| {
+            Answer::post(client, &token_url, &form)
+        });
+        tally.count(answers.iter().map(Answer::label));
+        let successors: std::collections::BTreeSet<String> = answers
+            .iter()
+            .map(|answer| {
+                assert_eq!(answer.status, 200, "round {round}: {answer:?}");
+                answer.json().unwrap_or_default()["refresh_token"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect();
+        assert_eq!(
+            successors.len(),
+            1,
+            "round {round}: one rotation, one successor"
+        );
+        let successor = successors.into_iter().next().unwrap_or_default();
+        let after = Answer::post(&clients[0], &token_url, &refresh_form(&successor));
+        assert_eq!(
+            after.status, 200,
+            "round {round}: the family lives on: {after:?}"
+        );
+    }
+    tally.print("; one successor per round, and it refreshed");
 }
 
 /// What a decision page says happened.
