@@ -45,3 +45,19 @@ pub mod server;
 pub mod service_manager;
 pub mod store;
 pub mod telemetry;
+
+/// The parsers of untrusted input that the modules above keep private, gathered for the fuzz
+/// targets in `fuzz/` (README, "Fuzzing"). Not an API: nothing but those targets uses it.
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::http::client_auth::presented_credentials;
+    pub use crate::http::form::Form;
+    pub use crate::http::userinfo::{Malformed, bearer};
+    pub use crate::store::records::{
+        decode_audit, decode_authorization_code, decode_client, decode_consent,
+        decode_device_grant, decode_key, decode_refresh_family, decode_refresh_token,
+        decode_session, decode_user, encode_audit, encode_authorization_code, encode_client,
+        encode_consent, encode_device_grant, encode_key, encode_refresh_family,
+        encode_refresh_token, encode_session, encode_user,
+    };
+}

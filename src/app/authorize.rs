@@ -73,7 +73,7 @@ fn refuse(code: ErrorCode, description: &str) -> ProtocolError {
 }
 
 /// RFC 7636 §4.6: `BASE64URL(SHA256(verifier)) == challenge`, compared in constant time.
-fn pkce_matches(challenge: &CodeChallenge, verifier: &str) -> bool {
+pub fn pkce_matches(challenge: &CodeChallenge, verifier: &str) -> bool {
     let Ok(expected) = URL_SAFE_NO_PAD.decode(challenge.as_str()) else {
         return false;
     };

@@ -32,11 +32,11 @@ fn challenge(status: StatusCode, error: Option<&str>) -> HttpResponse {
 }
 
 /// The request carries a token in a malformed way, or in two places (`invalid_request`).
-struct Malformed;
+pub struct Malformed;
 
 /// The token from `Authorization: Bearer`, or (RFC 6750 §2.2) a form body's `access_token`;
 /// never from the query string (§2.3). Two places at once is malformed.
-fn bearer(request: &HttpRequest, body: &[u8]) -> Result<Option<String>, Malformed> {
+pub fn bearer(request: &HttpRequest, body: &[u8]) -> Result<Option<String>, Malformed> {
     let header_token = match request.headers().get(header::AUTHORIZATION) {
         Some(value) => {
             let value = value.to_str().unwrap_or_default();

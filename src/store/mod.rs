@@ -11,7 +11,7 @@ mod consents;
 mod device_grants;
 mod expiry;
 mod keys;
-mod records;
+pub(crate) mod records;
 mod refresh;
 mod revocations;
 mod schema;

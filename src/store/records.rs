@@ -72,7 +72,7 @@ struct UserV1 {
     updated_at_ms: u64,
 }
 
-pub(super) fn encode_user(user: &User) -> Result<Vec<u8>, StoreError> {
+pub fn encode_user(user: &User) -> Result<Vec<u8>, StoreError> {
     encode(
         V1,
         &UserV1 {
@@ -90,7 +90,7 @@ pub(super) fn encode_user(user: &User) -> Result<Vec<u8>, StoreError> {
     )
 }
 
-pub(super) fn decode_user(bytes: &[u8]) -> Result<User, StoreError> {
+pub fn decode_user(bytes: &[u8]) -> Result<User, StoreError> {
     let r: UserV1 = decode("user", bytes)?;
     Ok(User {
         sub: Subject::from_stored(r.sub),
@@ -150,7 +150,7 @@ fn parse_uris(uris: &[String]) -> Result<Vec<RedirectUri>, StoreError> {
         .map_err(corrupt("redirect URI"))
 }
 
-pub(super) fn encode_client(client: &Client) -> Result<Vec<u8>, StoreError> {
+pub fn encode_client(client: &Client) -> Result<Vec<u8>, StoreError> {
     let v1 = ClientV1 {
         client_id: client.id.as_str().to_owned(),
         name: client.name.clone(),
@@ -187,7 +187,7 @@ pub(super) fn encode_client(client: &Client) -> Result<Vec<u8>, StoreError> {
 }
 
 /// Reads a client of either version; a V1 client has no post-logout redirect URIs.
-pub(super) fn decode_client(bytes: &[u8]) -> Result<Client, StoreError> {
+pub fn decode_client(bytes: &[u8]) -> Result<Client, StoreError> {
     let (r, post_logout) = match bytes.split_first() {
         Some((&V1, body)) => (decode_body::<ClientV1>("client", body)?, Vec::new()),
         Some((&V2, body)) => {
@@ -243,7 +243,7 @@ struct SigningKeyV1 {
     published_until_ms: Option<u64>,
 }
 
-pub(super) fn encode_key(key: &KeyMaterial) -> Result<Vec<u8>, StoreError> {
+pub fn encode_key(key: &KeyMaterial) -> Result<Vec<u8>, StoreError> {
     let (retired_at_ms, published_until_ms) = match key.info.state {
         KeyState::Active => (None, None),
         KeyState::Retired {
@@ -264,7 +264,7 @@ pub(super) fn encode_key(key: &KeyMaterial) -> Result<Vec<u8>, StoreError> {
     )
 }
 
-pub(super) fn decode_key(bytes: &[u8]) -> Result<KeyMaterial, StoreError> {
+pub fn decode_key(bytes: &[u8]) -> Result<KeyMaterial, StoreError> {
     let r: SigningKeyV1 = decode("signing key", bytes)?;
     let state = match (r.retired_at_ms, r.published_until_ms) {
         (Some(retired), Some(until)) => KeyState::Retired {
@@ -304,7 +304,7 @@ fn scope_strings(scopes: &ScopeSet) -> Vec<String> {
     scopes.iter().map(|s| s.as_str().to_owned()).collect()
 }
 
-pub(super) fn encode_device_grant(grant: &DeviceGrant) -> Result<Vec<u8>, StoreError> {
+pub fn encode_device_grant(grant: &DeviceGrant) -> Result<Vec<u8>, StoreError> {
     let (state, decided_at_ms, sub, granted_scopes, auth_time_ms) = match &grant.state {
         GrantState::Pending => (0, 0, None, Vec::new(), 0),
         GrantState::Approved(a) => (
@@ -335,7 +335,7 @@ pub(super) fn encode_device_grant(grant: &DeviceGrant) -> Result<Vec<u8>, StoreE
     )
 }
 
-pub(super) fn decode_device_grant(bytes: &[u8]) -> Result<DeviceGrant, StoreError> {
+pub fn decode_device_grant(bytes: &[u8]) -> Result<DeviceGrant, StoreError> {
     let r: DeviceGrantV1 = decode("device grant", bytes)?;
     let scopes = |list: &[String]| {
         ScopeSet::from_tokens(list.iter().map(String::as_str)).map_err(corrupt("scope"))
@@ -386,7 +386,7 @@ struct SessionV1 {
     last_seen_ms: u64,
 }
 
-pub(super) fn encode_session(session: &Session) -> Result<Vec<u8>, StoreError> {
+pub fn encode_session(session: &Session) -> Result<Vec<u8>, StoreError> {
     encode(
         V1,
         &SessionV1 {
@@ -397,7 +397,7 @@ pub(super) fn encode_session(session: &Session) -> Result<Vec<u8>, StoreError> {
     )
 }
 
-pub(super) fn decode_session(bytes: &[u8]) -> Result<Session, StoreError> {
+pub fn decode_session(bytes: &[u8]) -> Result<Session, StoreError> {
     let r: SessionV1 = decode("session", bytes)?;
     Ok(Session {
         sub: Subject::from_stored(r.sub),
@@ -412,10 +412,7 @@ struct RefreshTokenV1 {
     rotated: bool,
 }
 
-pub(super) fn encode_refresh_token(
-    family: &[u8; 16],
-    state: TokenState,
-) -> Result<Vec<u8>, StoreError> {
+pub fn encode_refresh_token(family: &[u8; 16], state: TokenState) -> Result<Vec<u8>, StoreError> {
     encode(
         V1,
         &RefreshTokenV1 {
@@ -425,7 +422,7 @@ pub(super) fn encode_refresh_token(
     )
 }
 
-pub(super) fn decode_refresh_token(bytes: &[u8]) -> Result<([u8; 16], TokenState), StoreError> {
+pub fn decode_refresh_token(bytes: &[u8]) -> Result<([u8; 16], TokenState), StoreError> {
     let r: RefreshTokenV1 = decode("refresh token", bytes)?;
     Ok((
         r.family,
@@ -451,7 +448,7 @@ struct RefreshFamilyV1 {
     device_address: Option<String>,
 }
 
-pub(super) fn encode_refresh_family(f: &RefreshFamily) -> Result<Vec<u8>, StoreError> {
+pub fn encode_refresh_family(f: &RefreshFamily) -> Result<Vec<u8>, StoreError> {
     encode(
         V1,
         &RefreshFamilyV1 {
@@ -469,7 +466,7 @@ pub(super) fn encode_refresh_family(f: &RefreshFamily) -> Result<Vec<u8>, StoreE
     )
 }
 
-pub(super) fn decode_refresh_family(bytes: &[u8]) -> Result<RefreshFamily, StoreError> {
+pub fn decode_refresh_family(bytes: &[u8]) -> Result<RefreshFamily, StoreError> {
     let r: RefreshFamilyV1 = decode("refresh family", bytes)?;
     Ok(RefreshFamily {
         client_id: ClientId::parse(&r.client_id).map_err(corrupt("client id"))?,
@@ -495,7 +492,7 @@ struct AuditEventV1 {
     address: Option<String>,
 }
 
-pub(super) fn encode_audit(e: &AuditEvent) -> Result<Vec<u8>, StoreError> {
+pub fn encode_audit(e: &AuditEvent) -> Result<Vec<u8>, StoreError> {
     encode(
         V1,
         &AuditEventV1 {
@@ -508,7 +505,7 @@ pub(super) fn encode_audit(e: &AuditEvent) -> Result<Vec<u8>, StoreError> {
     )
 }
 
-pub(super) fn decode_audit(bytes: &[u8]) -> Result<AuditEvent, StoreError> {
+pub fn decode_audit(bytes: &[u8]) -> Result<AuditEvent, StoreError> {
     let r: AuditEventV1 = decode("audit event", bytes)?;
     Ok(AuditEvent {
         at: Timestamp::from_millis(r.at_ms),
@@ -535,7 +532,7 @@ struct AuthorizationCodeV1 {
     redeemed: Option<(u64, Option<[u8; 16]>)>,
 }
 
-pub(super) fn encode_authorization_code(code: &AuthorizationCode) -> Result<Vec<u8>, StoreError> {
+pub fn encode_authorization_code(code: &AuthorizationCode) -> Result<Vec<u8>, StoreError> {
     encode(
         V1,
         &AuthorizationCodeV1 {
@@ -557,7 +554,7 @@ pub(super) fn encode_authorization_code(code: &AuthorizationCode) -> Result<Vec<
     )
 }
 
-pub(super) fn decode_authorization_code(bytes: &[u8]) -> Result<AuthorizationCode, StoreError> {
+pub fn decode_authorization_code(bytes: &[u8]) -> Result<AuthorizationCode, StoreError> {
     let r: AuthorizationCodeV1 = decode("authorization code", bytes)?;
     Ok(AuthorizationCode {
         client_id: ClientId::parse(&r.client_id).map_err(corrupt("client id"))?,
@@ -587,7 +584,7 @@ struct ConsentV1 {
     granted_at_ms: u64,
 }
 
-pub(super) fn encode_consent(consent: &Consent) -> Result<Vec<u8>, StoreError> {
+pub fn encode_consent(consent: &Consent) -> Result<Vec<u8>, StoreError> {
     encode(
         V1,
         &ConsentV1 {
@@ -597,7 +594,7 @@ pub(super) fn encode_consent(consent: &Consent) -> Result<Vec<u8>, StoreError> {
     )
 }
 
-pub(super) fn decode_consent(bytes: &[u8]) -> Result<Consent, StoreError> {
+pub fn decode_consent(bytes: &[u8]) -> Result<Consent, StoreError> {
     let r: ConsentV1 = decode("consent", bytes)?;
     Ok(Consent {
         scopes: ScopeSet::from_tokens(r.scopes.iter().map(String::as_str))
