@@ -55,14 +55,38 @@ struct ErrorBody<'a> {
     error_description: Option<&'a str>,
 }
 
+/// Long enough for any description of ours plus what it quotes from the request.
+const MAX_DESCRIPTION_CHARS: usize = 200;
+
+/// RFC 6749 §5.2 allows only `%x20-21 / %x23-5B / %x5D-7E` in `error_description`. Some
+/// descriptions quote the request (a repeated parameter's name, an invalid scope), which can
+/// hold anything: a double quote becomes a single one, other characters outside the set `?`,
+/// and a long quote is cut short.
+fn plain_description(text: &str) -> String {
+    let mut plain: String = text
+        .chars()
+        .take(MAX_DESCRIPTION_CHARS)
+        .map(|c| match c {
+            '"' => '\'',
+            ' ' | '!' | '#'..='[' | ']'..='~' => c,
+            _ => '?',
+        })
+        .collect();
+    if text.chars().nth(MAX_DESCRIPTION_CHARS).is_some() {
+        plain.push_str("...");
+    }
+    plain
+}
+
 /// A JSON error in the RFC 6749 §5.2 shape, never cached.
 pub fn json_error(status: StatusCode, error: &str, description: Option<&str>) -> HttpResponse {
+    let description = description.map(plain_description);
     HttpResponse::build(status)
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((header::PRAGMA, HeaderValue::from_static("no-cache")))
         .json(ErrorBody {
             error,
-            error_description: description,
+            error_description: description.as_deref(),
         })
 }
 
@@ -90,5 +114,22 @@ pub async fn not_found(request: HttpRequest) -> HttpResponse {
             "not_found",
             Some("there is no endpoint at this path"),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_description;
+
+    #[test]
+    fn descriptions_keep_to_rfc_6749_characters() {
+        assert_eq!(
+            plain_description("the parameter \"a\\b\" is repeated"),
+            "the parameter 'a?b' is repeated"
+        );
+        assert_eq!(plain_description("scope été\t"), "scope ?t??");
+        let long = plain_description(&"x".repeat(1_000));
+        assert_eq!(long.len(), 203);
+        assert!(long.ends_with("..."));
     }
 }

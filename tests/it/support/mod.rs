@@ -4,6 +4,7 @@ pub mod binary;
 pub mod browser;
 pub mod jwt;
 pub mod oauth;
+pub mod raw;
 pub mod server;
 pub mod spawned;
 pub mod web;

@@ -1,0 +1,92 @@
+//! Bugs the bad-input campaign (`bad_input.rs`) found, each pinned by the request that showed it.
+
+use std::net::SocketAddr;
+
+use crate::support::TestServer;
+use crate::support::oauth::started;
+use crate::support::raw::{Answer, Connection, Outcome};
+
+/// Sends `request` on a fresh connection and returns the answer.
+fn exchange(server: &TestServer, request: &str) -> Answer {
+    let addr: SocketAddr = server
+        .base
+        .trim_start_matches("http://")
+        .parse()
+        .expect("addr");
+    let mut connection = Connection::open(addr).expect("connect");
+    connection.send(request.as_bytes()).expect("send");
+    match connection.read_answer(request.starts_with("HEAD ")) {
+        Outcome::Answered(answer) => answer,
+        Outcome::Closed { partial } | Outcome::Silent { partial } => panic!(
+            "no answer to {request:?}, only {:?}",
+            String::from_utf8_lossy(&partial)
+        ),
+        Outcome::Garbled(what) => panic!("a garbled answer to {request:?}: {what}"),
+    }
+}
+
+fn form_post(path: &str, body: &str) -> String {
+    format!(
+        "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+/// RFC 6749 §5.2: `%x20-21 / %x23-5B / %x5D-7E`.
+fn description_is_plain(text: &str) -> bool {
+    text.bytes()
+        .all(|b| matches!(b, 0x20 | 0x21 | 0x23..=0x5B | 0x5D..=0x7E))
+}
+
+fn oauth_error(answer: &Answer) -> (u16, String, String) {
+    let body: serde_json::Value = serde_json::from_slice(&answer.body).expect("JSON");
+    (
+        answer.status,
+        body["error"].as_str().unwrap_or_default().to_owned(),
+        body["error_description"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    )
+}
+
+#[test]
+fn oa_5_2_c_descriptions_that_quote_the_request_keep_to_the_allowed_characters() {
+    let server = started();
+    let repeated = exchange(
+        &server,
+        &form_post(
+            "/token",
+            "%22a%5Cb%22=1&%22a%5Cb%22=2&grant_type=client_credentials",
+        ),
+    );
+    let (status, error, description) = oauth_error(&repeated);
+    assert_eq!((status, error.as_str()), (400, "invalid_request"));
+    assert_eq!(description, "the parameter 'a?b' is repeated");
+    let scope = exchange(
+        &server,
+        &form_post(
+            "/device_authorization",
+            "client_id=tv-public&scope=%C3%A9t%C3%A9%22",
+        ),
+    );
+    let (status, error, description) = oauth_error(&scope);
+    assert_eq!((status, error.as_str()), (400, "invalid_scope"));
+    assert!(
+        description_is_plain(&description) && description.contains("?"),
+        "{description}"
+    );
+    let long = exchange(
+        &server,
+        &form_post(
+            "/device_authorization",
+            &format!("client_id=tv-public&scope=%01{}", "x".repeat(5_000)),
+        ),
+    );
+    let (_, _, description) = oauth_error(&long);
+    assert!(
+        description.len() <= 203 && description.ends_with("..."),
+        "{description}"
+    );
+}
