@@ -1,8 +1,10 @@
 //! The two error renderers: OAuth JSON (RFC 6749 §5.2) for protocol endpoints, and the HTML
 //! page for browsers. Both carry `Cache-Control: no-store`.
 
+use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpRequest, HttpResponse};
 use maud::Markup;
 use serde::Serialize;
@@ -97,6 +99,42 @@ fn wants_html(request: &HttpRequest) -> bool {
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// The router's answer to a method a route does not take is a bare 405: this gives it a body in
+/// the format [`not_found`] uses, and keeps the router's `Allow`. Endpoints that answer 405
+/// themselves (the OAuth endpoints) are left as they are.
+pub fn method_not_allowed<B>(
+    response: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    if response.headers().contains_key(header::CONTENT_TYPE) {
+        return Ok(ErrorHandlerResponse::Response(
+            response.map_into_left_body(),
+        ));
+    }
+    let (request, bare) = response.into_parts();
+    let allow = bare.headers().get(header::ALLOW).cloned();
+    let mut answer = if wants_html(&request) {
+        html(
+            StatusCode::METHOD_NOT_ALLOWED,
+            error_page(&ErrorView {
+                title: "Not allowed here",
+                message: "This address does not take that kind of request.",
+            }),
+        )
+    } else {
+        json_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "invalid_request",
+            Some(&format!("{} is not allowed here", request.method())),
+        )
+    };
+    if let Some(allow) = allow {
+        answer.headers_mut().insert(header::ALLOW, allow);
+    }
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(request, answer).map_into_right_body(),
+    ))
 }
 
 pub async fn not_found(request: HttpRequest) -> HttpResponse {

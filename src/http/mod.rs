@@ -127,6 +127,14 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .default_service(web::to(errors::not_found));
 }
 
+/// Gives the answers actix makes itself (a method a route does not take) a body in our format.
+fn answer_bare_errors<B: actix_web::body::MessageBody + 'static>() -> middleware::ErrorHandlers<B> {
+    middleware::ErrorHandlers::new().handler(
+        actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+        errors::method_not_allowed,
+    )
+}
+
 /// A server accepting connections.
 pub struct Listening {
     servers: Vec<actix_web::rt::task::JoinHandle<std::io::Result<()>>>,
@@ -163,6 +171,7 @@ pub fn serve(
     let main_data = data.clone();
     let main = HttpServer::new(move || {
         WebApp::new()
+            .wrap(answer_bare_errors())
             .wrap(middleware::from_fn(observe::observe))
             .app_data(main_data.clone())
             .configure(|config| {
@@ -181,6 +190,7 @@ pub fn serve(
     if let Some(metrics_listener) = metrics_listener {
         let metrics = HttpServer::new(move || {
             WebApp::new()
+                .wrap(answer_bare_errors())
                 .app_data(data.clone())
                 .configure(metrics_routes)
         })

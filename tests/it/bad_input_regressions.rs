@@ -90,3 +90,27 @@ fn oa_5_2_c_descriptions_that_quote_the_request_keep_to_the_allowed_characters()
         "{description}"
     );
 }
+
+#[test]
+fn a_method_a_resource_does_not_take_is_refused_in_the_format_the_client_reads() {
+    let server = TestServer::start();
+    let page = exchange(
+        &server,
+        "PUT /device HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\nContent-Length: 0\r\n\r\n",
+    );
+    assert_eq!(page.status, 405);
+    assert_eq!(page.header("allow"), Some("GET, POST"));
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(page.header("x-frame-options"), Some("DENY"));
+    assert!(page.text().contains("Not allowed here"), "{}", page.text());
+    let json = exchange(&server, "DELETE /userinfo HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(json.status, 405);
+    assert_eq!(json.header("allow"), Some("GET, POST, OPTIONS"));
+    assert_eq!(json.header("cache-control"), Some("no-store"));
+    let (_, error, description) = oauth_error(&json);
+    assert_eq!(error, "invalid_request");
+    assert_eq!(description, "DELETE is not allowed here");
+}

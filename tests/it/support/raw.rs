@@ -28,6 +28,10 @@ impl Answer {
             .find(|(n, _)| n == name)
             .and_then(|(_, v)| std::str::from_utf8(v).ok())
     }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
 }
 
 /// What came back for one request.
