@@ -97,8 +97,11 @@ pub async fn post_only(request: HttpRequest) -> HttpResponse {
 }
 
 /// Reads the body; a larger one than a form needs is answered 413 in the OAuth shape.
-async fn read_body(payload: web::Payload) -> Result<web::Bytes, HttpResponse> {
-    read_limited(payload)
+async fn read_body(
+    request: &HttpRequest,
+    payload: web::Payload,
+) -> Result<web::Bytes, HttpResponse> {
+    read_limited(request, payload)
         .await
         .map_err(|problem| match problem {
             BodyProblem::TooLarge => json_error(
@@ -122,7 +125,7 @@ async fn read_form(request: &HttpRequest, payload: web::Payload) -> Result<Form,
             "client credentials must not be sent in the URL",
         ));
     }
-    let body = read_body(payload).await?;
+    let body = read_body(request, payload).await?;
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)

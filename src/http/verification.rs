@@ -127,7 +127,7 @@ pub(super) async fn checked_form(
             true,
         )
     };
-    let body = read_limited(payload)
+    let body = read_limited(request, payload)
         .await
         .map_err(|problem| match problem {
             BodyProblem::TooLarge => say(

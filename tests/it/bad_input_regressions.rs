@@ -1,6 +1,7 @@
 //! Bugs the bad-input campaign (`bad_input.rs`) found, each pinned by the request that showed it.
 
 use std::net::SocketAddr;
+use std::time::{Duration, Instant};
 
 use crate::support::TestServer;
 use crate::support::oauth::started;
@@ -113,4 +114,56 @@ fn a_method_a_resource_does_not_take_is_refused_in_the_format_the_client_reads()
     let (_, error, description) = oauth_error(&json);
     assert_eq!(error, "invalid_request");
     assert_eq!(description, "DELETE is not allowed here");
+}
+
+/// actix-http reads the body of an `Upgrade: websocket` request until the connection closes;
+/// authbox upgrades nothing, so it refuses such a body at once instead of waiting.
+#[test]
+fn a_body_that_would_run_until_the_connection_closes_is_refused_at_once() {
+    let server = started();
+    let body = "client_id=tv-public&scope=openid";
+    let started = Instant::now();
+    let answer = exchange(
+        &server,
+        &format!(
+            "POST /device_authorization HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    let (status, error, _) = oauth_error(&answer);
+    assert_eq!((status, error.as_str()), (400, "invalid_request"));
+    let userinfo = exchange(
+        &server,
+        "GET /userinfo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n\r\n",
+    );
+    assert_eq!(userinfo.status, 400);
+    assert_eq!(
+        userinfo.header("www-authenticate"),
+        Some("Bearer realm=\"authbox\", error=\"invalid_request\"")
+    );
+}
+
+/// A body declared larger than any form is refused on its declaration, without waiting for it.
+#[test]
+fn a_body_declared_too_large_is_refused_before_it_is_sent() {
+    let server = started();
+    let started = Instant::now();
+    let answer = exchange(
+        &server,
+        "POST /token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: 1000000000\r\n\r\ngrant_type=",
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    let (status, error, _) = oauth_error(&answer);
+    assert_eq!((status, error.as_str()), (413, "invalid_request"));
 }
