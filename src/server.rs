@@ -49,6 +49,8 @@ pub struct ServeOptions {
 
 pub struct RunningServer {
     pub addr: SocketAddr,
+    /// Where `/metrics` is served alone, when `--metrics-listen` asked for an address of its own.
+    pub metrics_addr: Option<SocketAddr>,
     certificates: Option<Arc<Certificates>>,
     app: Arc<App>,
     listening: Listening,
@@ -137,6 +139,7 @@ pub async fn start(config: &Config, options: ServeOptions) -> Result<RunningServ
     tracing::info!(addr = %listening.addr, issuer = %config.settings.issuer, data = %config.data.display(), "authbox is listening");
     Ok(RunningServer {
         addr: listening.addr,
+        metrics_addr,
         certificates,
         app,
         listening,

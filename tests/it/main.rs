@@ -5,6 +5,7 @@ mod architecture;
 mod audit;
 mod authorization_code;
 mod backup_restore;
+mod bad_input;
 mod bad_input_regressions;
 mod brute_force;
 mod cli_clients;

@@ -2,7 +2,9 @@
 
 pub mod binary;
 pub mod browser;
+pub mod contract;
 pub mod jwt;
+pub mod malformed;
 pub mod oauth;
 pub mod raw;
 pub mod server;

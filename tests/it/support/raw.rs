@@ -2,7 +2,7 @@
 //! ones included, and answers are parsed here, so no client library tidies up either side.
 
 use std::io::{ErrorKind, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 /// Longer than any answer should take; a read that waits this long is reported, not hung on.
@@ -29,8 +29,18 @@ impl Answer {
             .and_then(|(_, v)| std::str::from_utf8(v).ok())
     }
 
+    pub fn count(&self, name: &str) -> usize {
+        self.headers.iter().filter(|(n, _)| n == name).count()
+    }
+
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The server announced it closes the connection after this answer.
+    pub fn closes(&self) -> bool {
+        self.header("connection")
+            .is_some_and(|c| c.eq_ignore_ascii_case("close"))
     }
 }
 
@@ -68,8 +78,26 @@ impl Connection {
         })
     }
 
+    pub fn stream(&self) -> &TcpStream {
+        &self.stream
+    }
+
     pub fn send(&mut self, bytes: &[u8]) -> std::io::Result<()> {
         self.stream.write_all(bytes)
+    }
+
+    /// Sends `bytes` a few at a time with a pause between, as a slow link would.
+    pub fn trickle(&mut self, bytes: &[u8], piece: usize, pause: Duration) -> std::io::Result<()> {
+        for chunk in bytes.chunks(piece.max(1)) {
+            self.stream.write_all(chunk)?;
+            std::thread::sleep(pause);
+        }
+        Ok(())
+    }
+
+    /// Says nothing more will be sent (the request's end, for a body without a length).
+    pub fn finish_sending(&self) {
+        let _ = self.stream.shutdown(Shutdown::Write);
     }
 
     /// Reads one answer, skipping interim (1xx) ones. `to_head` is true for a HEAD request,
