@@ -122,7 +122,13 @@ pub async fn start(config: &Config, options: ServeOptions) -> Result<RunningServ
         control::server::bind(&socket_path).map_err(ServeError::ControlSocket)?;
     let metrics_addr = metrics_listener.as_ref().and_then(|l| l.local_addr().ok());
     telemetry::recorder();
-    let listening = http::serve(listener, tls_config, metrics_listener, Arc::clone(&app))?;
+    let listening = http::serve(
+        listener,
+        tls_config,
+        metrics_listener,
+        config.timeouts,
+        Arc::clone(&app),
+    )?;
     let background = vec![
         tokio::spawn(control::server::serve(
             control_listener,

@@ -6,6 +6,7 @@ use actix_web::http::{Method, header};
 use actix_web::{HttpRequest, web};
 use percent_encoding::percent_decode_str;
 
+use super::connections::Timeouts;
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
 
 /// Form posts here are a few hundred bytes; anything near this is not a real client.
@@ -15,6 +16,9 @@ const MAX_BODY_BYTES: usize = 16 * 1024;
 pub enum BodyProblem {
     TooLarge,
     Unreadable,
+    /// Not all there within [`Timeouts::body`]: a client this slow is holding the connection
+    /// open (a slow-body attack) rather than sending a form.
+    TooSlow,
 }
 
 /// actix-http takes the body of a CONNECT or `Upgrade: websocket` request to run until the
@@ -29,7 +33,7 @@ fn body_runs_until_close(request: &HttpRequest) -> bool {
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("websocket"))
 }
 
-/// Reads a request body of at most [`MAX_BODY_BYTES`].
+/// Reads a request body of at most [`MAX_BODY_BYTES`], arriving within [`Timeouts::body`].
 pub async fn read_limited(
     request: &HttpRequest,
     payload: web::Payload,
@@ -46,10 +50,17 @@ pub async fn read_limited(
     if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
         return Err(BodyProblem::TooLarge);
     }
-    match payload.to_bytes_limited(MAX_BODY_BYTES).await {
-        Ok(Ok(body)) => Ok(body),
-        Ok(Err(_)) => Err(BodyProblem::Unreadable),
-        Err(_) => Err(BodyProblem::TooLarge),
+    let deadline = request
+        .app_data::<Timeouts>()
+        .copied()
+        .unwrap_or_default()
+        .body;
+    let reading = payload.to_bytes_limited(MAX_BODY_BYTES);
+    match actix_web::rt::time::timeout(deadline, reading).await {
+        Ok(Ok(Ok(body))) => Ok(body),
+        Ok(Ok(Err(_))) => Err(BodyProblem::Unreadable),
+        Ok(Err(_)) => Err(BodyProblem::TooLarge),
+        Err(_) => Err(BodyProblem::TooSlow),
     }
 }
 

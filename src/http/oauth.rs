@@ -96,7 +96,8 @@ pub async fn post_only(request: HttpRequest) -> HttpResponse {
     response
 }
 
-/// Reads the body; a larger one than a form needs is answered 413 in the OAuth shape.
+/// Reads the body; a larger one than a form needs is answered 413, one that does not arrive in
+/// time 408, both in the OAuth shape.
 async fn read_body(
     request: &HttpRequest,
     payload: web::Payload,
@@ -108,6 +109,11 @@ async fn read_body(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 ErrorCode::InvalidRequest.as_str(),
                 Some("the request body is too large"),
+            ),
+            BodyProblem::TooSlow => json_error(
+                StatusCode::REQUEST_TIMEOUT,
+                ErrorCode::InvalidRequest.as_str(),
+                Some("the request body did not arrive in time"),
             ),
             BodyProblem::Unreadable => oauth(
                 ErrorCode::InvalidRequest,

@@ -136,6 +136,12 @@ pub(super) async fn checked_form(
                 "That was more than this form takes.",
                 true,
             ),
+            BodyProblem::TooSlow => say(
+                StatusCode::REQUEST_TIMEOUT,
+                "Too slow",
+                "The form took too long to arrive. Try again.",
+                true,
+            ),
             BodyProblem::Unreadable => say(
                 StatusCode::BAD_REQUEST,
                 "Something went wrong",

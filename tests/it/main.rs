@@ -28,6 +28,7 @@ mod pairing;
 mod refresh;
 mod serve_binary;
 mod service;
+mod slow_clients;
 mod support;
 mod tls;
 mod tokens;

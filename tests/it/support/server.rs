@@ -11,7 +11,7 @@ use authbox::app::clock::ManualClock;
 use authbox::app::settings::{AttemptBudget, Lifetimes, Settings};
 use authbox::config::Config;
 use authbox::domain::resource::{Resource, Resources};
-use authbox::http::Stopper;
+use authbox::http::{Stopper, Timeouts};
 use authbox::server::{ServeOptions, start};
 use tempfile::TempDir;
 
@@ -25,6 +25,7 @@ pub struct TestServer {
     /// Released on stop, so the data file closes.
     app: Option<Arc<App>>,
     settings: Settings,
+    timeouts: Timeouts,
     stopper: Option<Stopper>,
     thread: Option<JoinHandle<()>>,
 }
@@ -81,6 +82,21 @@ impl TestServer {
             Arc::new(ManualClock::starting_now()),
             settings,
             metrics_listen,
+            Timeouts::default(),
+        )
+    }
+
+    /// Starts with clients given only as long as `timeouts` allows.
+    pub fn start_with_timeouts(timeouts: Timeouts) -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data = dir.path().join("authbox.redb");
+        Self::start_on(
+            Arc::new(dir),
+            data,
+            Arc::new(ManualClock::starting_now()),
+            test_profile(String::new()),
+            None,
+            timeouts,
         )
     }
 
@@ -93,6 +109,7 @@ impl TestServer {
             Arc::new(ManualClock::starting_now()),
             test_profile(String::new()),
             None,
+            Timeouts::default(),
         )
     }
 
@@ -108,6 +125,7 @@ impl TestServer {
         clock: Arc<ManualClock>,
         mut settings: Settings,
         metrics_listen: Option<std::net::SocketAddr>,
+        timeouts: Timeouts,
     ) -> TestServer {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
         let addr = listener.local_addr().expect("local address");
@@ -120,6 +138,7 @@ impl TestServer {
             sweep_interval: Duration::from_millis(20),
             metrics_listen,
             tls: None,
+            timeouts,
         };
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let server_clock = Arc::clone(&clock);
@@ -155,6 +174,7 @@ impl TestServer {
             metrics,
             app: Some(app),
             settings,
+            timeouts,
             stopper: Some(stopper),
             thread: Some(thread),
         }
@@ -192,6 +212,7 @@ impl TestServer {
             Arc::clone(&self.clock),
             self.settings.clone(),
             self.metrics,
+            self.timeouts,
         )
     }
 
