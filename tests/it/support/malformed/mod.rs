@@ -215,6 +215,16 @@ impl Case {
             .retain(|(n, _)| !n.eq_ignore_ascii_case(name.as_bytes()));
     }
 
+    /// The bytes of the request line and the headers.
+    pub fn head_len(&self) -> usize {
+        let headers: usize = self
+            .headers
+            .iter()
+            .map(|(n, v)| n.len() + v.len() + 4)
+            .sum();
+        self.method.len() + self.target.len() + self.version.len() + headers + 4
+    }
+
     /// The request as bytes on the wire.
     pub fn bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.body.len() + 512);
@@ -320,6 +330,10 @@ pub fn generate(seed: u64, index: u64, baselines: &[Baseline], m: &Material) -> 
             Framing::Chunked { .. } | Framing::ChunkedAndLength
         )
     {
+        case.broken_http = true;
+    }
+    // Big mutations together can pass the HTTP layer's limit on a head (128 KiB; then 431).
+    if case.head_len() > 120 * 1024 {
         case.broken_http = true;
     }
     (which, case)
