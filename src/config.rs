@@ -12,6 +12,7 @@ use crate::crypto::tls::TlsFiles;
 use crate::domain::client::is_loopback_host;
 use crate::domain::network::Cidr;
 use crate::domain::resource::{Resource, Resources};
+use crate::http::Timeouts;
 
 /// Everything `authbox serve` needs, checked.
 #[derive(Debug, Clone)]
@@ -25,6 +26,8 @@ pub struct Config {
     pub metrics_listen: Option<SocketAddr>,
     /// Serve https with this certificate and key instead of plain http.
     pub tls: Option<TlsFiles>,
+    /// How long clients may take; not a setting, so always the defaults outside tests.
+    pub timeouts: Timeouts,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -376,6 +379,7 @@ impl Config {
                     ));
                 }
             },
+            timeouts: Timeouts::default(),
         })
     }
 }

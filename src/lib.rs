@@ -28,6 +28,9 @@
 //! - Invariant: secrets (client secrets, device codes, refresh tokens, session ids) are stored
 //!   only as SHA-256 digests and compared in constant time.
 //! - Invariant: one process holds the data file; others reach it through the control socket.
+//! - Invariant: no client keeps a connection by being slow: every one sends a whole request
+//!   within a deadline of the server starting to wait for it, or is closed
+//!   (`http/connections.rs`).
 
 pub mod app;
 pub mod assets;

@@ -49,6 +49,8 @@ pub struct ServeOptions {
 
 pub struct RunningServer {
     pub addr: SocketAddr,
+    /// Where `/metrics` is served alone, when `--metrics-listen` asked for an address of its own.
+    pub metrics_addr: Option<SocketAddr>,
     certificates: Option<Arc<Certificates>>,
     app: Arc<App>,
     listening: Listening,
@@ -120,7 +122,13 @@ pub async fn start(config: &Config, options: ServeOptions) -> Result<RunningServ
         control::server::bind(&socket_path).map_err(ServeError::ControlSocket)?;
     let metrics_addr = metrics_listener.as_ref().and_then(|l| l.local_addr().ok());
     telemetry::recorder();
-    let listening = http::serve(listener, tls_config, metrics_listener, Arc::clone(&app))?;
+    let listening = http::serve(
+        listener,
+        tls_config,
+        metrics_listener,
+        config.timeouts,
+        Arc::clone(&app),
+    )?;
     let background = vec![
         tokio::spawn(control::server::serve(
             control_listener,
@@ -137,6 +145,7 @@ pub async fn start(config: &Config, options: ServeOptions) -> Result<RunningServ
     tracing::info!(addr = %listening.addr, issuer = %config.settings.issuer, data = %config.data.display(), "authbox is listening");
     Ok(RunningServer {
         addr: listening.addr,
+        metrics_addr,
         certificates,
         app,
         listening,

@@ -1,8 +1,10 @@
 //! The two error renderers: OAuth JSON (RFC 6749 §5.2) for protocol endpoints, and the HTML
 //! page for browsers. Both carry `Cache-Control: no-store`.
 
+use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpRequest, HttpResponse};
 use maud::Markup;
 use serde::Serialize;
@@ -55,8 +57,32 @@ struct ErrorBody<'a> {
     error_description: Option<&'a str>,
 }
 
+/// Long enough for any description of ours plus what it quotes from the request.
+const MAX_DESCRIPTION_CHARS: usize = 200;
+
+/// RFC 6749 §5.2 allows only `%x20-21 / %x23-5B / %x5D-7E` in `error_description`. Some
+/// descriptions quote the request (a repeated parameter's name, an invalid scope), which can
+/// hold anything: a double quote becomes a single one, other characters outside the set `?`,
+/// and a long quote is cut short.
+fn plain_description(text: &str) -> String {
+    let mut plain: String = text
+        .chars()
+        .take(MAX_DESCRIPTION_CHARS)
+        .map(|c| match c {
+            '"' => '\'',
+            ' ' | '!' | '#'..='[' | ']'..='~' => c,
+            _ => '?',
+        })
+        .collect();
+    if text.chars().nth(MAX_DESCRIPTION_CHARS).is_some() {
+        plain.push_str("...");
+    }
+    plain
+}
+
 /// A JSON error in the RFC 6749 §5.2 shape, never cached.
 pub fn json_error(status: StatusCode, error: &str, description: Option<&str>) -> HttpResponse {
+    let description = description.map(plain_description);
     let mut response = HttpResponse::build(status);
     response
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -67,7 +93,7 @@ pub fn json_error(status: StatusCode, error: &str, description: Option<&str>) ->
     }
     response.json(ErrorBody {
         error,
-        error_description: description,
+        error_description: description.as_deref(),
     })
 }
 
@@ -78,6 +104,42 @@ fn wants_html(request: &HttpRequest) -> bool {
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// The router's answer to a method a route does not take is a bare 405: this gives it a body in
+/// the format [`not_found`] uses, and keeps the router's `Allow`. Endpoints that answer 405
+/// themselves (the OAuth endpoints) are left as they are.
+pub fn method_not_allowed<B>(
+    response: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    if response.headers().contains_key(header::CONTENT_TYPE) {
+        return Ok(ErrorHandlerResponse::Response(
+            response.map_into_left_body(),
+        ));
+    }
+    let (request, bare) = response.into_parts();
+    let allow = bare.headers().get(header::ALLOW).cloned();
+    let mut answer = if wants_html(&request) {
+        html(
+            StatusCode::METHOD_NOT_ALLOWED,
+            error_page(&ErrorView {
+                title: "Not allowed here",
+                message: "This address does not take that kind of request.",
+            }),
+        )
+    } else {
+        json_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "invalid_request",
+            Some(&format!("{} is not allowed here", request.method())),
+        )
+    };
+    if let Some(allow) = allow {
+        answer.headers_mut().insert(header::ALLOW, allow);
+    }
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(request, answer).map_into_right_body(),
+    ))
 }
 
 pub async fn not_found(request: HttpRequest) -> HttpResponse {
@@ -95,5 +157,22 @@ pub async fn not_found(request: HttpRequest) -> HttpResponse {
             "not_found",
             Some("there is no endpoint at this path"),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_description;
+
+    #[test]
+    fn descriptions_keep_to_rfc_6749_characters() {
+        assert_eq!(
+            plain_description("the parameter \"a\\b\" is repeated"),
+            "the parameter 'a?b' is repeated"
+        );
+        assert_eq!(plain_description("scope été\t"), "scope ?t??");
+        let long = plain_description(&"x".repeat(1_000));
+        assert_eq!(long.len(), 203);
+        assert!(long.ends_with("..."));
     }
 }

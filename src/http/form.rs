@@ -2,9 +2,11 @@
 //! a repeated parameter is an error, an empty value counts as absent, unknown names are
 //! ignored, and invalid UTF-8 is refused rather than patched up.
 
-use actix_web::web;
+use actix_web::http::{Method, header};
+use actix_web::{HttpRequest, web};
 use percent_encoding::percent_decode_str;
 
+use super::connections::Timeouts;
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
 
 /// Form posts here are a few hundred bytes; anything near this is not a real client.
@@ -14,14 +16,51 @@ const MAX_BODY_BYTES: usize = 16 * 1024;
 pub enum BodyProblem {
     TooLarge,
     Unreadable,
+    /// Not all there within [`Timeouts::body`]: a client this slow is holding the connection
+    /// open (a slow-body attack) rather than sending a form.
+    TooSlow,
 }
 
-/// Reads a request body of at most [`MAX_BODY_BYTES`].
-pub async fn read_limited(payload: web::Payload) -> Result<web::Bytes, BodyProblem> {
-    match payload.to_bytes_limited(MAX_BODY_BYTES).await {
-        Ok(Ok(body)) => Ok(body),
-        Ok(Err(_)) => Err(BodyProblem::Unreadable),
-        Err(_) => Err(BodyProblem::TooLarge),
+/// actix-http takes the body of a CONNECT or `Upgrade: websocket` request to run until the
+/// connection closes, whatever its `Content-Length` says, so it never ends while the client waits
+/// for an answer. authbox switches to no other protocol: such a body is not read at all.
+fn body_runs_until_close(request: &HttpRequest) -> bool {
+    request.method() == Method::CONNECT
+        || request
+            .headers()
+            .get(header::UPGRADE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("websocket"))
+}
+
+/// Reads a request body of at most [`MAX_BODY_BYTES`], arriving within [`Timeouts::body`].
+pub async fn read_limited(
+    request: &HttpRequest,
+    payload: web::Payload,
+) -> Result<web::Bytes, BodyProblem> {
+    if body_runs_until_close(request) {
+        return Err(BodyProblem::Unreadable);
+    }
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    // Refused on what it says of itself, before a byte of it is read.
+    if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+        return Err(BodyProblem::TooLarge);
+    }
+    let deadline = request
+        .app_data::<Timeouts>()
+        .copied()
+        .unwrap_or_default()
+        .body;
+    let reading = payload.to_bytes_limited(MAX_BODY_BYTES);
+    match actix_web::rt::time::timeout(deadline, reading).await {
+        Ok(Ok(Ok(body))) => Ok(body),
+        Ok(Ok(Err(_))) => Err(BodyProblem::Unreadable),
+        Ok(Err(_)) => Err(BodyProblem::TooLarge),
+        Err(_) => Err(BodyProblem::TooSlow),
     }
 }
 
@@ -114,7 +153,7 @@ pub async fn query_or_form(
     if request.method() != actix_web::http::Method::POST {
         return Form::parse_pairs(request.query_string()).map_err(|_| malformed);
     }
-    let body = read_limited(payload)
+    let body = read_limited(request, payload)
         .await
         .map_err(|_| "The request was too large or did not arrive.")?;
     let content_type = request

@@ -8,6 +8,7 @@ mod authorize;
 mod blocking;
 mod client_address;
 pub(crate) mod client_auth;
+mod connections;
 mod devices;
 mod discovery;
 mod errors;
@@ -27,7 +28,10 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
 use actix_web::dev::{Server, ServerHandle};
-use actix_web::{App as WebApp, HttpServer, middleware, web};
+use actix_web::{App as WebApp, middleware, web};
+
+use connections::{Listener, connections_per_worker};
+pub use connections::{Timeouts, open_file_limit};
 
 use crate::app::App;
 
@@ -127,6 +131,14 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .default_service(web::to(errors::not_found));
 }
 
+/// Gives the answers actix makes itself (a method a route does not take) a body in our format.
+fn answer_bare_errors<B: actix_web::body::MessageBody + 'static>() -> middleware::ErrorHandlers<B> {
+    middleware::ErrorHandlers::new().handler(
+        actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+        errors::method_not_allowed,
+    )
+}
+
 /// A server accepting connections.
 pub struct Listening {
     servers: Vec<actix_web::rt::task::JoinHandle<std::io::Result<()>>>,
@@ -148,12 +160,13 @@ impl Stopper {
 }
 
 /// Starts serving the API and pages on `listener` (over TLS with `tls`), and, if given, `/metrics` on
-/// `metrics_listener` alone. Signals are the caller's business
-/// ([`crate::server::RunningServer::run_until_signalled`]).
+/// `metrics_listener` alone, giving clients the time `timeouts` allows. Signals are the caller's
+/// business ([`crate::server::RunningServer::run_until_signalled`]).
 pub fn serve(
     listener: TcpListener,
     tls: Option<rustls::ServerConfig>,
     metrics_listener: Option<TcpListener>,
+    timeouts: Timeouts,
     app: Arc<App>,
 ) -> std::io::Result<Listening> {
     let addr = listener.local_addr()?;
@@ -161,33 +174,52 @@ pub fn serve(
     // With a listener of its own, `/metrics` is not on the public one.
     let metrics_on_main = metrics_listener.is_none();
     let main_data = data.clone();
-    let main = HttpServer::new(move || {
+    let workers = std::thread::available_parallelism().map_or(2, usize::from);
+    // The metrics listener needs a connection or two for a scraper.
+    let metrics_connections = 16;
+    let file_limit = open_file_limit();
+    let main = Listener {
+        socket: listener,
+        tls,
+        workers,
+        connections_per_worker: connections_per_worker(file_limit, workers, metrics_connections),
+        timeouts,
+    };
+    let main = connections::serve(main, move || {
         WebApp::new()
+            .wrap(answer_bare_errors())
             .wrap(middleware::from_fn(observe::observe))
             .app_data(main_data.clone())
+            // For `form::read_limited`'s deadline.
+            .app_data(timeouts)
             .configure(|config| {
                 if metrics_on_main {
                     config.route("/metrics", web::get().to(metrics::metrics));
                 }
                 routes(config);
             })
-    });
-    let main = match tls {
-        Some(tls) => main.listen_rustls_0_23(listener, tls)?,
-        None => main.listen(listener)?,
-    };
-    let main = main.disable_signals().run();
+    })?;
+    tracing::debug!(
+        workers,
+        connections_per_worker = connections_per_worker(file_limit, workers, metrics_connections),
+        open_file_limit = ?file_limit,
+        "connection limits"
+    );
     let mut servers = vec![main];
     if let Some(metrics_listener) = metrics_listener {
-        let metrics = HttpServer::new(move || {
+        let listener = Listener {
+            socket: metrics_listener,
+            tls: None,
+            workers: 1,
+            connections_per_worker: metrics_connections,
+            timeouts,
+        };
+        let metrics = connections::serve(listener, move || {
             WebApp::new()
+                .wrap(answer_bare_errors())
                 .app_data(data.clone())
                 .configure(metrics_routes)
-        })
-        .workers(1)
-        .listen(metrics_listener)?
-        .disable_signals()
-        .run();
+        })?;
         servers.push(metrics);
     }
     let handles = servers.iter().map(Server::handle).collect();

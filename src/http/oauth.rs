@@ -96,15 +96,24 @@ pub async fn post_only(request: HttpRequest) -> HttpResponse {
     response
 }
 
-/// Reads the body; a larger one than a form needs is answered 413 in the OAuth shape.
-async fn read_body(payload: web::Payload) -> Result<web::Bytes, HttpResponse> {
-    read_limited(payload)
+/// Reads the body; a larger one than a form needs is answered 413, one that does not arrive in
+/// time 408, both in the OAuth shape.
+async fn read_body(
+    request: &HttpRequest,
+    payload: web::Payload,
+) -> Result<web::Bytes, HttpResponse> {
+    read_limited(request, payload)
         .await
         .map_err(|problem| match problem {
             BodyProblem::TooLarge => json_error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 ErrorCode::InvalidRequest.as_str(),
                 Some("the request body is too large"),
+            ),
+            BodyProblem::TooSlow => json_error(
+                StatusCode::REQUEST_TIMEOUT,
+                ErrorCode::InvalidRequest.as_str(),
+                Some("the request body did not arrive in time"),
             ),
             BodyProblem::Unreadable => oauth(
                 ErrorCode::InvalidRequest,
@@ -122,7 +131,7 @@ async fn read_form(request: &HttpRequest, payload: web::Payload) -> Result<Form,
             "client credentials must not be sent in the URL",
         ));
     }
-    let body = read_body(payload).await?;
+    let body = read_body(request, payload).await?;
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)

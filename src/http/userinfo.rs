@@ -74,7 +74,7 @@ pub async fn userinfo(
     payload: web::Payload,
     app: web::Data<App>,
 ) -> HttpResponse {
-    let Ok(body) = read_limited(payload).await else {
+    let Ok(body) = read_limited(&request, payload).await else {
         return challenge(StatusCode::BAD_REQUEST, Some("invalid_request"));
     };
     let token = match bearer(&request, &body) {

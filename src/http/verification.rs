@@ -127,13 +127,19 @@ pub(super) async fn checked_form(
             true,
         )
     };
-    let body = read_limited(payload)
+    let body = read_limited(request, payload)
         .await
         .map_err(|problem| match problem {
             BodyProblem::TooLarge => say(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "Too much",
                 "That was more than this form takes.",
+                true,
+            ),
+            BodyProblem::TooSlow => say(
+                StatusCode::REQUEST_TIMEOUT,
+                "Too slow",
+                "The form took too long to arrive. Try again.",
                 true,
             ),
             BodyProblem::Unreadable => say(

@@ -27,6 +27,8 @@ fn crates_used(source: &str) -> Vec<&'static str> {
                 "actix_http::",
                 "actix_rt::",
                 "actix_server::",
+                "actix_service::",
+                "actix_tls::",
             ][..],
         ),
         ("redb", &["redb::"][..]),

@@ -69,8 +69,13 @@ fn the_env_file_lists_every_setting_with_its_default() {
     }
 }
 
-/// Read by the test suite, not by authbox; the README explains it next to the test command.
-const TEST_HARNESS_VARIABLES: [&str; 1] = ["AUTHBOX_REQUIRE_BROWSER"];
+/// Read by the test suite, not by authbox; the README explains each next to its test command.
+const TEST_HARNESS_VARIABLES: [&str; 4] = [
+    "AUTHBOX_REQUIRE_BROWSER",
+    "AUTHBOX_BAD_INPUT_CASES",
+    "AUTHBOX_BAD_INPUT_SEED",
+    "AUTHBOX_SLOW_CLIENTS",
+];
 
 #[test]
 fn the_readme_documents_every_setting() {

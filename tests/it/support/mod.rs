@@ -2,8 +2,11 @@
 
 pub mod binary;
 pub mod browser;
+pub mod contract;
 pub mod jwt;
+pub mod malformed;
 pub mod oauth;
+pub mod raw;
 pub mod server;
 pub mod spawned;
 pub mod web;

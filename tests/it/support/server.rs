@@ -11,7 +11,7 @@ use authbox::app::clock::ManualClock;
 use authbox::app::settings::{AttemptBudget, Lifetimes, Settings};
 use authbox::config::Config;
 use authbox::domain::resource::{Resource, Resources};
-use authbox::http::Stopper;
+use authbox::http::{Stopper, Timeouts};
 use authbox::server::{ServeOptions, start};
 use tempfile::TempDir;
 
@@ -20,9 +20,12 @@ pub struct TestServer {
     pub data: PathBuf,
     pub base: String,
     pub clock: Arc<ManualClock>,
+    /// The metrics-only listener, for a server started with one.
+    pub metrics: Option<std::net::SocketAddr>,
     /// Released on stop, so the data file closes.
     app: Option<Arc<App>>,
     settings: Settings,
+    timeouts: Timeouts,
     stopper: Option<Stopper>,
     thread: Option<JoinHandle<()>>,
 }
@@ -63,15 +66,38 @@ impl TestServer {
 
     /// Starts with the test profile changed by `adjust`.
     pub fn start_with(adjust: impl FnOnce(&mut Settings)) -> TestServer {
+        Self::start_listening(adjust, false)
+    }
+
+    /// Starts with the test profile changed by `adjust`, and, if `metrics_apart`, `/metrics` on
+    /// a loopback listener of its own (`--metrics-listen`).
+    pub fn start_listening(adjust: impl FnOnce(&mut Settings), metrics_apart: bool) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let data = dir.path().join("authbox.redb");
         let mut settings = test_profile(String::new());
         adjust(&mut settings);
+        let metrics_listen = metrics_apart.then(|| "127.0.0.1:0".parse().expect("address"));
         Self::start_on(
             Arc::new(dir),
             data,
             Arc::new(ManualClock::starting_now()),
             settings,
+            metrics_listen,
+            Timeouts::default(),
+        )
+    }
+
+    /// Starts with clients given only as long as `timeouts` allows.
+    pub fn start_with_timeouts(timeouts: Timeouts) -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data = dir.path().join("authbox.redb");
+        Self::start_on(
+            Arc::new(dir),
+            data,
+            Arc::new(ManualClock::starting_now()),
+            test_profile(String::new()),
+            None,
+            timeouts,
         )
     }
 
@@ -83,6 +109,8 @@ impl TestServer {
             data,
             Arc::new(ManualClock::starting_now()),
             test_profile(String::new()),
+            None,
+            Timeouts::default(),
         )
     }
 
@@ -97,6 +125,8 @@ impl TestServer {
         data: PathBuf,
         clock: Arc<ManualClock>,
         mut settings: Settings,
+        metrics_listen: Option<std::net::SocketAddr>,
+        timeouts: Timeouts,
     ) -> TestServer {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
         let addr = listener.local_addr().expect("local address");
@@ -107,8 +137,9 @@ impl TestServer {
             listen: addr,
             settings: settings.clone(),
             sweep_interval: Duration::from_millis(20),
-            metrics_listen: None,
+            metrics_listen,
             tls: None,
+            timeouts,
         };
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let server_clock = Arc::clone(&clock);
@@ -120,7 +151,8 @@ impl TestServer {
                 };
                 match start(&config, options).await {
                     Ok(server) => {
-                        let _ = ready_tx.send(Ok((server.app(), server.stopper())));
+                        let metrics = server.metrics_addr;
+                        let _ = ready_tx.send(Ok((server.app(), server.stopper(), metrics)));
                         if let Err(e) = server.wait().await {
                             eprintln!("test server stopped with an error: {e}");
                         }
@@ -131,7 +163,7 @@ impl TestServer {
                 }
             })
         });
-        let (app, stopper) = ready_rx
+        let (app, stopper, metrics) = ready_rx
             .recv()
             .expect("the server thread ended before reporting")
             .unwrap_or_else(|e| panic!("the test server did not start: {e}"));
@@ -140,8 +172,10 @@ impl TestServer {
             data,
             base,
             clock,
+            metrics,
             app: Some(app),
             settings,
+            timeouts,
             stopper: Some(stopper),
             thread: Some(thread),
         }
@@ -178,6 +212,8 @@ impl TestServer {
             self.data.clone(),
             Arc::clone(&self.clock),
             self.settings.clone(),
+            self.metrics,
+            self.timeouts,
         )
     }
 
