@@ -225,8 +225,12 @@ fn run(
                 reopen_pause = FIRST_REOPEN_PAUSE;
             }
             BatchOutcome::Failed => {}
-            BatchOutcome::Unwritable(failure) => {
+            BatchOutcome::Unwritable(failure, batch) => {
                 drop(db);
+                // Emptied before the callers hear of the failure, so none of them can read
+                // through the spent handle afterwards.
+                slot.clear();
+                fail_all(batch, &failure);
                 // A reopened file that fails again at once (a disk still full) waits longer
                 // before the next attempt, so a failing disk is not hammered.
                 if !recover(slot, &mut reopen, arrivals, &failure, reopen_pause) {
@@ -276,13 +280,13 @@ fn recover(
 }
 
 /// What became of a batch.
-#[derive(Debug)]
 enum BatchOutcome {
     Committed,
     /// Nothing was committed; every caller has its error.
     Failed,
-    /// The file could not be written; every caller has its error and the handle is spent.
-    Unwritable(StoreError),
+    /// The file could not be written and the handle is spent; the callers still wait for
+    /// their answer, to be given once the handle is out of reach.
+    Unwritable(StoreError, Vec<Box<dyn Pending>>),
 }
 
 /// Applies and commits `batch`, answering every caller.
@@ -321,11 +325,11 @@ fn commit_batch(db: &Database, mut batch: Vec<Box<dyn Pending>>) -> BatchOutcome
 }
 
 fn fail_batch(batch: Vec<Box<dyn Pending>>, failure: StoreError) -> BatchOutcome {
-    fail_all(batch, &failure);
-    match failure {
-        StoreError::Unwritable(_) => BatchOutcome::Unwritable(failure),
-        _ => BatchOutcome::Failed,
+    if matches!(failure, StoreError::Unwritable(_)) {
+        return BatchOutcome::Unwritable(failure, batch);
     }
+    fail_all(batch, &failure);
+    BatchOutcome::Failed
 }
 
 /// The same failure again, for another caller (store errors are not `Clone`).
@@ -345,7 +349,7 @@ fn fail_all(batch: Vec<Box<dyn Pending>>, failure: &StoreError) {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::AtomicUsize;
+    use std::sync::atomic::{AtomicBool, AtomicUsize};
     use std::time::Duration;
 
     use redb::{ReadableDatabase, ReadableTable, TableDefinition};
@@ -484,9 +488,14 @@ mod tests {
             Database::create(&path).expect("a scratch database"),
         ));
         let reopened = Arc::new(AtomicUsize::new(0));
+        // The disk stays "full" until the test says otherwise.
+        let space_returned = Arc::new(AtomicBool::new(false));
         let reopen = {
-            let reopened = Arc::clone(&reopened);
+            let (reopened, space_returned) = (Arc::clone(&reopened), Arc::clone(&space_returned));
             move || {
+                if !space_returned.load(Ordering::SeqCst) {
+                    return Err(StoreError::Unwritable("no space left on device".into()));
+                }
                 reopened.fetch_add(1, Ordering::SeqCst);
                 Ok(Database::open(&path)?)
             }
@@ -508,6 +517,12 @@ mod tests {
             writer.write(insert(3, 30)),
             Err(StoreError::Unwritable(_))
         ));
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(
+            matches!(slot.get(), Err(StoreError::Unwritable(_))),
+            "not reopened while the disk is still full"
+        );
+        space_returned.store(true, Ordering::SeqCst);
 
         let deadline = Instant::now() + Duration::from_secs(5);
         let answer = loop {
