@@ -457,8 +457,10 @@ fn bad_input_every_endpoint_answers_malformed_requests_in_its_own_format() {
         true,
     );
     let (material, tv_conf_secret) = prepare(&server);
-    // A grant the campaign never names: it must come through untouched.
-    let kept = server.grant("tv-public", "openid profile offline_access", "alice");
+    // A grant the campaign never names: it must come through untouched. bob's, since the
+    // campaign replays alice's refresh token, and reuse ends the access tokens the client holds
+    // for her (BCP-4.14.2-a).
+    let kept = server.grant("tv-public", "openid profile offline_access", "bob");
     assert_eq!(kept.status, 200, "{}", kept.body);
     let main: SocketAddr = server
         .base
