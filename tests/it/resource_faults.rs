@@ -224,6 +224,20 @@ fn authorize_until_refused(http: &reqwest::blocking::Client, base: &str) -> (Vec
     );
 }
 
+/// `count` device authorizations, each of which must be acknowledged.
+fn device_codes(http: &reqwest::blocking::Client, base: &str, count: usize) -> Vec<String> {
+    (0..count)
+        .map(|_| {
+            let answer = start_device_flow(http, base);
+            assert_eq!(answer.status, 200, "{}", answer.body);
+            answer.body["device_code"]
+                .as_str()
+                .expect("code")
+                .to_owned()
+        })
+        .collect()
+}
+
 fn assert_pending(http: &reqwest::blocking::Client, base: &str, codes: &[String]) {
     for code in codes {
         let answer = poll(http, base, code);
@@ -252,16 +266,7 @@ fn a_full_disk_answers_503_and_service_resumes_when_space_returns() {
     let base = server.base_url();
     setup(&data);
     let http = reqwest::blocking::Client::new();
-    let mut acknowledged: Vec<String> = (0..20)
-        .map(|_| {
-            let answer = start_device_flow(&http, &base);
-            assert_eq!(answer.status, 200, "{}", answer.body);
-            answer.body["device_code"]
-                .as_str()
-                .expect("code")
-                .to_owned()
-        })
-        .collect();
+    let mut acknowledged = device_codes(&http, &base, 20);
 
     let filler = fill(&disk.point);
     let (more, refused) = authorize_until_refused(&http, &base);
@@ -335,16 +340,7 @@ fn a_file_system_gone_read_only_answers_503_and_loses_nothing() {
     let base = server.base_url();
     setup(&data);
     let http = reqwest::blocking::Client::new();
-    let acknowledged: Vec<String> = (0..20)
-        .map(|_| {
-            let answer = start_device_flow(&http, &base);
-            assert_eq!(answer.status, 200, "{}", answer.body);
-            answer.body["device_code"]
-                .as_str()
-                .expect("code")
-                .to_owned()
-        })
-        .collect();
+    let acknowledged = device_codes(&http, &base, 20);
 
     // What a failing disk does to ext4 mounted errors=remount-ro: every later write is EROFS.
     std::fs::write(
