@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use clap::{Args, Parser};
 
-use crate::app::settings::{AttemptBudget, Lifetimes, Settings};
+use crate::app::settings::{AttemptBudget, DeviceAuthorizationLimits, Lifetimes, Settings};
 use crate::crypto::tls::TlsFiles;
 use crate::domain::client::is_loopback_host;
-use crate::domain::network::Cidr;
+use crate::domain::network::{Cidr, ProxyHeader};
 use crate::domain::resource::{Resource, Resources};
 use crate::http::Timeouts;
 
@@ -76,6 +76,18 @@ pub struct ServeArgs {
         value_name = "CIDR"
     )]
     pub trusted_proxies: Vec<String>,
+
+    /// The header the trusted proxies write the client's address into: x-forwarded-for, or
+    /// forwarded (RFC 7239). Name the one your proxy sets, since the other passes through from
+    /// the client unchecked.
+    #[arg(
+        long,
+        env = "AUTHBOX_PROXY_HEADER",
+        default_value = "x-forwarded-for",
+        value_parser = ["x-forwarded-for", "forwarded"],
+        value_name = "HEADER"
+    )]
+    pub proxy_header: String,
 
     /// Serve /metrics (Prometheus) on this address only, instead of on --listen; e.g.
     /// 127.0.0.1:9090 keeps it off a public port.
@@ -180,6 +192,35 @@ pub struct PolicyArgs {
     /// The window the sign-in attempt budget counts over.
     #[arg(long, env = "AUTHBOX_LOGIN_WINDOW", default_value = "15m", value_parser = parse_duration, value_name = "DURATION")]
     pub login_window: Duration,
+
+    /// Device authorizations accepted per minute from one address (an IPv4 address or an IPv6
+    /// /64); more hear 429 with Retry-After.
+    #[arg(
+        long,
+        env = "AUTHBOX_DEVICE_AUTHORIZATIONS_PER_ADDRESS",
+        default_value_t = 20,
+        value_name = "COUNT"
+    )]
+    pub device_authorizations_per_address: u32,
+
+    /// Live device authorizations (within one --device-code-ttl) one client may have.
+    #[arg(
+        long,
+        env = "AUTHBOX_DEVICE_AUTHORIZATIONS_PER_CLIENT",
+        default_value_t = 10_000,
+        value_name = "COUNT"
+    )]
+    pub device_authorizations_per_client: u32,
+
+    /// Live device authorizations the whole server holds; this bounds what a flood can make
+    /// the data file grow to.
+    #[arg(
+        long,
+        env = "AUTHBOX_DEVICE_AUTHORIZATIONS_TOTAL",
+        default_value_t = 50_000,
+        value_name = "COUNT"
+    )]
+    pub device_authorizations_total: u32,
 }
 
 /// Reads only the policy, from `AUTHBOX_*` variables, for management commands run without a
@@ -298,8 +339,33 @@ impl PolicyArgs {
                 )));
             }
         }
+        for (flag, count) in [
+            (
+                "--device-authorizations-per-address",
+                self.device_authorizations_per_address,
+            ),
+            (
+                "--device-authorizations-per-client",
+                self.device_authorizations_per_client,
+            ),
+            (
+                "--device-authorizations-total",
+                self.device_authorizations_total,
+            ),
+        ] {
+            if !(1..=10_000_000).contains(&count) {
+                return Err(ConfigError(format!(
+                    "{flag} must be between 1 and 10000000, not {count}"
+                )));
+            }
+        }
         Ok(Settings {
             lifetimes,
+            device_authorizations: DeviceAuthorizationLimits {
+                per_address_per_minute: self.device_authorizations_per_address,
+                live_per_client: self.device_authorizations_per_client,
+                live_total: self.device_authorizations_total,
+            },
             user_code_budget: AttemptBudget {
                 failures: self.user_code_attempts,
                 window: self.user_code_window,
@@ -359,6 +425,10 @@ impl Config {
             issuer,
             resources,
             trusted_proxies,
+            proxy_header: match args.proxy_header.as_str() {
+                "forwarded" => ProxyHeader::Forwarded,
+                _ => ProxyHeader::XForwardedFor,
+            },
             ..args.policy.settings()?
         };
         Ok(Config {

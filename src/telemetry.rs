@@ -112,7 +112,8 @@ pub fn decision(flow: &'static str, approved: bool) {
     counter!("authbox_decisions_total", "flow" => flow, "decision" => decision).increment(1);
 }
 
-/// `attempt` is `user_code` or `sign_in`.
+/// `attempt` is `user_code`, `sign_in`, `password_hashing` (every hashing slot stayed busy)
+/// or `device_authorization`.
 pub fn throttled(attempt: &'static str) {
     counter!("authbox_throttled_total", "attempt" => attempt).increment(1);
 }

@@ -2,6 +2,7 @@
 //! redeem (§3.4–3.5).
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -57,6 +58,8 @@ pub enum CodeProblem {
     /// Approved already, by this person or someone else (RFC 8628 §5.5).
     AlreadyUsed,
     Denied,
+    /// Out of code-entry budget until then: the code was not looked at (SPEC DAG-5.1-a).
+    Paused(Timestamp),
     Unavailable(String),
 }
 
@@ -68,6 +71,8 @@ pub enum DecisionError {
     Refused(DecisionRefused),
     /// The account cannot approve (missing or disabled).
     AccountUnusable,
+    /// Out of code-entry budget until then: the code was not looked at.
+    Paused(Timestamp),
     Unavailable(String),
 }
 
@@ -150,10 +155,28 @@ fn device_code_hash(device_code: &str) -> DeviceCodeHash {
 }
 
 impl App {
-    /// Starts a device authorization for an authenticated client. Async because its answer
-    /// waits for a durable commit, and nothing else in it blocks: the request holds no thread
-    /// while it waits.
+    /// Starts a device authorization for an authenticated client, within the limits per
+    /// address, per client and in all (`guard`). Async because its answer waits for a durable
+    /// commit, and nothing else in it blocks: the request holds no thread while it waits.
     pub async fn start_device_authorization(
+        &self,
+        client: &Client,
+        scope: Option<&str>,
+        requested_from: Option<IpAddr>,
+    ) -> Result<DeviceAuthorization, ProtocolError> {
+        let ticket = self
+            .guards
+            .reserve_authorization(requested_from, &client.id, self.now())
+            .map_err(|(why, retry_after)| ProtocolError::Limited { why, retry_after })?;
+        let started = self
+            .store_device_authorization(client, scope, requested_from.map(|ip| ip.to_string()))
+            .await;
+        self.guards
+            .settle_authorization(ticket, self.now(), started.is_ok());
+        started
+    }
+
+    async fn store_device_authorization(
         &self,
         client: &Client,
         scope: Option<&str>,
@@ -212,6 +235,7 @@ impl App {
     }
 
     /// What the consent page shows for a typed code, or why there is nothing to consent to.
+    /// Unguarded: routes call [`App::look_up_code`], which spends the code-entry budget.
     pub fn pending_request(&self, typed: &str) -> Result<PendingRequest, CodeProblem> {
         let unavailable = |e: StoreError| CodeProblem::Unavailable(e.to_string());
         let code = UserCode::normalize(typed).ok_or(CodeProblem::Unknown)?;
@@ -244,7 +268,7 @@ impl App {
     }
 
     /// Records that `username` approved the grant behind `typed`, for `scopes` (all requested
-    /// ones when `None`; never more).
+    /// ones when `None`; never more). Unguarded: routes call [`App::approve_device_as`].
     pub fn approve_device(
         &self,
         typed: &str,
@@ -282,6 +306,7 @@ impl App {
     }
 
     /// Records that the person (`by`, when signed in) denied the grant behind `typed`.
+    /// Unguarded: routes call [`App::deny_device_as`].
     pub fn deny_device(&self, typed: &str, by: Option<&Subject>) -> Result<(), DecisionError> {
         self.decide(typed, AuditKind::Denied, by, |grant, now| grant.deny(now))
     }

@@ -1,58 +1,191 @@
-//! Attempt budgets for the verification pages, kept in memory: user-code entry per address,
-//! per browser, per account and for everyone together (RFC 8628 §5.1); sign-in per account and
-//! per address (OWASP). Losing them on restart only forgets recent failures.
+//! Every attempt budget and rate limit, in one place, kept in memory: user-code entry per
+//! address, per browser, per account and for everyone together (RFC 8628 §5.1); sign-in per
+//! account and per address (OWASP); device authorizations per address, per client and in all
+//! (an unauthenticated write for public clients). Losing them on restart only forgets recent
+//! failures; the live-grant counts are read back from the data file.
+//!
+//! Invariant: a budget is reserved before the work it guards and settled after it
+//! ([`Throttle::reserve`]), so concurrent requests cannot all pass one check. The routes reach
+//! these budgets only through the `App` methods here and in `device`/`sessions`, which take the
+//! guarded input themselves (`look_up_code`, `approve_device_as`, `sign_in`,
+//! `start_device_authorization`): a route cannot look at a user code or a password without
+//! spending.
 
 use std::net::IpAddr;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::Duration;
 
 use super::App;
+use super::device::{CodeProblem, DecisionError, PendingRequest};
 use super::settings::Settings;
+use crate::crypto::hash::sha256;
 use crate::domain::audit::{AuditEvent, AuditKind};
-use crate::domain::throttle::Throttle;
+use crate::domain::client::ClientId;
+use crate::domain::network::AddressGroup;
+use crate::domain::throttle::{Pause, Throttle};
 use crate::domain::time::Timestamp;
 use crate::domain::user::Subject;
 
-/// Who is trying.
+/// Who is trying. Names and cookies are kept only as digests, so a long or odd input costs
+/// the same few bytes as any other.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Principal {
-    Address(IpAddr),
+    /// An address, grouped as budgets count it (IPv6 by its /64).
+    Address(AddressGroup),
     /// The SHA-256 of the browser's cookie.
     Browser([u8; 32]),
-    /// A user's `sub` once signed in, or the case-folded username being signed in to.
-    Account(String),
+    /// The SHA-256 of a user's `sub` once signed in, or of the case-folded username being
+    /// signed in to.
+    Account([u8; 32]),
     /// Everyone at once: bounds guessing spread over many addresses and browsers.
     Everyone,
 }
 
 impl Principal {
-    /// A browser, known by its cookie; the cookie itself is not kept.
-    pub fn browser(cookie: &str) -> Principal {
-        Principal::Browser(crate::crypto::hash::sha256(cookie.as_bytes()))
+    fn address(ip: IpAddr) -> Principal {
+        Principal::Address(AddressGroup::of(ip))
     }
 
-    /// Who a typed user code is counted against (SPEC DAG-5.1-a): this browser, everyone, the
-    /// address, and the account when signed in. Every form that takes a code spends from the
-    /// same budget, so none of them is a way around it.
-    pub fn typing_a_code(
-        cookie: &str,
-        address: Option<IpAddr>,
-        sub: Option<&Subject>,
-    ) -> Vec<Principal> {
-        let mut principals = vec![Principal::browser(cookie), Principal::Everyone];
-        principals.extend(address.map(Principal::Address));
-        principals.extend(sub.map(|sub| Principal::Account(sub.to_string())));
+    fn account(name: &str) -> Principal {
+        Principal::Account(sha256(name.as_bytes()))
+    }
+}
+
+/// Who is presenting a typed user code (SPEC DAG-5.1-a): the browser, its address and, when
+/// signed in, the account. Every route that takes a code spends from the same budgets with it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CodeEntrant<'a> {
+    /// The browser's cookie, when it has one (an image request may not).
+    pub cookie: Option<&'a str>,
+    pub address: Option<IpAddr>,
+    pub sub: Option<&'a Subject>,
+}
+
+impl CodeEntrant<'_> {
+    fn principals(&self) -> Vec<Principal> {
+        let mut principals = vec![Principal::Everyone];
+        principals.extend(
+            self.cookie
+                .map(|c| Principal::Browser(sha256(c.as_bytes()))),
+        );
+        principals.extend(self.address.map(Principal::address));
+        principals.extend(self.sub.map(|sub| Principal::account(sub.as_str())));
         principals
     }
 }
 
-/// The whole server may fail this many times the per-principal budget before code entry
-/// pauses for everyone; see the README for the arithmetic.
+/// The whole server may always fail at least this many times the per-principal budget before
+/// code entry closes for everyone.
 const EVERYONE_FACTOR: u32 = 20;
+/// 20^8 / 2^20: with this many wrong guesses per window against one live code, the chance of
+/// hitting it stays at 2^-20 (README, "Attempt budgets"). The shared budget is this divided by
+/// the live codes, so the chance of hitting *any* live code keeps that bound too.
+const GUESSES_PER_LIVE_CODE_BOUND: u64 = 25_600_000_000 >> 20;
+/// Device authorizations per address are counted over a minute.
+const MINUTE: Duration = Duration::from_secs(60);
+
+struct Budgets {
+    /// Wrong codes per address, browser and account.
+    codes: Throttle<Principal>,
+    /// Wrong codes by everyone together; its limit follows the live codes.
+    everyone: Throttle<Principal>,
+    /// Failed sign-ins per account and address.
+    logins: Throttle<Principal>,
+    /// Device authorizations per address, per minute.
+    authorizations_per_address: Throttle<AddressGroup>,
+    /// Device authorizations per client within one code lifetime: at least its live grants.
+    live_per_client: Throttle<ClientId>,
+    /// The same for all clients together.
+    live_total: Throttle<()>,
+}
+
+impl Budgets {
+    /// The throttle a principal spends from, for code entry (`true`) or sign-in.
+    fn for_principal(&mut self, principal: &Principal, codes: bool) -> &mut Throttle<Principal> {
+        match (codes, principal) {
+            (false, _) => &mut self.logins,
+            (true, Principal::Everyone) => &mut self.everyone,
+            (true, _) => &mut self.codes,
+        }
+    }
+
+    /// Reserves a place for each principal, or none if any is out of budget.
+    fn reserve(
+        &mut self,
+        principals: &[Principal],
+        codes: bool,
+        now: Timestamp,
+    ) -> Result<(), Timestamp> {
+        if codes {
+            let live = self.live_total.spent(&(), now) as u64;
+            let floor = u64::from(self.codes.limit()).saturating_mul(u64::from(EVERYONE_FACTOR));
+            let shared = (GUESSES_PER_LIVE_CODE_BOUND / live.max(1)).max(floor);
+            self.everyone
+                .set_limit(u32::try_from(shared).unwrap_or(u32::MAX));
+        }
+        let mut latest = None;
+        for principal in principals {
+            if let Err(until) = self.for_principal(principal, codes).check(principal, now) {
+                latest = latest.max(Some(until));
+            }
+        }
+        if let Some(until) = latest {
+            return Err(until);
+        }
+        for principal in principals {
+            // Checked just above under the same lock, so this cannot be refused.
+            let _ = self.for_principal(principal, codes).reserve(principal, now);
+        }
+        Ok(())
+    }
+
+    fn settle(&mut self, principals: &[Principal], codes: bool, now: Timestamp, charged: bool) {
+        for principal in principals {
+            self.for_principal(principal, codes)
+                .settle(principal, now, charged);
+        }
+    }
+}
+
+/// Why a device authorization was not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limited {
+    /// This address asked for too many in the last minute.
+    Address,
+    /// This client has as many live grants as it may.
+    Client,
+    /// The server holds as many live grants as it may.
+    Server,
+}
+
+/// A place held in the device-authorization limits; settled once the grant is stored or not.
+pub(super) struct AuthorizationTicket {
+    address: Option<AddressGroup>,
+    client: ClientId,
+}
+
+/// At most this many password hashes (19 MiB each) run at once; more wait their turn.
+struct PasswordSlots {
+    free: Mutex<usize>,
+    freed: Condvar,
+}
+
+/// How long a sign-in waits for a password-hashing slot before it is told to try again.
+const SLOT_WAIT: Duration = Duration::from_secs(2);
+
+/// A held password-hashing slot, given back when dropped.
+pub(super) struct PasswordSlot<'a>(&'a PasswordSlots);
+
+impl Drop for PasswordSlot<'_> {
+    fn drop(&mut self) {
+        *lock(&self.0.free) += 1;
+        self.0.freed.notify_one();
+    }
+}
 
 pub(super) struct Guards {
-    codes: Mutex<Throttle<Principal>>,
-    everyone: Mutex<Throttle<Principal>>,
-    logins: Mutex<Throttle<Principal>>,
+    budgets: Mutex<Budgets>,
+    passwords: PasswordSlots,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -66,79 +199,204 @@ impl Guards {
     pub(super) fn new(settings: &Settings) -> Guards {
         let codes = settings.user_code_budget;
         let logins = settings.login_budget;
+        let devices = settings.device_authorizations;
+        let code_lifetime = settings.lifetimes.device_code;
+        let hashes = std::thread::available_parallelism().map_or(2, usize::from);
         Guards {
-            codes: Mutex::new(Throttle::new(codes.failures, codes.window)),
-            everyone: Mutex::new(Throttle::new(
-                codes.failures.saturating_mul(EVERYONE_FACTOR),
-                codes.window,
-            )),
-            logins: Mutex::new(Throttle::new(logins.failures, logins.window)),
-        }
-    }
-
-    fn throttle_for(&self, principal: &Principal, for_codes: bool) -> &Mutex<Throttle<Principal>> {
-        match (for_codes, principal) {
-            (false, _) => &self.logins,
-            (true, Principal::Everyone) => &self.everyone,
-            (true, _) => &self.codes,
-        }
-    }
-
-    fn check(
-        &self,
-        principals: &[Principal],
-        now: Timestamp,
-        for_codes: bool,
-    ) -> Result<(), Timestamp> {
-        let mut latest: Option<Timestamp> = None;
-        for principal in principals {
-            if let Err(until) = lock(self.throttle_for(principal, for_codes)).check(principal, now)
-            {
-                latest = latest.max(Some(until));
-            }
-        }
-        latest.map_or(Ok(()), Err)
-    }
-
-    fn fail(&self, principals: &[Principal], now: Timestamp, for_codes: bool) {
-        for principal in principals {
-            lock(self.throttle_for(principal, for_codes)).fail(principal, now);
+            budgets: Mutex::new(Budgets {
+                codes: Throttle::new(codes.failures, codes.window),
+                everyone: Throttle::new(
+                    codes.failures.saturating_mul(EVERYONE_FACTOR),
+                    codes.window,
+                )
+                .with_pause(Pause::WhileFull),
+                logins: Throttle::new(logins.failures, logins.window),
+                authorizations_per_address: Throttle::new(devices.per_address_per_minute, MINUTE)
+                    .with_pause(Pause::WhileFull),
+                live_per_client: Throttle::new(devices.live_per_client, code_lifetime)
+                    .with_pause(Pause::WhileFull),
+                live_total: Throttle::new(devices.live_total, code_lifetime)
+                    .with_pause(Pause::WhileFull),
+            }),
+            passwords: PasswordSlots {
+                free: Mutex::new(hashes),
+                freed: Condvar::new(),
+            },
         }
     }
 
     pub(super) fn forget_quiet(&self, now: Timestamp) {
-        for throttle in [&self.codes, &self.everyone, &self.logins] {
-            lock(throttle).forget_quiet(now);
+        let mut budgets = lock(&self.budgets);
+        budgets.codes.forget_quiet(now);
+        budgets.everyone.forget_quiet(now);
+        budgets.logins.forget_quiet(now);
+        budgets.authorizations_per_address.forget_quiet(now);
+        budgets.live_per_client.forget_quiet(now);
+        budgets.live_total.forget_quiet(now);
+    }
+
+    /// Counts grants already in the data file at start against the live-grant limits.
+    pub(super) fn count_live_grants(&self, grants: &[(ClientId, Timestamp)]) {
+        let mut budgets = lock(&self.budgets);
+        for (client, created_at) in grants {
+            budgets.live_per_client.charge(client, *created_at);
+            budgets.live_total.charge(&(), *created_at);
         }
+    }
+
+    pub(super) fn reserve_authorization(
+        &self,
+        address: Option<IpAddr>,
+        client: &ClientId,
+        now: Timestamp,
+    ) -> Result<AuthorizationTicket, (Limited, Duration)> {
+        let address = address.map(AddressGroup::of);
+        let mut budgets = lock(&self.budgets);
+        let refused = |why: Limited| move |until: Timestamp| (why, until.since(now));
+        if let Some(group) = &address {
+            budgets
+                .authorizations_per_address
+                .check(group, now)
+                .map_err(refused(Limited::Address))?;
+        }
+        budgets
+            .live_per_client
+            .check(client, now)
+            .map_err(refused(Limited::Client))?;
+        budgets
+            .live_total
+            .check(&(), now)
+            .map_err(refused(Limited::Server))?;
+        if let Some(group) = &address {
+            let _ = budgets.authorizations_per_address.reserve(group, now);
+        }
+        let _ = budgets.live_per_client.reserve(client, now);
+        let _ = budgets.live_total.reserve(&(), now);
+        Ok(AuthorizationTicket {
+            address,
+            client: client.clone(),
+        })
+    }
+
+    /// `stored`: the grant was written, so its place stays spent until it expires.
+    pub(super) fn settle_authorization(
+        &self,
+        ticket: AuthorizationTicket,
+        now: Timestamp,
+        stored: bool,
+    ) {
+        let mut budgets = lock(&self.budgets);
+        if let Some(group) = &ticket.address {
+            budgets
+                .authorizations_per_address
+                .settle(group, now, stored);
+        }
+        budgets.live_per_client.settle(&ticket.client, now, stored);
+        budgets.live_total.settle(&(), now, stored);
+    }
+
+    /// A password-hashing slot, waiting up to [`SLOT_WAIT`] for one; `None` if none freed.
+    pub(super) fn password_slot(&self) -> Option<PasswordSlot<'_>> {
+        let slots = &self.passwords;
+        let free = lock(&slots.free);
+        let (mut free, _) = match slots.freed.wait_timeout_while(free, SLOT_WAIT, |f| *f == 0) {
+            Ok(waited) => waited,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if *free == 0 {
+            return None;
+        }
+        *free -= 1;
+        Some(PasswordSlot(slots))
     }
 }
 
+/// The outcome of a guarded attempt: what it found, and whether it was a wrong guess.
+pub(super) struct Attempt<T> {
+    pub outcome: T,
+    pub wrong: bool,
+}
+
 impl App {
-    /// `Err(until)` while any of `principals` has used up its user-code budget.
-    pub fn code_entry_allowed(&self, principals: &[Principal]) -> Result<(), Timestamp> {
-        self.guards.check(principals, self.now(), true)
-    }
-
-    pub fn code_entry_failed(&self, principals: &[Principal]) {
+    /// Runs `attempt` with places reserved in every code-entry budget of `who`, keeping them
+    /// spent only when it reports a wrong code. `Err(until)` when out of budget: then nothing
+    /// is looked at, not even a right code (SPEC DAG-5.1-a).
+    fn spending_code_budget<T>(
+        &self,
+        who: &CodeEntrant,
+        attempt: impl FnOnce() -> Attempt<T>,
+    ) -> Result<T, Timestamp> {
+        let principals = who.principals();
+        lock(&self.guards.budgets).reserve(&principals, true, self.now())?;
+        let Attempt { outcome, wrong } = attempt();
         let now = self.now();
-        self.guards.fail(principals, now, true);
-        let mut event = AuditEvent::new(AuditKind::CodeRejected, now);
-        for principal in principals {
-            match principal {
-                Principal::Address(ip) => event = event.address(Some(ip.to_string())),
-                Principal::Account(sub) => event = event.subject(sub.clone()),
-                _ => {}
+        lock(&self.guards.budgets).settle(&principals, true, now, wrong);
+        if wrong {
+            let mut event = AuditEvent::new(AuditKind::CodeRejected, now);
+            event = event.address(who.address.map(|ip| ip.to_string()));
+            if let Some(sub) = who.sub {
+                event = event.subject(sub.as_str());
             }
+            self.record(event);
         }
-        self.record(event);
+        Ok(outcome)
     }
 
-    /// `Err(until)` while any of `principals` has used up its sign-in budget.
-    pub fn sign_in_allowed(&self, principals: &[Principal]) -> Result<(), Timestamp> {
-        self.guards.check(principals, self.now(), false)
+    /// The one way a route looks up a typed user code: what the consent page shows, or why
+    /// there is nothing to consent to. A code that names no grant spends `who`'s budgets.
+    pub fn look_up_code(
+        &self,
+        who: &CodeEntrant,
+        typed: &str,
+    ) -> Result<PendingRequest, CodeProblem> {
+        self.spending_code_budget(who, || {
+            let outcome = self.pending_request(typed);
+            let wrong = outcome == Err(CodeProblem::Unknown);
+            Attempt { outcome, wrong }
+        })
+        .map_err(CodeProblem::Paused)?
     }
 
-    pub fn sign_in_failed(&self, principals: &[Principal]) {
-        self.guards.fail(principals, self.now(), false);
+    /// Approves the grant behind a typed code as `username`, spending `who`'s code budgets as
+    /// [`App::look_up_code`] does.
+    pub fn approve_device_as(
+        &self,
+        who: &CodeEntrant,
+        typed: &str,
+        username: &str,
+        auth_time: Timestamp,
+    ) -> Result<(), DecisionError> {
+        self.spending_code_budget(who, || {
+            let outcome = self.approve_device(typed, username, None, auth_time);
+            let wrong = outcome == Err(DecisionError::UnknownCode);
+            Attempt { outcome, wrong }
+        })
+        .map_err(DecisionError::Paused)?
+    }
+
+    /// Denies the grant behind a typed code, spending `who`'s code budgets.
+    pub fn deny_device_as(&self, who: &CodeEntrant, typed: &str) -> Result<(), DecisionError> {
+        self.spending_code_budget(who, || {
+            let outcome = self.deny_device(typed, who.sub);
+            let wrong = outcome == Err(DecisionError::UnknownCode);
+            Attempt { outcome, wrong }
+        })
+        .map_err(DecisionError::Paused)?
+    }
+
+    /// Runs a password check with places reserved in the sign-in budgets of the account and
+    /// the address; `rejected` says whether to keep them spent.
+    pub(super) fn spending_sign_in_budget<T>(
+        &self,
+        username: &str,
+        address: Option<IpAddr>,
+        attempt: impl FnOnce() -> Attempt<T>,
+    ) -> Result<T, Timestamp> {
+        let mut principals = vec![Principal::account(&username.to_lowercase())];
+        principals.extend(address.map(Principal::address));
+        lock(&self.guards.budgets).reserve(&principals, false, self.now())?;
+        let Attempt { outcome, wrong } = attempt();
+        lock(&self.guards.budgets).settle(&principals, false, self.now(), wrong);
+        Ok(outcome)
     }
 }

@@ -77,6 +77,12 @@ impl From<CryptoError> for AppError {
 pub enum ProtocolError {
     #[error(transparent)]
     OAuth(#[from] OAuthFailure),
+    /// Over a rate limit or a cap; worth trying again after `retry_after`.
+    #[error("over a limit ({why:?}); retry after {retry_after:?}")]
+    Limited {
+        why: guard::Limited,
+        retry_after: std::time::Duration,
+    },
     #[error("{0}")]
     Unavailable(String),
 }
@@ -119,6 +125,7 @@ impl App {
         let ring = KeyRing::load(&store)?;
         let form_key = store.form_key(crate::crypto::random::random_array()?)?;
         let guards = guard::Guards::new(&settings);
+        guards.count_live_grants(&store.live_device_grants(clock.now())?);
         Ok(App {
             store,
             clock,

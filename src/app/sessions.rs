@@ -8,6 +8,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use super::guard::Attempt;
 use super::{App, AppError};
 use crate::crypto::hash::{digests_equal, hmac_sha256, sha256};
 use crate::crypto::password::{
@@ -18,6 +19,7 @@ use std::net::IpAddr;
 
 use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::session::Session;
+use crate::domain::time::Timestamp;
 use crate::domain::user::{PASSWORD_MAX_BYTES, User};
 use crate::store::SessionIdHash;
 
@@ -26,6 +28,10 @@ use crate::store::SessionIdHash;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignInError {
     Rejected,
+    /// Out of sign-in budget until then: the password was not checked.
+    Paused(Timestamp),
+    /// Every password-hashing slot stayed busy; try again in a moment.
+    Busy,
     Unavailable(String),
 }
 
@@ -65,6 +71,10 @@ impl App {
         if password.len() > PASSWORD_MAX_BYTES {
             return Err(SignInError::Rejected);
         }
+        // Each check holds 19 MiB while it runs: at most one per core runs at once.
+        let Some(_slot) = self.guards.password_slot() else {
+            return Err(SignInError::Busy);
+        };
         let user = self
             .store
             .user_by_username(username)
@@ -103,14 +113,22 @@ impl App {
         Ok((cookie, user))
     }
 
-    /// Checks the password and opens a session, recording the attempt either way.
+    /// Checks the password and opens a session, recording the attempt either way. The
+    /// sign-in budgets of the account and the address are spent before the password is looked
+    /// at, and given back when it was right.
     pub fn sign_in(
         &self,
         username: &str,
         password: &str,
         address: Option<IpAddr>,
     ) -> Result<(String, User), SignInError> {
-        let outcome = self.check_sign_in(username, password);
+        let outcome = self
+            .spending_sign_in_budget(username, address, || {
+                let outcome = self.check_sign_in(username, password);
+                let wrong = outcome == Err(SignInError::Rejected);
+                Attempt { outcome, wrong }
+            })
+            .map_err(SignInError::Paused)?;
         let now = self.now();
         let address = address.map(|a| a.to_string());
         match &outcome {
@@ -131,7 +149,7 @@ impl App {
                         .address(address),
                 );
             }
-            Err(SignInError::Unavailable(_)) => {}
+            Err(_) => {}
         }
         outcome
     }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::domain::network::Cidr;
+use crate::domain::network::{Cidr, ProxyHeader};
 use crate::domain::resource::Resources;
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -52,6 +52,29 @@ pub struct AttemptBudget {
     pub window: Duration,
 }
 
+/// How many device authorizations are taken (RFC 8628 §3.1 is an unauthenticated write for
+/// public clients): each stored grant costs the data file about half a kilobyte until it is
+/// swept, so these bound what a flood can make it grow to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeviceAuthorizationLimits {
+    /// Per address (an IPv4 address, or an IPv6 /64) per minute.
+    pub per_address_per_minute: u32,
+    /// Live grants (issued within one code lifetime) per client.
+    pub live_per_client: u32,
+    /// Live grants for all clients together.
+    pub live_total: u32,
+}
+
+impl Default for DeviceAuthorizationLimits {
+    fn default() -> Self {
+        DeviceAuthorizationLimits {
+            per_address_per_minute: 20,
+            live_per_client: 10_000,
+            live_total: 50_000,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     /// The issuer exactly as metadata and tokens carry it: no trailing slash.
@@ -61,8 +84,11 @@ pub struct Settings {
     pub lifetimes: Lifetimes,
     pub user_code_budget: AttemptBudget,
     pub login_budget: AttemptBudget,
+    pub device_authorizations: DeviceAuthorizationLimits,
     /// Reverse proxies whose `X-Forwarded-For` is believed (RFC 9700 §4.13).
     pub trusted_proxies: Vec<Cidr>,
+    /// The header those proxies write the client's address into.
+    pub proxy_header: ProxyHeader,
     /// How long audit events are kept.
     pub audit_retention: Duration,
 }
@@ -79,7 +105,9 @@ impl Default for Settings {
             lifetimes: Lifetimes::default(),
             user_code_budget: budget,
             login_budget: budget,
+            device_authorizations: DeviceAuthorizationLimits::default(),
             trusted_proxies: Vec::new(),
+            proxy_header: ProxyHeader::default(),
             audit_retention: 90 * DAY,
         }
     }

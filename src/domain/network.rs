@@ -1,7 +1,7 @@
 //! Whether two addresses look like the same home network, for the consent page's hint
 //! (RFC 8628 §5.4): the same /24 for IPv4, the same /64 for IPv6.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 
 use super::Invalid;
 
@@ -33,6 +33,7 @@ impl Cidr {
     }
 
     pub fn contains(&self, address: IpAddr) -> bool {
+        let address = address.to_canonical();
         let masked = |bytes: &[u8], other: &[u8]| {
             let full = usize::from(self.prefix / 8);
             let rest = self.prefix % 8;
@@ -47,32 +48,95 @@ impl Cidr {
     }
 }
 
-/// The client's address: the connection's peer, unless the peer is a trusted proxy, in which
-/// case the nearest address in `X-Forwarded-For` that is not itself a trusted proxy
-/// (RFC 9700 §4.13: an untrusted peer cannot choose the address the rate limits see).
-pub fn client_address(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[Cidr]) -> IpAddr {
-    let is_trusted = |ip: IpAddr| trusted.iter().any(|c| c.contains(ip));
-    if !is_trusted(peer) {
-        return peer;
+/// An address as attempt budgets count it: IPv4 by itself, IPv6 by its /64. One subscriber is
+/// usually handed a whole /64, and counting /128s would give each of them 2^64 budgets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AddressGroup(IpAddr);
+
+impl AddressGroup {
+    pub fn of(ip: IpAddr) -> AddressGroup {
+        match ip.to_canonical() {
+            IpAddr::V6(v6) => {
+                let prefix = u128::from(v6) & !u128::from(u64::MAX);
+                AddressGroup(IpAddr::V6(Ipv6Addr::from(prefix)))
+            }
+            v4 => AddressGroup(v4),
+        }
     }
-    let hops = forwarded_for
-        .unwrap_or_default()
-        .split(',')
-        .rev()
-        .map(str::trim);
-    let mut client = peer;
-    for hop in hops {
-        match hop.parse::<IpAddr>() {
-            Ok(ip) if is_trusted(ip) => client = ip,
-            Ok(ip) => return ip,
-            Err(_) => break,
+}
+
+/// Which header a trusted proxy writes the client's address into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProxyHeader {
+    /// `X-Forwarded-For: client, proxy1, …`, what nginx, Caddy and Traefik send by default.
+    #[default]
+    XForwardedFor,
+    /// RFC 7239 `Forwarded: for=client, for="[2001:db8::1]:4711"`.
+    Forwarded,
+}
+
+impl ProxyHeader {
+    pub fn name(self) -> &'static str {
+        match self {
+            ProxyHeader::XForwardedFor => "x-forwarded-for",
+            ProxyHeader::Forwarded => "forwarded",
+        }
+    }
+
+    /// The hops the header's lines list, nearest the client first. The lines of one header are
+    /// one list, in order (RFC 9110 §5.3), so a proxy that adds a line of its own is read too.
+    /// A hop that is not an address (RFC 7239's `unknown` or `_hidden`) is `None`.
+    pub fn hops(self, lines: &[&str]) -> Vec<Option<IpAddr>> {
+        let elements = lines.iter().flat_map(|line| line.split(','));
+        match self {
+            ProxyHeader::XForwardedFor => elements.map(|hop| parse_node(hop.trim())).collect(),
+            ProxyHeader::Forwarded => elements
+                .map(|element| {
+                    element
+                        .split(';')
+                        .filter_map(|pair| pair.trim().split_once('='))
+                        .find(|(name, _)| name.trim().eq_ignore_ascii_case("for"))
+                        .and_then(|(_, value)| parse_node(value.trim().trim_matches('"')))
+                })
+                .collect(),
+        }
+    }
+}
+
+/// An address, with or without a port (`[v6]:port`, `v4:port`), canonical: an IPv4-mapped
+/// IPv6 address is its IPv4 address.
+fn parse_node(text: &str) -> Option<IpAddr> {
+    let host = match text.strip_prefix('[') {
+        Some(rest) => rest.split_once(']')?.0,
+        None if text.matches(':').count() == 1 => text.split(':').next()?,
+        None => text,
+    };
+    host.parse::<IpAddr>().ok().map(|ip| ip.to_canonical())
+}
+
+/// The client's address: the connection's peer, unless the peer is a trusted proxy, in which
+/// case the rightmost hop the proxies listed that is not itself a trusted proxy (RFC 9700
+/// §4.13: an untrusted peer cannot choose the address the rate limits see). Hops left of the
+/// first untrusted one were written by whoever sent the request, so they are never read.
+/// Invariant: the answer is canonical; an IPv4 peer on a `[::]` listener is its IPv4 address.
+pub fn client_address(peer: IpAddr, hops: &[Option<IpAddr>], trusted: &[Cidr]) -> IpAddr {
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|c| c.contains(ip));
+    let mut client = peer.to_canonical();
+    if !is_trusted(client) {
+        return client;
+    }
+    for hop in hops.iter().rev() {
+        match hop {
+            Some(ip) if is_trusted(*ip) => client = *ip,
+            Some(ip) => return *ip,
+            None => break,
         }
     }
     client
 }
 
 pub fn same_network(a: IpAddr, b: IpAddr) -> bool {
-    match (a, b) {
+    match (a.to_canonical(), b.to_canonical()) {
         (IpAddr::V4(a), IpAddr::V4(b)) => a.octets()[..3] == b.octets()[..3],
         (IpAddr::V6(a), IpAddr::V6(b)) => a.octets()[..8] == b.octets()[..8],
         _ => false,
@@ -97,25 +161,103 @@ mod tests {
         assert!(Cidr::parse("10.0.0.0/33").is_err() && Cidr::parse("nope").is_err());
     }
 
+    fn xff(peer: &str, lines: &[&str], proxies: &[Cidr]) -> IpAddr {
+        let hops = ProxyHeader::XForwardedFor.hops(lines);
+        client_address(ip(peer), &hops, proxies)
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
     #[test]
     fn forwarded_for_is_believed_only_from_trusted_proxies() {
-        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
         let proxies = [Cidr::parse("10.0.0.0/8").unwrap()];
         assert_eq!(
-            client_address(ip("203.0.113.9"), Some("1.2.3.4"), &proxies),
+            xff("203.0.113.9", &["1.2.3.4"], &proxies),
             ip("203.0.113.9")
         );
         assert_eq!(
-            client_address(ip("10.0.0.2"), Some("1.2.3.4, 198.51.100.7"), &proxies),
+            xff("10.0.0.2", &["1.2.3.4, 198.51.100.7"], &proxies),
             ip("198.51.100.7")
         );
         assert_eq!(
-            client_address(ip("10.0.0.2"), Some("198.51.100.7, 10.0.0.5"), &proxies),
+            xff("10.0.0.2", &["198.51.100.7, 10.0.0.5"], &proxies),
+            ip("198.51.100.7")
+        );
+        assert_eq!(xff("10.0.0.2", &[], &proxies), ip("10.0.0.2"));
+    }
+
+    #[test]
+    fn every_line_of_the_header_is_read_and_walked_from_the_right() {
+        let proxies = [Cidr::parse("10.0.0.0/8").unwrap()];
+        // The client sent the first line; the proxy added its own with the real peer.
+        assert_eq!(
+            xff("10.0.0.2", &["6.6.6.6", "198.51.100.7"], &proxies),
             ip("198.51.100.7")
         );
         assert_eq!(
-            client_address(ip("10.0.0.2"), None, &proxies),
-            ip("10.0.0.2")
+            xff("10.0.0.2", &["6.6.6.6, 198.51.100.7", "10.0.0.9"], &proxies),
+            ip("198.51.100.7")
+        );
+    }
+
+    #[test]
+    fn rfc_7239_forwarded_is_read_when_chosen() {
+        let proxies = [Cidr::parse("10.0.0.0/8").unwrap()];
+        let hops = ProxyHeader::Forwarded.hops(&[
+            "for=6.6.6.6;proto=https, For=\"[2001:db8:cafe::17]:4711\"",
+            "for=10.0.0.7;by=10.0.0.2",
+        ]);
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &hops, &proxies),
+            ip("2001:db8:cafe::17")
+        );
+        let hidden = ProxyHeader::Forwarded.hops(&["for=6.6.6.6, for=_hidden"]);
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &hidden, &proxies),
+            ip("10.0.0.2"),
+            "an obfuscated hop stops the walk at the proxy"
+        );
+    }
+
+    #[test]
+    fn ipv4_mapped_addresses_are_their_ipv4_address() {
+        let proxies = [Cidr::parse("10.0.0.0/8").unwrap()];
+        assert_eq!(
+            xff("::ffff:10.0.0.2", &["198.51.100.7"], &proxies),
+            ip("198.51.100.7"),
+            "an IPv4 proxy on a [::] listener is still trusted"
+        );
+        assert_eq!(xff("::ffff:203.0.113.9", &[], &[]), ip("203.0.113.9"));
+        assert_eq!(
+            xff("10.0.0.2", &["::ffff:198.51.100.7"], &proxies),
+            ip("198.51.100.7")
+        );
+        assert!(!same_network(
+            ip("::ffff:192.168.1.10"),
+            ip("::ffff:10.0.0.1")
+        ));
+        assert!(same_network(ip("::ffff:192.168.1.10"), ip("192.168.1.77")));
+    }
+
+    #[test]
+    fn budgets_group_ipv6_by_slash_64() {
+        assert_eq!(
+            AddressGroup::of(ip("2001:db8:1:2::1")),
+            AddressGroup::of(ip("2001:db8:1:2:ffff:ffff:ffff:ffff"))
+        );
+        assert_ne!(
+            AddressGroup::of(ip("2001:db8:1:2::1")),
+            AddressGroup::of(ip("2001:db8:1:3::1"))
+        );
+        assert_eq!(
+            AddressGroup::of(ip("::ffff:192.0.2.1")),
+            AddressGroup::of(ip("192.0.2.1"))
+        );
+        assert_ne!(
+            AddressGroup::of(ip("192.0.2.1")),
+            AddressGroup::of(ip("192.0.2.2"))
         );
     }
 

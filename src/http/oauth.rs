@@ -13,6 +13,7 @@ use super::client_auth::presented_credentials;
 use super::errors::json_error;
 use super::form::{BodyProblem, Form, read_limited};
 use crate::app::client_auth::ClientCredentials;
+use crate::app::guard::Limited;
 use crate::app::tokens::IssuedTokens;
 use crate::app::{App, ProtocolError};
 use crate::domain::client::GrantType;
@@ -40,6 +41,33 @@ fn failure(error: ProtocolError) -> HttpResponse {
             f.code.as_str(),
             f.description.as_deref(),
         ),
+        ProtocolError::Limited { why, retry_after } => {
+            telemetry::throttled("device_authorization");
+            let (status, description) = match why {
+                Limited::Address => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too many device authorizations from this address; retry later",
+                ),
+                Limited::Client => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "this client has as many pending device authorizations as it may; retry later",
+                ),
+                Limited::Server => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the server holds as many pending device authorizations as it may; retry later",
+                ),
+            };
+            let mut response = json_error(
+                status,
+                ErrorCode::TemporarilyUnavailable.as_str(),
+                Some(description),
+            );
+            let seconds = retry_after.as_secs().max(1).to_string();
+            if let Ok(value) = HeaderValue::from_str(&seconds) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            response
+        }
         ProtocolError::Unavailable(detail) => {
             tracing::error!(error = %detail, "a protocol request failed on our side");
             json_error(
@@ -56,9 +84,8 @@ fn outcome_label<T>(outcome: &Result<Result<T, ProtocolError>, PoolUnavailable>)
     match outcome {
         Ok(Ok(_)) => "issued",
         Ok(Err(ProtocolError::OAuth(f))) => f.code.as_str(),
-        Ok(Err(ProtocolError::Unavailable(_))) | Err(PoolUnavailable) => {
-            ErrorCode::TemporarilyUnavailable.as_str()
-        }
+        Ok(Err(ProtocolError::Unavailable(_) | ProtocolError::Limited { .. }))
+        | Err(PoolUnavailable) => ErrorCode::TemporarilyUnavailable.as_str(),
     }
 }
 
@@ -171,7 +198,7 @@ pub async fn device_authorization(
         Err(f) => return failure(ProtocolError::OAuth(f)),
     };
     let scope = form.get("scope").map(str::to_owned);
-    let requested_from = client_address(&request, &app).map(|ip| ip.to_string());
+    let requested_from = client_address(&request, &app);
     // Client authentication is a read and a hash; the grant's write is awaited, so the
     // request never occupies a thread of the blocking pool.
     let started = match app.authenticate_client(&credentials) {

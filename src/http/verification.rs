@@ -20,7 +20,7 @@ use super::errors::html;
 use super::form::{BodyProblem, Form, read_limited};
 use crate::app::App;
 use crate::app::device::{CodeProblem, DecisionError, PendingRequest};
-use crate::app::guard::Principal;
+use crate::app::guard::CodeEntrant;
 use crate::app::sessions::SignInError;
 use crate::domain::device_grant::DecisionRefused;
 use crate::domain::network::same_network;
@@ -171,8 +171,16 @@ pub(super) async fn checked_form(
     Ok((cookie, form))
 }
 
-pub(super) fn problem_page(problem: &CodeProblem, csrf_token: &str) -> HttpResponse {
+pub(super) fn problem_page(
+    problem: &CodeProblem,
+    csrf_token: &str,
+    now: Timestamp,
+) -> HttpResponse {
     match problem {
+        CodeProblem::Paused(until) => {
+            telemetry::throttled("user_code");
+            paused(*until, now)
+        }
         CodeProblem::Unknown => page(
             StatusCode::BAD_REQUEST,
             enter_code(&EnterCode {
@@ -335,30 +343,22 @@ pub async fn submit_code(
             Ok(Some((session, _))) => Some(&session.sub),
             _ => None,
         };
-        let principals = Principal::typing_a_code(&session_cookie, address, sub);
-        // Over budget, even a right code is not looked at (SPEC DAG-5.1-a).
-        if let Err(until) = app.code_entry_allowed(&principals) {
-            return Err((until, app.now()));
-        }
-        let pending = app.pending_request(&typed);
-        if pending == Err(CodeProblem::Unknown) {
-            app.code_entry_failed(&principals);
-        }
-        Ok((pending, signed_in, app.now()))
+        let who = CodeEntrant {
+            cookie: Some(&session_cookie),
+            address,
+            sub,
+        };
+        let pending = app.look_up_code(&who, &typed);
+        (pending, signed_in, app.now())
     })
     .await;
-    let (pending, signed_in, now) = match looked_up {
-        Ok(Ok(looked_up)) => looked_up,
-        Ok(Err((until, now))) => {
-            telemetry::throttled("user_code");
-            return paused(until, now);
-        }
-        Err(_) => return unavailable(),
+    let Ok((pending, signed_in, now)) = looked_up else {
+        return unavailable();
     };
     let token = app.form_token(&cookie);
     let pending = match pending {
         Ok(pending) => pending,
-        Err(problem) => return problem_page(&problem, &token),
+        Err(problem) => return problem_page(&problem, &token, now),
     };
     match signed_in {
         Ok(Some((_, user))) => page(
@@ -404,26 +404,19 @@ pub async fn submit_login(
     let name = username.clone();
     let address = client_address(&request, &app);
     let outcome = on_blocking_pool(&app, move |app| {
-        let mut principals = vec![Principal::Account(name.to_ascii_lowercase())];
-        principals.extend(address.map(Principal::Address));
-        if let Err(until) = app.sign_in_allowed(&principals) {
-            return Err(SignInStop::Paused(until, app.now()));
-        }
-        let signed_in = app.sign_in(&name, &password, address).map_err(|e| {
-            if e == SignInError::Rejected {
-                app.sign_in_failed(&principals);
-            }
-            SignInStop::Failed(e)
-        })?;
+        let signed_in = app
+            .sign_in(&name, &password, address)
+            .map_err(|e| match e {
+                SignInError::Paused(until) => SignInStop::Paused(until, app.now()),
+                e => SignInStop::Failed(e),
+            })?;
         let pending = code_for_lookup.map(|code| {
-            let principals =
-                Principal::typing_a_code(&cookie_for_lookup, address, Some(&signed_in.1.sub));
-            app.code_entry_allowed(&principals)?;
-            let pending = app.pending_request(&code);
-            if pending == Err(CodeProblem::Unknown) {
-                app.code_entry_failed(&principals);
-            }
-            Ok(pending)
+            let who = CodeEntrant {
+                cookie: Some(&cookie_for_lookup),
+                address,
+                sub: Some(&signed_in.1.sub),
+            };
+            app.look_up_code(&who, &code)
         });
         let after = carried_request.map(|field| after_sign_in(app, &signed_in.0, &field));
         Ok((signed_in, pending, after, app.now()))
@@ -444,16 +437,12 @@ pub async fn submit_login(
                 response
             };
             match pending {
-                Some(Ok(Ok(pending))) => with_fresh_cookie(page(
+                Some(Ok(pending)) => with_fresh_cookie(page(
                     StatusCode::OK,
                     consent_page(&request, &app, &pending, &user, &token, now),
                     None,
                 )),
-                Some(Ok(Err(problem))) => with_fresh_cookie(problem_page(&problem, &token)),
-                Some(Err(until)) => {
-                    telemetry::throttled("user_code");
-                    with_fresh_cookie(paused(until, now))
-                }
+                Some(Err(problem)) => with_fresh_cookie(problem_page(&problem, &token, now)),
                 None => page(StatusCode::OK, signed_in(), fresh),
             }
         }
@@ -493,6 +482,20 @@ pub async fn submit_login(
             }
             response
         }
+        Ok(Err(SignInStop::Failed(SignInError::Busy))) => {
+            telemetry::throttled("password_hashing");
+            let mut response = say(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Try again in a moment",
+                "Many people are signing in right now.",
+                true,
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+            response
+        }
+        Ok(Err(SignInStop::Failed(SignInError::Paused(until)))) => paused(until, app.now()),
         Ok(Err(SignInStop::Failed(SignInError::Unavailable(detail)))) => {
             tracing::error!(error = %detail, "signing in failed");
             unavailable()
@@ -528,19 +531,17 @@ pub async fn submit_decision(
     let address = client_address(&request, &app);
     let outcome = on_blocking_pool(&app, move |app| match app.signed_in(&cookie) {
         Ok(Some((session, user))) => {
-            let principals = Principal::typing_a_code(&cookie, address, Some(&session.sub));
-            if let Err(until) = app.code_entry_allowed(&principals) {
-                return Some(Err((until, app.now())));
-            }
-            let decided = if approve {
-                app.approve_device(&code, user.username.as_str(), None, session.auth_time)
-            } else {
-                app.deny_device(&code, Some(&user.sub))
+            let who = CodeEntrant {
+                cookie: Some(&cookie),
+                address,
+                sub: Some(&session.sub),
             };
-            if decided == Err(DecisionError::UnknownCode) {
-                app.code_entry_failed(&principals);
-            }
-            Some(Ok((decided, app.form_token(&cookie))))
+            let decided = if approve {
+                app.approve_device_as(&who, &code, user.username.as_str(), session.auth_time)
+            } else {
+                app.deny_device_as(&who, &code)
+            };
+            Some((decided, app.form_token(&cookie), app.now()))
         }
         _ => None,
     })
@@ -548,12 +549,8 @@ pub async fn submit_decision(
     let Ok(outcome) = outcome else {
         return unavailable();
     };
-    let (decided, token) = match outcome {
-        Some(Ok(decided)) => decided,
-        Some(Err((until, now))) => {
-            telemetry::throttled("user_code");
-            return paused(until, now);
-        }
+    let (decided, token, now) = match outcome {
+        Some(decided) => decided,
         None => {
             let token = browser_cookie(&request, &app)
                 .map(|c| app.form_token(&c))
@@ -587,14 +584,15 @@ pub async fn submit_decision(
             "The device was not connected. You can close this page.",
             false,
         ),
-        Err(DecisionError::UnknownCode) => problem_page(&CodeProblem::Unknown, &token),
+        Err(DecisionError::UnknownCode) => problem_page(&CodeProblem::Unknown, &token, now),
+        Err(DecisionError::Paused(until)) => problem_page(&CodeProblem::Paused(until), &token, now),
         Err(DecisionError::Refused(DecisionRefused::Expired)) => {
-            problem_page(&CodeProblem::Expired, &token)
+            problem_page(&CodeProblem::Expired, &token, now)
         }
         Err(DecisionError::Refused(DecisionRefused::AlreadyDenied)) => {
-            problem_page(&CodeProblem::Denied, &token)
+            problem_page(&CodeProblem::Denied, &token, now)
         }
-        Err(DecisionError::Refused(_)) => problem_page(&CodeProblem::AlreadyUsed, &token),
+        Err(DecisionError::Refused(_)) => problem_page(&CodeProblem::AlreadyUsed, &token, now),
         Err(DecisionError::AccountUnusable) => say(
             StatusCode::FORBIDDEN,
             "Your account cannot connect devices",
@@ -602,7 +600,7 @@ pub async fn submit_decision(
             false,
         ),
         Err(DecisionError::Unavailable(detail)) => {
-            problem_page(&CodeProblem::Unavailable(detail), &token)
+            problem_page(&CodeProblem::Unavailable(detail), &token, now)
         }
     }
 }

@@ -10,6 +10,7 @@ use super::refresh::NewRefreshFamily;
 use super::tables::swap_record;
 use super::tables::{DEVICE_CODE_HASH_TO_GRANT, USER_CODE_TO_DEVICE_CODE_HASH};
 use super::{Store, StoreError};
+use crate::domain::client::ClientId;
 use crate::domain::device_grant::DeviceGrant;
 use crate::domain::time::Timestamp;
 use crate::domain::user_code::UserCode;
@@ -127,6 +128,25 @@ impl Store {
                 family.as_ref(),
             )
         })
+    }
+
+    /// The client and creation time of every grant whose code has not expired, so the
+    /// live-grant limits hold across a restart.
+    pub fn live_device_grants(
+        &self,
+        now: Timestamp,
+    ) -> Result<Vec<(ClientId, Timestamp)>, StoreError> {
+        let read = self.begin_read()?;
+        let grants = read.open_table(DEVICE_CODE_HASH_TO_GRANT)?;
+        let mut live = Vec::new();
+        for row in grants.iter()? {
+            let (_, record) = row?;
+            let grant = decode_device_grant(record.value())?;
+            if !grant.is_expired(now) {
+                live.push((grant.client_id, grant.created_at));
+            }
+        }
+        Ok(live)
     }
 
     pub fn device_grant_count(&self) -> Result<u64, StoreError> {

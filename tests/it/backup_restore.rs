@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::binary::Cli;
 use crate::support::file_digest;
-use crate::support::spawned::Spawned;
+use crate::support::spawned::{NO_DEVICE_AUTHORIZATION_LIMITS, Spawned};
 
 const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
@@ -32,7 +32,7 @@ fn a_backup_under_load_restores_every_write_acknowledged_before_it() {
     let data = dir.path().join("authbox.redb");
     let backup = dir.path().join("backups").join("monday.redb");
     std::fs::create_dir(backup.parent().expect("dir")).expect("backups dir");
-    let mut server = Spawned::serve(&data);
+    let mut server = Spawned::serve_with(&data, &[], &NO_DEVICE_AUTHORIZATION_LIMITS);
     let base = server.base_url();
     let cli = Cli::new(&data);
     let alice = cli.add_user("alice", "correct horse battery staple", &[]);
@@ -131,7 +131,7 @@ fn a_backup_under_load_restores_every_write_acknowledged_before_it() {
         "the replaced file is kept at {kept}"
     );
 
-    let mut again = Spawned::serve(&data);
+    let mut again = Spawned::serve_with(&data, &[], &NO_DEVICE_AUTHORIZATION_LIMITS);
     let base = again.base_url();
     for code in &before {
         assert_eq!(

@@ -24,7 +24,7 @@ use serde_json::Value;
 
 use crate::support::binary::Cli;
 use crate::support::browser::Browser;
-use crate::support::spawned::Spawned;
+use crate::support::spawned::{NO_DEVICE_AUTHORIZATION_LIMITS, Spawned};
 
 const PASSWORD: &str = "correct horse battery staple";
 const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -487,7 +487,7 @@ fn serve(data: &Path) -> (Spawned, String) {
     let mut server = Spawned::serve_with(
         data,
         &["--poll-interval", "1s", "--device-code-ttl", &ttl],
-        &[],
+        &NO_DEVICE_AUTHORIZATION_LIMITS,
     );
     let base = server.base_url();
     (server, base)

@@ -8,6 +8,7 @@ mod backup_restore;
 mod bad_input;
 mod bad_input_regressions;
 mod brute_force;
+mod budgets;
 mod cli_clients;
 mod cli_users;
 mod config_errors;

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::binary::Cli;
 use crate::support::browser::Browser;
-use crate::support::spawned::Spawned;
+use crate::support::spawned::{NO_DEVICE_AUTHORIZATION_LIMITS, Spawned};
 
 /// A file system mounted for one test, unmounted when dropped.
 struct Mount {
@@ -262,7 +262,7 @@ fn a_full_disk_answers_503_and_service_resumes_when_space_returns() {
         return;
     };
     let data = disk.path("authbox.redb");
-    let mut server = Spawned::serve(&data);
+    let mut server = Spawned::serve_with(&data, &[], &NO_DEVICE_AUTHORIZATION_LIMITS);
     let base = server.base_url();
     setup(&data);
     let http = reqwest::blocking::Client::new();
@@ -336,7 +336,7 @@ fn a_file_system_gone_read_only_answers_503_and_loses_nothing() {
         return;
     };
     let data = disk.path("authbox.redb");
-    let mut server = Spawned::serve(&data);
+    let mut server = Spawned::serve_with(&data, &[], &NO_DEVICE_AUTHORIZATION_LIMITS);
     let base = server.base_url();
     setup(&data);
     let http = reqwest::blocking::Client::new();
@@ -366,7 +366,7 @@ fn a_file_system_gone_read_only_answers_503_and_loses_nothing() {
     disk.repair();
 
     Cli::new(&data).run(&["check"]).ok();
-    let mut again = Spawned::serve(&data);
+    let mut again = Spawned::serve_with(&data, &[], &NO_DEVICE_AUTHORIZATION_LIMITS);
     let base = again.base_url();
     assert_pending(&http, &base, &acknowledged);
     assert_eq!(start_device_flow(&http, &base).status, 200);

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::TestServer;
 use crate::support::binary::Cli;
-use crate::support::spawned::Spawned;
+use crate::support::spawned::{NO_DEVICE_AUTHORIZATION_LIMITS, Spawned};
 
 #[test]
 fn a_first_start_creates_the_file_names_the_first_step_and_stops_cleanly() {
@@ -163,7 +163,7 @@ fn after_a_kill_the_file_opens_again_and_the_stale_socket_is_replaced() {
 fn every_device_authorization_answered_survives_sigkill() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("authbox.redb");
-    let mut first = Spawned::serve(&data);
+    let mut first = Spawned::serve_with(&data, &[], &NO_DEVICE_AUTHORIZATION_LIMITS);
     let base = first.base_url();
     Cli::new(&data)
         .run(&["client", "add", "tv-public", "--grant", "device_code"])
@@ -211,7 +211,7 @@ fn every_device_authorization_answered_survives_sigkill() {
         acknowledged.len()
     );
 
-    let mut second = Spawned::serve(&data);
+    let mut second = Spawned::serve_with(&data, &[], &NO_DEVICE_AUTHORIZATION_LIMITS);
     let base = second.base_url();
     let http = reqwest::blocking::Client::new();
     for code in &acknowledged {

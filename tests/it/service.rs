@@ -7,7 +7,7 @@ use std::os::unix::net::UnixDatagram;
 use std::time::{Duration, Instant};
 
 use crate::support::binary::Cli;
-use crate::support::spawned::Spawned;
+use crate::support::spawned::{NO_DEVICE_AUTHORIZATION_LIMITS, Spawned};
 
 /// Waits for the next notification containing `wanted`, returning every one read on the way.
 fn notification(socket: &UnixDatagram, wanted: &str) -> Vec<String> {
@@ -105,7 +105,7 @@ fn read_response(stream: &mut TcpStream) -> String {
 fn sigterm_under_load_finishes_requests_in_flight_keeps_every_answered_write_and_exits_zero() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("authbox.redb");
-    let mut server = Spawned::serve(&data);
+    let mut server = Spawned::serve_with(&data, &[], &NO_DEVICE_AUTHORIZATION_LIMITS);
     let base = server.base_url();
     Cli::new(&data)
         .run(&["client", "add", "tv-public", "--grant", "device_code"])
@@ -179,7 +179,7 @@ fn sigterm_under_load_finishes_requests_in_flight_keeps_every_answered_write_and
     assert!(server.seen.iter().any(|l| l.contains("authbox stopped")));
 
     // Every device code that was answered is still there after a restart.
-    let mut again = Spawned::serve(&data);
+    let mut again = Spawned::serve_with(&data, &[], &NO_DEVICE_AUTHORIZATION_LIMITS);
     let base = again.base_url();
     let client = reqwest::blocking::Client::new();
     for device_code in &answered {

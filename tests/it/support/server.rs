@@ -8,8 +8,9 @@ use std::time::Duration;
 
 use authbox::app::App;
 use authbox::app::clock::ManualClock;
-use authbox::app::settings::{AttemptBudget, Lifetimes, Settings};
+use authbox::app::settings::{AttemptBudget, DeviceAuthorizationLimits, Lifetimes, Settings};
 use authbox::config::Config;
+use authbox::domain::network::ProxyHeader;
 use authbox::domain::resource::{Resource, Resources};
 use authbox::http::{Stopper, Timeouts};
 use authbox::server::{ServeOptions, start};
@@ -54,7 +55,14 @@ pub fn test_profile(issuer: String) -> Settings {
         },
         user_code_budget: budget,
         login_budget: budget,
+        // Every test client is 127.0.0.1; the limits' own tests set theirs.
+        device_authorizations: DeviceAuthorizationLimits {
+            per_address_per_minute: 1_000_000,
+            live_per_client: 1_000_000,
+            live_total: 1_000_000,
+        },
         trusted_proxies: Vec::new(),
+        proxy_header: ProxyHeader::default(),
         audit_retention: secs(86_400),
     }
 }

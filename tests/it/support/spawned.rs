@@ -16,6 +16,14 @@ pub struct Spawned {
     pub seen: Vec<String>,
 }
 
+/// For load and fault campaigns whose one loopback client asks for more device codes than
+/// one address may (the limits themselves are tested in `brute_force`).
+pub const NO_DEVICE_AUTHORIZATION_LIMITS: [(&str, &str); 3] = [
+    ("AUTHBOX_DEVICE_AUTHORIZATIONS_PER_ADDRESS", "10000000"),
+    ("AUTHBOX_DEVICE_AUTHORIZATIONS_PER_CLIENT", "10000000"),
+    ("AUTHBOX_DEVICE_AUTHORIZATIONS_TOTAL", "10000000"),
+];
+
 impl Spawned {
     /// `authbox serve` on a free loopback port, on the data file `data`.
     pub fn serve(data: &Path) -> Spawned {
