@@ -1,7 +1,6 @@
 //! People's accounts: create, list, change password, disable, remove.
 
 use super::{App, AppError};
-use crate::crypto::password::hash_password;
 use crate::crypto::random::random_array;
 use crate::domain::user::{Email, Subject, User, Username, check_new_password, parse_display_name};
 
@@ -38,7 +37,7 @@ impl App {
                 username.as_str()
             )));
         }
-        let password_hash = hash_password(&new.password)?;
+        let password_hash = self.hash_new_password(&new.password)?;
         let now = self.now();
         let user = User {
             sub: Subject::from_random(random_array()?),
@@ -70,7 +69,7 @@ impl App {
     pub fn set_password(&self, username: &str, password: &str) -> Result<User, AppError> {
         check_new_password(password)?;
         // Hash before the write transaction: Argon2 takes tens of milliseconds.
-        let hash = hash_password(password)?;
+        let hash = self.hash_new_password(password)?;
         let now = self.now();
         let user = self.store.update_user(username, move |user| {
             user.password_hash = hash.clone();

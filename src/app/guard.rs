@@ -12,7 +12,7 @@
 //! spending.
 
 use std::net::IpAddr;
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use super::App;
@@ -164,28 +164,8 @@ pub(super) struct AuthorizationTicket {
     client: ClientId,
 }
 
-/// At most this many password hashes (19 MiB each) run at once; more wait their turn.
-struct PasswordSlots {
-    free: Mutex<usize>,
-    freed: Condvar,
-}
-
-/// How long a sign-in waits for a password-hashing slot before it is told to try again.
-const SLOT_WAIT: Duration = Duration::from_secs(2);
-
-/// A held password-hashing slot, given back when dropped.
-pub(super) struct PasswordSlot<'a>(&'a PasswordSlots);
-
-impl Drop for PasswordSlot<'_> {
-    fn drop(&mut self) {
-        *lock(&self.0.free) += 1;
-        self.0.freed.notify_one();
-    }
-}
-
 pub(super) struct Guards {
     budgets: Mutex<Budgets>,
-    passwords: PasswordSlots,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -201,7 +181,6 @@ impl Guards {
         let logins = settings.login_budget;
         let devices = settings.device_authorizations;
         let code_lifetime = settings.lifetimes.device_code;
-        let hashes = std::thread::available_parallelism().map_or(2, usize::from);
         Guards {
             budgets: Mutex::new(Budgets {
                 codes: Throttle::new(codes.failures, codes.window),
@@ -218,10 +197,6 @@ impl Guards {
                 live_total: Throttle::new(devices.live_total, code_lifetime)
                     .with_pause(Pause::WhileFull),
             }),
-            passwords: PasswordSlots {
-                free: Mutex::new(hashes),
-                freed: Condvar::new(),
-            },
         }
     }
 
@@ -293,21 +268,6 @@ impl Guards {
         }
         budgets.live_per_client.settle(&ticket.client, now, stored);
         budgets.live_total.settle(&(), now, stored);
-    }
-
-    /// A password-hashing slot, waiting up to [`SLOT_WAIT`] for one; `None` if none freed.
-    pub(super) fn password_slot(&self) -> Option<PasswordSlot<'_>> {
-        let slots = &self.passwords;
-        let free = lock(&slots.free);
-        let (mut free, _) = match slots.freed.wait_timeout_while(free, SLOT_WAIT, |f| *f == 0) {
-            Ok(waited) => waited,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        if *free == 0 {
-            return None;
-        }
-        *free -= 1;
-        Some(PasswordSlot(slots))
     }
 }
 

@@ -16,6 +16,7 @@ pub mod consents;
 pub mod device;
 pub mod devices;
 pub mod guard;
+mod hashing;
 pub mod keys;
 pub mod logout;
 pub mod refresh;
@@ -115,6 +116,7 @@ pub struct App {
     /// Binds form tokens to browser cookies; read once, kept in the data file.
     form_key: [u8; 32],
     guards: guard::Guards,
+    hashing: hashing::HashingPool,
     audit: audit::AuditBuffer,
     /// Successors chosen within the refresh grace window (SPEC D5); empty when it is 0.
     rotations: Mutex<crate::domain::refresh::RecentRotations>,
@@ -134,6 +136,9 @@ impl App {
             pacing: device::PacingBook::default(),
             form_key,
             guards,
+            hashing: hashing::HashingPool::start().map_err(|e| {
+                AppError::Unavailable(format!("cannot start the hashing threads: {e}"))
+            })?,
             audit: audit::AuditBuffer::default(),
             rotations: Mutex::default(),
         })

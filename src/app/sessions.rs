@@ -9,6 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::guard::Attempt;
+use super::hashing::Busy;
 use super::{App, AppError};
 use crate::crypto::hash::{digests_equal, hmac_sha256, sha256};
 use crate::crypto::password::{
@@ -20,7 +21,7 @@ use std::net::IpAddr;
 use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::session::Session;
 use crate::domain::time::Timestamp;
-use crate::domain::user::{PASSWORD_MAX_BYTES, User};
+use crate::domain::user::{PASSWORD_MAX_BYTES, PasswordHash, User};
 use crate::store::SessionIdHash;
 
 /// Why signing in failed. Deliberately one case: the page must not say whether the account
@@ -71,30 +72,39 @@ impl App {
         if password.len() > PASSWORD_MAX_BYTES {
             return Err(SignInError::Rejected);
         }
-        // Each check holds 19 MiB while it runs: at most one per core runs at once.
-        let Some(_slot) = self.guards.password_slot() else {
-            return Err(SignInError::Busy);
-        };
         let user = self
             .store
             .user_by_username(username)
             .map_err(AppError::from)?;
+        let stored = user.as_ref().map(|u| u.password_hash.clone());
+        let typed = password.to_owned();
+        let check = self
+            .hashing
+            .run(move || match stored {
+                Some(stored) => verify_password(&stored, &typed),
+                None => {
+                    spend_verification_time(&typed);
+                    PasswordCheck::Mismatch
+                }
+            })
+            .map_err(|Busy| SignInError::Busy)?;
         let Some(user) = user else {
-            spend_verification_time(password);
             return Err(SignInError::Rejected);
         };
-        match verify_password(&user.password_hash, password) {
+        match check {
             PasswordCheck::Mismatch => return Err(SignInError::Rejected),
             _ if user.disabled => return Err(SignInError::Rejected),
             PasswordCheck::Match { needs_rehash: true } => {
-                // Upgrade the stored hash to today's parameters while the plaintext is at hand.
-                let hash = hash_password(password).map_err(AppError::from)?;
-                self.store
-                    .update_user(user.username.as_str(), move |u| {
-                        u.password_hash = hash.clone();
-                        Ok(())
-                    })
-                    .map_err(AppError::from)?;
+                // Upgrade the stored hash to today's parameters while the plaintext is at hand;
+                // when the hashing threads are busy, a later sign-in does it.
+                if let Ok(hash) = self.hash_new_password(password) {
+                    self.store
+                        .update_user(user.username.as_str(), move |u| {
+                            u.password_hash = hash.clone();
+                            Ok(())
+                        })
+                        .map_err(AppError::from)?;
+                }
             }
             PasswordCheck::Match {
                 needs_rehash: false,
@@ -111,6 +121,15 @@ impl App {
             .map_err(AppError::from)?;
         tracing::info!(username = %user.username, "signed in");
         Ok((cookie, user))
+    }
+
+    /// A new password's hash, made on the hashing threads.
+    pub(super) fn hash_new_password(&self, password: &str) -> Result<PasswordHash, AppError> {
+        let password = password.to_owned();
+        self.hashing
+            .run(move || hash_password(&password))
+            .map_err(|Busy| AppError::Unavailable("every password-hashing thread is busy".into()))?
+            .map_err(AppError::from)
     }
 
     /// Checks the password and opens a session, recording the attempt either way. The

@@ -20,6 +20,7 @@ mod device_polling;
 mod discovery;
 mod documentation;
 mod exactly_once;
+mod floods;
 mod generated_docs;
 mod in_browser;
 mod interop;
