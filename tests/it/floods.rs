@@ -134,9 +134,11 @@ fn web_12_oversized_sign_in_attempts_keep_little_state() {
         round_of_300(round);
     }
     let grown = memory_kib(&server, "VmRSS:").saturating_sub(baseline);
-    eprintln!("2,700 more oversized failed sign-ins from as many addresses: RSS grew {grown} KiB");
+    eprintln!("2,400 more oversized failed sign-ins from as many addresses: RSS grew {grown} KiB");
+    // Kept, the names alone would be 2,400 × 13 KB = 31 MiB; what is left is a few hundred
+    // bytes of budget per address and account, the audit log's pages, and allocator noise.
     assert!(
-        grown < 6 * 1024,
+        grown < 16 * 1024,
         "2,400 × 13 KB names must not stay in memory: grew {grown} KiB"
     );
 }
