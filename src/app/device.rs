@@ -234,6 +234,15 @@ impl App {
         ))
     }
 
+    /// Whether a typed code names a grant in the data file, in any state. Unguarded: routes
+    /// reach it through the code-entry budget (`guard`).
+    pub(super) fn code_names_a_grant(&self, typed: &str) -> Result<bool, StoreError> {
+        let Some(code) = UserCode::normalize(typed) else {
+            return Ok(false);
+        };
+        Ok(self.store.device_grant_by_user_code(&code)?.is_some())
+    }
+
     /// What the consent page shows for a typed code, or why there is nothing to consent to.
     /// Unguarded: routes call [`App::look_up_code`], which spends the code-entry budget.
     pub fn pending_request(&self, typed: &str) -> Result<PendingRequest, CodeProblem> {

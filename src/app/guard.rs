@@ -12,8 +12,8 @@
 //! spending.
 
 use std::net::IpAddr;
-use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use super::App;
 use super::device::{CodeProblem, DecisionError, PendingRequest};
@@ -22,7 +22,7 @@ use crate::crypto::hash::sha256;
 use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::client::ClientId;
 use crate::domain::network::AddressGroup;
-use crate::domain::throttle::{Pause, Throttle};
+use crate::domain::throttle::{Pause, Refusal, Throttle};
 use crate::domain::time::Timestamp;
 use crate::domain::user::Subject;
 
@@ -109,13 +109,13 @@ impl Budgets {
         }
     }
 
-    /// Reserves a place for each principal, or none if any is out of budget.
+    /// Reserves a place for each principal, or none if any may not spend now.
     fn reserve(
         &mut self,
         principals: &[Principal],
         codes: bool,
         now: Timestamp,
-    ) -> Result<(), Timestamp> {
+    ) -> Result<(), Refusal> {
         if codes {
             let live = self.live_total.spent(&(), now) as u64;
             let floor = u64::from(self.codes.limit()).saturating_mul(u64::from(EVERYONE_FACTOR));
@@ -124,13 +124,19 @@ impl Budgets {
                 .set_limit(u32::try_from(shared).unwrap_or(u32::MAX));
         }
         let mut latest = None;
+        let mut in_flight = false;
         for principal in principals {
-            if let Err(until) = self.for_principal(principal, codes).check(principal, now) {
-                latest = latest.max(Some(until));
+            match self.for_principal(principal, codes).check(principal, now) {
+                Ok(()) => {}
+                Err(Refusal::Until(until)) => latest = latest.max(Some(until)),
+                Err(Refusal::InFlight) => in_flight = true,
             }
         }
         if let Some(until) = latest {
-            return Err(until);
+            return Err(Refusal::Until(until));
+        }
+        if in_flight {
+            return Err(Refusal::InFlight);
         }
         for principal in principals {
             // Checked just above under the same lock, so this cannot be refused.
@@ -166,7 +172,15 @@ pub(super) struct AuthorizationTicket {
 
 pub(super) struct Guards {
     budgets: Mutex<Budgets>,
+    /// Signalled whenever reservations settle, for callers waiting on places in flight.
+    settled: Condvar,
 }
+
+/// How long a code entry or sign-in waits for places in flight to settle before it is told to
+/// try again: they settle within a lookup or a password check.
+const IN_FLIGHT_PATIENCE: Duration = Duration::from_secs(2);
+/// What a caller refused for places in flight is told to wait.
+const IN_FLIGHT_RETRY: Duration = Duration::from_secs(1);
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     match mutex.lock() {
@@ -197,6 +211,7 @@ impl Guards {
                 live_total: Throttle::new(devices.live_total, code_lifetime)
                     .with_pause(Pause::WhileFull),
             }),
+            settled: Condvar::new(),
         }
     }
 
@@ -227,7 +242,14 @@ impl Guards {
     ) -> Result<AuthorizationTicket, (Limited, Duration)> {
         let address = address.map(AddressGroup::of);
         let mut budgets = lock(&self.budgets);
-        let refused = |why: Limited| move |until: Timestamp| (why, until.since(now));
+        // Never waits: the caller is on an event-loop thread. A place still in flight is an
+        // address with twenty requests in the same few milliseconds, told to come back.
+        let refused = |why: Limited| {
+            move |refusal: Refusal| match refusal {
+                Refusal::Until(until) => (why, until.since(now)),
+                Refusal::InFlight => (why, IN_FLIGHT_RETRY),
+            }
+        };
         if let Some(group) = &address {
             budgets
                 .authorizations_per_address
@@ -269,6 +291,37 @@ impl Guards {
         budgets.live_per_client.settle(&ticket.client, now, stored);
         budgets.live_total.settle(&(), now, stored);
     }
+
+    /// Reserves places for `principals`, waiting for places in flight to settle; `Err(until)`
+    /// when out of budget.
+    fn reserve_waiting(
+        &self,
+        principals: &[Principal],
+        codes: bool,
+        now: impl Fn() -> Timestamp,
+    ) -> Result<(), Timestamp> {
+        let deadline = Instant::now() + IN_FLIGHT_PATIENCE;
+        let mut budgets = lock(&self.budgets);
+        loop {
+            match budgets.reserve(principals, codes, now()) {
+                Ok(()) => return Ok(()),
+                Err(Refusal::Until(until)) => return Err(until),
+                Err(Refusal::InFlight) => {}
+            }
+            let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                return Err(now().plus(IN_FLIGHT_RETRY));
+            };
+            budgets = match self.settled.wait_timeout(budgets, left) {
+                Ok((budgets, _)) => budgets,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+    }
+
+    fn settle(&self, principals: &[Principal], codes: bool, now: Timestamp, charged: bool) {
+        lock(&self.budgets).settle(principals, codes, now, charged);
+        self.settled.notify_all();
+    }
 }
 
 /// The outcome of a guarded attempt: what it found, and whether it was a wrong guess.
@@ -287,10 +340,11 @@ impl App {
         attempt: impl FnOnce() -> Attempt<T>,
     ) -> Result<T, Timestamp> {
         let principals = who.principals();
-        lock(&self.guards.budgets).reserve(&principals, true, self.now())?;
+        self.guards
+            .reserve_waiting(&principals, true, || self.now())?;
         let Attempt { outcome, wrong } = attempt();
         let now = self.now();
-        lock(&self.guards.budgets).settle(&principals, true, now, wrong);
+        self.guards.settle(&principals, true, now, wrong);
         if wrong {
             let mut event = AuditEvent::new(AuditKind::CodeRejected, now);
             event = event.address(who.address.map(|ip| ip.to_string()));
@@ -317,8 +371,9 @@ impl App {
         .map_err(CodeProblem::Paused)?
     }
 
-    /// Approves the grant behind a typed code as `username`, spending `who`'s code budgets as
-    /// [`App::look_up_code`] does.
+    /// Approves the grant behind a typed code as `username`. Finding the code spends `who`'s
+    /// code budgets as [`App::look_up_code`] does; the durable write that follows holds none of
+    /// their places.
     pub fn approve_device_as(
         &self,
         who: &CodeEntrant,
@@ -326,22 +381,30 @@ impl App {
         username: &str,
         auth_time: Timestamp,
     ) -> Result<(), DecisionError> {
-        self.spending_code_budget(who, || {
-            let outcome = self.approve_device(typed, username, None, auth_time);
-            let wrong = outcome == Err(DecisionError::UnknownCode);
-            Attempt { outcome, wrong }
-        })
-        .map_err(DecisionError::Paused)?
+        self.find_code(who, typed)?;
+        self.approve_device(typed, username, None, auth_time)
     }
 
-    /// Denies the grant behind a typed code, spending `who`'s code budgets.
+    /// Denies the grant behind a typed code, finding it as [`App::approve_device_as`] does.
     pub fn deny_device_as(&self, who: &CodeEntrant, typed: &str) -> Result<(), DecisionError> {
-        self.spending_code_budget(who, || {
-            let outcome = self.deny_device(typed, who.sub);
-            let wrong = outcome == Err(DecisionError::UnknownCode);
-            Attempt { outcome, wrong }
-        })
-        .map_err(DecisionError::Paused)?
+        self.find_code(who, typed)?;
+        self.deny_device(typed, who.sub)
+    }
+
+    /// Whether a typed code names a grant, spending `who`'s code budgets when it does not.
+    fn find_code(&self, who: &CodeEntrant, typed: &str) -> Result<(), DecisionError> {
+        let found = self
+            .spending_code_budget(who, || {
+                let outcome = self.code_names_a_grant(typed);
+                let wrong = matches!(outcome, Ok(false));
+                Attempt { outcome, wrong }
+            })
+            .map_err(DecisionError::Paused)?;
+        match found {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(DecisionError::UnknownCode),
+            Err(e) => Err(DecisionError::Unavailable(e.to_string())),
+        }
     }
 
     /// Runs a password check with places reserved in the sign-in budgets of the account and
@@ -354,9 +417,10 @@ impl App {
     ) -> Result<T, Timestamp> {
         let mut principals = vec![Principal::account(&username.to_lowercase())];
         principals.extend(address.map(Principal::address));
-        lock(&self.guards.budgets).reserve(&principals, false, self.now())?;
+        self.guards
+            .reserve_waiting(&principals, false, || self.now())?;
         let Attempt { outcome, wrong } = attempt();
-        lock(&self.guards.budgets).settle(&principals, false, self.now(), wrong);
+        self.guards.settle(&principals, false, self.now(), wrong);
         Ok(outcome)
     }
 }

@@ -20,9 +20,6 @@ use super::time::Timestamp;
 
 /// No pause grows beyond a day.
 const MAX_PAUSE: Duration = Duration::from_secs(86_400);
-/// How long to wait when only requests still being checked fill the budget: they settle in
-/// milliseconds.
-const IN_FLIGHT_WAIT: Duration = Duration::from_secs(1);
 /// Principals a throttle keeps by default: about 10 MB at most with budgets of a few charges.
 pub const DEFAULT_CAPACITY: usize = 50_000;
 
@@ -36,6 +33,15 @@ pub enum Pause {
     /// out, and nothing doubles. For budgets shared by everyone, where a growing pause would
     /// let a few addresses lock out all the others for a day.
     WhileFull,
+}
+
+/// Why a principal may not spend now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Out of budget until then.
+    Until(Timestamp),
+    /// Places still in flight fill the budget; they settle in moments, and may give it back.
+    InFlight,
 }
 
 #[derive(Debug)]
@@ -124,33 +130,33 @@ impl<K: Eq + Hash + Clone> Throttle<K> {
         self.records.is_empty()
     }
 
-    /// `Err(until)` while `key` may not spend: paused, or its window (with what is in
-    /// flight) already holds the whole budget.
-    pub fn check(&self, key: &K, now: Timestamp) -> Result<(), Timestamp> {
+    /// Whether `key` may spend now: not while paused, nor while its window with what is in
+    /// flight already holds the whole budget.
+    pub fn check(&self, key: &K, now: Timestamp) -> Result<(), Refusal> {
         let Some(record) = self.records.get(key) else {
             return Ok(());
         };
         if let Some(until) = record.paused_until.filter(|until| *until > now) {
-            return Err(until);
+            return Err(Refusal::Until(until));
         }
-        let spent = record.live_charges(now, self.window) + record.in_flight as usize;
-        if spent < self.limit as usize {
+        let live = record.live_charges(now, self.window);
+        if live + (record.in_flight as usize) < self.limit as usize {
             return Ok(());
         }
-        let oldest_live = record
+        if live < self.limit as usize {
+            return Err(Refusal::InFlight);
+        }
+        let frees_at = record
             .charges
             .iter()
             .find(|t| now.since(**t) < self.window)
-            .map(|t| t.plus(self.window));
-        Err(match (self.pause, oldest_live) {
-            (Pause::WhileFull, Some(frees_at)) => frees_at,
-            _ => now.plus(IN_FLIGHT_WAIT),
-        })
+            .map_or(now, |t| t.plus(self.window));
+        Err(Refusal::Until(frees_at))
     }
 
-    /// Takes a place in `key`'s budget before the work it guards, or `Err(until)` as
+    /// Takes a place in `key`'s budget before the work it guards, or says why not as
     /// [`Throttle::check`]. Every `Ok` must be followed by one [`Throttle::settle`].
-    pub fn reserve(&mut self, key: &K, now: Timestamp) -> Result<(), Timestamp> {
+    pub fn reserve(&mut self, key: &K, now: Timestamp) -> Result<(), Refusal> {
         self.check(key, now)?;
         let record = self.record(key, now);
         record.in_flight = record.in_flight.saturating_add(1);
@@ -311,13 +317,13 @@ mod tests {
         throttle.charge(&"acct", t0);
         assert_eq!(
             throttle.check(&"acct", t0),
-            Err(t0.plus(Duration::from_secs(60)))
+            Err(Refusal::Until(t0.plus(Duration::from_secs(60))))
         );
         let t1 = t0.plus(Duration::from_secs(60));
         throttle.charge(&"acct", t1);
         assert_eq!(
             throttle.check(&"acct", t1),
-            Err(t1.plus(Duration::from_secs(120)))
+            Err(Refusal::Until(t1.plus(Duration::from_secs(120))))
         );
     }
 
@@ -330,7 +336,7 @@ mod tests {
         }
         assert_eq!(
             throttle.reserve(&"ip", now),
-            Err(now.plus(IN_FLIGHT_WAIT)),
+            Err(Refusal::InFlight),
             "a sixth request released with the first five waits for them"
         );
         for _ in 0..4 {
@@ -349,7 +355,10 @@ mod tests {
         for i in 0..3 {
             throttle.charge(&"all", t0.plus(Duration::from_secs(i)));
         }
-        assert_eq!(throttle.check(&"all", t0), Err(t0.plus(WINDOW)));
+        assert_eq!(
+            throttle.check(&"all", t0),
+            Err(Refusal::Until(t0.plus(WINDOW)))
+        );
         let later = t0.plus(WINDOW);
         assert!(throttle.check(&"all", later).is_ok(), "the oldest aged out");
         for i in 0..10 {
@@ -358,7 +367,9 @@ mod tests {
         let frees = throttle.check(&"all", later.plus(Duration::from_secs(10)));
         assert_eq!(
             frees,
-            Err(later.plus(Duration::from_secs(7)).plus(WINDOW)),
+            Err(Refusal::Until(
+                later.plus(Duration::from_secs(7)).plus(WINDOW)
+            )),
             "no pause beyond the window, however often it fills"
         );
     }
