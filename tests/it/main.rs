@@ -29,6 +29,7 @@ mod observability;
 mod pairing;
 mod refresh;
 mod resource_faults;
+mod security_headers;
 mod serve_binary;
 mod service;
 mod slow_clients;
