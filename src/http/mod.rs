@@ -131,6 +131,23 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .default_service(web::to(errors::not_found));
 }
 
+/// RFC 6797 §6.1: browsers that reached authbox over https keep to https for a year. No
+/// `includeSubDomains`: a home-lab issuer often shares its parent domain with plain-http devices
+/// (a printer, a NAS), which that directive would make unreachable from a browser. No `preload`
+/// either: that is a list an operator opts into, not a default (SPEC WEB-10).
+const HSTS: &str = "max-age=31536000";
+
+/// `Strict-Transport-Security` on every answer when the issuer is https (SPEC WEB-10,
+/// OA-10.11-a): that is the scheme people and devices use, even when a reverse proxy in front
+/// ends TLS. Over plain http the header would mean nothing (RFC 6797 §8.1), so none is sent.
+fn strict_transport(issuer: &str) -> middleware::Condition<middleware::DefaultHeaders> {
+    middleware::Condition::new(
+        issuer.starts_with("https://"),
+        middleware::DefaultHeaders::new()
+            .add((actix_web::http::header::STRICT_TRANSPORT_SECURITY, HSTS)),
+    )
+}
+
 /// Gives the answers actix makes itself (a method a route does not take) a body in our format.
 fn answer_bare_errors<B: actix_web::body::MessageBody + 'static>() -> middleware::ErrorHandlers<B> {
     middleware::ErrorHandlers::new().handler(
@@ -174,6 +191,7 @@ pub fn serve(
     // With a listener of its own, `/metrics` is not on the public one.
     let metrics_on_main = metrics_listener.is_none();
     let main_data = data.clone();
+    let issuer = data.settings().issuer.clone();
     let workers = std::thread::available_parallelism().map_or(2, usize::from);
     // The metrics listener needs a connection or two for a scraper.
     let metrics_connections = 16;
@@ -188,6 +206,7 @@ pub fn serve(
     let main = connections::serve(main, move || {
         WebApp::new()
             .wrap(answer_bare_errors())
+            .wrap(strict_transport(&issuer))
             .wrap(middleware::from_fn(observe::observe))
             .app_data(main_data.clone())
             // For `form::read_limited`'s deadline.
