@@ -40,6 +40,15 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
     actix_web::rt::System::new().block_on(future)
 }
 
+/// Whether `/metrics` is served on the public listener at `public`. It tells whoever asks how
+/// many people, sessions and grants there are, so it is served there only when no other
+/// machine can connect (a loopback address), and never when it has a listener of its own
+/// (`--metrics-listen`). An IPv4-mapped `::ffff:127.0.0.1` does not count as loopback: the
+/// rule errs on the side of not serving.
+pub fn metrics_on_public_listener(public: SocketAddr, metrics_apart: bool) -> bool {
+    !metrics_apart && public.ip().is_loopback()
+}
+
 /// The routes of the metrics-only listener.
 fn metrics_routes(config: &mut web::ServiceConfig) {
     config
@@ -188,8 +197,10 @@ pub fn serve(
 ) -> std::io::Result<Listening> {
     let addr = listener.local_addr()?;
     let data = web::Data::from(app);
-    // With a listener of its own, `/metrics` is not on the public one.
-    let metrics_on_main = metrics_listener.is_none();
+    let metrics_on_main = metrics_on_public_listener(addr, metrics_listener.is_some());
+    if metrics_listener.is_none() && !metrics_on_main {
+        tracing::info!(%addr, "/metrics is not served on a public address; give it --metrics-listen to scrape it");
+    }
     let main_data = data.clone();
     let issuer = data.settings().issuer.clone();
     let workers = std::thread::available_parallelism().map_or(2, usize::from);
@@ -267,5 +278,26 @@ impl Listening {
             }
         }
         result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::metrics_on_public_listener;
+
+    #[test]
+    fn metrics_are_on_the_public_listener_only_on_loopback() {
+        let on = |addr: &str, apart| metrics_on_public_listener(addr.parse().expect("addr"), apart);
+        assert!(on("127.0.0.1:8080", false));
+        assert!(on("127.0.0.2:8080", false));
+        assert!(on("[::1]:8080", false));
+        assert!(
+            !on("127.0.0.1:8080", true),
+            "--metrics-listen takes it away"
+        );
+        assert!(!on("0.0.0.0:8080", false));
+        assert!(!on("[::]:8080", false));
+        assert!(!on("192.168.1.10:8080", false));
+        assert!(!on("[::ffff:127.0.0.1]:8080", false));
     }
 }
