@@ -136,6 +136,8 @@ pub struct ClientView {
     pub id_token_alg: Option<String>,
     pub access_token_alg: Option<String>,
     pub disabled: bool,
+    /// May introspect other clients' tokens (RFC 7662 §4).
+    pub may_introspect: bool,
     pub created_at: u64,
 }
 
@@ -166,6 +168,7 @@ impl From<&Client> for ClientView {
             id_token_alg: c.id_token_alg.map(|a| a.to_string()),
             access_token_alg: c.access_token_alg.map(|a| a.to_string()),
             disabled: c.disabled,
+            may_introspect: c.may_introspect,
             created_at: c.created_at.secs(),
         }
     }

@@ -20,6 +20,8 @@ pub struct AccessToken {
     pub iat: u64,
     pub exp: u64,
     pub jti: String,
+    /// Present when a person signed in for it; absent for a client acting for itself.
+    pub auth_time: Option<u64>,
 }
 
 /// Why a bearer token is refused (RFC 6750 §3.1).
@@ -70,6 +72,7 @@ impl App {
             iat: claims.get("iat")?.as_u64()?,
             exp,
             jti: string(&claims, "jti")?,
+            auth_time: claims.get("auth_time").and_then(Value::as_u64),
         };
         // A store that cannot answer counts as revoked: refusing is the safe side.
         let revoked = self

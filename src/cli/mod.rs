@@ -186,6 +186,13 @@ pub struct ClientArgs {
     /// Access token signing algorithm for this client: ES256 (default), RS256 or EdDSA.
     #[arg(long, value_name = "ALG")]
     access_token_alg: Option<String>,
+    /// Let this confidential client introspect tokens issued to other clients (a resource
+    /// server). Without it, a client may introspect only its own tokens.
+    #[arg(long, conflicts_with = "no_may_introspect")]
+    may_introspect: bool,
+    /// Take that permission away.
+    #[arg(long)]
+    no_may_introspect: bool,
 }
 
 impl ClientArgs {
@@ -203,6 +210,11 @@ impl ClientArgs {
             id_token_alg: self.id_token_alg.clone(),
             access_token_alg: self.access_token_alg.clone(),
             disabled,
+            may_introspect: match (self.may_introspect, self.no_may_introspect) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            },
         }
     }
 }
