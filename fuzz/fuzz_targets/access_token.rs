@@ -113,6 +113,7 @@ fn expected_access_token(
         exp,
         jti: text(claims, "jti")?,
         auth_time: claims.get("auth_time").and_then(Value::as_u64),
+        grant_id: text(claims, "grant_id"),
     })
 }
 

@@ -379,3 +379,42 @@ fn int_2_2_b_tokens_of_disabled_or_removed_accounts_are_inactive() {
         .refresh_with(&bobs.str("refresh_token"), "tv-public")
         .is_error(400, "invalid_grant");
 }
+
+#[test]
+fn rev_2_1_e_revoking_one_grant_leaves_the_same_clients_other_grants_alone() {
+    let (server, fixtures) = started();
+    // One person, one client, three TVs: one never asked for lasting access.
+    let plain = server.grant("tv-public", "openid", "alice");
+    let revoked = server.grant("tv-public", "openid offline_access", "alice");
+    let kept = server.grant("tv-public", "openid offline_access", "alice");
+    // A refresh before the revocation: its access token belongs to the same grant.
+    let refreshed = server.refresh_with(&revoked.str("refresh_token"), "tv-public");
+    assert_eq!(refreshed.status, 200, "{}", refreshed.body);
+
+    assert_eq!(
+        server.revoke(&refreshed.str("refresh_token"), "tv-public", None),
+        200
+    );
+
+    for dead in [revoked.str("access_token"), refreshed.str("access_token")] {
+        assert_eq!(server.userinfo_status(&dead), 401, "REV-2.1-e");
+        assert_eq!(
+            server.introspect(&fixtures, &dead, None).body,
+            json!({"active": false})
+        );
+    }
+    for alive in [plain.str("access_token"), kept.str("access_token")] {
+        assert_eq!(
+            server.userinfo_status(&alive),
+            200,
+            "another grant's access token"
+        );
+        assert_eq!(
+            server.introspect(&fixtures, &alive, None).body["active"],
+            true
+        );
+    }
+    let again = server.refresh_with(&kept.str("refresh_token"), "tv-public");
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(server.userinfo_status(&again.str("access_token")), 200);
+}
