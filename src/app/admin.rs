@@ -34,6 +34,9 @@ pub enum AdminRequest {
     UserPasswd {
         username: String,
         password: String,
+        /// Leave devices signed in; browser sessions end all the same.
+        #[serde(default)]
+        keep_devices: bool,
     },
     UserSetDisabled {
         username: String,
@@ -367,9 +370,11 @@ impl App {
                 users: self.users()?.iter().map(UserView::from).collect(),
             },
             AdminRequest::UserShow { username } => user(self.user(&username)?),
-            AdminRequest::UserPasswd { username, password } => {
-                user(self.set_password(&username, &password)?)
-            }
+            AdminRequest::UserPasswd {
+                username,
+                password,
+                keep_devices,
+            } => user(self.set_password(&username, &password, keep_devices)?),
             AdminRequest::UserSetDisabled { username, disabled } => {
                 user(self.set_user_disabled(&username, disabled)?)
             }
