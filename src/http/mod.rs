@@ -45,7 +45,7 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
 /// machine can connect (a loopback address), and never when it has a listener of its own
 /// (`--metrics-listen`). An IPv4-mapped `::ffff:127.0.0.1` does not count as loopback: the
 /// rule errs on the side of not serving.
-pub fn metrics_on_public_listener(public: SocketAddr, metrics_apart: bool) -> bool {
+fn metrics_on_public_listener(public: SocketAddr, metrics_apart: bool) -> bool {
     !metrics_apart && public.ip().is_loopback()
 }
 
