@@ -90,7 +90,7 @@ pub struct ServeArgs {
     pub proxy_header: String,
 
     /// Serve /metrics (Prometheus) on this address only, instead of on --listen; e.g.
-    /// 127.0.0.1:9090 keeps it off a public port.
+    /// 127.0.0.1:9090. Without it, /metrics is on --listen only if that is a loopback address.
     #[arg(long, env = "AUTHBOX_METRICS_LISTEN", value_name = "ADDR")]
     pub metrics_listen: Option<String>,
 

@@ -12,7 +12,8 @@
 //!   `client_id` and `jti`, a numeric `iat` and a valid or absent `scope`, and then reads back
 //!   claim for claim; an ID token (`typ` `JWT`) is never one;
 //! - UserInfo answers only for the UserInfo audience, asks for `openid`, and knows the person;
-//! - introspection calls a token active exactly when it is accepted;
+//! - introspection (by a resource server) calls a token active exactly when it is accepted and,
+//!   if it names an `auth_time` (a person's token), its `sub` is the one person's;
 //! - an ID token hint is believed exactly when signed by a published key with `typ` `JWT`,
 //!   authbox's `iss` and string `sub` and `aud`, and then names a known client and the person.
 #![no_main]
@@ -111,6 +112,8 @@ fn expected_access_token(
         iat: claims.get("iat")?.as_u64()?,
         exp,
         jti: text(claims, "jti")?,
+        auth_time: claims.get("auth_time").and_then(Value::as_u64),
+        grant_id: text(claims, "grant_id"),
     })
 }
 
@@ -134,7 +137,10 @@ fn check_introspection(fixture: &Fixture, token: &str, expected: Option<&AccessT
         .app
         .introspect(&fixture.service, token)
         .expect("introspection by a confidential client");
-    assert_eq!(answer.active, expected.is_some());
+    let person_known = |access: &AccessToken| {
+        access.auth_time.is_none() || access.sub == fixture.alice.sub.as_str()
+    };
+    assert_eq!(answer.active, expected.is_some_and(person_known));
     if let (Some(details), Some(access)) = (answer.details, expected) {
         assert_eq!(details.sub, access.sub);
         assert_eq!(details.client_id, access.client_id);

@@ -59,6 +59,7 @@ fn client(redirect_uris: Vec<RedirectUri>) -> Client {
         access_token_alg: None,
         created_at: Timestamp::from_millis(0),
         disabled: false,
+        may_introspect: false,
     }
 }
 

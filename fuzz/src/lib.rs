@@ -116,6 +116,8 @@ fn build_fixture() -> Fixture {
         ClientSettings {
             grants: Some(vec!["client_credentials".into()]),
             scopes: Some("api.read".into()),
+            // A resource server, so it may introspect the other clients' tokens.
+            may_introspect: Some(true),
             ..ClientSettings::default()
         },
     );

@@ -1,8 +1,21 @@
-//! People's accounts: create, list, change password, disable, remove.
+//! People's accounts: create, list, change password, disable, remove; and ending what a
+//! person is signed in with when their account changes that way.
 
 use super::{App, AppError};
 use crate::crypto::random::random_array;
+use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::user::{Email, Subject, User, Username, check_new_password, parse_display_name};
+use crate::store::IssuedTo;
+
+/// What an account change ends besides the browser sessions, which it always ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Devices {
+    /// Devices stay signed in: their refresh tokens and access tokens keep working.
+    Keep,
+    /// Every device grant (refresh family) ends, and every access token of the person, of
+    /// whichever client and grant, stops working.
+    End,
+}
 
 /// What an operator gives to create an account. Every field is checked here, whichever way
 /// the request came in.
@@ -66,7 +79,15 @@ impl App {
             .ok_or_else(|| AppError::NotFound(format!("there is no user named {username:?}")))
     }
 
-    pub fn set_password(&self, username: &str, password: &str) -> Result<User, AppError> {
+    /// Sets a new password and ends the browser sessions signed in with the old one: a
+    /// password is changed because it may have leaked. Devices end too, unless `keep_devices`
+    /// (a routine change, where signing every TV in again would be a chore).
+    pub fn set_password(
+        &self,
+        username: &str,
+        password: &str,
+        keep_devices: bool,
+    ) -> Result<User, AppError> {
         check_new_password(password)?;
         // Hash before the write transaction: Argon2 takes tens of milliseconds.
         let hash = self.hash_new_password(password)?;
@@ -76,10 +97,19 @@ impl App {
             user.updated_at = now;
             Ok(())
         })?;
-        tracing::info!(username = %user.username, "changed a password");
+        let devices = if keep_devices {
+            Devices::Keep
+        } else {
+            Devices::End
+        };
+        self.end_sign_ins(&user, devices)?;
+        tracing::info!(username = %user.username, keep_devices, "changed a password");
         Ok(user)
     }
 
+    /// Disabling ends the browser sessions, so enabling again does not bring them back. Devices
+    /// are refused while the account is disabled and work again once it is enabled; `passwd`
+    /// or `grant revoke` ends them for good.
     pub fn set_user_disabled(&self, username: &str, disabled: bool) -> Result<User, AppError> {
         let now = self.now();
         let user = self.store.update_user(username, move |user| {
@@ -87,13 +117,47 @@ impl App {
             user.updated_at = now;
             Ok(())
         })?;
+        if disabled {
+            self.end_sign_ins(&user, Devices::Keep)?;
+        }
         tracing::info!(username = %user.username, disabled, "changed whether a user may sign in");
         Ok(user)
     }
 
+    /// Removes an account after ending everything it is signed in with, so no session, device
+    /// grant or access token outlives it.
     pub fn remove_user(&self, username: &str) -> Result<User, AppError> {
+        self.end_sign_ins(&self.user(username)?, Devices::End)?;
         let user = self.store.remove_user(username, self.now())?;
         tracing::info!(username = %user.username, sub = %user.sub, "removed a user");
         Ok(user)
+    }
+
+    /// Ends `user`'s browser sessions and, with [`Devices::End`], their device grants (each as
+    /// signing the device out does) and every access token issued to anyone for them until now.
+    /// The audit log records each: `sessions_ended`, a `revoked` per grant with its client, and
+    /// a `revoked` without a client for all the person's access tokens.
+    fn end_sign_ins(&self, user: &User, devices: Devices) -> Result<(), AppError> {
+        let sub = user.sub.as_str();
+        let sessions = self.store.remove_sessions_of(&user.sub)?;
+        let now = self.now();
+        if sessions > 0 {
+            self.record(AuditEvent::new(AuditKind::SessionsEnded, now).subject(sub));
+        }
+        if devices == Devices::Keep {
+            tracing::info!(username = %user.username, sessions, "ended a person's browser sessions");
+            return Ok(());
+        }
+        let mut grants = 0;
+        for (id, family) in self.store.refresh_families_of(sub)? {
+            if family.is_live(now) {
+                self.end_pairing(&id, &family)?;
+                grants += 1;
+            }
+        }
+        self.revoke_token_sets(&[IssuedTo::Person { sub }], now)?;
+        self.record(AuditEvent::new(AuditKind::Revoked, now).subject(sub));
+        tracing::info!(username = %user.username, sessions, grants, "ended a person's sessions, device grants and access tokens");
+        Ok(())
     }
 }

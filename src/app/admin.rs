@@ -34,6 +34,9 @@ pub enum AdminRequest {
     UserPasswd {
         username: String,
         password: String,
+        /// Leave devices signed in; browser sessions end all the same.
+        #[serde(default)]
+        keep_devices: bool,
     },
     UserSetDisabled {
         username: String,
@@ -136,6 +139,8 @@ pub struct ClientView {
     pub id_token_alg: Option<String>,
     pub access_token_alg: Option<String>,
     pub disabled: bool,
+    /// May introspect other clients' tokens (RFC 7662 §4).
+    pub may_introspect: bool,
     pub created_at: u64,
 }
 
@@ -166,6 +171,7 @@ impl From<&Client> for ClientView {
             id_token_alg: c.id_token_alg.map(|a| a.to_string()),
             access_token_alg: c.access_token_alg.map(|a| a.to_string()),
             disabled: c.disabled,
+            may_introspect: c.may_introspect,
             created_at: c.created_at.secs(),
         }
     }
@@ -364,9 +370,11 @@ impl App {
                 users: self.users()?.iter().map(UserView::from).collect(),
             },
             AdminRequest::UserShow { username } => user(self.user(&username)?),
-            AdminRequest::UserPasswd { username, password } => {
-                user(self.set_password(&username, &password)?)
-            }
+            AdminRequest::UserPasswd {
+                username,
+                password,
+                keep_devices,
+            } => user(self.set_password(&username, &password, keep_devices)?),
             AdminRequest::UserSetDisabled { username, disabled } => {
                 user(self.set_user_disabled(&username, disabled)?)
             }

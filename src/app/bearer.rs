@@ -9,6 +9,7 @@ use crate::domain::scope::ScopeSet;
 use crate::domain::time::Timestamp;
 use crate::domain::token::UserInfoClaims;
 use crate::domain::user::Subject;
+use crate::store::PresentedToken;
 
 /// A valid access token's claims that matter here.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +21,10 @@ pub struct AccessToken {
     pub iat: u64,
     pub exp: u64,
     pub jti: String,
+    /// Present when a person signed in for it; absent for a client acting for itself.
+    pub auth_time: Option<u64>,
+    /// The grant it comes from; absent for a client acting for itself.
+    pub grant_id: Option<String>,
 }
 
 /// Why a bearer token is refused (RFC 6750 §3.1).
@@ -70,16 +75,19 @@ impl App {
             iat: claims.get("iat")?.as_u64()?,
             exp,
             jti: string(&claims, "jti")?,
+            auth_time: claims.get("auth_time").and_then(Value::as_u64),
+            grant_id: string(&claims, "grant_id"),
         };
         // A store that cannot answer counts as revoked: refusing is the safe side.
         let revoked = self
             .store
-            .access_token_revoked(
-                &token.jti,
-                &token.client_id,
-                &token.sub,
-                Timestamp::from_secs(token.iat),
-            )
+            .access_token_revoked(&PresentedToken {
+                jti: &token.jti,
+                client_id: &token.client_id,
+                sub: &token.sub,
+                grant_id: token.grant_id.as_deref(),
+                issued_at: Timestamp::from_secs(token.iat),
+            })
             .unwrap_or(true);
         (!revoked).then_some(token)
     }

@@ -33,6 +33,8 @@ pub struct ClientSettings {
     pub id_token_alg: Option<String>,
     pub access_token_alg: Option<String>,
     pub disabled: Option<bool>,
+    /// RFC 7662 §4: may introspect other clients' tokens (a resource server).
+    pub may_introspect: Option<bool>,
 }
 
 impl ClientSettings {
@@ -93,6 +95,9 @@ impl ClientSettings {
         if let Some(disabled) = self.disabled {
             client.disabled = disabled;
         }
+        if let Some(may_introspect) = self.may_introspect {
+            client.may_introspect = may_introspect;
+        }
         client.check_consistency()
     }
 }
@@ -132,6 +137,7 @@ impl App {
             access_token_alg: None,
             created_at: self.now(),
             disabled: false,
+            may_introspect: false,
         };
         settings.apply(&mut client)?;
         self.store.insert_client(&client)?;

@@ -7,7 +7,7 @@ use crate::domain::refresh::RefreshFamily;
 use crate::domain::scope::ScopeSet;
 use crate::domain::time::Timestamp;
 use crate::domain::user::Subject;
-use crate::store::FamilyId;
+use crate::store::{FamilyId, IssuedTo};
 
 /// One paired device as people and administrators see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,19 +91,31 @@ impl App {
             .collect()
     }
 
-    /// Every access token `client_id` holds for `sub`, issued up to `now`, stops working.
+    /// Every access token in `sets`, issued up to `now`, stops working.
+    pub(super) fn revoke_token_sets(
+        &self,
+        sets: &[IssuedTo<'_>],
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        // Remembered until the longest-lived of those tokens has expired anyway.
+        let keep = self.longest_access_token_lifetime()? + std::time::Duration::from_secs(1);
+        Ok(self.store.revoke_tokens(sets, now, keep)?)
+    }
+
+    /// Every access token `client_id` holds for `sub`, issued up to `now`, stops working,
+    /// whichever grant it comes from.
     pub(super) fn revoke_access_tokens(
         &self,
         client_id: &str,
         sub: &str,
         now: Timestamp,
     ) -> Result<(), AppError> {
-        // Remembered until the longest-lived of those tokens has expired anyway.
-        let keep = self.longest_access_token_lifetime()? + std::time::Duration::from_secs(1);
-        Ok(self.store.revoke_client_tokens(client_id, sub, now, keep)?)
+        self.revoke_token_sets(&[IssuedTo::ClientPerson { client_id, sub }], now)
     }
 
-    /// Revokes a refresh family and every access token its client holds for the person.
+    /// Revokes a refresh family and the access tokens of its grant (RFC 7009 §2.1), and no
+    /// others: the client's tokens from the person's other grants, say another TV that never
+    /// asked for lasting access, keep working.
     pub(super) fn end_pairing(
         &self,
         id: &FamilyId,
@@ -111,7 +123,25 @@ impl App {
     ) -> Result<(), AppError> {
         let now = self.now();
         self.store.revoke_refresh_family(id, now)?;
-        self.revoke_access_tokens(family.client_id.as_str(), family.sub.as_str(), now)?;
+        let grant_id = super::tokens::family_grant_id(family);
+        let (client_id, sub) = (family.client_id.as_str(), family.sub.as_str());
+        self.revoke_token_sets(
+            &[
+                IssuedTo::Grant {
+                    client_id,
+                    sub,
+                    grant_id: Some(&grant_id),
+                },
+                // Tokens signed before access tokens named their grant could be any grant's:
+                // they go as they always did, with all the client's for the person.
+                IssuedTo::Grant {
+                    client_id,
+                    sub,
+                    grant_id: None,
+                },
+            ],
+            now,
+        )?;
         self.record(
             AuditEvent::new(AuditKind::Revoked, now)
                 .subject(family.sub.as_str())
@@ -120,8 +150,8 @@ impl App {
         Ok(())
     }
 
-    /// Signs a device out: its refresh family is revoked and every access token its client holds
-    /// for the person stops working. `only_for` limits this to one person's own devices.
+    /// Signs a device out: its refresh family is revoked and the access tokens of its grant stop
+    /// working. `only_for` limits this to one person's own devices.
     pub fn sign_out_device(
         &self,
         id: &str,

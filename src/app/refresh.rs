@@ -3,7 +3,7 @@
 //! window (SPEC D5, 0 by default) a token presented again soon after its rotation gets the
 //! same successor instead: still one rotation, never two live tokens.
 
-use super::tokens::IssuedTokens;
+use super::tokens::{IssuedTokens, family_grant_id};
 use super::{App, ProtocolError};
 use crate::crypto::hash::sha256;
 use crate::crypto::random::random_token;
@@ -147,7 +147,14 @@ impl App {
             auth_time: family.auth_time,
             approved_at: now,
         };
-        let mut tokens = self.issue_tokens(client, &user, &approval, None, now)?;
+        let mut tokens = self.issue_tokens_in_grant(
+            client,
+            &user,
+            &approval,
+            None,
+            now,
+            &family_grant_id(&family),
+        )?;
         if let Some(successor) = retried {
             tokens.refresh_token = Some(successor);
             return Ok(tokens);
@@ -225,7 +232,9 @@ impl App {
 
     /// A spent token came back: someone else may hold a copy, so the whole family goes, and
     /// with it the access tokens the client holds for the person (BCP-4.14.2-a recommends it:
-    /// the copy's holder may have refreshed already).
+    /// the copy's holder may have refreshed already). Deliberately wider than the family's own
+    /// tokens, which is all a revocation or a sign-out ends: a refresh token that leaked says
+    /// the client's storage leaked, and with it whatever else it keeps for the person.
     fn reused(
         &self,
         client: &Client,

@@ -9,6 +9,7 @@ use crate::domain::client::Client;
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
 use crate::domain::refresh::TokenState;
 use crate::domain::time::Timestamp;
+use crate::domain::user::Subject;
 
 /// RFC 7662 §2.2. An inactive token says `active: false` and nothing else.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -43,8 +44,20 @@ fn refuse(code: ErrorCode, description: &str) -> ProtocolError {
 }
 
 impl App {
+    /// Whether the person `sub` may still use what they were given: a disabled or removed
+    /// account's tokens are dead, whatever their expiry says.
+    fn account_usable(&self, sub: &str) -> Result<bool, ProtocolError> {
+        let user = self
+            .store
+            .user_by_sub(&Subject::from_stored(sub.to_owned()))?;
+        Ok(user.is_some_and(|u| !u.disabled))
+    }
+
     /// What a resource server may learn of `token`. Only confidential clients may ask: a public
     /// client's id proves nothing, and token scanning must not be open to anyone (§2.1, §4).
+    /// A token the caller may not see (§4: another client's, unless the caller is a resource
+    /// server) and a token of an account that is disabled or removed are `active: false`,
+    /// indistinguishable from unknown ones (§2.2).
     pub fn introspect(&self, caller: &Client, token: &str) -> Result<Introspection, ProtocolError> {
         if !caller.is_confidential() || caller.disabled {
             return Err(refuse(
@@ -54,6 +67,11 @@ impl App {
         }
         // The hint only orders the search (§2.1); every kind is tried.
         if let Some(access) = self.verify_access_token(token) {
+            // Only a person's token has `auth_time`; a client's own has no account behind it.
+            let person_gone = access.auth_time.is_some() && !self.account_usable(&access.sub)?;
+            if !caller.may_introspect_tokens_of(&access.client_id) || person_gone {
+                return Ok(INACTIVE);
+            }
             return Ok(Introspection {
                 active: true,
                 details: Some(TokenDetails {
@@ -73,7 +91,11 @@ impl App {
         let Some((state, _, family)) = self.store.refresh_token(&sha256(token.as_bytes()))? else {
             return Ok(INACTIVE);
         };
-        if state != TokenState::Current || !family.is_live(now) {
+        if state != TokenState::Current
+            || !family.is_live(now)
+            || !caller.may_introspect_tokens_of(family.client_id.as_str())
+            || !self.account_usable(family.sub.as_str())?
+        {
             return Ok(INACTIVE);
         }
         let exp = family

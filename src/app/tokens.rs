@@ -4,7 +4,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::{App, ProtocolError};
-use crate::crypto::hash::at_hash;
+use crate::crypto::hash::{at_hash, sha256};
 use crate::crypto::jws;
 use crate::crypto::random::random_array;
 use std::sync::Arc;
@@ -12,6 +12,7 @@ use std::sync::Arc;
 use crate::crypto::keys::SigningKey;
 use crate::domain::client::Client;
 use crate::domain::device_grant::Approval;
+use crate::domain::refresh::RefreshFamily;
 use crate::domain::scope::ScopeSet;
 use crate::domain::signing::SigningAlg;
 use crate::domain::time::Timestamp;
@@ -32,6 +33,38 @@ pub struct IssuedTokens {
     pub refresh_token: Option<String>,
 }
 
+/// The `grant_id` of the access tokens of the grant `client_id` got for `sub`, with the person
+/// signed in at `auth_time`, whose first tokens were issued at `started_at`.
+///
+/// Derived rather than drawn and stored: a grant's first access token is signed before its
+/// refresh family is stored (with the same `now`, which becomes the family's `created_at`),
+/// and a refresh knows only the family, so both compute the same id from what they share.
+/// Two grants of one person and client started in the same millisecond from one sign-in
+/// would share an id, and revoking one would end the other's access tokens too: the safe side.
+pub(super) fn grant_id(
+    client_id: &str,
+    sub: &str,
+    auth_time: Timestamp,
+    started_at: Timestamp,
+) -> String {
+    let named = format!(
+        "{client_id}\u{0}{sub}\u{0}{}\u{0}{}",
+        auth_time.millis(),
+        started_at.millis()
+    );
+    URL_SAFE_NO_PAD.encode(&sha256(named.as_bytes())[..16])
+}
+
+/// The `grant_id` of the access tokens issued with `family`'s refresh tokens.
+pub(super) fn family_grant_id(family: &RefreshFamily) -> String {
+    grant_id(
+        family.client_id.as_str(),
+        family.sub.as_str(),
+        family.auth_time,
+        family.created_at,
+    )
+}
+
 impl App {
     /// Signs an RFC 9068 access token for `sub`; returns it with its lifetime in seconds.
     fn sign_access_token(
@@ -39,7 +72,7 @@ impl App {
         client: &Client,
         sub: &str,
         scopes: &ScopeSet,
-        auth_time: Option<Timestamp>,
+        person: Option<(Timestamp, &str)>,
         now: Timestamp,
     ) -> Result<(String, u64), ProtocolError> {
         let settings = &self.settings;
@@ -59,7 +92,8 @@ impl App {
             jti: URL_SAFE_NO_PAD.encode(random_array::<16>()?),
             client_id: client.id.as_str().to_owned(),
             scope: scopes.to_string(),
-            auth_time: auth_time.map(Timestamp::secs),
+            auth_time: person.map(|(auth_time, _)| auth_time.secs()),
+            grant_id: person.map(|(_, grant)| grant.to_owned()),
         };
         let alg = client.access_token_alg.unwrap_or(DEFAULT_ACCESS_TOKEN_ALG);
         let token = jws::sign(self.active_key(alg)?.as_ref(), "at+jwt", &claims)?;
@@ -73,7 +107,8 @@ impl App {
     }
 
     /// Tokens for what a person approved: an access token and, when `openid` was granted, an ID
-    /// token carrying the authorization request's `nonce`, if it had one.
+    /// token carrying the authorization request's `nonce`, if it had one. These are a new
+    /// grant's first tokens; a refresh family started for it must start at `now`.
     pub(super) fn issue_tokens(
         &self,
         client: &Client,
@@ -82,11 +117,30 @@ impl App {
         nonce: Option<&str>,
         now: Timestamp,
     ) -> Result<IssuedTokens, ProtocolError> {
+        let grant = grant_id(
+            client.id.as_str(),
+            user.sub.as_str(),
+            approval.auth_time,
+            now,
+        );
+        self.issue_tokens_in_grant(client, user, approval, nonce, now, &grant)
+    }
+
+    /// Tokens for what a person approved, in the grant named `grant` ([`grant_id`]).
+    pub(super) fn issue_tokens_in_grant(
+        &self,
+        client: &Client,
+        user: &User,
+        approval: &Approval,
+        nonce: Option<&str>,
+        now: Timestamp,
+        grant: &str,
+    ) -> Result<IssuedTokens, ProtocolError> {
         let (access_token, expires_in) = self.sign_access_token(
             client,
             user.sub.as_str(),
             &approval.scopes,
-            Some(approval.auth_time),
+            Some((approval.auth_time, grant)),
             now,
         )?;
         let id_token = if approval.scopes.contains("openid") {

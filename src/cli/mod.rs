@@ -101,7 +101,7 @@ pub enum Command {
     /// Print the manual page (roff), e.g. `authbox man | man -l -`.
     Man,
     /// Show the audit log: sign-ins, rejected codes, approvals, denials, redemptions,
-    /// refresh-token reuse and revocations.
+    /// refresh-token reuse, revocations and sessions ended by account changes.
     Audit {
         /// Only events of the last DURATION (e.g. 1h, 7d).
         #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
@@ -136,18 +136,25 @@ pub enum UserCommand {
     List,
     /// Show one user.
     Show { username: String },
-    /// Set a new password.
+    /// Set a new password. Signs the user out everywhere: browser sessions, device grants and
+    /// access tokens end at once.
     Passwd {
         username: String,
         /// Read the password from the first line of standard input instead of a prompt.
         #[arg(long)]
         password_stdin: bool,
+        /// Keep the user's devices signed in (their refresh and access tokens); browser
+        /// sessions end all the same.
+        #[arg(long)]
+        keep_devices: bool,
     },
-    /// Stop a user from signing in (nothing is deleted).
+    /// Stop a user from signing in and end their browser sessions (nothing is deleted; devices
+    /// are refused until the user is enabled again).
     Disable { username: String },
     /// Let a disabled user sign in again.
     Enable { username: String },
-    /// Delete a user. Their subject identifier is never given to anyone else.
+    /// Delete a user, ending their sessions, device grants and access tokens. Their subject
+    /// identifier is never given to anyone else.
     Remove { username: String },
 }
 
@@ -186,6 +193,13 @@ pub struct ClientArgs {
     /// Access token signing algorithm for this client: ES256 (default), RS256 or EdDSA.
     #[arg(long, value_name = "ALG")]
     access_token_alg: Option<String>,
+    /// Let this confidential client introspect tokens issued to other clients (a resource
+    /// server). Without it, a client may introspect only its own tokens.
+    #[arg(long, conflicts_with = "no_may_introspect")]
+    may_introspect: bool,
+    /// Take that permission away.
+    #[arg(long)]
+    no_may_introspect: bool,
 }
 
 impl ClientArgs {
@@ -203,6 +217,11 @@ impl ClientArgs {
             id_token_alg: self.id_token_alg.clone(),
             access_token_alg: self.access_token_alg.clone(),
             disabled,
+            may_introspect: match (self.may_introspect, self.no_may_introspect) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            },
         }
     }
 }
@@ -364,9 +383,11 @@ fn user_request(command: UserCommand) -> Result<AdminRequest, CliError> {
         UserCommand::Passwd {
             username,
             password_stdin,
+            keep_devices,
         } => AdminRequest::UserPasswd {
             password: read_password(password_stdin)?,
             username,
+            keep_devices,
         },
         UserCommand::Disable { username } => AdminRequest::UserSetDisabled {
             username,

@@ -199,6 +199,7 @@ fn client_details(c: &ClientView) -> String {
                 .unwrap_or_else(|| "ES256 (default)".into()),
         ),
         ("disabled", yes_no(c.disabled)),
+        ("may_introspect", yes_no(c.may_introspect)),
         ("created", utc(c.created_at)),
     ])
 }

@@ -18,10 +18,12 @@ pub enum AuditKind {
     RefreshReused,
     Revoked,
     CodeReplayed,
+    /// A person's browser sessions were ended (a password change, disabling, removal).
+    SessionsEnded,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 9] = [
+    pub const ALL: [AuditKind; 10] = [
         AuditKind::SignedIn,
         AuditKind::SignInFailed,
         AuditKind::CodeRejected,
@@ -31,6 +33,7 @@ impl AuditKind {
         AuditKind::RefreshReused,
         AuditKind::Revoked,
         AuditKind::CodeReplayed,
+        AuditKind::SessionsEnded,
     ];
 
     pub fn name(self) -> &'static str {
@@ -44,6 +47,7 @@ impl AuditKind {
             AuditKind::RefreshReused => "refresh_reused",
             AuditKind::Revoked => "revoked",
             AuditKind::CodeReplayed => "code_replayed",
+            AuditKind::SessionsEnded => "sessions_ended",
         }
     }
 }

@@ -459,6 +459,7 @@ mod tests {
             access_token_alg: None,
             created_at: Timestamp::from_secs(0),
             disabled: false,
+            may_introspect: false,
         }
     }
 

@@ -141,6 +141,8 @@ pub struct Client {
     pub access_token_alg: Option<SigningAlg>,
     pub created_at: Timestamp,
     pub disabled: bool,
+    /// A resource server: may introspect tokens issued to other clients (RFC 7662 §4).
+    pub may_introspect: bool,
 }
 
 impl Client {
@@ -150,6 +152,14 @@ impl Client {
 
     pub fn allows(&self, grant: GrantType) -> bool {
         self.grant_types.contains(&grant)
+    }
+
+    /// RFC 7662 §4 ("specifically authorized"): whether this client, authenticated, may learn
+    /// about a token issued to `owner`. Its own tokens always; another client's only as a
+    /// resource server (`--may-introspect`), so one client cannot read, say, another's
+    /// refresh tokens. Only confidential clients can authenticate to ask at all.
+    pub fn may_introspect_tokens_of(&self, owner: &str) -> bool {
+        self.is_confidential() && !self.disabled && (self.may_introspect || self.id.0 == owner)
     }
 
     /// The rules that tie a client's settings together; checked on every create and update.
@@ -167,6 +177,11 @@ impl Client {
         if self.allows(GrantType::AuthorizationCode) && self.redirect_uris.is_empty() {
             return Err(Invalid::new(
                 "authorization_code needs at least one --redirect-uri",
+            ));
+        }
+        if self.may_introspect && !self.is_confidential() {
+            return Err(Invalid::new(
+                "--may-introspect needs a confidential client: a public one cannot prove who it is",
             ));
         }
         if self.allows(GrantType::RefreshToken)

@@ -40,6 +40,11 @@ pub struct AccessTokenClaims {
     /// When the person signed in; absent for a client acting for itself (client credentials).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_time: Option<u64>,
+    /// Names the grant (the approval and its refresh tokens) the token comes from, so that
+    /// revoking that grant ends its tokens and no others (RFC 7009 §2.1). Opaque; absent for
+    /// a client acting for itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grant_id: Option<String>,
 }
 
 /// OIDC Core §2, with the standard claims of §5.4 that the granted scopes allow.

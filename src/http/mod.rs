@@ -40,6 +40,15 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
     actix_web::rt::System::new().block_on(future)
 }
 
+/// Whether `/metrics` is served on the public listener at `public`. It tells whoever asks how
+/// many people, sessions and grants there are, so it is served there only when no other
+/// machine can connect (a loopback address), and never when it has a listener of its own
+/// (`--metrics-listen`). An IPv4-mapped `::ffff:127.0.0.1` does not count as loopback: the
+/// rule errs on the side of not serving.
+fn metrics_on_public_listener(public: SocketAddr, metrics_apart: bool) -> bool {
+    !metrics_apart && public.ip().is_loopback()
+}
+
 /// The routes of the metrics-only listener.
 fn metrics_routes(config: &mut web::ServiceConfig) {
     config
@@ -131,6 +140,23 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .default_service(web::to(errors::not_found));
 }
 
+/// RFC 6797 §6.1: browsers that reached authbox over https keep to https for a year. No
+/// `includeSubDomains`: a home-lab issuer often shares its parent domain with plain-http devices
+/// (a printer, a NAS), which that directive would make unreachable from a browser. No `preload`
+/// either: that is a list an operator opts into, not a default (SPEC WEB-10).
+const HSTS: &str = "max-age=31536000";
+
+/// `Strict-Transport-Security` on every answer when the issuer is https (SPEC WEB-10,
+/// OA-10.11-a): that is the scheme people and devices use, even when a reverse proxy in front
+/// ends TLS. Over plain http the header would mean nothing (RFC 6797 §8.1), so none is sent.
+fn strict_transport(issuer: &str) -> middleware::Condition<middleware::DefaultHeaders> {
+    middleware::Condition::new(
+        issuer.starts_with("https://"),
+        middleware::DefaultHeaders::new()
+            .add((actix_web::http::header::STRICT_TRANSPORT_SECURITY, HSTS)),
+    )
+}
+
 /// Gives the answers actix makes itself (a method a route does not take) a body in our format.
 fn answer_bare_errors<B: actix_web::body::MessageBody + 'static>() -> middleware::ErrorHandlers<B> {
     middleware::ErrorHandlers::new().handler(
@@ -171,9 +197,12 @@ pub fn serve(
 ) -> std::io::Result<Listening> {
     let addr = listener.local_addr()?;
     let data = web::Data::from(app);
-    // With a listener of its own, `/metrics` is not on the public one.
-    let metrics_on_main = metrics_listener.is_none();
+    let metrics_on_main = metrics_on_public_listener(addr, metrics_listener.is_some());
+    if metrics_listener.is_none() && !metrics_on_main {
+        tracing::info!(%addr, "/metrics is not served on a public address; give it --metrics-listen to scrape it");
+    }
     let main_data = data.clone();
+    let issuer = data.settings().issuer.clone();
     let workers = std::thread::available_parallelism().map_or(2, usize::from);
     // The metrics listener needs a connection or two for a scraper.
     let metrics_connections = 16;
@@ -188,6 +217,7 @@ pub fn serve(
     let main = connections::serve(main, move || {
         WebApp::new()
             .wrap(answer_bare_errors())
+            .wrap(strict_transport(&issuer))
             .wrap(middleware::from_fn(observe::observe))
             .app_data(main_data.clone())
             // For `form::read_limited`'s deadline.
@@ -248,5 +278,26 @@ impl Listening {
             }
         }
         result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::metrics_on_public_listener;
+
+    #[test]
+    fn metrics_are_on_the_public_listener_only_on_loopback() {
+        let on = |addr: &str, apart| metrics_on_public_listener(addr.parse().expect("addr"), apart);
+        assert!(on("127.0.0.1:8080", false));
+        assert!(on("127.0.0.2:8080", false));
+        assert!(on("[::1]:8080", false));
+        assert!(
+            !on("127.0.0.1:8080", true),
+            "--metrics-listen takes it away"
+        );
+        assert!(!on("0.0.0.0:8080", false));
+        assert!(!on("[::]:8080", false));
+        assert!(!on("192.168.1.10:8080", false));
+        assert!(!on("[::ffff:127.0.0.1]:8080", false));
     }
 }

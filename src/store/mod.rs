@@ -34,6 +34,7 @@ pub use authorization_codes::AuthorizationCodeHash;
 pub use device_grants::DeviceCodeHash;
 pub use expiry::SweepReport;
 pub use refresh::{FamilyId, NewRefreshFamily, RefreshTokenHash, Swap};
+pub use revocations::{IssuedTo, PresentedToken};
 pub use schema::CURRENT_SCHEMA_VERSION;
 pub use sessions::SessionIdHash;
 pub use snapshot::SnapshotSummary;

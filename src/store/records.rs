@@ -26,6 +26,7 @@ use crate::domain::user_code::UserCode;
 
 const V1: u8 = 1;
 const V2: u8 = 2;
+const V3: u8 = 3;
 
 fn encode<T: Serialize>(version: u8, record: &T) -> Result<Vec<u8>, StoreError> {
     let body = postcard::to_stdvec(record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -135,6 +136,13 @@ struct ClientV2 {
     post_logout_redirect_uris: Vec<String>,
 }
 
+/// V3 adds the introspection permission (schema version 3).
+#[derive(Serialize, Deserialize)]
+struct ClientV3 {
+    v2: ClientV2,
+    may_introspect: bool,
+}
+
 fn millis(duration: Option<Duration>) -> Option<u64> {
     duration.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
@@ -178,21 +186,29 @@ pub fn encode_client(client: &Client) -> Result<Vec<u8>, StoreError> {
         disabled: client.disabled,
     };
     encode(
-        V2,
-        &ClientV2 {
-            v1,
-            post_logout_redirect_uris: uri_strings(&client.post_logout_redirect_uris),
+        V3,
+        &ClientV3 {
+            v2: ClientV2 {
+                v1,
+                post_logout_redirect_uris: uri_strings(&client.post_logout_redirect_uris),
+            },
+            may_introspect: client.may_introspect,
         },
     )
 }
 
-/// Reads a client of either version; a V1 client has no post-logout redirect URIs.
+/// Reads a client of any version; a V1 client has no post-logout redirect URIs, and neither a
+/// V1 nor a V2 client may introspect other clients' tokens.
 pub fn decode_client(bytes: &[u8]) -> Result<Client, StoreError> {
-    let (r, post_logout) = match bytes.split_first() {
-        Some((&V1, body)) => (decode_body::<ClientV1>("client", body)?, Vec::new()),
+    let (r, post_logout, may_introspect) = match bytes.split_first() {
+        Some((&V1, body)) => (decode_body::<ClientV1>("client", body)?, Vec::new(), false),
         Some((&V2, body)) => {
             let r: ClientV2 = decode_body("client", body)?;
-            (r.v1, r.post_logout_redirect_uris)
+            (r.v1, r.post_logout_redirect_uris, false)
+        }
+        Some((&V3, body)) => {
+            let r: ClientV3 = decode_body("client", body)?;
+            (r.v2.v1, r.v2.post_logout_redirect_uris, r.may_introspect)
         }
         Some((&version, _)) => return Err(unknown_version("client", version)),
         None => return Err(StoreError::Corrupt("a client record is empty".into())),
@@ -230,6 +246,7 @@ pub fn decode_client(bytes: &[u8]) -> Result<Client, StoreError> {
         access_token_alg: alg(r.access_token_alg)?,
         created_at: Timestamp::from_millis(r.created_at_ms),
         disabled: r.disabled,
+        may_introspect,
     })
 }
 
@@ -614,10 +631,10 @@ mod tests {
         assert!(decode_user(&[]).is_err());
         assert!(decode_client(&[1, 255, 255]).is_err());
         assert!(
-            decode_client(&[3, 0])
+            decode_client(&[4, 0])
                 .unwrap_err()
                 .to_string()
-                .contains("version 3")
+                .contains("version 4")
         );
     }
 
@@ -641,7 +658,18 @@ mod tests {
         let client = decode_client(&encode(V1, &v1).unwrap()).unwrap();
         assert_eq!(client.id.as_str(), "tv");
         assert!(client.post_logout_redirect_uris.is_empty());
+        assert!(!client.may_introspect);
         let again = decode_client(&encode_client(&client).unwrap()).unwrap();
         assert_eq!(again, client);
+        let v2 = ClientV2 {
+            v1,
+            post_logout_redirect_uris: vec!["https://tv.example/bye".into()],
+        };
+        let client = decode_client(&encode(V2, &v2).unwrap()).unwrap();
+        assert_eq!(client.post_logout_redirect_uris.len(), 1);
+        assert!(
+            !client.may_introspect,
+            "a V2 client may not introspect others' tokens"
+        );
     }
 }

@@ -1,13 +1,53 @@
-//! Revoked access tokens: single tokens by `jti`, and everything a client held for a person
-//! before a moment (when that person signs the device out or its refresh token is revoked).
+//! Revoked access tokens: single tokens by `jti`, and every token of a kind issued before a
+//! moment: a grant's (when its device is signed out), a client's for a person (when its refresh
+//! token is reused, or the person takes the app's permission back), or a person's (when their
+//! password changes or the account is removed).
 
 use super::expiry::{RowKind, index_expiry};
 use super::tables::{CLIENT_SUB_TO_REVOKED_AT, REVOKED_JTI_TO_EXPIRY};
 use super::{Store, StoreError};
 use crate::domain::time::Timestamp;
 
-fn pair_key(client_id: &str, sub: &str) -> String {
-    format!("{client_id}\u{0}{sub}")
+/// A set of access tokens that one revocation ends, named by what the tokens carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IssuedTo<'a> {
+    /// Every token of the person, whichever client holds it.
+    Person { sub: &'a str },
+    /// Every token the client holds for the person.
+    ClientPerson { client_id: &'a str, sub: &'a str },
+    /// The tokens of one grant, by the `grant_id` they carry; `None` names the client's tokens
+    /// for the person that carry none (issued before grants were named).
+    Grant {
+        client_id: &'a str,
+        sub: &'a str,
+        grant_id: Option<&'a str>,
+    },
+}
+
+impl IssuedTo<'_> {
+    /// The row key. Client ids are never empty and neither they nor subjects hold NUL, so the
+    /// three shapes never meet.
+    fn key(&self) -> String {
+        match self {
+            IssuedTo::Person { sub } => format!("\u{0}{sub}"),
+            IssuedTo::ClientPerson { client_id, sub } => format!("{client_id}\u{0}{sub}"),
+            IssuedTo::Grant {
+                client_id,
+                sub,
+                grant_id,
+            } => format!("{client_id}\u{0}{sub}\u{0}{}", grant_id.unwrap_or_default()),
+        }
+    }
+}
+
+/// What an access token says about itself, for [`Store::access_token_revoked`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PresentedToken<'a> {
+    pub jti: &'a str,
+    pub client_id: &'a str,
+    pub sub: &'a str,
+    pub grant_id: Option<&'a str>,
+    pub issued_at: Timestamp,
 }
 
 impl Store {
@@ -21,40 +61,57 @@ impl Store {
         })
     }
 
-    /// Denies every access token issued to `client_id` for `sub` until `now`; the entry lasts
-    /// `keep` (the longest access-token lifetime), after which such tokens have expired anyway.
-    pub fn revoke_client_tokens(
+    /// Denies every access token in `sets` issued up to `now`, in one transaction; each entry
+    /// lasts `keep` (the longest access-token lifetime), after which such tokens have expired
+    /// anyway.
+    pub fn revoke_tokens(
         &self,
-        client_id: &str,
-        sub: &str,
+        sets: &[IssuedTo<'_>],
         now: Timestamp,
         keep: std::time::Duration,
     ) -> Result<(), StoreError> {
-        let key = pair_key(client_id, sub);
+        let keys: Vec<String> = sets.iter().map(IssuedTo::key).collect();
         let forget_at = now.plus(keep);
         self.write(move |txn| {
-            txn.open_table(CLIENT_SUB_TO_REVOKED_AT)?
-                .insert(key.as_str(), (now.millis(), forget_at.millis()))?;
-            index_expiry(txn, forget_at, RowKind::ClientRevocation, key.as_bytes())
+            let mut table = txn.open_table(CLIENT_SUB_TO_REVOKED_AT)?;
+            for key in &keys {
+                table.insert(key.as_str(), (now.millis(), forget_at.millis()))?;
+                index_expiry(txn, forget_at, RowKind::ClientRevocation, key.as_bytes())?;
+            }
+            Ok(())
         })
     }
 
-    /// Whether an access token (`jti`, issued at `issued_at`) has been revoked.
-    pub fn access_token_revoked(
-        &self,
-        jti: &str,
-        client_id: &str,
-        sub: &str,
-        issued_at: Timestamp,
-    ) -> Result<bool, StoreError> {
+    /// Whether an access token has been revoked: by its `jti`, or as one of the person's, the
+    /// client's for the person, or its grant's tokens.
+    pub fn access_token_revoked(&self, token: &PresentedToken<'_>) -> Result<bool, StoreError> {
         let read = self.begin_read()?;
-        if read.open_table(REVOKED_JTI_TO_EXPIRY)?.get(jti)?.is_some() {
+        if read
+            .open_table(REVOKED_JTI_TO_EXPIRY)?
+            .get(token.jti)?
+            .is_some()
+        {
             return Ok(true);
         }
-        let revoked_at = read
-            .open_table(CLIENT_SUB_TO_REVOKED_AT)?
-            .get(pair_key(client_id, sub).as_str())?
-            .map(|v| v.value().0);
-        Ok(revoked_at.is_some_and(|at| issued_at.millis() <= at))
+        let cutoffs = read.open_table(CLIENT_SUB_TO_REVOKED_AT)?;
+        let sets = [
+            IssuedTo::Person { sub: token.sub },
+            IssuedTo::ClientPerson {
+                client_id: token.client_id,
+                sub: token.sub,
+            },
+            IssuedTo::Grant {
+                client_id: token.client_id,
+                sub: token.sub,
+                grant_id: token.grant_id,
+            },
+        ];
+        for set in sets {
+            let revoked_at = cutoffs.get(set.key().as_str())?.map(|v| v.value().0);
+            if revoked_at.is_some_and(|at| token.issued_at.millis() <= at) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 }

@@ -14,12 +14,12 @@ use super::tables::{
     create_all,
 };
 
-pub const CURRENT_SCHEMA_VERSION: u64 = 2;
+pub const CURRENT_SCHEMA_VERSION: u64 = 3;
 
 /// `MIGRATIONS[i]` upgrades a file from version `i + 1` to `i + 2`. New tables need no step:
 /// `create_all` runs first.
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
-const MIGRATIONS: &[Migration] = &[clients_to_v2];
+const MIGRATIONS: &[Migration] = &[clients_to_v2, clients_may_be_v3];
 
 /// 1 → 2: authorization codes and consents get their tables; client records are rewritten as
 /// V2, which adds post-logout redirect URIs (none yet).
@@ -33,6 +33,13 @@ fn clients_to_v2(txn: &WriteTransaction) -> Result<(), StoreError> {
     for (id, client) in rewritten {
         clients.insert(id.as_str(), encode_client(&client)?.as_slice())?;
     }
+    Ok(())
+}
+
+/// 2 → 3: client records written from now on are V3, which adds the introspection
+/// permission. V2 records read as they are (without it), so nothing is rewritten; the new
+/// version is what keeps an older authbox from meeting a V3 record it cannot read.
+fn clients_may_be_v3(_: &WriteTransaction) -> Result<(), StoreError> {
     Ok(())
 }
 

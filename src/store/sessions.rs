@@ -10,6 +10,7 @@ use super::tables::{META_FORM_KEY, META_KEY_TO_VALUE, SESSION_ID_HASH_TO_SESSION
 use super::{Store, StoreError};
 use crate::domain::session::Session;
 use crate::domain::time::Timestamp;
+use crate::domain::user::Subject;
 
 pub type SessionIdHash = [u8; 32];
 
@@ -61,6 +62,27 @@ impl Store {
             txn.open_table(SESSION_ID_HASH_TO_SESSION)?
                 .remove(hash.as_slice())?;
             Ok(())
+        })
+    }
+
+    /// Ends every session of `sub`; returns how many there were. Sessions are keyed by their
+    /// cookie's digest alone, so this reads them all: a home lab's few hundred at most, and
+    /// only when an operator changes an account.
+    pub fn remove_sessions_of(&self, sub: &Subject) -> Result<usize, StoreError> {
+        let sub = sub.clone();
+        self.write(move |txn| {
+            let mut sessions = txn.open_table(SESSION_ID_HASH_TO_SESSION)?;
+            let mut theirs = Vec::new();
+            for entry in sessions.iter()? {
+                let (hash, record) = entry?;
+                if decode_session(record.value())?.sub == sub {
+                    theirs.push(hash.value().to_vec());
+                }
+            }
+            for hash in &theirs {
+                sessions.remove(hash.as_slice())?;
+            }
+            Ok(theirs.len())
         })
     }
 

@@ -47,8 +47,10 @@ pub(super) const USER_SUB_FAMILY_TO_NOTHING: TableDefinition<(&str, &[u8]), ()> 
 /// `jti` of a revoked access token → its `exp` (seconds); kept until then.
 pub(super) const REVOKED_JTI_TO_EXPIRY: TableDefinition<&str, u64> =
     TableDefinition::new("revoked_jti_to_expiry");
-/// `client_id` NUL `sub` → (when their grants were last revoked, when that may be forgotten),
-/// in ms: access tokens issued to that client for that person before then no longer count.
+/// A set of access tokens → (when it was last revoked, when that may be forgotten), in ms:
+/// tokens of the set issued before then no longer count. The key names the set
+/// (`revocations::IssuedTo`): `client_id` NUL `sub` for a client's tokens for a person,
+/// NUL `sub` for all of a person's, `client_id` NUL `sub` NUL `grant_id` for one grant's.
 pub(super) const CLIENT_SUB_TO_REVOKED_AT: TableDefinition<&str, (u64, u64)> =
     TableDefinition::new("client_sub_to_revoked_at");
 /// Time (ms, big-endian) ‖ 8 random bytes → encoded audit event. Keyed by time, so the

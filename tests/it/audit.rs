@@ -73,6 +73,15 @@ fn a_device_story_is_recorded_in_order_without_secrets() {
     );
     assert_eq!(log[0]["address"], "127.0.0.1");
     assert_eq!(log[3]["client_id"], "tv-public");
+    assert_eq!(
+        log[3]["address"],
+        Value::Null,
+        "an approval names the account and client, not where the approver was"
+    );
+    assert_eq!(
+        log[4]["address"], "127.0.0.1",
+        "a redemption names where the device asked from"
+    );
     let sub = log[2]["subject"].as_str().expect("sub").to_owned();
     assert_eq!(log[4]["subject"], sub.as_str());
 

@@ -216,15 +216,16 @@ fn a_schema_1_file_is_migrated_and_keeps_its_clients() {
             let mut clients = txn
                 .open_table(TableDefinition::<&str, &[u8]>::new("client_id_to_client"))
                 .expect("clients");
-            let v2 = clients
+            let v3 = clients
                 .get("tv-public")
                 .expect("read")
                 .expect("row")
                 .value()
                 .to_vec();
-            // A V2 record is the V1 fields then the (here empty) post-logout list.
-            assert_eq!((v2[0], v2.last()), (2, Some(&0)));
-            let mut v1 = v2[..v2.len() - 1].to_vec();
+            // A V3 record is the V1 fields, then the (here empty) post-logout list, then
+            // whether the client may introspect others' tokens (here not).
+            assert_eq!((v3[0], &v3[v3.len() - 2..]), (3, [0u8, 0].as_slice()));
+            let mut v1 = v3[..v3.len() - 2].to_vec();
             v1[0] = 1;
             clients.insert("tv-public", v1.as_slice()).expect("write");
         }
@@ -238,6 +239,7 @@ fn a_schema_1_file_is_migrated_and_keeps_its_clients() {
     let shown = cli.run(&["--json", "client", "show", "tv-public"]).json()["client"].clone();
     assert_eq!(shown["grants"], serde_json::json!(["device_code"]));
     assert_eq!(shown["post_logout_redirect_uris"], serde_json::json!([]));
+    assert_eq!(shown["may_introspect"], false);
     {
         let db = redb::Database::open(&data).expect("open with redb");
         let read = db.begin_read().expect("read");
@@ -249,7 +251,7 @@ fn a_schema_1_file_is_migrated_and_keeps_its_clients() {
             .expect("row")
             .value()
             .to_vec();
-        assert_eq!(version, 2u64.to_be_bytes(), "migrated to schema 2");
+        assert_eq!(version, 3u64.to_be_bytes(), "migrated to schema 3");
         read.open_table(TableDefinition::<(&str, &str), &[u8]>::new(
             "user_sub_client_to_consent",
         ))

@@ -22,6 +22,16 @@ fn started() -> TestServer {
     server
 }
 
+/// The page is drawn with its stylesheet, and nothing on the way ran into the policy (WEB-5).
+fn check_styled_within_policy(chrome: &Chrome) {
+    chrome.assert_no_csp_violations();
+    assert_eq!(
+        chrome.css_value(".card", "border-top-left-radius"),
+        "12px",
+        "the stylesheet applies"
+    );
+}
+
 fn sign_in_and_reach_consent(chrome: &Chrome, server: &TestServer, user_code: &str) {
     chrome.goto(&server.url("/device"));
     chrome.type_into("#user_code", &user_code.to_lowercase().replace('-', " "));
@@ -57,6 +67,7 @@ fn a_person_approves_on_a_phone() {
     let done = chrome.wait_for_text("Device connected");
     assert!(done.contains("go back to it"));
     chrome.screenshot("phone-3-approved");
+    check_styled_within_policy(&chrome);
 
     server.advance(INTERVAL);
     let tokens = server.poll(&started.str("device_code"), "tv-public");
@@ -88,6 +99,7 @@ fn a_person_denies_on_a_desktop() {
     chrome.screenshot("desktop-2-consent");
     chrome.click("button[value=deny]");
     chrome.wait_for_text("Request denied");
+    check_styled_within_policy(&chrome);
 
     server.advance(INTERVAL);
     server
@@ -147,6 +159,7 @@ fn the_pairing_page_renders_the_code_and_qr() {
     chrome.goto(&server.url(&format!("/device/pair?user_code={user_code}")));
     assert!(chrome.text().contains(&user_code));
     chrome.screenshot("desktop-pairing");
+    check_styled_within_policy(&chrome);
 }
 
 #[test]
@@ -166,6 +179,7 @@ fn a_person_signs_a_device_out_from_my_devices() {
     chrome.screenshot("phone-my-devices");
     chrome.click("form[action='/devices/sign-out'] button");
     chrome.wait_for_text("Living room TV is signed out");
+    check_styled_within_policy(&chrome);
     let body = format!(
         "grant_type=refresh_token&refresh_token={}&client_id=tv-public",
         crate::support::oauth::enc(&tokens.str("refresh_token"))
@@ -296,6 +310,8 @@ fn a_person_signs_in_to_a_web_app_through_authbox() {
     let greeted = chrome.wait_for_text("Hello, Alice");
     assert!(!greeted.contains("RP error"), "{greeted}");
     chrome.screenshot("web-3-signed-in");
+    // The consent form's redirect back to the app passed `form-action`.
+    chrome.assert_no_csp_violations();
 
     // The second visit goes straight through: the consent is remembered.
     chrome.goto(&format!("{}/start", rp.base));

@@ -266,3 +266,155 @@ fn asm_2_c_discovery_lists_both_endpoints() {
             .is_some_and(|a| a.contains(&json!("none")))
     );
 }
+
+/// `GRANT` for a confidential client, authenticating with Basic at both endpoints.
+fn confidential_grant(server: &TestServer, client_id: &str, secret: &str, scope: &str) -> Reply {
+    let started = server.post_form(
+        "/device_authorization",
+        &format!("scope={}", enc(scope)),
+        Some((client_id, secret)),
+    );
+    assert_eq!(started.status, 200, "{}", started.body);
+    server.approve(&started.str("user_code"), "alice");
+    server.advance(Duration::from_secs(5));
+    let body = format!(
+        "grant_type={}&device_code={}",
+        crate::support::oauth::DEVICE_GRANT_FORM,
+        enc(&started.str("device_code"))
+    );
+    let tokens = server.post_form("/token", &body, Some((client_id, secret)));
+    assert_eq!(tokens.status, 200, "{}", tokens.body);
+    tokens
+}
+
+#[test]
+fn int_4_b_a_client_sees_its_own_tokens_and_only_a_resource_server_sees_others() {
+    let (server, fixtures) = started();
+    let secret = fixtures.tv_conf_secret.as_str();
+    let by_tv_conf = |token: &str| {
+        server.post_form(
+            "/introspect",
+            &format!("token={}", enc(token)),
+            Some(("tv-conf", secret)),
+        )
+    };
+    let own = confidential_grant(&server, "tv-conf", secret, "openid offline_access");
+    for token in [own.str("access_token"), own.str("refresh_token")] {
+        let answer = by_tv_conf(&token);
+        assert_eq!(
+            answer.body["active"], true,
+            "its own token: {}",
+            answer.body
+        );
+        assert_eq!(answer.body["client_id"], "tv-conf");
+    }
+    let others = server.grant("tv-public", "openid offline_access", "alice");
+    for token in [others.str("access_token"), others.str("refresh_token")] {
+        assert_eq!(
+            by_tv_conf(&token).body,
+            json!({"active": false}),
+            "another client's token is none of its business"
+        );
+        let answer = server.introspect(&fixtures, &token, None);
+        assert_eq!(answer.body["active"], true, "rs-api is a resource server");
+    }
+
+    // The permission is the operator's to give and take.
+    let at = others.str("access_token");
+    server
+        .cli()
+        .run(&["client", "update", "rs-api", "--no-may-introspect"])
+        .ok();
+    assert_eq!(
+        server.introspect(&fixtures, &at, None).body,
+        json!({"active": false})
+    );
+    let shown = server
+        .cli()
+        .run(&["--json", "client", "update", "rs-api", "--may-introspect"])
+        .json();
+    assert_eq!(shown["client"]["may_introspect"], true);
+    assert_eq!(server.introspect(&fixtures, &at, None).body["active"], true);
+    server
+        .cli()
+        .run(&["client", "update", "tv-public", "--may-introspect"])
+        .fails_with(&["confidential"]);
+}
+
+#[test]
+fn int_2_2_b_tokens_of_disabled_or_removed_accounts_are_inactive() {
+    let (server, fixtures) = started();
+    let refused_everywhere = |reply: &Reply| {
+        for token in [reply.str("access_token"), reply.str("refresh_token")] {
+            assert_eq!(
+                server.introspect(&fixtures, &token, None).body,
+                json!({"active": false})
+            );
+        }
+        assert_eq!(server.userinfo_status(&reply.str("access_token")), 401);
+    };
+    let alices = server.grant("tv-public", "openid offline_access", "alice");
+    assert_eq!(
+        server
+            .introspect(&fixtures, &alices.str("refresh_token"), None)
+            .body["active"],
+        true
+    );
+    server.cli().run(&["user", "disable", "alice"]).ok();
+    refused_everywhere(&alices);
+    server
+        .refresh_with(&alices.str("refresh_token"), "tv-public")
+        .is_error(400, "invalid_grant");
+
+    let bobs = server.grant("tv-public", "openid offline_access", "bob");
+    assert_eq!(
+        server
+            .introspect(&fixtures, &bobs.str("access_token"), None)
+            .body["active"],
+        true
+    );
+    server.cli().run(&["user", "remove", "bob"]).ok();
+    refused_everywhere(&bobs);
+    server
+        .refresh_with(&bobs.str("refresh_token"), "tv-public")
+        .is_error(400, "invalid_grant");
+}
+
+#[test]
+fn rev_2_1_e_revoking_one_grant_leaves_the_same_clients_other_grants_alone() {
+    let (server, fixtures) = started();
+    // One person, one client, three TVs: one never asked for lasting access.
+    let plain = server.grant("tv-public", "openid", "alice");
+    let revoked = server.grant("tv-public", "openid offline_access", "alice");
+    let kept = server.grant("tv-public", "openid offline_access", "alice");
+    // A refresh before the revocation: its access token belongs to the same grant.
+    let refreshed = server.refresh_with(&revoked.str("refresh_token"), "tv-public");
+    assert_eq!(refreshed.status, 200, "{}", refreshed.body);
+
+    assert_eq!(
+        server.revoke(&refreshed.str("refresh_token"), "tv-public", None),
+        200
+    );
+
+    for dead in [revoked.str("access_token"), refreshed.str("access_token")] {
+        assert_eq!(server.userinfo_status(&dead), 401, "REV-2.1-e");
+        assert_eq!(
+            server.introspect(&fixtures, &dead, None).body,
+            json!({"active": false})
+        );
+    }
+    for alive in [plain.str("access_token"), kept.str("access_token")] {
+        assert_eq!(
+            server.userinfo_status(&alive),
+            200,
+            "another grant's access token"
+        );
+        assert_eq!(
+            server.introspect(&fixtures, &alive, None).body["active"],
+            true
+        );
+    }
+    let again = server.refresh_with(&kept.str("refresh_token"), "tv-public");
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(server.userinfo_status(&again.str("access_token")), 200);
+}

@@ -1,6 +1,7 @@
 //! One integration-test binary: every test talks to a real server on 127.0.0.1:0 with a real
 //! redb file in a temporary directory, or runs the real `authbox` binary.
 
+mod account_changes;
 mod architecture;
 mod audit;
 mod authorization_code;
@@ -31,6 +32,7 @@ mod observability;
 mod pairing;
 mod refresh;
 mod resource_faults;
+mod security_headers;
 mod serve_binary;
 mod service;
 mod slow_clients;

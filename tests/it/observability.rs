@@ -221,6 +221,64 @@ fn metrics_on_their_own_port_count_the_device_flow() {
 }
 
 #[test]
+fn metrics_stay_off_a_public_address_unless_they_have_their_own() {
+    // Loopback: served where it listens.
+    let local = crate::support::TestServer::start();
+    let scraped = reqwest::blocking::get(local.url("/metrics")).expect("scrape");
+    assert_eq!(scraped.status(), 200);
+
+    // Every address: not served, since anyone could count the users and sessions.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut public = Spawned::run(
+        &dir.path().join("authbox.redb"),
+        &["serve", "--listen", "0.0.0.0:0"],
+        &[],
+    );
+    let base = public.base_url().replace("0.0.0.0", "127.0.0.1");
+    assert_eq!(
+        reqwest::blocking::get(format!("{base}/metrics"))
+            .expect("GET")
+            .status(),
+        404
+    );
+    assert_eq!(
+        reqwest::blocking::get(format!("{base}/healthz"))
+            .expect("GET")
+            .status(),
+        200
+    );
+    assert!(
+        public
+            .line_with("/metrics is not served")
+            .contains("--metrics-listen")
+    );
+    assert_eq!(public.terminate_and_wait(), Some(0));
+
+    // Every address, with a metrics listener: served there.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut apart = Spawned::run(
+        &dir.path().join("authbox.redb"),
+        &[
+            "serve",
+            "--listen",
+            "0.0.0.0:0",
+            "--metrics-listen",
+            "127.0.0.1:0",
+        ],
+        &[],
+    );
+    let metrics_line = apart.line_with("metrics_addr=");
+    let metrics_addr = metrics_line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("metrics_addr="))
+        .expect("metrics address")
+        .to_owned();
+    let scraped = reqwest::blocking::get(format!("http://{metrics_addr}/metrics")).expect("GET");
+    assert_eq!(scraped.status(), 200);
+    assert_eq!(apart.terminate_and_wait(), Some(0));
+}
+
+#[test]
 fn a_wrong_user_code_beyond_the_budget_is_counted_as_throttled() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("authbox.redb");

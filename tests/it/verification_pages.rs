@@ -295,7 +295,7 @@ fn web_4_10_11_every_page_carries_the_protective_headers() {
     for page in pages {
         let csp = page.header("content-security-policy");
         assert!(
-            csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'self'"),
+            csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'none'"),
             "{csp}"
         );
         assert!(!page.html.contains("<script"), "WEB-5: no inline script");

@@ -113,8 +113,13 @@ impl TestServer {
         let (_, tv_conf2) = app
             .add_client("tv:conf 2", true, &grants(&["device_code"]))
             .expect("tv:conf 2");
+        // SPEC §0: the resource server, allowed to call `/introspect`.
+        let rs_api_settings = ClientSettings {
+            may_introspect: Some(true),
+            ..grants(&["client_credentials"])
+        };
         let (_, rs_api) = app
-            .add_client("rs-api", true, &grants(&["client_credentials"]))
+            .add_client("rs-api", true, &rs_api_settings)
             .expect("rs-api");
         Fixtures {
             tv_conf_secret: tv_conf.expect("secret"),

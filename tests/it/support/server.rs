@@ -139,7 +139,11 @@ impl TestServer {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
         let addr = listener.local_addr().expect("local address");
         let base = format!("http://{addr}");
-        settings.issuer = base.clone();
+        // An https issuer is kept, for tests of what only https brings; the pages' forms
+        // then refuse this plain-http origin.
+        if !settings.issuer.starts_with("https://") {
+            settings.issuer = base.clone();
+        }
         let config = Config {
             data: data.clone(),
             listen: addr,

@@ -87,7 +87,12 @@ impl Chrome {
             options["mobileEmulation"] =
                 json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0}});
         }
-        let capabilities = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": options}}});
+        // The console is kept, so a test can show that no page broke its own policy.
+        let capabilities = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": options,
+            "goog:loggingPrefs": {"browser": "ALL"}
+        }}});
         let session = chrome.call("POST", "/session", capabilities);
         let id = session["sessionId"]
             .as_str()
@@ -198,6 +203,37 @@ impl Chrome {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// A computed style of the first element matching `css`, as the page's stylesheet set it.
+    pub fn css_value(&self, css: &str, property: &str) -> String {
+        let id = self.element(css);
+        let value = self.call("GET", &format!("/element/{id}/css/{property}"), Value::Null);
+        value.as_str().unwrap_or_default().to_owned()
+    }
+
+    /// The console messages since the last call (chromedriver's log endpoint), each with its
+    /// level.
+    pub fn console(&self) -> Vec<String> {
+        let entries = self.call("POST", "/se/log", json!({"type": "browser"}));
+        entries
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .map(|e| format!("{} {}", e["level"], e["message"]))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Asserts that nothing the browser did so far ran into the Content-Security-Policy.
+    pub fn assert_no_csp_violations(&self) {
+        let violations: Vec<String> = self
+            .console()
+            .into_iter()
+            .filter(|line| line.contains("Content Security Policy"))
+            .collect();
+        assert!(violations.is_empty(), "CSP violations: {violations:#?}");
     }
 
     /// Saves a PNG of the window to `target/screenshots/<name>.png`.
