@@ -275,7 +275,7 @@ async fn sweep_forever(app: Arc<App>, interval: Duration) {
         tokio::time::sleep(interval).await;
         loop {
             let app = Arc::clone(&app);
-            match tokio::task::spawn_blocking(move || app.sweep()).await {
+            match tokio::task::spawn_blocking(move || app.sweep(interval)).await {
                 Ok(Ok(report)) if report.more => continue,
                 Ok(Ok(report)) => {
                     if report.removed > 0 {

@@ -38,6 +38,12 @@ impl ManualClock {
         let millis = u64::try_from(by.as_millis()).unwrap_or(u64::MAX);
         self.millis.fetch_add(millis, Ordering::SeqCst);
     }
+
+    /// Sets the clock back, as a corrected clock does.
+    pub fn rewind(&self, by: Duration) {
+        let millis = u64::try_from(by.as_millis()).unwrap_or(u64::MAX);
+        self.millis.fetch_sub(millis, Ordering::SeqCst);
+    }
 }
 
 impl Clock for ManualClock {

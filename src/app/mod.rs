@@ -117,6 +117,7 @@ pub struct App {
     form_key: [u8; 32],
     guards: guard::Guards,
     hashing: hashing::HashingPool,
+    sweep_clock: sweep::SweepClock,
     audit: audit::AuditBuffer,
     /// Successors chosen within the refresh grace window (SPEC D5); empty when it is 0.
     rotations: Mutex<crate::domain::refresh::RecentRotations>,
@@ -127,6 +128,7 @@ impl App {
         let ring = KeyRing::load(&store)?;
         let form_key = store.form_key(crate::crypto::random::random_array()?)?;
         let guards = guard::Guards::new(&settings);
+        let sweep_clock = sweep::SweepClock::new(store.sweep_trusted_at()?);
         guards.count_live_grants(&store.live_device_grants(clock.now())?);
         Ok(App {
             store,
@@ -136,6 +138,7 @@ impl App {
             pacing: device::PacingBook::default(),
             form_key,
             guards,
+            sweep_clock,
             hashing: hashing::HashingPool::start().map_err(|e| {
                 AppError::Unavailable(format!("cannot start the hashing threads: {e}"))
             })?,

@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod authorization;
 pub mod client;
+pub mod clock_watch;
 pub mod device_grant;
 pub mod network;
 pub mod oauth;

@@ -1,4 +1,5 @@
-//! `/healthz`: the process answers and the data file can be read.
+//! `/healthz`: the process answers and the data file can be read; and, when the sweeper is
+//! holding off deleting because the clock jumped, why.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -10,9 +11,15 @@ use crate::app::App;
 
 pub async fn healthz(app: web::Data<App>) -> HttpResponse {
     match on_blocking_pool(&app, |app| app.status()).await {
-        Ok(Ok(_)) => HttpResponse::Ok()
-            .insert_header(("Cache-Control", "no-store"))
-            .json(json!({ "status": "ok" })),
+        Ok(Ok(_)) => {
+            let body = match app.sweep_held() {
+                Some(why) => json!({ "status": "ok", "sweeper": why }),
+                None => json!({ "status": "ok" }),
+            };
+            HttpResponse::Ok()
+                .insert_header(("Cache-Control", "no-store"))
+                .json(body)
+        }
         Ok(Err(e)) => {
             tracing::error!(error = %e, "health check failed");
             json_error(

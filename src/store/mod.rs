@@ -7,6 +7,7 @@
 mod audit;
 mod authorization_codes;
 mod clients;
+mod clock;
 mod consents;
 mod device_grants;
 mod expiry;

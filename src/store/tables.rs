@@ -72,6 +72,8 @@ pub(super) const META_FORMAT: &str = "format";
 pub(super) const META_SCHEMA_VERSION: &str = "schema_version";
 /// The key that binds CSRF tokens to browser cookies.
 pub(super) const META_FORM_KEY: &str = "form_key";
+/// The wall-clock time (ms, big-endian) the sweeper last trusted enough to delete by.
+pub(super) const META_SWEEP_TRUSTED_AT: &str = "sweep_trusted_at";
 pub(super) const FORMAT_NAME: &[u8] = b"authbox";
 
 /// Opens (and so creates) every table, so readers never meet a missing one.

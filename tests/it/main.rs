@@ -12,6 +12,7 @@ mod brute_force;
 mod budgets;
 mod cli_clients;
 mod cli_users;
+mod clock_jumps;
 mod config_errors;
 mod crash_consistency;
 mod data_file;
