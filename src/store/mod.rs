@@ -6,6 +6,7 @@
 
 mod audit;
 mod authorization_codes;
+mod birth;
 mod clients;
 mod clock;
 mod consents;
@@ -74,6 +75,10 @@ pub enum StoreError {
         found: u64,
         supported: u64,
     },
+    #[error(
+        "there is no data file at {path}, but authbox made one there before ({record} says when). It will not start a new, empty one in its place, with new signing keys and no users: restore it (`authbox restore BACKUP`), or point --data at where it went; to start afresh on purpose, delete {record}"
+    )]
+    Vanished { path: PathBuf, record: PathBuf },
     #[error("cannot use {path}: {detail}")]
     Io { path: PathBuf, detail: String },
     #[error("a {what} named {key:?} already exists")]
@@ -161,10 +166,22 @@ impl Store {
                 path: path.to_path_buf(),
                 detail: "it is not a regular file".into(),
             }),
-            Ok(_) => Self::open_existing(path),
+            Ok(_) => {
+                let store = Self::open_existing(path)?;
+                if mode == OpenMode::CreateIfMissing {
+                    // A file made before the record existed gets one now.
+                    birth::record_birth(path, &dir)?;
+                }
+                Ok(store)
+            }
             Err(e) if e.kind() == ErrorKind::NotFound => match mode {
                 OpenMode::ExistingOnly => Err(StoreError::Missing(path.to_path_buf())),
-                OpenMode::CreateIfMissing => Self::create_new(path),
+                OpenMode::CreateIfMissing => {
+                    birth::refuse_a_second_birth(path)?;
+                    let store = Self::create_new(path)?;
+                    birth::record_birth(path, &dir)?;
+                    Ok(store)
+                }
             },
             Err(e) => Err(io(e)),
         }

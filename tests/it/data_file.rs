@@ -278,3 +278,39 @@ fn a_schema_1_file_is_migrated_and_keeps_its_clients() {
         serde_json::json!(["https://tv.example.test/bye"])
     );
 }
+
+#[test]
+fn a_data_file_that_vanished_is_not_replaced_by_an_empty_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("authbox.redb");
+    let record = dir.path().join("authbox.redb.created");
+    let cli = Cli::new(&data);
+    cli.add_user("alice", "correct horse battery staple", &[]);
+    assert!(record.is_file(), "making the file left its record");
+
+    std::fs::remove_file(&data).expect("the file vanishes");
+    cli.run(&["serve", "--listen", "127.0.0.1:0"]).fails_with(&[
+        "no data file",
+        "made one there before",
+        "authbox restore",
+        "authbox.redb.created",
+    ]);
+    cli.add_user_fails("bob");
+    assert!(!data.exists(), "no empty authority took its place");
+
+    // Starting afresh is a deliberate act.
+    std::fs::remove_file(&record).expect("the record removed on purpose");
+    cli.add_user("bob", "correct horse battery staple", &[]);
+    assert!(data.is_file() && record.is_file());
+}
+
+#[test]
+fn a_file_made_before_records_existed_gets_its_record_when_served() {
+    let server = TestServer::start();
+    let record = server.data.with_extension("redb.created");
+    assert!(record.is_file());
+    std::fs::remove_file(&record).expect("as an older authbox left it");
+    let server = server.restart();
+    assert!(record.is_file(), "opening it to serve writes the record");
+    drop(server);
+}
