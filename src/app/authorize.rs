@@ -22,6 +22,7 @@ use crate::domain::oauth::{ErrorCode, OAuthFailure};
 use crate::domain::session::Session;
 use crate::domain::time::Timestamp;
 use crate::domain::user::{Subject, User};
+use crate::store::IssuedTo;
 use crate::store::{FamilyId, StoreError};
 
 /// RFC 6749 §4.1.2 recommends at most ten minutes; a browser redirect takes a second.
@@ -384,10 +385,12 @@ impl App {
         now: Timestamp,
     ) -> Result<(), ProtocolError> {
         let unavailable = |e: AppError| ProtocolError::Unavailable(e.to_string());
-        if let Some(id) = family {
-            self.store.revoke_refresh_family(&id, now)?;
-        }
-        self.revoke_access_tokens(client.id.as_str(), sub.as_str(), now)
+        let families: Vec<FamilyId> = family.into_iter().collect();
+        let tokens = IssuedTo::ClientPerson {
+            client_id: client.id.as_str(),
+            sub: sub.as_str(),
+        };
+        self.revoke_grants(&families, &[tokens], now)
             .map_err(unavailable)?;
         self.record(
             AuditEvent::new(AuditKind::CodeReplayed, now)

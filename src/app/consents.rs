@@ -6,6 +6,7 @@ use crate::domain::client::ClientId;
 use crate::domain::scope::ScopeSet;
 use crate::domain::time::Timestamp;
 use crate::domain::user::Subject;
+use crate::store::{FamilyId, IssuedTo};
 
 /// One app a person allowed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,12 +44,18 @@ impl App {
             return Err(not_found());
         }
         let now = self.now();
-        for (id, family) in self.store.refresh_families_of(sub.as_str())? {
-            if family.client_id == client_id && family.revoked_at.is_none() {
-                self.store.revoke_refresh_family(&id, now)?;
-            }
-        }
-        self.revoke_access_tokens(client_id.as_str(), sub.as_str(), now)?;
+        let families: Vec<FamilyId> = self
+            .store
+            .refresh_families_of(sub.as_str())?
+            .into_iter()
+            .filter(|(_, family)| family.client_id == client_id && family.revoked_at.is_none())
+            .map(|(id, _)| id)
+            .collect();
+        let tokens = IssuedTo::ClientPerson {
+            client_id: client_id.as_str(),
+            sub: sub.as_str(),
+        };
+        self.revoke_grants(&families, &[tokens], now)?;
         tracing::info!(client_id = %client_id, "a person took back their consent");
         Ok(())
     }

@@ -92,25 +92,24 @@ impl App {
     }
 
     /// Every access token in `sets`, issued up to `now`, stops working.
-    pub(super) fn revoke_token_sets(
+    /// Revokes the refresh `families` and the access tokens in `sets`, in one transaction.
+    pub(super) fn revoke_grants(
         &self,
+        families: &[FamilyId],
         sets: &[IssuedTo<'_>],
         now: Timestamp,
     ) -> Result<(), AppError> {
         // Remembered until the longest-lived of those tokens has expired anyway.
         let keep = self.longest_access_token_lifetime()? + std::time::Duration::from_secs(1);
-        Ok(self.store.revoke_tokens(sets, now, keep)?)
+        Ok(self.store.revoke_tokens(families, sets, now, keep)?)
     }
 
-    /// Every access token `client_id` holds for `sub`, issued up to `now`, stops working,
-    /// whichever grant it comes from.
-    pub(super) fn revoke_access_tokens(
+    pub(super) fn revoke_token_sets(
         &self,
-        client_id: &str,
-        sub: &str,
+        sets: &[IssuedTo<'_>],
         now: Timestamp,
     ) -> Result<(), AppError> {
-        self.revoke_token_sets(&[IssuedTo::ClientPerson { client_id, sub }], now)
+        self.revoke_grants(&[], sets, now)
     }
 
     /// Revokes a refresh family and the access tokens of its grant (RFC 7009 §2.1), and no
@@ -122,10 +121,10 @@ impl App {
         family: &RefreshFamily,
     ) -> Result<(), AppError> {
         let now = self.now();
-        self.store.revoke_refresh_family(id, now)?;
         let grant_id = super::tokens::family_grant_id(family);
         let (client_id, sub) = (family.client_id.as_str(), family.sub.as_str());
-        self.revoke_token_sets(
+        self.revoke_grants(
+            &[*id],
             &[
                 IssuedTo::Grant {
                     client_id,

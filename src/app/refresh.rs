@@ -14,6 +14,7 @@ use crate::domain::oauth::{ErrorCode, OAuthFailure};
 use crate::domain::refresh::{RefreshFamily, RefreshVerdict, TokenState, judge};
 use crate::domain::scope::ScopeSet;
 use crate::domain::time::Timestamp;
+use crate::store::IssuedTo;
 use crate::store::{FamilyId, NewRefreshFamily, RefreshTokenHash, Swap};
 
 fn refuse(code: ErrorCode, description: &str) -> ProtocolError {
@@ -243,10 +244,11 @@ impl App {
     ) -> ProtocolError {
         // Read again: a racing refresh may have issued its tokens after this request began.
         let now = self.now();
-        if let Err(e) = self.store.revoke_refresh_family(family_id, now) {
-            return e.into();
-        }
-        if let Err(e) = self.revoke_access_tokens(client.id.as_str(), family.sub.as_str(), now) {
+        let everything_the_client_holds = IssuedTo::ClientPerson {
+            client_id: client.id.as_str(),
+            sub: family.sub.as_str(),
+        };
+        if let Err(e) = self.revoke_grants(&[*family_id], &[everything_the_client_holds], now) {
             return e.into();
         }
         self.record(

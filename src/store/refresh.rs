@@ -170,21 +170,23 @@ impl Store {
             .map(|r| decode_refresh_family(r.value()))
             .transpose()
     }
+}
 
-    /// Revokes a family: none of its tokens works again.
-    pub fn revoke_refresh_family(&self, id: &FamilyId, now: Timestamp) -> Result<(), StoreError> {
-        let id = *id;
-        self.write(move |txn| {
-            let mut families = txn.open_table(REFRESH_FAMILY_ID_TO_FAMILY)?;
-            let family = families
-                .get(id.as_slice())?
-                .map(|r| decode_refresh_family(r.value()))
-                .transpose()?;
-            if let Some(mut family) = family.filter(|f| f.revoked_at.is_none()) {
-                family.revoked_at = Some(now);
-                families.insert(id.as_slice(), encode_refresh_family(&family)?.as_slice())?;
-            }
-            Ok(())
-        })
+/// Marks a family revoked at `now` within `txn`, unless it already is: none of its tokens works
+/// again. Called with the access-token revocations that go with it (`Store::revoke_tokens`).
+pub(super) fn mark_family_revoked(
+    txn: &WriteTransaction,
+    id: &FamilyId,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let mut families = txn.open_table(REFRESH_FAMILY_ID_TO_FAMILY)?;
+    let family = families
+        .get(id.as_slice())?
+        .map(|r| decode_refresh_family(r.value()))
+        .transpose()?;
+    if let Some(mut family) = family.filter(|f| f.revoked_at.is_none()) {
+        family.revoked_at = Some(now);
+        families.insert(id.as_slice(), encode_refresh_family(&family)?.as_slice())?;
     }
+    Ok(())
 }

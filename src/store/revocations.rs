@@ -4,6 +4,7 @@
 //! password changes or the account is removed).
 
 use super::expiry::{RowKind, index_expiry};
+use super::refresh::{FamilyId, mark_family_revoked};
 use super::tables::{CLIENT_SUB_TO_REVOKED_AT, REVOKED_JTI_TO_EXPIRY};
 use super::{Store, StoreError};
 use crate::domain::time::Timestamp;
@@ -61,18 +62,24 @@ impl Store {
         })
     }
 
-    /// Denies every access token in `sets` issued up to `now`, in one transaction; each entry
-    /// lasts `keep` (the longest access-token lifetime), after which such tokens have expired
-    /// anyway.
+    /// Revokes the refresh `families` and denies every access token in `sets` issued up to
+    /// `now`, in one transaction, so no crash leaves a grant revoked and its access tokens live.
+    /// Each token entry lasts `keep` (the longest access-token lifetime), after which such
+    /// tokens have expired anyway.
     pub fn revoke_tokens(
         &self,
+        families: &[FamilyId],
         sets: &[IssuedTo<'_>],
         now: Timestamp,
         keep: std::time::Duration,
     ) -> Result<(), StoreError> {
+        let families = families.to_vec();
         let keys: Vec<String> = sets.iter().map(IssuedTo::key).collect();
         let forget_at = now.plus(keep);
         self.write(move |txn| {
+            for id in &families {
+                mark_family_revoked(txn, id, now)?;
+            }
             let mut table = txn.open_table(CLIENT_SUB_TO_REVOKED_AT)?;
             for key in &keys {
                 table.insert(key.as_str(), (now.millis(), forget_at.millis()))?;
