@@ -7,14 +7,22 @@
 //!
 //! A restore needs the server stopped. It copies the snapshot beside the data file, opens the
 //! copy (migrating an older schema), runs redb's integrity check and decodes every record; only
-//! then is the old data file renamed aside and the copy renamed into its place.
+//! then is the old data file renamed aside and the copy renamed into its place. With
+//! `--end-grants`, every grant in the copy is ended before it is put in place, so the restored
+//! file never serves a grant the snapshot brought back.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use std::sync::Arc;
+
+use crate::app::App;
 use crate::app::admin::{AdminRequest, AdminResponse};
+use crate::app::clock::SystemClock;
+use crate::app::restored::EndedGrants;
+use crate::config::PolicyArgs;
 use crate::control::{self, client};
 use crate::store::{OpenMode, Store, StoreError};
 
@@ -34,6 +42,9 @@ pub struct RestoreReport {
     pub records: u64,
     pub users: u64,
     pub clients: u64,
+    /// What `--end-grants` ended, when it was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended: Option<EndedGrants>,
 }
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
@@ -114,7 +125,7 @@ pub fn backup(data: &Path, dest: &Path) -> Result<BackupReport, String> {
     })
 }
 
-pub fn restore(data: &Path, snapshot: &Path) -> Result<RestoreReport, String> {
+pub fn restore(data: &Path, snapshot: &Path, end_grants: bool) -> Result<RestoreReport, String> {
     if same_file(data, snapshot) {
         return Err(format!(
             "{} is the data file itself; name a backup to restore",
@@ -158,6 +169,19 @@ pub fn restore(data: &Path, snapshot: &Path) -> Result<RestoreReport, String> {
             ));
         }
     };
+    let ended = if end_grants {
+        match end_every_grant(&staged) {
+            Ok(ended) => Some(ended),
+            Err(e) => {
+                let _ = std::fs::remove_file(&staged);
+                return Err(format!(
+                    "could not end the grants in the restored copy, so nothing was changed: {e}"
+                ));
+            }
+        }
+    } else {
+        None
+    };
     let previous_kept_at = if data.exists() {
         let seconds = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -179,7 +203,17 @@ pub fn restore(data: &Path, snapshot: &Path) -> Result<RestoreReport, String> {
         records,
         users,
         clients,
+        ended,
     })
+}
+
+/// Ends every grant in the staged copy, with the lifetimes the server is configured with.
+fn end_every_grant(staged: &Path) -> Result<EndedGrants, String> {
+    let store = Store::open(staged, OpenMode::ExistingOnly).map_err(|e| e.to_string())?;
+    let settings = PolicyArgs::from_env().map_err(|e| e.to_string())?;
+    let app = App::new(store, Arc::new(SystemClock), settings).map_err(|e| e.to_string())?;
+    app.end_every_grant().map_err(|e| e.to_string())
+    // Dropping the app commits what is queued and closes the copy before it is renamed.
 }
 
 /// Opens the staged copy as the server would, checks redb's structure and every record.

@@ -20,6 +20,7 @@ mod hashing;
 pub mod keys;
 pub mod logout;
 pub mod refresh;
+pub mod restored;
 pub mod revocation;
 pub mod sessions;
 pub mod settings;

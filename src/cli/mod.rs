@@ -93,10 +93,16 @@ pub enum Command {
         file: PathBuf,
     },
     /// Replace the data file with the snapshot in FILE (stop the server first). The snapshot
-    /// is checked before anything changes; the old data file is kept beside it.
+    /// is checked before anything changes; the old data file is kept beside it. A snapshot
+    /// brings back what was true when it was taken: grants revoked since live again, refresh
+    /// tokens rotated since work again, codes redeemed since can be redeemed again.
     Restore {
         #[arg(value_name = "FILE")]
         file: PathBuf,
+        /// Before the restored file is used, sign every device and browser out and void every
+        /// device code that has not yielded tokens (recommended).
+        #[arg(long)]
+        end_grants: bool,
     },
     /// Print the manual page (roff), e.g. `authbox man | man -l -`.
     Man,
@@ -333,8 +339,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let report = crate::backup::backup(&cli.data, &file).map_err(CliError)?;
             return print_report(&report, cli.json);
         }
-        Command::Restore { file } => {
-            let report = crate::backup::restore(&cli.data, &file).map_err(CliError)?;
+        Command::Restore { file, end_grants } => {
+            let report = crate::backup::restore(&cli.data, &file, end_grants).map_err(CliError)?;
             return print_report(&report, cli.json);
         }
         Command::Man => {

@@ -128,6 +128,19 @@ impl DeviceGrant {
         Ok(())
     }
 
+    /// Pending or approved → denied: the grant will never yield tokens. For a restored data
+    /// file, whose codes may have been redeemed after the backup was taken. `false` when the
+    /// grant had already ended.
+    pub fn void(&mut self, now: Timestamp) -> bool {
+        match self.state {
+            GrantState::Pending | GrantState::Approved(_) => {
+                self.state = GrantState::Denied { at: now };
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Approved → Redeemed, exactly once; any other state is returned as the poll outcome.
     pub fn redeem(&mut self, now: Timestamp) -> Result<Approval, PollOutcome> {
         match self.poll(now) {

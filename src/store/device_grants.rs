@@ -149,6 +149,20 @@ impl Store {
         Ok(live)
     }
 
+    /// The key of every grant in the file.
+    pub fn device_grant_hashes(&self) -> Result<Vec<DeviceCodeHash>, StoreError> {
+        let read = self.begin_read()?;
+        let grants = read.open_table(DEVICE_CODE_HASH_TO_GRANT)?;
+        let mut hashes = Vec::new();
+        for row in grants.iter()? {
+            let (key, _) = row?;
+            if let Ok(hash) = DeviceCodeHash::try_from(key.value()) {
+                hashes.push(hash);
+            }
+        }
+        Ok(hashes)
+    }
+
     pub fn device_grant_count(&self) -> Result<u64, StoreError> {
         let read = self.begin_read()?;
         Ok(read.open_table(DEVICE_CODE_HASH_TO_GRANT)?.len()?)

@@ -214,3 +214,120 @@ fn a_bad_snapshot_is_refused_before_anything_changes() {
         "{names:?}"
     );
 }
+
+fn refresh(base: &str, refresh_token: &str) -> serde_json::Value {
+    reqwest::blocking::Client::new()
+        .post(format!("{base}/token"))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token),
+            ("client_id", "tv-public"),
+        ])
+        .send()
+        .expect("refresh")
+        .json()
+        .expect("JSON")
+}
+
+fn device_authorization(base: &str) -> serde_json::Value {
+    reqwest::blocking::Client::new()
+        .post(format!("{base}/device_authorization"))
+        .form(&[
+            ("client_id", "tv-public"),
+            ("scope", "openid offline_access"),
+        ])
+        .send()
+        .expect("device authorization")
+        .json()
+        .expect("JSON")
+}
+
+#[test]
+fn a_restore_brings_grants_back_unless_told_to_end_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("authbox.redb");
+    let snapshot = dir.path().join("monday.redb");
+    let snapshot_arg = snapshot.to_str().expect("utf-8");
+    let cli = Cli::new(&data);
+    let password = "correct horse battery staple";
+    cli.add_user("alice", password, &[]);
+    cli.run(&[
+        "client",
+        "add",
+        "tv-public",
+        "--grant",
+        "device_code",
+        "--grant",
+        "refresh_token",
+    ])
+    .ok();
+    // One address for every start, so the browser's cookie goes to each.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let base = format!("http://{listen}");
+    let serve = || {
+        let args = [
+            "serve",
+            "--listen",
+            &listen,
+            "--issuer",
+            &base,
+            "--poll-interval",
+            "1s",
+        ];
+        let mut server = Spawned::run(&data, &args, &[]);
+        server.line_with("authbox is listening");
+        server
+    };
+    let mut server = serve();
+
+    // A paired TV, a code still pending, and alice signed in in a browser.
+    let paired = device_authorization(&base);
+    let mut browser = crate::support::browser::Browser::at(&base);
+    let user_code = paired["user_code"].as_str().expect("user_code");
+    browser.reach_consent(user_code, "alice", password);
+    assert_eq!(browser.decide(user_code, "approve").status, 200);
+    std::thread::sleep(Duration::from_millis(1100));
+    let tokens = poll(&base, paired["device_code"].as_str().expect("device_code"));
+    let first_refresh_token = tokens["refresh_token"].as_str().expect("refresh token");
+    let pending = device_authorization(&base);
+    let pending_code = pending["device_code"].as_str().expect("device_code");
+
+    cli.run(&["backup", snapshot_arg]).ok();
+    // After the backup, the TV refreshes: its first refresh token is spent.
+    assert!(refresh(&base, first_refresh_token)["refresh_token"].is_string());
+    assert_eq!(server.terminate_and_wait(), Some(0));
+
+    // A plain restore brings the spent token back to life, as the README warns.
+    cli.run(&["restore", snapshot_arg]).ok();
+    let mut server = serve();
+    assert!(
+        refresh(&base, first_refresh_token)["refresh_token"].is_string(),
+        "the snapshot's current token is current again"
+    );
+    assert_eq!(server.terminate_and_wait(), Some(0));
+
+    // With --end-grants, nothing the snapshot held still works.
+    let restored = cli
+        .run(&["--json", "restore", "--end-grants", snapshot_arg])
+        .json();
+    assert_eq!(restored["ended"]["grants"], 1, "{restored}");
+    assert_eq!(restored["ended"]["device_codes"], 1, "{restored}");
+    assert_eq!(restored["ended"]["sessions"], 1, "{restored}");
+    let mut server = serve();
+    assert_eq!(
+        refresh(&base, first_refresh_token)["error"],
+        "invalid_grant"
+    );
+    assert_eq!(poll(&base, pending_code)["error"], "access_denied");
+    let devices = browser.get("/devices");
+    assert!(
+        devices.says("name=\"password\""),
+        "the browser's session ended: {}",
+        devices.html
+    );
+    assert_eq!(server.terminate_and_wait(), Some(0));
+}
