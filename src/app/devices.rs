@@ -91,8 +91,8 @@ impl App {
             .collect()
     }
 
-    /// Every access token in `sets`, issued up to `now`, stops working.
-    /// Revokes the refresh `families` and the access tokens in `sets`, in one transaction.
+    /// Revokes the refresh `families` and the access tokens in `sets`, issued up to `now`, in
+    /// one transaction.
     pub(super) fn revoke_grants(
         &self,
         families: &[FamilyId],
@@ -104,6 +104,7 @@ impl App {
         Ok(self.store.revoke_tokens(families, sets, now, keep)?)
     }
 
+    /// Every access token in `sets`, issued up to `now`, stops working.
     pub(super) fn revoke_token_sets(
         &self,
         sets: &[IssuedTo<'_>],

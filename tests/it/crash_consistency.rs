@@ -76,6 +76,10 @@ struct Ledger {
     refreshing: Vec<String>,
     failures: Vec<String>,
     figures: Figures,
+    /// Refresh grants (one per redemption) the file must hold live, by evidence: each
+    /// redemption seen, plus each cut redemption that turned out spent, less each grant a cut
+    /// refresh turned out to have rotated (presenting its spent token again ended it).
+    live_grants: u64,
 }
 
 #[derive(Default, Debug)]
@@ -88,6 +92,10 @@ struct Figures {
     cut_approvals: u64,
     cut_redemptions: u64,
     cut_refreshes: u64,
+    /// Cut redemptions whose tokens were lost with the answer (the grant was spent).
+    cut_redemptions_spent: u64,
+    /// Cut refreshes that had rotated (the grant then ended on the token's second use).
+    cut_refreshes_rotated: u64,
     checked_after_restart: u64,
 }
 
@@ -101,6 +109,7 @@ impl Ledger {
         if !self.redeemed.insert(code.to_owned()) {
             self.fail(format!("device code {code} yielded tokens twice"));
         }
+        self.live_grants += 1;
         self.redeemed_this_cycle.push(code.to_owned());
         match body["refresh_token"].as_str() {
             Some(token) => self.refresh_tokens.push(token.to_owned()),
@@ -422,8 +431,11 @@ fn check_promises(base: &str, ledger: &mut Ledger, dice: &mut Dice) {
         match (status, error_of(&body)) {
             (200, _) => ledger.tokens_for(&code.device, &body),
             // Redeemed before the kill, its tokens lost with the answer: spent, as it must be.
+            // The grant count checked below shows it really was redeemed, not lost.
             (400, "invalid_grant") => {
                 ledger.redeemed.insert(code.device.clone());
+                ledger.figures.cut_redemptions_spent += 1;
+                ledger.live_grants += 1;
             }
             _ => ledger.fail(format!("a redemption cut by the kill: {status} {body}")),
         }
@@ -457,7 +469,11 @@ fn check_promises(base: &str, ledger: &mut Ledger, dice: &mut Dice) {
         match (status, body["refresh_token"].as_str()) {
             (200, Some(next)) => ledger.refresh_tokens.push(next.to_owned()),
             // Rotated before the kill; presenting it again revoked its family, as it must.
-            (400, _) if error_of(&body) == "invalid_grant" => {}
+            // The grant count checked below shows one grant ended, so the token was real.
+            (400, _) if error_of(&body) == "invalid_grant" => {
+                ledger.figures.cut_refreshes_rotated += 1;
+                ledger.live_grants = ledger.live_grants.saturating_sub(1);
+            }
             _ => ledger.fail(format!("a refresh cut by the kill: {status} {body}")),
         }
     }
@@ -529,6 +545,7 @@ fn sigkill_under_mixed_load_breaks_no_promise() {
 
     let shared: Shared = Arc::default();
     let started = Instant::now();
+    let mut acknowledged_before = 0;
     for cycle in 1..=cycles {
         let killed = Arc::new(AtomicBool::new(false));
         let load = workers(&base, &shared, &killed, dice.next());
@@ -544,11 +561,27 @@ fn sigkill_under_mixed_load_breaks_no_promise() {
         cli.run(&["check"]).ok();
         (server, base) = serve(&data);
         let mut ledger = ledger(&shared);
+        let acknowledged = ledger.figures.device_authorizations;
+        assert!(
+            acknowledged > acknowledged_before,
+            "cycle {cycle} acknowledged no work before its kill (AUTHBOX_CRASH_SEED={seed})"
+        );
+        acknowledged_before = acknowledged;
         check_promises(&base, &mut ledger, &mut dice);
         assert!(
             ledger.failures.is_empty(),
             "cycle {cycle} (AUTHBOX_CRASH_SEED={seed}):\n{}",
             ledger.failures.join("\n")
+        );
+        // Evidence for how the cut requests were resolved: the grants in the file.
+        let listed = cli.run(&["--json", "grant", "list"]).json();
+        let live = listed["grants"].as_array().map_or(0, |grants| {
+            grants.iter().filter(|g| g["state"] == "live").count()
+        }) as u64;
+        assert_eq!(
+            live, ledger.live_grants,
+            "cycle {cycle}: the file holds {live} live grants, the ledger says {} (AUTHBOX_CRASH_SEED={seed}); {:?}",
+            ledger.live_grants, ledger.figures
         );
     }
     assert_eq!(server.terminate_and_wait(), Some(0));
@@ -566,4 +599,13 @@ fn sigkill_under_mixed_load_breaks_no_promise() {
         "the load never reached redemptions and refreshes: {:?}",
         ledger.figures
     );
+    // The kills must have cut each kind of write at least once, or the campaign proved nothing
+    // about them. Twenty cycles cut each about a dozen times (README, "Reliability campaigns").
+    if cycles >= 20 {
+        let f = &ledger.figures;
+        assert!(
+            f.cut_approvals > 0 && f.cut_redemptions > 0 && f.cut_refreshes > 0,
+            "no kill cut an approval, a redemption or a refresh (AUTHBOX_CRASH_SEED={seed}): {f:?}"
+        );
+    }
 }
