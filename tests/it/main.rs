@@ -21,6 +21,7 @@ mod device_authorization;
 mod device_polling;
 mod discovery;
 mod documentation;
+mod durability;
 mod exactly_once;
 mod floods;
 mod generated_docs;
