@@ -18,6 +18,7 @@ mod schema;
 mod sessions;
 mod slot;
 mod snapshot;
+mod swap;
 mod tables;
 mod users;
 mod writer;
