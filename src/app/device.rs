@@ -10,12 +10,11 @@ use super::tokens::IssuedTokens;
 use super::{App, ProtocolError};
 use crate::crypto::hash::sha256;
 use crate::crypto::random::{random_array, random_token};
+use crate::domain::approval::Approval;
 use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::authorization::requested_scopes;
 use crate::domain::client::{Client, GrantType};
-use crate::domain::device_grant::{
-    Approval, DecisionRefused, DeviceGrant, GrantState, PollOutcome,
-};
+use crate::domain::device_grant::{DecisionRefused, DeviceGrant, GrantState, PollOutcome};
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
 use crate::domain::pacing::{Pace, PollPacing};
 use crate::domain::scope::ScopeSet;

@@ -3,9 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::{StoreError, V1, corrupt, decode, encode, scope_strings};
+use crate::domain::approval::Approval;
 use crate::domain::authorization::{AuthorizationCode, CodeChallenge, CodeState, Consent};
 use crate::domain::client::ClientId;
-use crate::domain::device_grant::{Approval, DeviceGrant, GrantState};
+use crate::domain::device_grant::{DeviceGrant, GrantState};
 use crate::domain::scope::ScopeSet;
 use crate::domain::time::Timestamp;
 use crate::domain::user::Subject;
