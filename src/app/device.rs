@@ -351,17 +351,6 @@ impl App {
         }
     }
 
-    /// One poll of the token endpoint (RFC 8628 §3.4): [`App::check_poll`], then, for an
-    /// approved grant, [`App::redeem_device`].
-    pub fn poll_device(
-        &self,
-        client: &Client,
-        device_code: &str,
-    ) -> Result<IssuedTokens, ProtocolError> {
-        let approved = self.check_poll(client, device_code)?;
-        self.redeem_device(client, approved)
-    }
-
     /// The answer to a poll as far as reads can give it: every outcome but tokens is an `Err`
     /// (`authorization_pending`, `slow_down`, `access_denied`, `expired_token`,
     /// `invalid_grant`). Reads only MVCC snapshots and the in-memory pacing, never waits for a
