@@ -22,7 +22,6 @@ use crate::app::App;
 use crate::app::device::{CodeProblem, DecisionError, PendingRequest};
 use crate::app::guard::CodeEntrant;
 use crate::app::sessions::SignInError;
-use crate::domain::device_grant::DecisionRefused;
 use crate::domain::network::same_network;
 use crate::domain::time::Timestamp;
 use crate::domain::user::User;
@@ -537,7 +536,7 @@ pub async fn submit_decision(
                 sub: Some(&session.sub),
             };
             let decided = if approve {
-                app.approve_device_as(&who, &code, user.username.as_str(), session.auth_time)
+                app.approve_device_as(&who, &code, &user, session.auth_time)
             } else {
                 app.deny_device_as(&who, &code)
             };
@@ -584,23 +583,12 @@ pub async fn submit_decision(
             "The device was not connected. You can close this page.",
             false,
         ),
-        Err(DecisionError::UnknownCode) => problem_page(&CodeProblem::Unknown, &token, now),
-        Err(DecisionError::Paused(until)) => problem_page(&CodeProblem::Paused(until), &token, now),
-        Err(DecisionError::Refused(DecisionRefused::Expired)) => {
-            problem_page(&CodeProblem::Expired, &token, now)
-        }
-        Err(DecisionError::Refused(DecisionRefused::AlreadyDenied)) => {
-            problem_page(&CodeProblem::Denied, &token, now)
-        }
-        Err(DecisionError::Refused(_)) => problem_page(&CodeProblem::AlreadyUsed, &token, now),
+        Err(DecisionError::Code(problem)) => problem_page(&problem, &token, now),
         Err(DecisionError::AccountUnusable) => say(
             StatusCode::FORBIDDEN,
             "Your account cannot connect devices",
             "Ask the administrator.",
             false,
         ),
-        Err(DecisionError::Unavailable(detail)) => {
-            problem_page(&CodeProblem::Unavailable(detail), &token, now)
-        }
     }
 }
