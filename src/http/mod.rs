@@ -6,6 +6,7 @@
 mod assets;
 mod authorize;
 mod blocking;
+mod browser;
 mod client_address;
 pub(crate) mod client_auth;
 mod connections;
@@ -15,6 +16,7 @@ mod errors;
 pub(crate) mod form;
 mod health;
 mod jwks;
+mod login;
 mod logout;
 mod metrics;
 mod oauth;
@@ -84,8 +86,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         )
         .service(
             web::resource("/login")
-                .route(web::get().to(verification::show_login))
-                .route(web::post().to(verification::submit_login)),
+                .route(web::get().to(login::show_login))
+                .route(web::post().to(login::submit_login)),
         )
         .route(
             "/device/decision",
