@@ -2,6 +2,10 @@
 //!
 //! Invariant: this is the only module that knows actix. Handlers parse, make one app call on
 //! the blocking pool, and render.
+//!
+//! The model page handler is `verification::submit_code`: a checked form extracted
+//! (`browser::PageForm`), one use case on the blocking pool (`App::enter_code`), its outcome
+//! rendered; a fault leaves through `?` as `browser::PageError`.
 
 mod assets;
 mod authorize;
