@@ -12,7 +12,9 @@ use crate::crypto::tls::TlsFiles;
 use crate::domain::client::is_loopback_host;
 use crate::domain::network::{Cidr, ProxyHeader};
 use crate::domain::resource::{Resource, Resources};
-use crate::http::Timeouts;
+
+mod timeouts;
+pub use timeouts::Timeouts;
 
 /// Everything `authbox serve` needs, checked.
 #[derive(Debug, Clone)]

@@ -17,14 +17,22 @@
 //! - `backup` makes and restores snapshots of the data file.
 //! - `demo` is `authbox demo`: a throwaway server, and the terminal playing a TV against it.
 //! - `control` is the Unix socket through which management commands reach a running server.
-//! - `app` holds the use cases; `app::admin` is the management façade.
+//! - `app` holds the use cases; `app::person` the ones behind the browser pages, each returning
+//!   an outcome the page only renders; `app::guard` every attempt budget; `app::admin` is the
+//!   management façade.
+//! - `http` serves them: `http::browser` is the page toolkit (the browser's cookie and address,
+//!   CSRF-checked forms, the HTML error renderer), `http::errors` the OAuth JSON one.
 //! - `telemetry` names what `/metrics` reports; `log_sink` batches the access log on its way
 //!   to standard error.
-//! - `store` is the redb file: tables, records, schema version, expiry index.
+//! - `store` is the redb file: tables, records (`store::records`, one file per family), schema
+//!   version, expiry index.
 //!
 //! # Invariants
 //!
-//! - Invariant: `domain` and `pages` never import actix, redb or ring (`tests/it/architecture.rs`).
+//! - Invariant: `domain` and `pages` never import actix, redb or ring; `domain` imports nothing
+//!   of ours, `pages` only `assets`, `store` and `crypto` never `app` or `http`, `config` never
+//!   `http`; no files import one another round a cycle; no source file is over 600 lines
+//!   (`tests/it/architecture.rs`).
 //! - Invariant: secrets (client secrets, device codes, refresh tokens, session ids) are stored
 //!   only as SHA-256 digests and compared in constant time.
 //! - Invariant: one process holds the data file; others reach it through the control socket.

@@ -11,13 +11,13 @@ use super::tokens::IssuedTokens;
 use super::{App, AppError, ProtocolError};
 use crate::crypto::hash::{digests_equal, sha256};
 use crate::crypto::random::{random_array, random_token};
+use crate::domain::approval::Approval;
 use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::authorization::{
     AuthorizationCode, AuthorizationParams, AuthorizationRequest, CodeChallenge, CodeState,
     Consent, Redemption, RequestRefused, is_well_formed_verifier,
 };
 use crate::domain::client::{Client, ClientId, GrantType};
-use crate::domain::device_grant::Approval;
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
 use crate::domain::session::Session;
 use crate::domain::time::Timestamp;

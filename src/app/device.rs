@@ -10,17 +10,16 @@ use super::tokens::IssuedTokens;
 use super::{App, ProtocolError};
 use crate::crypto::hash::sha256;
 use crate::crypto::random::{random_array, random_token};
+use crate::domain::approval::Approval;
 use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::authorization::requested_scopes;
 use crate::domain::client::{Client, GrantType};
-use crate::domain::device_grant::{
-    Approval, DecisionRefused, DeviceGrant, GrantState, PollOutcome,
-};
+use crate::domain::device_grant::{DecisionRefused, DeviceGrant, GrantState, PollOutcome};
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
 use crate::domain::pacing::{Pace, PollPacing};
 use crate::domain::scope::ScopeSet;
 use crate::domain::time::Timestamp;
-use crate::domain::user::Subject;
+use crate::domain::user::{Subject, User};
 use crate::domain::user_code::UserCode;
 use crate::store::{DeviceCodeHash, StoreError};
 
@@ -63,22 +62,31 @@ pub enum CodeProblem {
     Unavailable(String),
 }
 
-/// Why the person's decision was not recorded.
+/// Why the person's decision was not recorded: the code led nowhere, for the same reasons the
+/// code form gives, or the account may not approve.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecisionError {
-    /// No grant has this code (or it was swept long after expiring).
-    UnknownCode,
-    Refused(DecisionRefused),
+    Code(CodeProblem),
     /// The account cannot approve (missing or disabled).
     AccountUnusable,
-    /// Out of code-entry budget until then: the code was not looked at.
-    Paused(Timestamp),
-    Unavailable(String),
 }
 
 impl From<StoreError> for DecisionError {
     fn from(e: StoreError) -> Self {
-        DecisionError::Unavailable(e.to_string())
+        DecisionError::Code(CodeProblem::Unavailable(e.to_string()))
+    }
+}
+
+impl From<DecisionRefused> for CodeProblem {
+    /// A decision refused by the grant's state reads as the code form reads that state.
+    fn from(refused: DecisionRefused) -> Self {
+        match refused {
+            DecisionRefused::Expired => CodeProblem::Expired,
+            DecisionRefused::AlreadyDenied => CodeProblem::Denied,
+            DecisionRefused::AlreadyApproved | DecisionRefused::AlreadyRedeemed => {
+                CodeProblem::AlreadyUsed
+            }
+        }
     }
 }
 
@@ -234,13 +242,13 @@ impl App {
         ))
     }
 
-    /// Whether a typed code names a grant in the data file, in any state. Unguarded: routes
-    /// reach it through the code-entry budget (`guard`).
-    pub(super) fn code_names_a_grant(&self, typed: &str) -> Result<bool, StoreError> {
+    /// The canonical code, when a typed code names a grant in the data file, in any state.
+    /// Unguarded: routes reach it through the code-entry budget (`guard`).
+    pub(super) fn code_names_a_grant(&self, typed: &str) -> Result<Option<UserCode>, StoreError> {
         let Some(code) = UserCode::normalize(typed) else {
-            return Ok(false);
+            return Ok(None);
         };
-        Ok(self.store.device_grant_by_user_code(&code)?.is_some())
+        Ok(self.store.device_grant_by_user_code(&code)?.map(|_| code))
     }
 
     /// What the consent page shows for a typed code, or why there is nothing to consent to.
@@ -292,10 +300,22 @@ impl App {
         let Some(user) = user else {
             return Err(DecisionError::AccountUnusable);
         };
+        let code = UserCode::normalize(typed).ok_or(DecisionError::Code(CodeProblem::Unknown))?;
+        self.approve_code(&code, &user, scopes, auth_time)
+    }
+
+    /// Records that `user`, already read and found usable, approved the grant behind `code`.
+    pub(super) fn approve_code(
+        &self,
+        code: &UserCode,
+        user: &User,
+        scopes: Option<&ScopeSet>,
+        auth_time: Timestamp,
+    ) -> Result<(), DecisionError> {
         let scopes = scopes.cloned();
         let sub = user.sub.clone();
         self.decide(
-            typed,
+            code,
             AuditKind::Approved,
             Some(&user.sub),
             move |grant, now| {
@@ -317,23 +337,32 @@ impl App {
     /// Records that the person (`by`, when signed in) denied the grant behind `typed`.
     /// Unguarded: routes call [`App::deny_device_as`].
     pub fn deny_device(&self, typed: &str, by: Option<&Subject>) -> Result<(), DecisionError> {
-        self.decide(typed, AuditKind::Denied, by, |grant, now| grant.deny(now))
+        let code = UserCode::normalize(typed).ok_or(DecisionError::Code(CodeProblem::Unknown))?;
+        self.deny_code(&code, by)
+    }
+
+    pub(super) fn deny_code(
+        &self,
+        code: &UserCode,
+        by: Option<&Subject>,
+    ) -> Result<(), DecisionError> {
+        self.decide(code, AuditKind::Denied, by, |grant, now| grant.deny(now))
     }
 
     fn decide(
         &self,
-        typed: &str,
+        code: &UserCode,
         kind: AuditKind,
         by: Option<&Subject>,
         mut change: impl FnMut(&mut DeviceGrant, Timestamp) -> Result<(), DecisionRefused>
         + Send
         + 'static,
     ) -> Result<(), DecisionError> {
-        let code = UserCode::normalize(typed).ok_or(DecisionError::UnknownCode)?;
+        let unknown = DecisionError::Code(CodeProblem::Unknown);
         let (hash, grant) = self
             .store
-            .device_grant_by_user_code(&code)?
-            .ok_or(DecisionError::UnknownCode)?;
+            .device_grant_by_user_code(code)?
+            .ok_or(unknown.clone())?;
         let now = self.now();
         match self
             .store
@@ -347,20 +376,9 @@ impl App {
                 self.record(event);
                 Ok(())
             }
-            Some(Err(refused)) => Err(DecisionError::Refused(refused)),
-            None => Err(DecisionError::UnknownCode),
+            Some(Err(refused)) => Err(DecisionError::Code(refused.into())),
+            None => Err(unknown),
         }
-    }
-
-    /// One poll of the token endpoint (RFC 8628 §3.4): [`App::check_poll`], then, for an
-    /// approved grant, [`App::redeem_device`].
-    pub fn poll_device(
-        &self,
-        client: &Client,
-        device_code: &str,
-    ) -> Result<IssuedTokens, ProtocolError> {
-        let approved = self.check_poll(client, device_code)?;
-        self.redeem_device(client, approved)
     }
 
     /// The answer to a poll as far as reads can give it: every outcome but tokens is an `Err`

@@ -1,12 +1,13 @@
 //! "My devices": the devices a person paired (their refresh families), and signing one out,
 //! which revokes its refresh tokens and its live access tokens at once.
 
+use super::consents::AllowedApp;
 use super::{App, AppError};
 use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::refresh::RefreshFamily;
 use crate::domain::scope::ScopeSet;
 use crate::domain::time::Timestamp;
-use crate::domain::user::Subject;
+use crate::domain::user::{Subject, User};
 use crate::store::{FamilyId, IssuedTo};
 
 /// One paired device as people and administrators see it.
@@ -24,6 +25,29 @@ pub struct PairedDevice {
     pub from: Option<String>,
     pub scopes: ScopeSet,
     pub live: bool,
+}
+
+/// "My devices and apps" for the person behind a browser's cookie.
+#[derive(Debug, Clone)]
+pub enum MyDevices {
+    /// Nobody is signed in on this browser.
+    SignIn,
+    Listed {
+        user: User,
+        devices: Vec<PairedDevice>,
+        apps: Vec<AllowedApp>,
+        now: Timestamp,
+    },
+}
+
+/// What became of one of that page's buttons.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ended {
+    SignIn,
+    /// Ended; the name of the device's app or of the app.
+    Done(String),
+    /// Nothing of the person's goes by that name.
+    NotFound,
 }
 
 fn format_id(id: &FamilyId) -> String {
@@ -172,6 +196,58 @@ impl App {
         let mut device = self.paired(&family_id, family, now)?;
         device.live = false;
         Ok(device)
+    }
+}
+
+impl App {
+    /// `GET /devices`: the signed-in person's devices and the apps they allowed.
+    pub fn my_devices(&self, cookie: &str) -> Result<MyDevices, AppError> {
+        let Some((_, user)) = self.signed_in(cookie)? else {
+            return Ok(MyDevices::SignIn);
+        };
+        Ok(MyDevices::Listed {
+            devices: self.devices_of(&user.sub)?,
+            apps: self.allowed_apps(&user.sub)?,
+            user,
+            now: self.now(),
+        })
+    }
+
+    /// `POST /devices/sign-out`: signs one of the person's own devices out.
+    pub fn sign_out_my_device(&self, cookie: &str, id: &str) -> Result<Ended, AppError> {
+        self.as_signed_in(cookie, |user| {
+            Ok(self.sign_out_device(id, Some(&user.sub))?.client_name)
+        })
+    }
+
+    /// `POST /devices/forget-app`: takes back a web app's permission to sign the person in
+    /// without asking.
+    pub fn forget_my_app(&self, cookie: &str, client_id: &str) -> Result<Ended, AppError> {
+        self.as_signed_in(cookie, |user| {
+            let name = match self.client(client_id) {
+                Ok(client) => client.name,
+                Err(AppError::NotFound(_) | AppError::Invalid(_)) => String::new(),
+                Err(fault) => return Err(fault),
+            };
+            self.revoke_consent(&user.sub, client_id)?;
+            Ok(name)
+        })
+    }
+
+    /// Runs `act` as the person behind `cookie`; what it did not find is [`Ended::NotFound`].
+    fn as_signed_in(
+        &self,
+        cookie: &str,
+        act: impl FnOnce(&User) -> Result<String, AppError>,
+    ) -> Result<Ended, AppError> {
+        let Some((_, user)) = self.signed_in(cookie)? else {
+            return Ok(Ended::SignIn);
+        };
+        match act(&user) {
+            Ok(name) => Ok(Ended::Done(name)),
+            Err(AppError::NotFound(_)) => Ok(Ended::NotFound),
+            Err(fault) => Err(fault),
+        }
     }
 }
 

@@ -24,7 +24,8 @@ use crate::domain::client::ClientId;
 use crate::domain::network::AddressGroup;
 use crate::domain::throttle::{Pause, Refusal, Throttle};
 use crate::domain::time::Timestamp;
-use crate::domain::user::Subject;
+use crate::domain::user::{Subject, User};
+use crate::domain::user_code::UserCode;
 
 /// Who is trying. Names and cookies are kept only as digests, so a long or odd input costs
 /// the same few bytes as any other.
@@ -371,39 +372,40 @@ impl App {
         .map_err(CodeProblem::Paused)?
     }
 
-    /// Approves the grant behind a typed code as `username`. Finding the code spends `who`'s
-    /// code budgets as [`App::look_up_code`] does; the durable write that follows holds none of
-    /// their places.
+    /// Approves the grant behind a typed code as `user`, whom the caller has just read from
+    /// the session. Finding the code spends `who`'s code budgets as [`App::look_up_code`] does;
+    /// the durable write that follows holds none of their places.
     pub fn approve_device_as(
         &self,
         who: &CodeEntrant,
         typed: &str,
-        username: &str,
+        user: &User,
         auth_time: Timestamp,
     ) -> Result<(), DecisionError> {
-        self.find_code(who, typed)?;
-        self.approve_device(typed, username, None, auth_time)
+        let code = self.find_code(who, typed)?;
+        self.approve_code(&code, user, None, auth_time)
     }
 
     /// Denies the grant behind a typed code, finding it as [`App::approve_device_as`] does.
     pub fn deny_device_as(&self, who: &CodeEntrant, typed: &str) -> Result<(), DecisionError> {
-        self.find_code(who, typed)?;
-        self.deny_device(typed, who.sub)
+        let code = self.find_code(who, typed)?;
+        self.deny_code(&code, who.sub)
     }
 
-    /// Whether a typed code names a grant, spending `who`'s code budgets when it does not.
-    fn find_code(&self, who: &CodeEntrant, typed: &str) -> Result<(), DecisionError> {
+    /// The canonical code, when a typed code names a grant; spends `who`'s code budgets when it
+    /// does not.
+    fn find_code(&self, who: &CodeEntrant, typed: &str) -> Result<UserCode, DecisionError> {
         let found = self
             .spending_code_budget(who, || {
                 let outcome = self.code_names_a_grant(typed);
-                let wrong = matches!(outcome, Ok(false));
+                let wrong = matches!(outcome, Ok(None));
                 Attempt { outcome, wrong }
             })
-            .map_err(DecisionError::Paused)?;
+            .map_err(|until| DecisionError::Code(CodeProblem::Paused(until)))?;
         match found {
-            Ok(true) => Ok(()),
-            Ok(false) => Err(DecisionError::UnknownCode),
-            Err(e) => Err(DecisionError::Unavailable(e.to_string())),
+            Ok(Some(code)) => Ok(code),
+            Ok(None) => Err(DecisionError::Code(CodeProblem::Unknown)),
+            Err(e) => Err(e.into()),
         }
     }
 

@@ -19,6 +19,7 @@ pub mod guard;
 mod hashing;
 pub mod keys;
 pub mod logout;
+pub mod person;
 pub mod refresh;
 pub mod restored;
 pub mod revocation;

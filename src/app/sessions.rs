@@ -42,6 +42,15 @@ impl From<AppError> for SignInError {
     }
 }
 
+/// A session just opened by signing in.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// The new cookie value: the session's id, known only to the browser.
+    pub cookie: String,
+    pub session: Session,
+    pub user: User,
+}
+
 fn session_hash(cookie: &str) -> SessionIdHash {
     sha256(cookie.as_bytes())
 }
@@ -68,7 +77,7 @@ impl App {
         digests_equal(&presented, &hmac_sha256(&self.form_key, cookie.as_bytes()))
     }
 
-    fn check_sign_in(&self, username: &str, password: &str) -> Result<(String, User), SignInError> {
+    fn check_sign_in(&self, username: &str, password: &str) -> Result<NewSession, SignInError> {
         if password.len() > PASSWORD_MAX_BYTES {
             return Err(SignInError::Rejected);
         }
@@ -120,7 +129,11 @@ impl App {
             )
             .map_err(AppError::from)?;
         tracing::info!(username = %user.username, "signed in");
-        Ok((cookie, user))
+        Ok(NewSession {
+            cookie,
+            session,
+            user,
+        })
     }
 
     /// A new password's hash, made on the hashing threads.
@@ -140,18 +153,18 @@ impl App {
         username: &str,
         password: &str,
         address: Option<IpAddr>,
-    ) -> Result<(String, User), SignInError> {
+    ) -> Result<NewSession, SignInError> {
         let outcome = self
             .spending_sign_in_budget(username, address, || {
                 let outcome = self.check_sign_in(username, password);
-                let wrong = outcome == Err(SignInError::Rejected);
+                let wrong = matches!(outcome, Err(SignInError::Rejected));
                 Attempt { outcome, wrong }
             })
             .map_err(SignInError::Paused)?;
         let now = self.now();
         let address = address.map(|a| a.to_string());
         match &outcome {
-            Ok((_, user)) => self.record(
+            Ok(NewSession { user, .. }) => self.record(
                 AuditEvent::new(AuditKind::SignedIn, now)
                     .subject(user.sub.as_str())
                     .address(address),

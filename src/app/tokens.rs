@@ -10,8 +10,8 @@ use crate::crypto::random::random_array;
 use std::sync::Arc;
 
 use crate::crypto::keys::SigningKey;
+use crate::domain::approval::Approval;
 use crate::domain::client::Client;
-use crate::domain::device_grant::Approval;
 use crate::domain::refresh::RefreshFamily;
 use crate::domain::scope::ScopeSet;
 use crate::domain::signing::SigningAlg;

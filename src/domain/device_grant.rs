@@ -11,22 +11,12 @@
 
 use std::time::Duration;
 
+use super::approval::Approval;
 use super::client::ClientId;
 use super::scope::ScopeSet;
 use super::time::Timestamp;
 use super::user::Subject;
 use super::user_code::UserCode;
-
-/// What the person decided on the consent page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Approval {
-    pub sub: Subject,
-    /// The scopes granted: the requested ones, or fewer.
-    pub scopes: ScopeSet,
-    /// When the person last proved who they are (OIDC `auth_time`).
-    pub auth_time: Timestamp,
-    pub approved_at: Timestamp,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GrantState {

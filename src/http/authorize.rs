@@ -1,22 +1,22 @@
 //! The authorization endpoint (RFC 6749 §4.1, OIDC Core §3.1.2): `GET`/`POST /authorize`, and
 //! the consent decision, `POST /authorize/decision`. Sign-in goes through `/login`, which
-//! carries the request and comes back here through [`continue_after_sign_in`].
+//! carries the request and renders what follows with [`app_step_page`].
 
-use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 
 use super::blocking::on_blocking_pool;
+use super::browser::{Browser, PageError, PageForm, page, say, sign_in_page, with_cookie};
 use super::errors::allow_form_redirect_to;
 use super::form::{Form, query_or_form};
-use super::verification::{browser, browser_cookie, checked_form, page, say, unavailable};
 use crate::app::App;
 use crate::app::authorize::{AuthorizeRefusal, CheckedRequest, NextStep};
+use crate::app::person::{AppDecision, AppStep, known_as};
 use crate::domain::authorization::AuthorizationParams;
 use crate::domain::user::User;
 use crate::pages::authorize::{AppConsent, app_consent};
-use crate::pages::device::{Login, ScopeLine, login, scope_words};
+use crate::pages::device::{Login, ScopeLine, scope_words};
 use crate::telemetry;
 
 fn params_from(form: &Form) -> AuthorizationParams {
@@ -89,74 +89,78 @@ fn refused(refusal: AuthorizeRefusal, status: StatusCode) -> HttpResponse {
         AuthorizeRefusal::Page(why) => broken_link(&why),
         AuthorizeRefusal::Redirect(location) => redirect(status, &location),
         AuthorizeRefusal::Unavailable(detail) => {
-            tracing::error!(error = %detail, "an authorization request failed on our side");
-            unavailable()
+            PageError::fault("an authorization request", detail).error_response()
         }
     }
 }
 
-fn signed_in_as(user: &User) -> &str {
-    user.display_name
-        .as_deref()
-        .unwrap_or(user.username.as_str())
+/// Renders the next step of an app's request. `status` is the redirect status: 302 after a
+/// GET, 303 after a POST.
+pub(super) fn app_step_page(token: &str, step: AppStep, status: StatusCode) -> HttpResponse {
+    match step {
+        AppStep::Next {
+            checked,
+            user,
+            step,
+        } => render_step(token, &checked, user.as_ref(), step, status),
+        AppStep::Refused(refusal) => refused(refusal, status),
+    }
 }
 
 /// Renders the next step. `status` is the redirect status: 302 after a GET, 303 after a POST.
 fn render_step(
-    app: &App,
-    cookie: &str,
-    fresh: Option<Cookie<'static>>,
+    token: &str,
     checked: &CheckedRequest,
     user: Option<&User>,
     step: NextStep,
     status: StatusCode,
 ) -> HttpResponse {
-    let token = app.form_token(cookie);
     let field = request_field(&checked.request.to_params());
     let mut response = match (step, user) {
         (NextStep::Redirect(location), _) => redirect(status, &location),
-        (NextStep::Consent, Some(user)) => {
-            let scopes: Vec<ScopeLine> = checked
-                .request
-                .scopes
-                .iter()
-                .map(|s| ScopeLine {
-                    scope: s.to_string(),
-                    words: scope_words(s.as_str()),
-                })
-                .collect();
-            let returns_to = url::Url::parse(&checked.request.redirect_uri)
-                .ok()
-                .and_then(|u| u.host_str().map(str::to_owned))
-                .unwrap_or_else(|| checked.request.redirect_uri.clone());
-            page(
-                StatusCode::OK,
-                app_consent(&AppConsent {
-                    csrf_token: &token,
-                    app_name: &checked.client.name,
-                    request: &field,
-                    scopes: &scopes,
-                    signed_in_as: signed_in_as(user),
-                    returns_to: &returns_to,
-                }),
-                None,
-            )
-        }
-        (NextStep::SignIn | NextStep::Consent, _) => page(
+        (NextStep::Consent, Some(user)) => page(
             StatusCode::OK,
-            login(&Login {
-                csrf_token: &token,
-                app: Some((&checked.client.name, &field)),
-                ..Login::default()
+            app_consent(&AppConsent {
+                csrf_token: token,
+                app_name: &checked.client.name,
+                request: &field,
+                scopes: &scope_lines(checked),
+                signed_in_as: known_as(user),
+                returns_to: &returns_to(checked),
             }),
             None,
         ),
+        (NextStep::SignIn | NextStep::Consent, _) => sign_in_page(
+            StatusCode::OK,
+            &Login {
+                csrf_token: token,
+                app: Some((&checked.client.name, &field)),
+                ..Login::default()
+            },
+        ),
     };
     allow_form_redirect_to(&mut response, &checked.request.redirect_uri);
-    if let Some(cookie) = fresh {
-        let _ = response.add_cookie(&cookie);
-    }
     response
+}
+
+fn scope_lines(checked: &CheckedRequest) -> Vec<ScopeLine> {
+    checked
+        .request
+        .scopes
+        .iter()
+        .map(|s| ScopeLine {
+            scope: s.to_string(),
+            words: scope_words(s.as_str()),
+        })
+        .collect()
+}
+
+/// The host the browser goes back to, for the consent page.
+fn returns_to(checked: &CheckedRequest) -> String {
+    url::Url::parse(&checked.request.redirect_uri)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| checked.request.redirect_uri.clone())
 }
 
 /// `GET`/`POST /authorize`. A POST is the same request sent as a form (OIDC Core §3.1.2.1); it
@@ -164,149 +168,76 @@ fn render_step(
 pub async fn authorize(
     request: HttpRequest,
     payload: web::Payload,
+    browser: Browser,
     app: web::Data<App>,
-) -> HttpResponse {
-    let is_post = request.method() == actix_web::http::Method::POST;
-    let form = match query_or_form(&request, payload).await {
-        Ok(form) => form,
-        Err(why) => return broken_link(why),
-    };
-    let params = params_from(&form);
-    let Some((cookie, fresh)) = browser(&request, &app) else {
-        return unavailable();
-    };
-    let session_cookie = cookie.clone();
-    let outcome = on_blocking_pool(&app, move |app| {
-        let checked = app.check_authorization_request(&params)?;
-        let signed_in = app.signed_in(&session_cookie)?;
-        let step = app.authorization_step(&checked, signed_in.as_ref(), false)?;
-        Ok::<_, AuthorizeRefusal>((checked, signed_in.map(|(_, user)| user), step))
-    })
-    .await;
-    let status = if is_post {
+) -> Result<HttpResponse, PageError> {
+    let status = if request.method() == actix_web::http::Method::POST {
         StatusCode::SEE_OTHER
     } else {
         StatusCode::FOUND
     };
-    match outcome {
-        Ok(Ok((checked, user, step))) => {
-            render_step(&app, &cookie, fresh, &checked, user.as_ref(), step, status)
-        }
-        Ok(Err(refusal)) => refused(refusal, status),
-        Err(_) => unavailable(),
+    let form = match query_or_form(&request, payload).await {
+        Ok(form) => form,
+        Err(why) => return Ok(broken_link(why)),
+    };
+    let params = params_from(&form);
+    let (cookie, fresh) = browser.cookie_or_fresh(&app)?;
+    let session_cookie = cookie.clone();
+    let step = on_blocking_pool(&app, move |app| {
+        app.start_authorization(&session_cookie, &params)
+    })
+    .await??;
+    let mut response = app_step_page(&app.form_token(&cookie), step, status);
+    if let Some(fresh) = fresh {
+        with_cookie(&mut response, &fresh);
     }
-}
-
-/// The name of the app a carried request is from and where it returns to, for the sign-in page.
-pub(super) fn carried_app(app: &App, field: &str) -> Option<(String, String)> {
-    let params = params_from_field(field)?;
-    app.check_authorization_request(&params)
-        .ok()
-        .map(|checked| (checked.client.name, checked.request.redirect_uri))
-}
-
-/// What follows a sign-in made with an authorization request in hand.
-pub(super) type AfterSignIn = Result<(CheckedRequest, User, NextStep), AuthorizeRefusal>;
-
-/// Runs on the blocking pool, right after `/login` opened the session behind `new_cookie`.
-pub(super) fn after_sign_in(app: &App, new_cookie: &str, field: &str) -> AfterSignIn {
-    let params = params_from_field(field).ok_or_else(|| {
-        AuthorizeRefusal::Page("The sign-in request was damaged on the way.".into())
-    })?;
-    let checked = app.check_authorization_request(&params)?;
-    let signed_in = app
-        .signed_in(new_cookie)?
-        .ok_or_else(|| AuthorizeRefusal::Unavailable("a new session vanished".into()))?;
-    let step = app.authorization_step(&checked, Some(&signed_in), true)?;
-    Ok((checked, signed_in.1, step))
-}
-
-/// On to consent or back to the app, under the new session's cookie.
-pub(super) fn render_after_sign_in(
-    app: &App,
-    new_cookie: &str,
-    fresh: Cookie<'static>,
-    after: AfterSignIn,
-) -> HttpResponse {
-    match after {
-        Ok((checked, user, step)) => render_step(
-            app,
-            new_cookie,
-            Some(fresh),
-            &checked,
-            Some(&user),
-            step,
-            StatusCode::SEE_OTHER,
-        ),
-        Err(refusal) => {
-            let mut response = refused(refusal, StatusCode::SEE_OTHER);
-            let _ = response.add_cookie(&fresh);
-            response
-        }
-    }
+    Ok(response)
 }
 
 /// `POST /authorize/decision`: Allow or Deny, as the signed-in person.
-pub async fn decision(
-    request: HttpRequest,
-    payload: web::Payload,
-    app: web::Data<App>,
-) -> HttpResponse {
-    let (cookie, form) = match checked_form(&request, payload, &app).await {
-        Ok(checked) => checked,
-        Err(response) => return response,
-    };
+pub async fn decision(form: PageForm, app: web::Data<App>) -> Result<HttpResponse, PageError> {
     let approve = match form.get("decision") {
         Some("approve") => true,
         Some("deny") => false,
         _ => {
-            return say(
+            return Ok(say(
                 StatusCode::BAD_REQUEST,
                 "Choose Allow or Deny",
                 "The form did not say which.",
                 false,
-            );
+            ));
         }
     };
     let Some(params) = form.get("authorize").and_then(params_from_field) else {
-        return broken_link("The sign-in request was damaged on the way.");
+        return Ok(broken_link("The sign-in request was damaged on the way."));
     };
-    let session_cookie = cookie.clone();
-    let outcome = on_blocking_pool(&app, move |app| {
-        let checked = app.check_authorization_request(&params)?;
-        match app.signed_in(&session_cookie)? {
-            Some((session, user)) => Ok(Ok(
-                app.decide_authorization(&checked, &session, &user, approve)?
-            )),
-            None => Ok(Err(checked)),
-        }
+    let cookie = form.cookie().to_owned();
+    let decided = on_blocking_pool(&app, move |app| {
+        app.decide_app_request(&cookie, &params, approve)
     })
-    .await;
-    match outcome {
-        Ok(Ok(Ok(location))) => {
+    .await??;
+    Ok(match decided {
+        AppDecision::Redirect(location) => {
             telemetry::decision("app", approve);
             redirect(StatusCode::SEE_OTHER, &location)
         }
-        Ok(Ok(Err(checked))) => {
-            // The session ended while the page was open: sign in again, then decide.
-            let token = browser_cookie(&request, &app)
-                .map(|c| app.form_token(&c))
-                .unwrap_or_default();
-            let field = request_field(&checked.request.to_params());
-            let mut response = page(
-                StatusCode::UNAUTHORIZED,
-                login(&Login {
-                    csrf_token: &token,
-                    app: Some((&checked.client.name, &field)),
-                    problem: Some("Your sign-in has expired. Sign in again to continue."),
-                    ..Login::default()
-                }),
-                None,
-            );
-            allow_form_redirect_to(&mut response, &checked.request.redirect_uri);
-            response
-        }
-        Ok(Err(refusal)) => refused(refusal, StatusCode::SEE_OTHER),
-        Err(_) => unavailable(),
-    }
+        AppDecision::SignInAgain(checked) => sign_in_again(&form.form_token(&app), &checked),
+        AppDecision::Refused(refusal) => refused(refusal, StatusCode::SEE_OTHER),
+    })
+}
+
+/// The session ended while the consent page was open: sign in again, then decide.
+fn sign_in_again(token: &str, checked: &CheckedRequest) -> HttpResponse {
+    let field = request_field(&checked.request.to_params());
+    let mut response = sign_in_page(
+        StatusCode::UNAUTHORIZED,
+        &Login {
+            csrf_token: token,
+            app: Some((&checked.client.name, &field)),
+            problem: Some("Your sign-in has expired. Sign in again to continue."),
+            ..Login::default()
+        },
+    );
+    allow_form_redirect_to(&mut response, &checked.request.redirect_uri);
+    response
 }

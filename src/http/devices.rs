@@ -2,18 +2,40 @@
 //! `POST /devices/forget-app`.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 
 use super::blocking::on_blocking_pool;
-use super::verification::{browser_cookie, checked_form, page, unavailable};
-use crate::app::devices::PairedDevice;
-use crate::app::{App, AppError};
-use crate::domain::user::Subject;
-use crate::pages::device::{Login, ago, login, scope_words};
+use super::browser::{Browser, PageError, PageForm, page, sign_in_page};
+use crate::app::App;
+use crate::app::devices::{Ended, MyDevices};
+use crate::app::person::known_as;
+use crate::pages::device::{Login, ago, scope_words};
 use crate::pages::devices::{AppLine, DeviceLine, Devices, devices};
 
-fn lines(list: &[PairedDevice], now: crate::domain::time::Timestamp) -> Vec<DeviceLine> {
-    list.iter()
+fn sign_in_first(token: &str) -> HttpResponse {
+    sign_in_page(
+        StatusCode::UNAUTHORIZED,
+        &Login {
+            csrf_token: token,
+            problem: Some("Sign in to see the devices signed in as you."),
+            ..Login::default()
+        },
+    )
+}
+
+/// The page for what [`App::my_devices`] found, with `notice` about a button just pressed.
+fn devices_page(found: MyDevices, token: &str, notice: Option<&str>) -> HttpResponse {
+    let MyDevices::Listed {
+        user,
+        devices: list,
+        apps,
+        now,
+    } = found
+    else {
+        return sign_in_first(token);
+    };
+    let lines: Vec<DeviceLine> = list
+        .iter()
         .map(|d| DeviceLine {
             id: d.id.clone(),
             client_name: d.client_name.clone(),
@@ -22,46 +44,7 @@ fn lines(list: &[PairedDevice], now: crate::domain::time::Timestamp) -> Vec<Devi
             from: d.from.clone(),
             scopes: d.scopes.iter().map(|s| scope_words(s.as_str())).collect(),
         })
-        .collect()
-}
-
-fn sign_in_first(app: &App, cookie: Option<&str>) -> HttpResponse {
-    let token = cookie.map(|c| app.form_token(c)).unwrap_or_default();
-    page(
-        StatusCode::UNAUTHORIZED,
-        login(&Login {
-            csrf_token: &token,
-            user_code: None,
-            username: "",
-            problem: Some("Sign in to see the devices signed in as you."),
-            ..Login::default()
-        }),
-        None,
-    )
-}
-
-/// Renders the list for the signed-in person behind `cookie`, or asks them to sign in.
-async fn render(app: &web::Data<App>, cookie: String, notice: Option<String>) -> HttpResponse {
-    let session_cookie = cookie.clone();
-    let found = on_blocking_pool(app, move |app| {
-        let (_, user) = app.signed_in(&session_cookie).ok().flatten()?;
-        let list = app.devices_of(&user.sub).ok()?;
-        let apps = app.allowed_apps(&user.sub).ok()?;
-        Some((user, list, apps, app.now()))
-    })
-    .await;
-    let Ok(found) = found else {
-        return unavailable();
-    };
-    let Some((user, list, apps, now)) = found else {
-        return sign_in_first(app, Some(&cookie));
-    };
-    let token = app.form_token(&cookie);
-    let name = user
-        .display_name
-        .as_deref()
-        .unwrap_or(user.username.as_str());
-    let lines = lines(&list, now);
+        .collect();
     let apps: Vec<AppLine> = apps
         .into_iter()
         .map(|a| AppLine {
@@ -71,24 +54,23 @@ async fn render(app: &web::Data<App>, cookie: String, notice: Option<String>) ->
             scopes: a.scopes.iter().map(|s| scope_words(s.as_str())).collect(),
         })
         .collect();
-    page(
-        StatusCode::OK,
-        devices(&Devices {
-            csrf_token: &token,
-            signed_in_as: name,
-            devices: &lines,
-            apps: &apps,
-            notice: notice.as_deref(),
-        }),
-        None,
-    )
+    let view = Devices {
+        csrf_token: token,
+        signed_in_as: known_as(&user),
+        devices: &lines,
+        apps: &apps,
+        notice,
+    };
+    page(StatusCode::OK, devices(&view), None)
 }
 
-pub async fn my_devices(request: HttpRequest, app: web::Data<App>) -> HttpResponse {
-    match browser_cookie(&request, &app) {
-        Some(cookie) => render(&app, cookie, None).await,
-        None => sign_in_first(&app, None),
-    }
+pub async fn my_devices(browser: Browser, app: web::Data<App>) -> Result<HttpResponse, PageError> {
+    let token = browser.form_token(&app);
+    let Some(cookie) = browser.cookie else {
+        return Ok(sign_in_first(&token));
+    };
+    let found = on_blocking_pool(&app, move |app| app.my_devices(&cookie)).await??;
+    Ok(devices_page(found, &token, None))
 }
 
 /// What one of the page's buttons says afterwards: on success (given the name of what it ended)
@@ -101,75 +83,44 @@ struct Notices {
 /// The shape of every button on the page: as the signed-in person, end what the form field
 /// `field` names, then show the page again with what happened.
 async fn act_on_form(
-    request: HttpRequest,
-    payload: web::Payload,
+    form: PageForm,
     app: web::Data<App>,
     field: &'static str,
-    act: fn(&App, &Subject, &str) -> Result<String, AppError>,
+    act: fn(&App, &str, &str) -> Result<Ended, crate::app::AppError>,
     notices: Notices,
-) -> HttpResponse {
-    let (cookie, form) = match checked_form(&request, payload, &app).await {
-        Ok(checked) => checked,
-        Err(response) => return response,
-    };
+) -> Result<HttpResponse, PageError> {
     let target = form.get(field).unwrap_or_default().to_owned();
-    let session_cookie = cookie.clone();
-    let outcome = on_blocking_pool(&app, move |app| {
-        let (_, user) = app.signed_in(&session_cookie).ok().flatten()?;
-        Some(act(app, &user.sub, &target))
+    let cookie = form.cookie().to_owned();
+    let (ended, found) = on_blocking_pool(&app, move |app| {
+        let ended = act(app, &cookie, &target)?;
+        Ok::<_, crate::app::AppError>((ended, app.my_devices(&cookie)?))
     })
-    .await;
-    let notice = match outcome {
-        Ok(Some(Ok(name))) => Some((notices.done)(&name)),
-        Ok(Some(Err(_))) => Some(notices.not_found.to_owned()),
-        Ok(None) => return sign_in_first(&app, Some(&cookie)),
-        Err(_) => return unavailable(),
+    .await??;
+    let notice = match ended {
+        Ended::Done(name) => (notices.done)(&name),
+        Ended::NotFound => notices.not_found.to_owned(),
+        Ended::SignIn => return Ok(sign_in_first(&form.form_token(&app))),
     };
-    render(&app, cookie, notice).await
+    Ok(devices_page(found, &form.form_token(&app), Some(&notice)))
 }
 
 /// Signs one of the person's own devices out.
 pub async fn sign_out_device(
-    request: HttpRequest,
-    payload: web::Payload,
+    form: PageForm,
     app: web::Data<App>,
-) -> HttpResponse {
-    act_on_form(
-        request,
-        payload,
-        app,
-        "device",
-        |app, sub, device| {
-            app.sign_out_device(device, Some(sub))
-                .map(|d| d.client_name)
-        },
-        Notices {
-            done: |name| format!("{name} is signed out."),
-            not_found: "That device was not found.",
-        },
-    )
-    .await
+) -> Result<HttpResponse, PageError> {
+    let notices = Notices {
+        done: |name| format!("{name} is signed out."),
+        not_found: "That device was not found.",
+    };
+    act_on_form(form, app, "device", App::sign_out_my_device, notices).await
 }
 
 /// Takes back a web app's permission to sign the person in without asking.
-pub async fn forget_app(
-    request: HttpRequest,
-    payload: web::Payload,
-    app: web::Data<App>,
-) -> HttpResponse {
-    act_on_form(
-        request,
-        payload,
-        app,
-        "client_id",
-        |app, sub, client_id| {
-            let name = app.client(client_id).map(|c| c.name).unwrap_or_default();
-            app.revoke_consent(sub, client_id).map(|()| name)
-        },
-        Notices {
-            done: |name| format!("{name} will ask before signing you in again."),
-            not_found: "That app was not found.",
-        },
-    )
-    .await
+pub async fn forget_app(form: PageForm, app: web::Data<App>) -> Result<HttpResponse, PageError> {
+    let notices = Notices {
+        done: |name| format!("{name} will ask before signing you in again."),
+        not_found: "That app was not found.",
+    };
+    act_on_form(form, app, "client_id", App::forget_my_app, notices).await
 }

@@ -6,11 +6,12 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::blocking::on_blocking_pool;
+use super::browser::{Browser, PageError, PageForm, page, removal_cookie, say, with_cookie};
 use super::errors::allow_form_redirect_to;
 use super::form::{Form, query_or_form};
-use super::verification::{browser_cookie, checked_form, say, session_cookie, unavailable};
 use crate::app::App;
 use crate::app::logout::{LogoutParams, LogoutRequest};
+use crate::app::person::EndSession;
 use crate::pages::authorize::{ConfirmSignOut, confirm_sign_out};
 
 fn params_from(form: &Form) -> LogoutParams {
@@ -47,39 +48,23 @@ fn signed_out(app: &App, return_to: Option<&str>, status: StatusCode) -> HttpRes
             true,
         ),
     };
-    let mut gone = session_cookie(app, String::new());
-    gone.make_removal();
-    let _ = response.add_cookie(&gone);
+    with_cookie(&mut response, &removal_cookie(app));
     response
 }
 
 /// `POST /logout`: end the session; carried fields from an app's request send the browser back.
-pub async fn submit_logout(
-    request: HttpRequest,
-    payload: web::Payload,
-    app: web::Data<App>,
-) -> HttpResponse {
-    let (cookie, form) = match checked_form(&request, payload, &app).await {
-        Ok(checked) => checked,
-        Err(response) => return response,
-    };
+pub async fn submit_logout(form: PageForm, app: web::Data<App>) -> Result<HttpResponse, PageError> {
     let params = LogoutParams {
         id_token_hint: None,
-        ..params_from(&form)
+        ..params_from(&form.form)
     };
-    let outcome = on_blocking_pool(&app, move |app| {
-        let checked = app.check_logout_request(&params);
-        app.sign_out(&cookie).map(|()| checked)
-    })
-    .await;
-    match outcome {
-        Ok(Ok(checked)) => {
-            // The session is over either way; a bad return address only loses the redirect.
-            let return_to = checked.ok().and_then(|c| c.return_to);
-            signed_out(&app, return_to.as_deref(), StatusCode::SEE_OTHER)
-        }
-        _ => unavailable(),
-    }
+    let cookie = form.cookie().to_owned();
+    let return_to = on_blocking_pool(&app, move |app| app.leave(&cookie, &params)).await??;
+    Ok(signed_out(
+        &app,
+        return_to.as_deref(),
+        StatusCode::SEE_OTHER,
+    ))
 }
 
 /// `GET`/`POST /end_session`. With an ID token naming the signed-in person, or with nobody
@@ -88,86 +73,63 @@ pub async fn submit_logout(
 pub async fn end_session(
     request: HttpRequest,
     payload: web::Payload,
+    browser: Browser,
     app: web::Data<App>,
-) -> HttpResponse {
-    let is_post = request.method() == actix_web::http::Method::POST;
-    let form = match query_or_form(&request, payload).await {
-        Ok(form) => form,
-        Err(why) => return cannot(why),
-    };
-    let params = params_from(&form);
-    let state = params.state.clone();
-    let posted_uri = params.post_logout_redirect_uri.clone();
-    let cookie = browser_cookie(&request, &app);
-    let session_cookie = cookie.clone();
-    let outcome = on_blocking_pool(&app, move |app| {
-        let checked = app.check_logout_request(&params).map_err(Some)?;
-        let failed = |e: crate::app::AppError| {
-            tracing::error!(error = %e, "signing out failed");
-            None
-        };
-        let signed_in = match &session_cookie {
-            Some(cookie) => app.signed_in(cookie).map_err(failed)?,
-            None => None,
-        };
-        let confirm = match &signed_in {
-            Some((_, user)) if checked.hinted_sub.as_ref() != Some(&user.sub) => {
-                let name = user
-                    .display_name
-                    .clone()
-                    .unwrap_or_else(|| user.username.to_string());
-                Some(name)
-            }
-            Some(_) => {
-                if let Some(cookie) = &session_cookie {
-                    app.sign_out(cookie).map_err(failed)?;
-                }
-                None
-            }
-            None => None,
-        };
-        // `Err(Some(why))` is the person's to read; `Err(None)` is our fault.
-        Ok::<(LogoutRequest, Option<String>), Option<String>>((checked, confirm))
-    })
-    .await;
-    let status = if is_post {
+) -> Result<HttpResponse, PageError> {
+    let status = if request.method() == actix_web::http::Method::POST {
         StatusCode::SEE_OTHER
     } else {
         StatusCode::FOUND
     };
-    match outcome {
-        Ok(Ok((checked, None))) => signed_out(&app, checked.return_to.as_deref(), status),
-        Ok(Ok((checked, Some(signed_in_as)))) => {
-            let token = cookie.map(|c| app.form_token(&c)).unwrap_or_default();
-            let client_id = checked.client.as_ref().map(|c| c.id.to_string());
-            let mut carry: Vec<(&str, &str)> = Vec::new();
-            if checked.return_to.is_some() {
-                if let Some(uri) = posted_uri.as_deref() {
-                    carry.push(("post_logout_redirect_uri", uri));
-                }
-                if let Some(state) = state.as_deref() {
-                    carry.push(("state", state));
-                }
-            }
-            if let Some(id) = client_id.as_deref() {
-                carry.push(("client_id", id));
-            }
-            let mut response = super::verification::page(
-                StatusCode::OK,
-                confirm_sign_out(&ConfirmSignOut {
-                    csrf_token: &token,
-                    signed_in_as: &signed_in_as,
-                    app_name: checked.client.as_ref().map(|c| c.name.as_str()),
-                    carry: &carry,
-                }),
-                None,
-            );
-            if let Some(target) = checked.return_to.as_deref() {
-                allow_form_redirect_to(&mut response, target);
-            }
-            response
+    let params = match query_or_form(&request, payload).await {
+        Ok(form) => params_from(&form),
+        Err(why) => return Ok(cannot(why)),
+    };
+    let (cookie, asked) = (browser.cookie.clone(), params.clone());
+    let ended =
+        on_blocking_pool(&app, move |app| app.end_session(cookie.as_deref(), &asked)).await??;
+    Ok(match ended {
+        EndSession::SignedOut { return_to } => signed_out(&app, return_to.as_deref(), status),
+        EndSession::Confirm {
+            request,
+            signed_in_as,
+        } => confirm_page(&browser.form_token(&app), &request, &params, &signed_in_as),
+        EndSession::Refused(why) => cannot(&why),
+    })
+}
+
+/// Asks the signed-in person to confirm, carrying the app's fields on to `POST /logout`.
+fn confirm_page(
+    token: &str,
+    checked: &LogoutRequest,
+    params: &LogoutParams,
+    signed_in_as: &str,
+) -> HttpResponse {
+    let client_id = checked.client.as_ref().map(|c| c.id.to_string());
+    let mut carry: Vec<(&str, &str)> = Vec::new();
+    if checked.return_to.is_some() {
+        if let Some(uri) = params.post_logout_redirect_uri.as_deref() {
+            carry.push(("post_logout_redirect_uri", uri));
         }
-        Ok(Err(Some(why))) => cannot(&why),
-        Ok(Err(None)) | Err(_) => unavailable(),
+        if let Some(state) = params.state.as_deref() {
+            carry.push(("state", state));
+        }
     }
+    if let Some(id) = client_id.as_deref() {
+        carry.push(("client_id", id));
+    }
+    let mut response = page(
+        StatusCode::OK,
+        confirm_sign_out(&ConfirmSignOut {
+            csrf_token: token,
+            signed_in_as,
+            app_name: checked.client.as_ref().map(|c| c.name.as_str()),
+            carry: &carry,
+        }),
+        None,
+    );
+    if let Some(target) = checked.return_to.as_deref() {
+        allow_form_redirect_to(&mut response, target);
+    }
+    response
 }

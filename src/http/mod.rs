@@ -2,10 +2,15 @@
 //!
 //! Invariant: this is the only module that knows actix. Handlers parse, make one app call on
 //! the blocking pool, and render.
+//!
+//! The model page handler is `verification::submit_code`: a checked form extracted
+//! (`browser::PageForm`), one use case on the blocking pool (`App::enter_code`), its outcome
+//! rendered; a fault leaves through `?` as `browser::PageError`.
 
 mod assets;
 mod authorize;
 mod blocking;
+mod browser;
 mod client_address;
 pub(crate) mod client_auth;
 mod connections;
@@ -15,6 +20,7 @@ mod errors;
 pub(crate) mod form;
 mod health;
 mod jwks;
+mod login;
 mod logout;
 mod metrics;
 mod oauth;
@@ -84,8 +90,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         )
         .service(
             web::resource("/login")
-                .route(web::get().to(verification::show_login))
-                .route(web::post().to(verification::submit_login)),
+                .route(web::get().to(login::show_login))
+                .route(web::post().to(login::submit_login)),
         )
         .route(
             "/device/decision",

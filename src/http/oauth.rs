@@ -224,11 +224,15 @@ pub async fn device_authorization(
     })
 }
 
-/// A token request's grant, with its own parameters checked.
+/// A token request's grant, with its own parameters checked. A device's poll is answered on the
+/// worker ([`poll`]); every other grant runs on the blocking pool.
 enum TokenGrant {
-    Device {
-        device_code: String,
-    },
+    Device { device_code: String },
+    OnPool(PoolGrant),
+}
+
+/// The grants whose every request signs or writes, so runs on the blocking pool.
+enum PoolGrant {
     Refresh {
         refresh_token: String,
         scope: Option<String>,
@@ -247,9 +251,9 @@ impl TokenGrant {
     fn label(&self) -> &'static str {
         let grant = match self {
             TokenGrant::Device { .. } => GrantType::DeviceCode,
-            TokenGrant::Refresh { .. } => GrantType::RefreshToken,
-            TokenGrant::Code { .. } => GrantType::AuthorizationCode,
-            TokenGrant::ClientCredentials { .. } => GrantType::ClientCredentials,
+            TokenGrant::OnPool(PoolGrant::Refresh { .. }) => GrantType::RefreshToken,
+            TokenGrant::OnPool(PoolGrant::Code { .. }) => GrantType::AuthorizationCode,
+            TokenGrant::OnPool(PoolGrant::ClientCredentials { .. }) => GrantType::ClientCredentials,
         };
         grant.name()
     }
@@ -277,18 +281,18 @@ fn token_grant(form: &Form) -> Result<TokenGrant, OAuthFailure> {
         Some(GrantType::DeviceCode) => TokenGrant::Device {
             device_code: required("device_code")?,
         },
-        Some(GrantType::RefreshToken) => TokenGrant::Refresh {
+        Some(GrantType::RefreshToken) => TokenGrant::OnPool(PoolGrant::Refresh {
             refresh_token: required("refresh_token")?,
             scope: optional("scope"),
-        },
-        Some(GrantType::AuthorizationCode) => TokenGrant::Code {
+        }),
+        Some(GrantType::AuthorizationCode) => TokenGrant::OnPool(PoolGrant::Code {
             code: required("code")?,
             redirect_uri: optional("redirect_uri"),
             code_verifier: required("code_verifier")?,
-        },
-        Some(GrantType::ClientCredentials) => TokenGrant::ClientCredentials {
+        }),
+        Some(GrantType::ClientCredentials) => TokenGrant::OnPool(PoolGrant::ClientCredentials {
             scope: optional("scope"),
-        },
+        }),
         None => {
             return Err(OAuthFailure::new(
                 ErrorCode::UnsupportedGrantType,
@@ -330,7 +334,9 @@ pub async fn token(
     let grant_label = grant.label();
     let outcome = match grant {
         TokenGrant::Device { device_code } => poll(&app, &credentials, &device_code).await,
-        other => on_blocking_pool(&app, move |app| other_grant(app, &credentials, other)).await,
+        TokenGrant::OnPool(grant) => {
+            on_blocking_pool(&app, move |app| pool_grant(app, &credentials, grant)).await
+        }
     };
     telemetry::token_request(grant_label, outcome_label(&outcome));
     respond(outcome, |tokens| {
@@ -365,26 +371,23 @@ async fn poll(
 }
 
 /// Every grant but the device code's, on the blocking pool.
-fn other_grant(
+fn pool_grant(
     app: &App,
     credentials: &ClientCredentials,
-    grant: TokenGrant,
+    grant: PoolGrant,
 ) -> Result<IssuedTokens, ProtocolError> {
     let client = app.authenticate_client(credentials)?;
     match grant {
-        TokenGrant::Device { device_code } => app.poll_device(&client, &device_code),
-        TokenGrant::Refresh {
+        PoolGrant::Refresh {
             refresh_token,
             scope,
         } => app.refresh(&client, &refresh_token, scope.as_deref()),
-        TokenGrant::Code {
+        PoolGrant::Code {
             code,
             redirect_uri,
             code_verifier,
         } => app.redeem_authorization_code(&client, &code, redirect_uri.as_deref(), &code_verifier),
-        TokenGrant::ClientCredentials { scope } => {
-            app.client_credentials(&client, scope.as_deref())
-        }
+        PoolGrant::ClientCredentials { scope } => app.client_credentials(&client, scope.as_deref()),
     }
 }
 

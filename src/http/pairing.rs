@@ -8,9 +8,9 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::blocking::on_blocking_pool;
-use super::client_address::client_address;
+use super::browser::{Browser, PageError, page, say};
 use super::form::Form;
-use super::verification::{browser_cookie, page, problem_page, say, unavailable};
+use super::verification::problem_page;
 use crate::app::App;
 use crate::app::device::{CodeProblem, PendingRequest};
 use crate::app::guard::CodeEntrant;
@@ -19,31 +19,29 @@ use crate::pages::pairing::{Pairing, pairing, qr_svg};
 /// The live request named by `?user_code=`, or the page that says why there is none.
 async fn live_request(
     request: &HttpRequest,
+    browser: Browser,
     app: &web::Data<App>,
-) -> Result<PendingRequest, HttpResponse> {
+) -> Result<Result<PendingRequest, HttpResponse>, PageError> {
     let query = Form::parse_pairs(request.query_string()).unwrap_or_default();
     let typed = query.get("user_code").unwrap_or_default().to_owned();
-    let cookie = browser_cookie(request, app);
-    let address = client_address(request, app);
     let looked_up = on_blocking_pool(app, move |app| {
         let who = CodeEntrant {
-            cookie: cookie.as_deref(),
-            address,
+            cookie: browser.cookie.as_deref(),
+            address: browser.address,
             sub: None,
         };
-        (app.look_up_code(&who, &typed), app.now())
+        app.look_up_code(&who, &typed)
     })
-    .await;
+    .await?;
     match looked_up {
-        Ok((Ok(pending), _)) => Ok(pending),
-        Ok((Err(CodeProblem::Unknown), _)) => Err(say(
+        Ok(pending) => Ok(Ok(pending)),
+        Err(CodeProblem::Unknown) => Ok(Err(say(
             StatusCode::NOT_FOUND,
             "No such code",
             "Start again on the device to get a code.",
             false,
-        )),
-        Ok((Err(problem), now)) => Err(problem_page(&problem, "", now)),
-        Err(_) => Err(unavailable()),
+        ))),
+        Err(problem) => problem_page(app, problem, "").map(Err),
     }
 }
 
@@ -56,10 +54,14 @@ fn uris(app: &App, pending: &PendingRequest) -> (String, String) {
     (verification_uri, complete)
 }
 
-pub async fn pairing_page(request: HttpRequest, app: web::Data<App>) -> HttpResponse {
-    let pending = match live_request(&request, &app).await {
+pub async fn pairing_page(
+    request: HttpRequest,
+    browser: Browser,
+    app: web::Data<App>,
+) -> Result<HttpResponse, PageError> {
+    let pending = match live_request(&request, browser, &app).await? {
         Ok(pending) => pending,
-        Err(response) => return response,
+        Err(response) => return Ok(response),
     };
     let (verification_uri, complete) = uris(&app, &pending);
     let user_code = pending.user_code.display();
@@ -68,21 +70,28 @@ pub async fn pairing_page(request: HttpRequest, app: web::Data<App>) -> HttpResp
         verification_uri: &verification_uri,
         verification_uri_complete: &complete,
     };
-    page(StatusCode::OK, pairing(&view), None)
+    Ok(page(StatusCode::OK, pairing(&view), None))
 }
 
-pub async fn qr_image(request: HttpRequest, app: web::Data<App>) -> HttpResponse {
-    let pending = match live_request(&request, &app).await {
+pub async fn qr_image(
+    request: HttpRequest,
+    browser: Browser,
+    app: web::Data<App>,
+) -> Result<HttpResponse, PageError> {
+    let pending = match live_request(&request, browser, &app).await? {
         Ok(pending) => pending,
-        Err(response) => return response,
+        Err(response) => return Ok(response),
     };
     let (_, complete) = uris(&app, &pending);
     match qr_svg(&complete) {
-        Some(svg) => HttpResponse::Ok()
+        Some(svg) => Ok(HttpResponse::Ok()
             .content_type("image/svg+xml")
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-            .body(svg.into_string()),
-        None => unavailable(),
+            .body(svg.into_string())),
+        None => Err(PageError::fault(
+            "drawing a QR code",
+            "the link is too long",
+        )),
     }
 }

@@ -7,8 +7,8 @@ use redb::ReadableTable;
 use super::expiry::{RowKind, index_expiry};
 use super::records::{decode_authorization_code, encode_authorization_code};
 use super::refresh::NewRefreshFamily;
+use super::swap::swap_record;
 use super::tables::AUTHORIZATION_CODE_HASH_TO_CODE;
-use super::tables::swap_record;
 use super::{Store, StoreError};
 use crate::domain::authorization::AuthorizationCode;
 

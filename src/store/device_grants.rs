@@ -7,7 +7,7 @@ use redb::{ReadableTable, ReadableTableMetadata};
 use super::expiry::{RowKind, index_expiry};
 use super::records::{decode_device_grant, encode_device_grant};
 use super::refresh::NewRefreshFamily;
-use super::tables::swap_record;
+use super::swap::swap_record;
 use super::tables::{DEVICE_CODE_HASH_TO_GRANT, USER_CODE_TO_DEVICE_CODE_HASH};
 use super::{Store, StoreError};
 use crate::domain::client::ClientId;

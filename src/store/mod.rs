@@ -20,6 +20,7 @@ mod schema;
 mod sessions;
 mod slot;
 mod snapshot;
+mod swap;
 mod tables;
 mod users;
 mod writer;

@@ -1,6 +1,9 @@
 //! One integration-test binary: every test talks to a real server on 127.0.0.1:0 with a real
 //! redb file in a temporary directory, or runs the real `authbox` binary.
 
+// A test fails loudly by unwrapping; the server itself may not (Cargo.toml, [lints.clippy]).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod account_changes;
 mod architecture;
 mod audit;

@@ -1,0 +1,370 @@
+//! The toolkit of every browser page: the browser's cookie and address ([`Browser`]), forms
+//! checked for origin and form token ([`PageForm`]), the HTML error renderer ([`PageError`]),
+//! and the small pages several routes show (sign-in, a message, "too many tries").
+//!
+//! A page handler reads: extract → one `app` call on the blocking pool → `match` the outcome →
+//! render. Faults leave through `?` as [`PageError::Fault`], logged once with their causes and
+//! shown as "try again".
+//!
+//! Every POST must carry the browser's form token and come from our own origin (SPEC WEB-1..3).
+
+use std::future::Future;
+use std::net::IpAddr;
+use std::pin::Pin;
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
+use maud::Markup;
+
+use super::blocking::PoolUnavailable;
+use super::client_address::client_address;
+use super::errors::html;
+use super::form::{BodyProblem, Form, read_limited};
+use crate::app::person::Visitor;
+use crate::app::{App, AppError};
+use crate::domain::time::Timestamp;
+use crate::pages::device::{Login, Message, login, message};
+
+/// On https the `__Host-` prefix pins the cookie to this origin, path `/` and `Secure`.
+fn cookie_name(app: &App) -> &'static str {
+    if app.settings().issuer.starts_with("https://") {
+        "__Host-authbox_session"
+    } else {
+        "authbox_session"
+    }
+}
+
+fn browser_cookie(request: &HttpRequest, app: &App) -> Option<String> {
+    request
+        .cookie(cookie_name(app))
+        .map(|c| c.value().to_owned())
+        .filter(|v| !v.is_empty() && v.len() <= 64)
+}
+
+/// The cookie that carries `value` (a session id, or a browser's random id before sign-in).
+pub fn session_cookie(app: &App, value: String) -> Cookie<'static> {
+    Cookie::build(cookie_name(app), value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(app.settings().issuer.starts_with("https://"))
+        .finish()
+}
+
+/// The cookie that makes the browser forget its session.
+pub fn removal_cookie(app: &App) -> Cookie<'static> {
+    let mut gone = session_cookie(app, String::new());
+    gone.make_removal();
+    gone
+}
+
+fn the_app(request: &HttpRequest) -> Result<web::Data<App>, PageError> {
+    request
+        .app_data::<web::Data<App>>()
+        .cloned()
+        .ok_or_else(|| PageError::fault("serving a page", "the application state is missing"))
+}
+
+/// The browser behind a page request: its cookie when it has one, and its address.
+pub struct Browser {
+    pub cookie: Option<String>,
+    pub address: Option<IpAddr>,
+}
+
+impl Browser {
+    /// Its cookie, or a fresh one to set with the response (a first visit).
+    pub fn cookie_or_fresh(
+        &self,
+        app: &App,
+    ) -> Result<(String, Option<Cookie<'static>>), PageError> {
+        if let Some(cookie) = &self.cookie {
+            return Ok((cookie.clone(), None));
+        }
+        let fresh = app.new_browser_cookie()?;
+        Ok((fresh.clone(), Some(session_cookie(app, fresh))))
+    }
+
+    /// The form token for this browser's cookie; empty when it has none.
+    pub fn form_token(&self, app: &App) -> String {
+        self.cookie
+            .as_deref()
+            .map(|c| app.form_token(c))
+            .unwrap_or_default()
+    }
+}
+
+impl FromRequest for Browser {
+    type Error = PageError;
+    type Future = std::future::Ready<Result<Browser, PageError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(the_app(request).map(|app| Browser {
+            cookie: browser_cookie(request, &app),
+            address: client_address(request, &app),
+        }))
+    }
+}
+
+/// OWASP CSRF: reject cross-site posts by Fetch Metadata and by `Origin`, when sent. Under our
+/// `Referrer-Policy: no-referrer` browsers may send `Origin: null`, which says nothing either
+/// way; the form token still has to match.
+fn from_our_origin(request: &HttpRequest, app: &App) -> bool {
+    let header = |name| request.headers().get(name).and_then(|v| v.to_str().ok());
+    if header("sec-fetch-site").is_some_and(|site| site == "cross-site") {
+        return false;
+    }
+    match header("origin") {
+        None | Some("null") => true,
+        Some(origin) => url::Url::parse(&app.settings().issuer)
+            .map(|issuer| issuer.origin().ascii_serialization() == origin)
+            .unwrap_or(false),
+    }
+}
+
+/// A form posted by one of our pages: read within the body limits, from our own origin, with
+/// this browser's form token.
+pub struct PageForm {
+    pub visitor: Visitor,
+    pub form: Form,
+}
+
+impl PageForm {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.form.get(name)
+    }
+
+    pub fn cookie(&self) -> &str {
+        &self.visitor.cookie
+    }
+
+    /// This browser's form token, for the page that answers.
+    pub fn form_token(&self, app: &App) -> String {
+        app.form_token(&self.visitor.cookie)
+    }
+
+    async fn read(request: HttpRequest, payload: web::Payload) -> Result<PageForm, PageError> {
+        let app = the_app(&request)?;
+        let body = read_limited(&request, payload)
+            .await
+            .map_err(|problem| match problem {
+                BodyProblem::TooLarge => PageError::say(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "Too much",
+                    "That was more than this form takes.",
+                ),
+                BodyProblem::TooSlow => PageError::say(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "Too slow",
+                    "The form took too long to arrive. Try again.",
+                ),
+                BodyProblem::Unreadable => PageError::say(
+                    StatusCode::BAD_REQUEST,
+                    "Something went wrong",
+                    "The form did not arrive.",
+                ),
+            })?;
+        let content_type = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
+        let form = Form::parse(content_type, &body).map_err(|_| {
+            PageError::say(
+                StatusCode::BAD_REQUEST,
+                "Something went wrong",
+                "The form could not be read.",
+            )
+        })?;
+        let stale = || {
+            PageError::say(
+                StatusCode::FORBIDDEN,
+                "This form is out of date",
+                "Go back, reload the page and try again.",
+            )
+        };
+        let cookie = browser_cookie(&request, &app).ok_or_else(stale)?;
+        let token_ok = form
+            .get("csrf_token")
+            .is_some_and(|token| app.form_token_matches(&cookie, token));
+        if !token_ok || !from_our_origin(&request, &app) {
+            return Err(stale());
+        }
+        let address = client_address(&request, &app);
+        Ok(PageForm {
+            visitor: Visitor { cookie, address },
+            form,
+        })
+    }
+}
+
+impl FromRequest for PageForm {
+    type Error = PageError;
+    type Future = Pin<Box<dyn Future<Output = Result<PageForm, PageError>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let request = request.clone();
+        let payload = web::Payload::from_request(&request, payload);
+        Box::pin(async move {
+            let payload = payload
+                .await
+                .map_err(|e| PageError::fault("reading a form", e.to_string()))?;
+            PageForm::read(request, payload).await
+        })
+    }
+}
+
+/// A page with `markup`, setting `cookie` when given.
+pub fn page(status: StatusCode, markup: Markup, cookie: Option<Cookie<'static>>) -> HttpResponse {
+    let mut response = html(status, markup);
+    if let Some(cookie) = cookie {
+        with_cookie(&mut response, &cookie);
+    }
+    response
+}
+
+pub fn with_cookie(response: &mut HttpResponse, cookie: &Cookie<'static>) {
+    // Only fails for a cookie that cannot be a header value; ours are base64url.
+    let _ = response.add_cookie(cookie);
+}
+
+/// A short message page; `again` offers a way back to the code form.
+pub fn say(status: StatusCode, title: &str, body: &str, again: bool) -> HttpResponse {
+    page(status, message(&Message { title, body, again }), None)
+}
+
+/// The sign-in page, as one of several routes shows it.
+pub fn sign_in_page(status: StatusCode, view: &Login<'_>) -> HttpResponse {
+    page(status, login(view), None)
+}
+
+/// What the HTML renderer says when a page cannot be shown.
+#[derive(Debug)]
+pub enum PageError {
+    /// A message page with this status; `retry_after` in seconds.
+    Say {
+        status: StatusCode,
+        title: &'static str,
+        body: String,
+        again: bool,
+        retry_after: Option<u64>,
+    },
+    /// Something on our side failed; already logged with its causes. Shown as "try again".
+    Fault,
+}
+
+/// `error` and its causes, outermost first.
+fn cause_chain(error: &dyn std::error::Error) -> String {
+    let mut chain = error.to_string();
+    let mut next = error.source();
+    while let Some(cause) = next {
+        chain.push_str(": ");
+        chain.push_str(&cause.to_string());
+        next = cause.source();
+    }
+    chain
+}
+
+impl PageError {
+    fn say(status: StatusCode, title: &'static str, body: &str) -> PageError {
+        PageError::Say {
+            status,
+            title,
+            body: body.to_owned(),
+            again: true,
+            retry_after: None,
+        }
+    }
+
+    /// A fault while `doing` something: logged here, once.
+    pub fn fault(doing: &str, cause: impl std::fmt::Display) -> PageError {
+        tracing::error!(error = %cause, "{doing} failed");
+        PageError::Fault
+    }
+
+    /// Over budget: 429 with `Retry-After`, and a page that says how long to wait.
+    pub fn paused(until: Timestamp, now: Timestamp) -> PageError {
+        let wait = until.since(now).as_secs().max(1);
+        let minutes = wait.div_ceil(60);
+        PageError::Say {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            title: "Too many tries",
+            body: format!(
+                "There were too many wrong tries. Wait {minutes} minute{} before trying again.",
+                if minutes == 1 { "" } else { "s" }
+            ),
+            again: false,
+            retry_after: Some(wait),
+        }
+    }
+
+    /// Every password-hashing slot is busy: 503, try again in a second.
+    pub fn busy() -> PageError {
+        PageError::Say {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            title: "Try again in a moment",
+            body: "Many people are signing in right now.".to_owned(),
+            again: true,
+            retry_after: Some(1),
+        }
+    }
+}
+
+impl std::fmt::Display for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PageError::Say { title, .. } => f.write_str(title),
+            PageError::Fault => f.write_str("a fault on our side"),
+        }
+    }
+}
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        tracing::error!(error = %cause_chain(&e), "a page could not be served");
+        PageError::Fault
+    }
+}
+
+impl From<PoolUnavailable> for PageError {
+    fn from(_: PoolUnavailable) -> Self {
+        PageError::fault(
+            "reaching the blocking pool",
+            "it is shut down or the work panicked",
+        )
+    }
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            PageError::Say { status, .. } => *status,
+            PageError::Fault => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            PageError::Say {
+                status,
+                title,
+                body,
+                again,
+                retry_after,
+            } => {
+                let mut response = say(*status, title, body, *again);
+                let value = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok());
+                if let Some(value) = value {
+                    response.headers_mut().insert(header::RETRY_AFTER, value);
+                }
+                response
+            }
+            PageError::Fault => say(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Try again in a moment",
+                "The server could not finish this just now.",
+                true,
+            ),
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! `GET`/`POST /login`: signing in, for both flows. The form may carry a typed user code (the
+//! device flow) or an app's authorization request (`authorize`); after the password, the person
+//! goes on to that request's consent page, under a new session cookie.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError, web};
+
+use super::authorize::{app_step_page, params_from_field};
+use super::blocking::on_blocking_pool;
+use super::browser::{
+    Browser, PageError, PageForm, page, session_cookie, sign_in_page, with_cookie,
+};
+use super::errors::allow_form_redirect_to;
+use super::verification::code_step_page;
+use crate::app::App;
+use crate::app::person::{AfterSignIn, CarriedApp, SignInOutcome, Then};
+use crate::pages::device::Login;
+use crate::pages::devices::signed_in;
+use crate::telemetry;
+
+/// `GET /login`: signing in without a code in hand.
+pub async fn show_login(browser: Browser, app: web::Data<App>) -> Result<HttpResponse, PageError> {
+    let (cookie, fresh) = browser.cookie_or_fresh(&app)?;
+    let view = Login {
+        csrf_token: &app.form_token(&cookie),
+        ..Login::default()
+    };
+    Ok(page(
+        StatusCode::OK,
+        crate::pages::device::login(&view),
+        fresh,
+    ))
+}
+
+/// `POST /login`: check the password, start a session under a new cookie, then continue.
+pub async fn submit_login(form: PageForm, app: web::Data<App>) -> Result<HttpResponse, PageError> {
+    let username = form.get("username").unwrap_or_default().to_owned();
+    let password = form.get("password").unwrap_or_default().to_owned();
+    let then = match (form.get("authorize"), form.get("user_code")) {
+        (Some(field), _) => Then::Authorization(params_from_field(field)),
+        (None, Some(typed)) => Then::Device(typed.to_owned()),
+        (None, None) => Then::Nowhere,
+    };
+    let (visitor, name) = (form.visitor.clone(), username.clone());
+    let outcome = on_blocking_pool(&app, move |app| {
+        app.sign_in_and_continue(&visitor, &name, &password, then)
+    })
+    .await??;
+    match outcome {
+        SignInOutcome::SignedIn { cookie, next } => Ok(signed_in_page(&app, &form, &cookie, next)),
+        SignInOutcome::Rejected { app: carried } => {
+            Ok(rejected_page(&app, &form, &username, carried))
+        }
+        SignInOutcome::Paused(until) => {
+            telemetry::throttled("sign_in");
+            Err(PageError::paused(until, app.now()))
+        }
+        SignInOutcome::Busy => {
+            telemetry::throttled("password_hashing");
+            Err(PageError::busy())
+        }
+    }
+}
+
+/// Where a sign-in goes on to, under the new session's cookie.
+fn signed_in_page(app: &App, form: &PageForm, cookie: &str, next: AfterSignIn) -> HttpResponse {
+    let fresh = session_cookie(app, cookie.to_owned());
+    let token = app.form_token(cookie);
+    let mut response = match next {
+        AfterSignIn::Authorization(step) => app_step_page(&token, step, StatusCode::SEE_OTHER),
+        AfterSignIn::Device(step) => code_step_page(app, step, &token, form.visitor.address)
+            .unwrap_or_else(|e| e.error_response()),
+        AfterSignIn::Nowhere => page(StatusCode::OK, signed_in(), None),
+    };
+    with_cookie(&mut response, &fresh);
+    response
+}
+
+/// The sign-in page again, carrying what the form carried.
+fn rejected_page(
+    app: &App,
+    form: &PageForm,
+    username: &str,
+    carried: Option<CarriedApp>,
+) -> HttpResponse {
+    let field = form.get("authorize");
+    let app_name = field.map(|_| carried.as_ref().map_or("the app", |c| c.name.as_str()));
+    let mut response = sign_in_page(
+        StatusCode::UNAUTHORIZED,
+        &Login {
+            csrf_token: &form.form_token(app),
+            user_code: form.get("user_code"),
+            app: app_name.zip(field),
+            username: &username.chars().take(64).collect::<String>(),
+            problem: Some("The username or password is not right."),
+        },
+    );
+    if let Some(carried) = &carried {
+        allow_form_redirect_to(&mut response, &carried.redirect_uri);
+    }
+    response
+}

@@ -1,0 +1,188 @@
+//! Registered clients.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::{StoreError, V1, corrupt, decode_body, encode, millis, unknown_version};
+use super::{V2, V3};
+use crate::domain::client::{
+    Client, ClientId, ClientKind, ClientLifetimes, GrantType, RedirectUri, SecretDigest,
+};
+use crate::domain::scope::ScopeSet;
+use crate::domain::signing::SigningAlg;
+use crate::domain::time::Timestamp;
+
+#[derive(Serialize, Deserialize)]
+struct ClientV1 {
+    client_id: String,
+    name: String,
+    secret_sha256: Option<[u8; 32]>,
+    grant_types: Vec<String>,
+    scopes: Vec<String>,
+    redirect_uris: Vec<String>,
+    access_token_ttl_ms: Option<u64>,
+    refresh_idle_ttl_ms: Option<u64>,
+    refresh_max_ttl_ms: Option<u64>,
+    id_token_alg: Option<String>,
+    access_token_alg: Option<String>,
+    created_at_ms: u64,
+    disabled: bool,
+}
+
+/// V2 adds the post-logout redirect URIs (schema version 2).
+#[derive(Serialize, Deserialize)]
+struct ClientV2 {
+    v1: ClientV1,
+    post_logout_redirect_uris: Vec<String>,
+}
+
+/// V3 adds the introspection permission (schema version 3).
+#[derive(Serialize, Deserialize)]
+struct ClientV3 {
+    v2: ClientV2,
+    may_introspect: bool,
+}
+
+fn uri_strings(uris: &[RedirectUri]) -> Vec<String> {
+    uris.iter().map(|u| u.as_str().to_owned()).collect()
+}
+
+fn parse_uris(uris: &[String]) -> Result<Vec<RedirectUri>, StoreError> {
+    uris.iter()
+        .map(|u| RedirectUri::parse(u))
+        .collect::<Result<_, _>>()
+        .map_err(corrupt("redirect URI"))
+}
+
+pub fn encode_client(client: &Client) -> Result<Vec<u8>, StoreError> {
+    let v1 = ClientV1 {
+        client_id: client.id.as_str().to_owned(),
+        name: client.name.clone(),
+        secret_sha256: match &client.kind {
+            ClientKind::Public => None,
+            ClientKind::Confidential { secret } => Some(secret.0),
+        },
+        grant_types: client
+            .grant_types
+            .iter()
+            .map(|g| g.name().to_owned())
+            .collect(),
+        scopes: client
+            .scopes
+            .iter()
+            .map(|s| s.as_str().to_owned())
+            .collect(),
+        redirect_uris: uri_strings(&client.redirect_uris),
+        access_token_ttl_ms: millis(client.lifetimes.access_token),
+        refresh_idle_ttl_ms: millis(client.lifetimes.refresh_idle),
+        refresh_max_ttl_ms: millis(client.lifetimes.refresh_max),
+        id_token_alg: client.id_token_alg.map(|a| a.jws_name().to_owned()),
+        access_token_alg: client.access_token_alg.map(|a| a.jws_name().to_owned()),
+        created_at_ms: client.created_at.millis(),
+        disabled: client.disabled,
+    };
+    encode(
+        V3,
+        &ClientV3 {
+            v2: ClientV2 {
+                v1,
+                post_logout_redirect_uris: uri_strings(&client.post_logout_redirect_uris),
+            },
+            may_introspect: client.may_introspect,
+        },
+    )
+}
+
+/// Reads a client of any version; a V1 client has no post-logout redirect URIs, and neither a
+/// V1 nor a V2 client may introspect other clients' tokens.
+pub fn decode_client(bytes: &[u8]) -> Result<Client, StoreError> {
+    let (r, post_logout, may_introspect) = match bytes.split_first() {
+        Some((&V1, body)) => (decode_body::<ClientV1>("client", body)?, Vec::new(), false),
+        Some((&V2, body)) => {
+            let r: ClientV2 = decode_body("client", body)?;
+            (r.v1, r.post_logout_redirect_uris, false)
+        }
+        Some((&V3, body)) => {
+            let r: ClientV3 = decode_body("client", body)?;
+            (r.v2.v1, r.v2.post_logout_redirect_uris, r.may_introspect)
+        }
+        Some((&version, _)) => return Err(unknown_version("client", version)),
+        None => return Err(StoreError::Corrupt("a client record is empty".into())),
+    };
+    let alg = |name: Option<String>| {
+        name.map(|n| n.parse::<SigningAlg>())
+            .transpose()
+            .map_err(corrupt("signing algorithm"))
+    };
+    Ok(Client {
+        id: ClientId::parse(&r.client_id).map_err(corrupt("client id"))?,
+        name: r.name,
+        kind: match r.secret_sha256 {
+            None => ClientKind::Public,
+            Some(digest) => ClientKind::Confidential {
+                secret: SecretDigest(digest),
+            },
+        },
+        grant_types: r
+            .grant_types
+            .iter()
+            .map(|g| g.parse::<GrantType>())
+            .collect::<Result<_, _>>()
+            .map_err(corrupt("grant type"))?,
+        scopes: ScopeSet::from_tokens(r.scopes.iter().map(String::as_str))
+            .map_err(corrupt("scope"))?,
+        redirect_uris: parse_uris(&r.redirect_uris)?,
+        post_logout_redirect_uris: parse_uris(&post_logout)?,
+        lifetimes: ClientLifetimes {
+            access_token: r.access_token_ttl_ms.map(Duration::from_millis),
+            refresh_idle: r.refresh_idle_ttl_ms.map(Duration::from_millis),
+            refresh_max: r.refresh_max_ttl_ms.map(Duration::from_millis),
+        },
+        id_token_alg: alg(r.id_token_alg)?,
+        access_token_alg: alg(r.access_token_alg)?,
+        created_at: Timestamp::from_millis(r.created_at_ms),
+        disabled: r.disabled,
+        may_introspect,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_v1_client_reads_with_no_post_logout_redirect_uris() {
+        let v1 = ClientV1 {
+            client_id: "tv".into(),
+            name: "TV".into(),
+            secret_sha256: None,
+            grant_types: vec!["device_code".into()],
+            scopes: vec!["openid".into()],
+            redirect_uris: Vec::new(),
+            access_token_ttl_ms: None,
+            refresh_idle_ttl_ms: None,
+            refresh_max_ttl_ms: None,
+            id_token_alg: None,
+            access_token_alg: None,
+            created_at_ms: 5,
+            disabled: false,
+        };
+        let client = decode_client(&encode(V1, &v1).unwrap()).unwrap();
+        assert_eq!(client.id.as_str(), "tv");
+        assert!(client.post_logout_redirect_uris.is_empty());
+        assert!(!client.may_introspect);
+        let again = decode_client(&encode_client(&client).unwrap()).unwrap();
+        assert_eq!(again, client);
+        let v2 = ClientV2 {
+            v1,
+            post_logout_redirect_uris: vec!["https://tv.example/bye".into()],
+        };
+        let client = decode_client(&encode(V2, &v2).unwrap()).unwrap();
+        assert_eq!(client.post_logout_redirect_uris.len(), 1);
+        assert!(
+            !client.may_introspect,
+            "a V2 client may not introspect others' tokens"
+        );
+    }
+}
