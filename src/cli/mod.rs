@@ -164,7 +164,8 @@ pub struct ClientArgs {
     /// Space-separated scopes the client may ask for [default on add: openid profile email offline_access].
     #[arg(long, value_name = "SCOPES")]
     scope: Option<String>,
-    /// A redirect URI for the authorization-code grant; repeat for several. On update, replaces the list.
+    /// A redirect URI for the authorization-code grant, matched exactly (`*` is no wildcard and
+    /// is refused); repeat for several. On update, replaces the list.
     #[arg(long = "redirect-uri", value_name = "URI")]
     redirect_uris: Vec<String>,
     /// Where the browser may be sent after the app signs the person out (RP-initiated logout);
