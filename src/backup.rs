@@ -3,7 +3,8 @@
 //! A backup is a snapshot made from one read transaction, by the running server if there is
 //! one (through the control socket) or from the file directly: every write committed before it
 //! began is in it, none after. It is written beside the data file, then copied to FILE through
-//! a temporary name and renamed, so FILE is never half-written.
+//! a new temporary file of an unguessable name and renamed, so FILE is never half-written and
+//! nothing already at a temporary name is written through.
 //!
 //! A restore needs the server stopped. It copies the snapshot beside the data file, opens the
 //! copy (migrating an older schema), runs redb's integrity check and decodes every record; only
@@ -11,7 +12,8 @@
 //! `--end-grants`, every grant in the copy is ended before it is put in place, so the restored
 //! file never serves a grant the snapshot brought back.
 
-use std::fs::File;
+use std::fs::{File, OpenOptions};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -24,6 +26,7 @@ use crate::app::clock::SystemClock;
 use crate::app::restored::EndedGrants;
 use crate::config::PolicyArgs;
 use crate::control::{self, client};
+use crate::crypto::random::random_name_suffix;
 use crate::store::{OpenMode, Store, StoreError};
 
 #[derive(Debug, Serialize)]
@@ -74,21 +77,33 @@ fn same_file(a: &Path, b: &Path) -> bool {
     matches!((canonical(a), canonical(b)), (Some(x), Some(y)) if x == y)
 }
 
-/// Copies `from` to `to` through `to.partial`, synced, so `to` is whole or untouched.
+/// Copies `from` to `to` through a new temporary file beside `to`, synced, so `to` is whole or
+/// untouched.
+///
+/// Invariant: the temporary file is created by this call and by no one else. Its name has a
+/// random suffix, and it is opened with `O_CREAT | O_EXCL`, which fails on any existing entry,
+/// a symbolic link included (POSIX `open`), so a file or link planted in a shared directory such
+/// as /tmp is never written through. It is created 0600 (the umask can only narrow that), since
+/// a backup holds password hashes and private keys.
 fn copy_durably(from: &Path, to: &Path) -> std::io::Result<u64> {
-    let partial = with_suffix(to, ".partial");
+    let suffix = random_name_suffix().map_err(|e| std::io::Error::other(e.to_string()))?;
+    let partial = with_suffix(to, &format!(".partial-{suffix}"));
+    let mut out = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&partial)?;
     let copied = (|| {
-        let bytes = std::fs::copy(from, &partial)?;
-        std::fs::set_permissions(
-            &partial,
-            std::os::unix::fs::PermissionsExt::from_mode(0o600),
-        )?;
-        File::open(&partial)?.sync_all()?;
+        // Exactly 0600 whatever the umask, as the rest of the data file's copies are.
+        out.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+        let bytes = std::io::copy(&mut File::open(from)?, &mut out)?;
+        out.sync_all()?;
         std::fs::rename(&partial, to)?;
         sync_dir(to)?;
         Ok(bytes)
     })();
     if copied.is_err() {
+        // Only this call's own file: it was created new above.
         let _ = std::fs::remove_file(&partial);
     }
     copied

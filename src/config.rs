@@ -49,7 +49,8 @@ pub struct ServeArgs {
     pub listen: String,
 
     /// The issuer URL that clients and tokens name: https, or http to a loopback host only.
-    /// Must match what people and devices use to reach authbox, without a trailing slash.
+    /// Must match what people and devices use to reach authbox, without a trailing slash or a
+    /// path: authbox serves at the root of its host.
     #[arg(
         long,
         env = "AUTHBOX_ISSUER",
@@ -488,6 +489,16 @@ fn check_issuer(issuer: &str) -> Result<String, ConfigError> {
     if issuer.ends_with('/') {
         return Err(fail("remove the trailing slash"));
     }
+    // Every endpoint (/token, /device, /jwks, …) is served at the root of the host, and the
+    // metadata names them under the issuer, so an issuer with a path would advertise URLs
+    // nothing answers.
+    if url.path() != "/" {
+        return Err(fail(&format!(
+            "it has a path ({}), but authbox serves at the root of its host and serving under a \
+             path is not supported; give it a host (or port) of its own, e.g. https://auth.example.org",
+            url.path()
+        )));
+    }
     Ok(issuer.to_owned())
 }
 
@@ -556,7 +567,8 @@ mod tests {
     #[test]
     fn issuer_rules() {
         assert!(check_issuer("http://localhost:8080").is_ok());
-        assert!(check_issuer("https://auth.example.org/t1").is_ok());
+        assert!(check_issuer("https://auth.example.org:8443").is_ok());
+        assert!(check_issuer("https://auth.example.org/t1").is_err());
         assert!(check_issuer("http://auth.example.org").is_err());
         assert!(check_issuer("https://auth.example.org/").is_err());
         assert!(check_issuer("https://auth.example.org?x=1").is_err());

@@ -60,7 +60,7 @@ fuzz_target!(init: { fixture(); }, |data: &[u8]| {
     let ring_key = key_name
         .parse::<SigningAlg>()
         .ok()
-        .and_then(|alg| fixture.app.key_ring().active(alg));
+        .and_then(|alg| fixture.app.key_ring().active(alg, fixture.app.now()));
     let ours = ring_key.is_some();
     let key = ring_key.unwrap_or_else(foreign_key);
     let token = jws::sign(&key, typ, &claims).expect("sign");

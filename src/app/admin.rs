@@ -10,9 +10,10 @@ use serde::{Deserialize, Serialize};
 use super::accounts::NewUser;
 use super::clients::ClientSettings;
 use super::devices::PairedDevice;
+use super::keys::RotationStart;
 use super::{App, AppError};
 use crate::domain::client::{Client, ClientKind};
-use crate::domain::signing::{KeyInfo, KeyState, SigningAlg};
+use crate::domain::signing::{KeyInfo, KeyPhase, SigningAlg};
 use crate::domain::time::Timestamp;
 use crate::domain::user::User;
 
@@ -78,6 +79,9 @@ pub enum AdminRequest {
     KeyList,
     KeyRotate {
         alg: Option<String>,
+        /// Sign with the new key at once instead of after one JWKS cache lifetime.
+        #[serde(default)]
+        now: bool,
     },
     Status,
     /// A consistent snapshot of the data file, written beside it for the command to move.
@@ -181,26 +185,33 @@ impl From<&Client> for ClientView {
 pub struct KeyView {
     pub kid: String,
     pub alg: String,
-    /// `active` or `retired`.
+    /// `next` (published, not signing yet), `active`, `retired` (published for the tokens it
+    /// signed) or `expired` (about to be swept).
     pub state: String,
     pub created_at: u64,
+    /// When a next key starts to sign, or since when the active key signs.
+    #[serde(default)]
+    pub signs_from: Option<u64>,
     pub published_until: Option<u64>,
 }
 
-impl From<&KeyInfo> for KeyView {
-    fn from(k: &KeyInfo) -> Self {
-        let (state, published_until) = match k.state {
-            KeyState::Active => ("active", None),
-            KeyState::Retired {
-                published_until, ..
-            } => ("retired", Some(published_until.secs())),
+impl KeyView {
+    pub fn at(k: &KeyInfo, now: Timestamp) -> Self {
+        let phase = k.phase(now);
+        let state = match phase {
+            KeyPhase::Next => "next",
+            KeyPhase::Active => "active",
+            KeyPhase::Retired => "retired",
+            KeyPhase::Unpublished => "expired",
         };
         KeyView {
             kid: k.kid.clone(),
             alg: k.alg.to_string(),
             state: state.into(),
             created_at: k.created_at.secs(),
-            published_until,
+            signs_from: matches!(phase, KeyPhase::Next | KeyPhase::Active)
+                .then(|| k.signs_from().secs()),
+            published_until: k.published_until().map(Timestamp::secs),
         }
     }
 }
@@ -342,9 +353,9 @@ fn client(c: Client, secret: Option<String>) -> AdminResponse {
     }
 }
 
-fn keys(infos: &[KeyInfo]) -> AdminResponse {
+fn keys(infos: &[KeyInfo], now: Timestamp) -> AdminResponse {
     AdminResponse::Keys {
-        keys: infos.iter().map(KeyView::from).collect(),
+        keys: infos.iter().map(|k| KeyView::at(k, now)).collect(),
     }
 }
 
@@ -452,14 +463,19 @@ impl App {
                         .collect(),
                 }
             }
-            AdminRequest::KeyList => keys(&self.key_infos()),
-            AdminRequest::KeyRotate { alg } => {
+            AdminRequest::KeyList => keys(&self.key_infos(), self.now()),
+            AdminRequest::KeyRotate { alg, now } => {
                 let alg = alg
                     .map(|a| a.parse::<SigningAlg>())
                     .transpose()
                     .map_err(AppError::from)?;
-                self.rotate_keys(alg)?;
-                keys(&self.key_infos())
+                let start = if now {
+                    RotationStart::Now
+                } else {
+                    RotationStart::AfterPublication
+                };
+                self.rotate_keys(alg, start)?;
+                keys(&self.key_infos(), self.now())
             }
             AdminRequest::Status => AdminResponse::Status {
                 status: self.status()?,

@@ -120,6 +120,8 @@ impl Settings {
     }
 }
 
-/// How long a JWKS response may be cached (`Cache-Control: max-age`); retired keys stay
-/// published at least this much longer than their last token, so no cache misses a key.
+/// How long a JWKS response may be cached (`Cache-Control: max-age`); a rotated-in key is
+/// published this long before it signs, and retired keys stay published at least this much
+/// longer than their last token, so no cache misses a key. `key rotate --help` and the README
+/// quote the value.
 pub const JWKS_MAX_AGE: Duration = Duration::from_secs(300);

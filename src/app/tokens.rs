@@ -96,13 +96,18 @@ impl App {
             grant_id: person.map(|(_, grant)| grant.to_owned()),
         };
         let alg = client.access_token_alg.unwrap_or(DEFAULT_ACCESS_TOKEN_ALG);
-        let token = jws::sign(self.active_key(alg)?.as_ref(), "at+jwt", &claims)?;
+        let token = jws::sign(self.active_key(alg, now)?.as_ref(), "at+jwt", &claims)?;
         Ok((token, lifetime.as_secs()))
     }
 
-    fn active_key(&self, alg: SigningAlg) -> Result<Arc<SigningKey>, ProtocolError> {
+    /// The key that signs for `alg` at `now`, the moment the token says it was issued.
+    fn active_key(
+        &self,
+        alg: SigningAlg,
+        now: Timestamp,
+    ) -> Result<Arc<SigningKey>, ProtocolError> {
         self.key_ring()
-            .active(alg)
+            .active(alg, now)
             .ok_or_else(|| ProtocolError::Unavailable(format!("no active {alg} signing key")))
     }
 
@@ -156,7 +161,11 @@ impl App {
                 nonce: nonce.map(str::to_owned),
                 at_hash: Some(at_hash(alg, &access_token)),
             });
-            Some(jws::sign(self.active_key(alg)?.as_ref(), "JWT", &claims)?)
+            Some(jws::sign(
+                self.active_key(alg, now)?.as_ref(),
+                "JWT",
+                &claims,
+            )?)
         } else {
             None
         };

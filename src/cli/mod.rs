@@ -177,7 +177,8 @@ pub struct ClientArgs {
     /// Space-separated scopes the client may ask for [default on add: openid profile email offline_access].
     #[arg(long, value_name = "SCOPES")]
     scope: Option<String>,
-    /// A redirect URI for the authorization-code grant; repeat for several. On update, replaces the list.
+    /// A redirect URI for the authorization-code grant, matched exactly (`*` is no wildcard and
+    /// is refused); repeat for several. On update, replaces the list.
     #[arg(long = "redirect-uri", value_name = "URI")]
     redirect_uris: Vec<String>,
     /// Where the browser may be sent after the app signs the person out (RP-initiated logout);
@@ -279,13 +280,19 @@ pub enum GrantCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum KeyCommand {
-    /// List signing keys, active and retired.
+    /// List signing keys: next (published, not signing yet), active and retired.
     List,
-    /// Sign with a fresh key from now on; the old one stays published until its tokens expire.
+    /// Publish a fresh key now and sign with it 5 minutes later, once every cached copy of the
+    /// JWKS (max-age 300 s) holds it; the old key signs until then and stays published until
+    /// its tokens expire.
     Rotate {
         /// Rotate only this algorithm's key: RS256, ES256 or EdDSA.
         #[arg(long)]
         alg: Option<String>,
+        /// Sign with the new key at once, for a key that must stop signing now (e.g. leaked).
+        /// Verifiers holding a cached JWKS refuse the new tokens until their copy expires.
+        #[arg(long)]
+        now: bool,
     },
 }
 
@@ -360,7 +367,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             username: user,
         },
         Command::Key(KeyCommand::List) => AdminRequest::KeyList,
-        Command::Key(KeyCommand::Rotate { alg }) => AdminRequest::KeyRotate { alg },
+        Command::Key(KeyCommand::Rotate { alg, now }) => AdminRequest::KeyRotate { alg, now },
     };
     let response = client::run(&cli.data, &request)?;
     output::print(&response, cli.json);

@@ -206,13 +206,21 @@ fn client_details(c: &ClientView) -> String {
 
 fn key_table(keys: &[KeyView]) -> String {
     table(
-        &["KID", "ALG", "STATE", "CREATED", "PUBLISHED_UNTIL"],
+        &[
+            "KID",
+            "ALG",
+            "STATE",
+            "CREATED",
+            "SIGNS_FROM",
+            "PUBLISHED_UNTIL",
+        ],
         keys.iter().map(|k| {
             vec![
                 k.kid.clone(),
                 k.alg.clone(),
                 k.state.clone(),
                 utc(k.created_at),
+                k.signs_from.map(utc).unwrap_or_default(),
                 k.published_until.map(utc).unwrap_or_default(),
             ]
         }),

@@ -1,6 +1,7 @@
 //! The management command's end: ask the running server, or act on the file directly.
 
 use std::io::{BufRead, BufReader, ErrorKind, Write};
+use std::os::unix::fs::MetadataExt;
 use std::os::unix::net::UnixStream;
 use std::path::Path;
 use std::sync::Arc;
@@ -33,7 +34,7 @@ pub fn run(data: &Path, request: &AdminRequest) -> Result<AdminResponse, ManageE
     let socket = socket_path(data);
     let started = std::time::Instant::now();
     loop {
-        if let Some(answer) = ask_server(&socket, request)? {
+        if let Some(answer) = ask_server(&socket, data, request)? {
             return Ok(answer?);
         }
         let mode = if request.creates_data() {
@@ -58,9 +59,47 @@ pub fn run(data: &Path, request: &AdminRequest) -> Result<AdminResponse, ManageE
     }
 }
 
+/// Whether a command run by `caller` may send its request (passwords included) to whatever
+/// listens on the control socket as `peer`: only an account that could read the data file
+/// anyway, that is the caller itself, root, or the file's owner (the server's account, when
+/// an administrator runs the command as root).
+pub fn trusted_server(peer: u32, caller: u32, data_owner: Option<u32>) -> bool {
+    peer == caller || peer == 0 || Some(peer) == data_owner
+}
+
+/// Refuses a socket held by any other account. The socket file's own owner and mode prove
+/// nothing: anyone who can write the directory, or a process that outlived its server, can
+/// put a listener there. The kernel's record of who listens (SO_PEERCRED) cannot be forged.
+fn check_peer(stream: &UnixStream, socket: &Path, data: &Path) -> Result<(), ManageError> {
+    let peer = rustix::net::sockopt::socket_peercred(stream)
+        .map_err(|e| {
+            ManageError::Other(format!(
+                "cannot tell who listens on the control socket {}: {e}",
+                socket.display()
+            ))
+        })?
+        .uid
+        .as_raw();
+    let caller = rustix::process::geteuid().as_raw();
+    let owner = std::fs::metadata(data).ok().map(|m| m.uid());
+    if trusted_server(peer, caller, owner) {
+        return Ok(());
+    }
+    let owner = owner.map_or_else(|| "no such file".to_owned(), |uid| format!("uid {uid}"));
+    Err(ManageError::Other(format!(
+        "refusing to use the control socket {}: it is held by uid {peer}, which is neither you \
+         (uid {caller}), root, nor the owner of {} ({owner}); nothing was sent to it. Another \
+         account may be posing as the server: find out who runs it, stop it and remove the \
+         socket",
+        socket.display(),
+        data.display()
+    )))
+}
+
 /// `Ok(None)` when no server listens on `socket`.
 fn ask_server(
     socket: &Path,
+    data: &Path,
     request: &AdminRequest,
 ) -> Result<Option<Result<AdminResponse, AdminFailure>>, ManageError> {
     let mut stream = match UnixStream::connect(socket) {
@@ -75,6 +114,7 @@ fn ask_server(
             )));
         }
     };
+    check_peer(&stream, socket, data)?;
     let io = |e: std::io::Error| {
         ManageError::Other(format!(
             "the control socket {} failed: {e}",

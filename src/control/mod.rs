@@ -5,7 +5,9 @@
 //! command first tries that socket; if a server answers, the server executes the request, so
 //! its caches (signing keys, soon sessions) change in the same step as the file. If no server
 //! answers, the command opens the file itself. Either way the same [`crate::app::App::execute`]
-//! runs, with the same checks.
+//! runs, with the same checks. Each end checks the other's account (SO_PEERCRED): the server
+//! answers only its own account and root; the command talks only to its own account, root or
+//! the data file's owner.
 //!
 //! Protocol: one JSON [`crate::app::admin::AdminRequest`] line in, one JSON
 //! `Result<AdminResponse, AdminFailure>` line out, then the connection closes.

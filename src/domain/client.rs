@@ -201,9 +201,28 @@ impl Client {
 pub struct RedirectUri(String);
 
 impl RedirectUri {
-    /// Absolute, no fragment (RFC 6749 §3.1.2); plain http only to loopback hosts (RFC 8252 §7.3);
-    /// other schemes only in the reverse-domain form of private-use schemes (RFC 8252 §7.1).
+    /// A redirect URI being registered: [`RedirectUri::from_stored`]'s rules, and no `*` in its
+    /// host or path. A redirect URI matches only character for character (RFC 9700 §2.1,
+    /// §4.1.3), so a `*` meant as a wildcard would be stored as a URI no client ever sends.
     pub fn parse(text: &str) -> Result<Self, Invalid> {
+        let uri = Self::from_stored(text)?;
+        let url = url::Url::parse(text).map_err(|e| Invalid::new(e.to_string()))?;
+        if url.host_str().unwrap_or_default().contains('*') || url.path().contains('*') {
+            return Err(Invalid::new(format!(
+                "redirect URI {text:?} is not allowed: `*` is not a wildcard here; a redirect \
+                 URI must equal the one the client sends, character for character (RFC 9700 \
+                 §2.1, §4.1.3), so register each URI in full"
+            )));
+        }
+        Ok(uri)
+    }
+
+    /// A redirect URI read back from the data file, under the rules it was registered by:
+    /// absolute, no fragment (RFC 6749 §3.1.2); plain http only to loopback hosts (RFC 8252
+    /// §7.3); other schemes only in the reverse-domain form of private-use schemes (RFC 8252
+    /// §7.1). Earlier versions also took a `*`; such a URI still loads (it never matches), so
+    /// the client and its other URIs keep working.
+    pub fn from_stored(text: &str) -> Result<Self, Invalid> {
         let fail = |why: &str| Invalid::new(format!("redirect URI {text:?} is not allowed: {why}"));
         if has_control(text) || text.contains(' ') {
             return Err(fail("it contains spaces or control characters"));
@@ -314,6 +333,16 @@ mod tests {
         assert!(RedirectUri::parse("https://app.example/cb#x").is_err());
         assert!(RedirectUri::parse("/relative").is_err());
         assert!(RedirectUri::parse("javascript:alert(1)").is_err());
+        for wildcard in [
+            "https://app.example/*",
+            "https://*.app.example/cb",
+            "https://app.example/cb*",
+            "com.example.app:/*",
+        ] {
+            assert!(RedirectUri::parse(wildcard).is_err(), "{wildcard}");
+            assert!(RedirectUri::from_stored(wildcard).is_ok(), "{wildcard}");
+        }
+        assert!(RedirectUri::parse("https://app.example/cb?scope=*").is_ok());
     }
 
     #[test]

@@ -50,15 +50,38 @@ impl FromStr for SigningAlg {
     }
 }
 
-/// Where a key is in its life. A retired key no longer signs but stays published until every
-/// token it signed has expired (OIDC Core §10.1.1).
+/// Where a key is in its life, written as a schedule that is read against the clock
+/// ([`KeyInfo::phase`]): a key starts and stops signing at its moment, with nothing rewritten
+/// then, in every process that reads the file.
+///
+/// OIDC Core §10.1.1: a new key is published before it signs, for at least one JWKS cache
+/// lifetime, so no verifier meets a token signed by a key its cached JWKS lacks; a retired key
+/// stays published until every token it signed has expired.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum KeyState {
+    /// Published; signs from `signs_from` on, until a successor takes over.
+    Next { signs_from: Timestamp },
+    /// Signing since it was made: a first key, or one rotated in at once.
     Active,
+    /// Signs until `retired_at` (still ahead while its successor waits), then stays published
+    /// until `published_until`.
     Retired {
         retired_at: Timestamp,
         published_until: Timestamp,
     },
+}
+
+/// What a key does at a given moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyPhase {
+    /// Published, not signing yet.
+    Next,
+    /// Signing, and published.
+    Active,
+    /// Published for the tokens it signed, no longer signing.
+    Retired,
+    /// Neither: due to be swept.
+    Unpublished,
 }
 
 /// What is known about a signing key apart from its private half.
@@ -71,14 +94,80 @@ pub struct KeyInfo {
 }
 
 impl KeyInfo {
-    /// The state a key moves to when a newer key of its algorithm takes over at `now`.
-    pub fn retire(&mut self, now: Timestamp, keep_published: std::time::Duration) {
-        if self.state == KeyState::Active {
-            self.state = KeyState::Retired {
-                retired_at: now,
-                published_until: now.plus(keep_published),
-            };
+    pub fn phase(&self, now: Timestamp) -> KeyPhase {
+        match self.state {
+            KeyState::Next { signs_from } if now < signs_from => KeyPhase::Next,
+            KeyState::Next { .. } | KeyState::Active => KeyPhase::Active,
+            KeyState::Retired { retired_at, .. } if now < retired_at => KeyPhase::Active,
+            KeyState::Retired {
+                published_until, ..
+            } if now < published_until => KeyPhase::Retired,
+            KeyState::Retired { .. } => KeyPhase::Unpublished,
         }
+    }
+
+    /// When it began, or begins, to sign.
+    pub fn signs_from(&self) -> Timestamp {
+        match self.state {
+            KeyState::Next { signs_from } => signs_from,
+            KeyState::Active | KeyState::Retired { .. } => self.created_at,
+        }
+    }
+
+    /// Until when it is in the JWKS, if that is settled.
+    pub fn published_until(&self) -> Option<Timestamp> {
+        match self.state {
+            KeyState::Retired {
+                published_until, ..
+            } => Some(published_until),
+            KeyState::Next { .. } | KeyState::Active => None,
+        }
+    }
+
+    pub fn is_published(&self, now: Timestamp) -> bool {
+        self.phase(now) != KeyPhase::Unpublished
+    }
+
+    /// Why a second scheduled successor is refused while this key waits to sign.
+    pub fn already_waiting(&self, now: Timestamp) -> Invalid {
+        Invalid::new(format!(
+            "the {} key {} already waits to sign, {} s from now; rotate again after that, or \
+             use --now to sign with a fresh key at once",
+            self.alg,
+            self.kid,
+            self.signs_from().since(now).as_secs()
+        ))
+    }
+
+    /// Makes way for `successor`, a new key of the same algorithm added at `now`: a signing key
+    /// signs until the successor starts, then stays published for `keep_published` (the
+    /// longest token lifetime plus the JWKS cache lifetime); a waiting key that never signed
+    /// leaves the JWKS at once when an immediate successor replaces it. A second scheduled
+    /// successor while one waits is refused: it would never be the one that signs first.
+    pub fn make_way_for(
+        &mut self,
+        successor: &KeyInfo,
+        now: Timestamp,
+        keep_published: std::time::Duration,
+    ) -> Result<(), Invalid> {
+        let from = successor.signs_from();
+        match self.phase(now) {
+            KeyPhase::Active => {
+                self.state = KeyState::Retired {
+                    retired_at: from,
+                    published_until: from.plus(keep_published),
+                };
+            }
+            KeyPhase::Next if from > now => return Err(self.already_waiting(now)),
+            KeyPhase::Next => {
+                self.state = KeyState::Retired {
+                    retired_at: now,
+                    published_until: now,
+                };
+            }
+            KeyPhase::Retired | KeyPhase::Unpublished => {}
+        }
+        Ok(())
     }
 }
 

@@ -14,7 +14,6 @@ use super::tables::{
     USER_SUB_FAMILY_TO_NOTHING,
 };
 use super::{Store, StoreError};
-use crate::domain::signing::KeyState;
 use crate::domain::time::Timestamp;
 
 /// What an index entry points at. The numbers are stored: never renumber.
@@ -109,10 +108,7 @@ impl Store {
                     (Some(RowKind::SigningKey), Some(kid)) => {
                         let kid = String::from_utf8_lossy(kid).into_owned();
                         let expired = match keys.get(kid.as_str())? {
-                            Some(record) => matches!(
-                                decode_key(record.value())?.info.state,
-                                KeyState::Retired { published_until, .. } if published_until <= now
-                            ),
+                            Some(record) => !decode_key(record.value())?.info.is_published(now),
                             None => false,
                         };
                         if expired {

@@ -8,11 +8,11 @@ use super::expiry::{RowKind, index_expiry};
 use super::records::{decode_key, encode_key};
 use super::tables::KEY_ID_TO_SIGNING_KEY;
 use super::{Store, StoreError};
-use crate::domain::signing::{KeyMaterial, KeyState};
+use crate::domain::signing::KeyMaterial;
 use crate::domain::time::Timestamp;
 
 impl Store {
-    /// Every key, active and retired, ordered by key id.
+    /// Every key, next, active and retired, ordered by key id.
     pub fn signing_keys(&self) -> Result<Vec<KeyMaterial>, StoreError> {
         let read = self.begin_read()?;
         let keys = read.open_table(KEY_ID_TO_SIGNING_KEY)?;
@@ -24,9 +24,10 @@ impl Store {
         Ok(out)
     }
 
-    /// Makes `new` the active key of its algorithm. The key it replaces is retired but stays
-    /// published for `keep_published`, after which the sweeper deletes it.
-    pub fn activate_key(
+    /// Adds `new`, signing at once or waiting as the next key, and has every other key of its
+    /// algorithm make way for it ([`crate::domain::signing::KeyInfo::make_way_for`]). A key
+    /// that is to leave the JWKS is put in the expiry index, for the sweeper to delete.
+    pub fn add_signing_key(
         &self,
         new: &KeyMaterial,
         now: Timestamp,
@@ -35,20 +36,21 @@ impl Store {
         let new = new.clone();
         self.write(move |txn| {
             let mut keys = txn.open_table(KEY_ID_TO_SIGNING_KEY)?;
-            let mut replaced = Vec::new();
+            let mut changed = Vec::new();
             for entry in keys.iter()? {
                 let (_, record) = entry?;
-                let key = decode_key(record.value())?;
-                if key.info.alg == new.info.alg && key.info.state == KeyState::Active {
-                    replaced.push(key);
+                let mut key = decode_key(record.value())?;
+                if key.info.alg != new.info.alg {
+                    continue;
+                }
+                let before = key.info.state;
+                key.info.make_way_for(&new.info, now, keep_published)?;
+                if key.info.state != before {
+                    changed.push(key);
                 }
             }
-            for mut key in replaced {
-                key.info.retire(now, keep_published);
-                if let KeyState::Retired {
-                    published_until, ..
-                } = key.info.state
-                {
+            for key in changed {
+                if let Some(published_until) = key.info.published_until() {
                     index_expiry(
                         txn,
                         published_until,

@@ -8,18 +8,18 @@ use std::path::Path;
 use redb::{Database, ReadableDatabase, ReadableTable, TableError, WriteTransaction};
 
 use super::StoreError;
-use super::records::{decode_client, encode_client};
+use super::records::{decode_client, decode_key, encode_client, encode_key};
 use super::tables::{
-    CLIENT_ID_TO_CLIENT, FORMAT_NAME, META_FORMAT, META_KEY_TO_VALUE, META_SCHEMA_VERSION,
-    create_all,
+    CLIENT_ID_TO_CLIENT, FORMAT_NAME, KEY_ID_TO_SIGNING_KEY, META_FORMAT, META_KEY_TO_VALUE,
+    META_SCHEMA_VERSION, create_all,
 };
 
-pub const CURRENT_SCHEMA_VERSION: u64 = 3;
+pub const CURRENT_SCHEMA_VERSION: u64 = 4;
 
 /// `MIGRATIONS[i]` upgrades a file from version `i + 1` to `i + 2`. New tables need no step:
 /// `create_all` runs first.
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
-const MIGRATIONS: &[Migration] = &[clients_to_v2, clients_may_be_v3];
+const MIGRATIONS: &[Migration] = &[clients_to_v2, clients_may_be_v3, keys_to_v4];
 
 /// 1 → 2: authorization codes and consents get their tables; client records are rewritten as
 /// V2, which adds post-logout redirect URIs (none yet).
@@ -40,6 +40,21 @@ fn clients_to_v2(txn: &WriteTransaction) -> Result<(), StoreError> {
 /// permission. V2 records read as they are (without it), so nothing is rewritten; the new
 /// version is what keeps an older authbox from meeting a V3 record it cannot read.
 fn clients_may_be_v3(_: &WriteTransaction) -> Result<(), StoreError> {
+    Ok(())
+}
+
+/// 3 → 4: signing key records are rewritten as V2, which can hold a key that is published but
+/// not yet signing (none yet). An older authbox refuses the file rather than misread a key.
+fn keys_to_v4(txn: &WriteTransaction) -> Result<(), StoreError> {
+    let mut keys = txn.open_table(KEY_ID_TO_SIGNING_KEY)?;
+    let mut rewritten = Vec::new();
+    for entry in keys.iter()? {
+        let (kid, record) = entry?;
+        rewritten.push((kid.value().to_owned(), decode_key(record.value())?));
+    }
+    for (kid, key) in rewritten {
+        keys.insert(kid.as_str(), encode_key(&key)?.as_slice())?;
+    }
     Ok(())
 }
 

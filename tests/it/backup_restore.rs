@@ -331,3 +331,63 @@ fn a_restore_brings_grants_back_unless_told_to_end_them() {
     );
     assert_eq!(server.terminate_and_wait(), Some(0));
 }
+
+/// The backup's temporary file is made new, under a name nobody can guess: a link planted at
+/// the name a backup once used (`FILE.partial`) in a directory others can write, such as /tmp,
+/// is neither followed nor replaced.
+#[test]
+fn a_backup_never_writes_through_a_link_planted_at_a_temporary_name() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("authbox.redb");
+    let cli = Cli::new(&data);
+    cli.add_user("alice", "correct horse battery staple", &[]);
+    let shared = dir.path().join("shared");
+    std::fs::create_dir(&shared).expect("shared dir");
+    let victim = dir.path().join("victim.conf");
+    std::fs::write(&victim, b"precious").expect("victim");
+    let backup = shared.join("monday.redb");
+    let planted = shared.join("monday.redb.partial");
+    std::os::unix::fs::symlink(&victim, &planted).expect("plant a link");
+
+    cli.run(&["backup", backup.to_str().expect("utf-8")]).ok();
+
+    assert_eq!(
+        std::fs::read(&victim).expect("victim"),
+        b"precious",
+        "the link's target is untouched"
+    );
+    assert_eq!(
+        std::fs::read_link(&planted).expect("still a link"),
+        victim,
+        "the planted link is left as it was"
+    );
+    let meta = std::fs::symlink_metadata(&backup).expect("backup");
+    assert!(
+        meta.file_type().is_file(),
+        "the backup is a file of its own"
+    );
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777,
+        0o600,
+        "a backup holds secrets' hashes and keys"
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&shared)
+        .expect("list")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["monday.redb", "monday.redb.partial"],
+        "no temporary left"
+    );
+
+    // What was written is a whole backup.
+    let elsewhere = dir.path().join("new-home");
+    std::fs::create_dir(&elsewhere).expect("dir");
+    let restored = Cli::new(&elsewhere.join("authbox.redb"))
+        .run(&["--json", "restore", backup.to_str().expect("utf-8")])
+        .json();
+    assert_eq!(restored["users"], 1);
+}

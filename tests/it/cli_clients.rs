@@ -334,3 +334,62 @@ fn a_web_app_is_registered_with_its_redirect_uris() {
         .run(&["client", "add", "svc", "--grant", "client_credentials"])
         .fails_with(&["client_credentials needs a confidential client"]);
 }
+
+/// A redirect URI matches only character for character (RFC 9700 §2.1, §4.1.3): a `*` meant
+/// as a wildcard is refused with the reason, never stored as a URI no client will send.
+#[test]
+fn a_wildcard_redirect_uri_is_refused_with_the_reason() {
+    let server = TestServer::start();
+    let cli = server.cli();
+    for wildcard in [
+        "https://photos.home.arpa/*",
+        "https://*.home.arpa/oidc/callback",
+        "https://photos.home.arpa/oidc/*/callback",
+    ] {
+        cli.run(&[
+            "client",
+            "add",
+            "photos",
+            "--grant",
+            "authorization_code",
+            "--redirect-uri",
+            wildcard,
+        ])
+        .fails_with(&["is not a wildcard", "character for character", "RFC 9700"]);
+    }
+    cli.run(&["client", "show", "photos"])
+        .fails_with(&["no client named"]);
+
+    cli.run(&[
+        "client",
+        "add",
+        "photos",
+        "--grant",
+        "authorization_code",
+        "--redirect-uri",
+        "https://photos.home.arpa/oidc/callback",
+    ])
+    .ok();
+    cli.run(&[
+        "client",
+        "update",
+        "photos",
+        "--redirect-uri",
+        "https://photos.home.arpa/*",
+    ])
+    .fails_with(&["is not a wildcard"]);
+    cli.run(&[
+        "client",
+        "update",
+        "photos",
+        "--post-logout-redirect-uri",
+        "https://photos.home.arpa/bye/*",
+    ])
+    .fails_with(&["is not a wildcard"]);
+    let shown = cli.run(&["--json", "client", "show", "photos"]).json()["client"].clone();
+    assert_eq!(
+        shown["redirect_uris"],
+        serde_json::json!(["https://photos.home.arpa/oidc/callback"])
+    );
+    assert_eq!(shown["post_logout_redirect_uris"], serde_json::json!([]));
+}

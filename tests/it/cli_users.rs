@@ -1,5 +1,11 @@
 //! `authbox user …` against a running server (through its control socket) and without one.
 
+use std::process::Command;
+
+use authbox::control::client::trusted_server;
+
+use crate::support::binary::binary_path;
+use crate::support::spawned::Spawned;
 use crate::support::{Cli, TestServer, file_contains};
 
 const ALICE_PASSWORD: &str = "correct horse battery staple";
@@ -162,4 +168,106 @@ fn commands_without_a_server_create_the_file_and_the_server_sees_them() {
         server.data.with_extension("redb.sock").exists(),
         "now the server answers on its socket"
     );
+}
+
+#[test]
+fn the_cli_trusts_a_control_socket_held_by_itself_root_or_the_data_files_owner_only() {
+    let (me, root, owner, stranger) = (1000, 0, 998, 65534);
+    assert!(trusted_server(me, me, Some(owner)), "a server of my own");
+    assert!(trusted_server(root, me, Some(owner)), "root's server");
+    assert!(
+        trusted_server(owner, root, Some(owner)),
+        "the service account that owns the file, managed by root"
+    );
+    assert!(trusted_server(owner, me, Some(owner)));
+    assert!(!trusted_server(stranger, me, Some(owner)));
+    assert!(!trusted_server(stranger, root, Some(root)));
+    assert!(
+        !trusted_server(stranger, me, None),
+        "with no data file to own, only me and root"
+    );
+}
+
+/// The uid of `nobody` on Debian and most other systems.
+const NOBODY: u32 = 65534;
+
+/// A listener of another account needs root and `setpriv` (util-linux). CI has both, so there a
+/// missing one fails the test instead of skipping it.
+fn can_run_as_another_account() -> bool {
+    let root = rustix::process::geteuid().is_root();
+    let setpriv = Command::new("setpriv")
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if root && setpriv {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must run the foreign control socket test, as root with setpriv"
+    );
+    eprintln!("skipped: running a listener as another account needs root and setpriv");
+    false
+}
+
+/// Another account's process on `<data file>.sock` hears nothing, password included: here a
+/// real authbox running as `nobody` on a file of its own, its socket linked into place.
+#[test]
+fn the_cli_sends_nothing_to_a_control_socket_held_by_another_account() {
+    if !can_run_as_another_account() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let permissions = std::os::unix::fs::PermissionsExt::from_mode(0o755);
+    std::fs::set_permissions(dir.path(), permissions).expect("let nobody in");
+    let data = dir.path().join("authbox.redb");
+    let cli = Cli::new(&data);
+    cli.add_user("alice", ALICE_PASSWORD, &[]);
+
+    let theirs = dir.path().join("theirs");
+    std::fs::create_dir(&theirs).expect("dir");
+    std::os::unix::fs::chown(&theirs, Some(NOBODY), Some(NOBODY)).expect("chown");
+    let their_data = theirs.join("authbox.redb");
+    let mut command = Command::new("setpriv");
+    command
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(binary_path())
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(&their_data);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("AUTHBOX_") {
+            command.env_remove(key);
+        }
+    }
+    let mut impostor = Spawned::start(command);
+    impostor.line_with("authbox is listening");
+
+    // Its own file is nobody's, so root may manage it through that socket.
+    let their_cli = Cli::new(&their_data);
+    their_cli.add_user("bob", ALICE_PASSWORD, &[]);
+
+    std::fs::hard_link(
+        theirs.join("authbox.redb.sock"),
+        dir.path().join("authbox.redb.sock"),
+    )
+    .expect("link the socket beside root's file");
+    let password = "never-for-another-account";
+    cli.run_with_stdin(
+        &["user", "add", "mallory", "--password-stdin"],
+        Some(&format!("{password}\n")),
+    )
+    .fails_with(&["refusing", "uid 65534", "nothing was sent"]);
+
+    assert_eq!(impostor.terminate_and_wait(), Some(0));
+    let names = |cli: &Cli| -> Vec<String> {
+        cli.run(&["--json", "user", "list"]).json()["users"]
+            .as_array()
+            .expect("users")
+            .iter()
+            .map(|u| u["username"].as_str().expect("username").to_owned())
+            .collect()
+    };
+    assert_eq!(names(&their_cli), ["bob"], "the other account got nothing");
+    assert_eq!(names(&cli), ["alice"]);
+    assert!(!file_contains(&their_data, password.as_bytes()));
 }

@@ -44,6 +44,32 @@ fn an_insecure_or_malformed_issuer_is_refused() {
     );
 }
 
+/// Every endpoint is served at the root of the host, so an issuer with a path would publish
+/// metadata naming URLs nothing answers. `check` reads the flags exactly as `serve` does, and
+/// exits either way, where a `serve` that wrongly accepted the issuer would keep running.
+#[test]
+fn an_issuer_with_a_path_is_refused() {
+    for issuer in [
+        "https://auth.example.org/auth",
+        "https://auth.example.org/realms/home",
+    ] {
+        refused(
+            &["check", "--issuer", issuer],
+            &[],
+            &[
+                "has a path",
+                "root of its host",
+                "a host (or port) of its own",
+            ],
+        );
+    }
+    refused(
+        &["check"],
+        &[("AUTHBOX_ISSUER", "http://localhost:8080/auth")],
+        &["has a path (/auth)"],
+    );
+}
+
 #[test]
 fn a_malformed_listen_address_is_refused() {
     refused(

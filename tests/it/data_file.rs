@@ -251,7 +251,11 @@ fn a_schema_1_file_is_migrated_and_keeps_its_clients() {
             .expect("row")
             .value()
             .to_vec();
-        assert_eq!(version, 3u64.to_be_bytes(), "migrated to schema 3");
+        assert_eq!(
+            version,
+            4u64.to_be_bytes(),
+            "migrated to the current schema"
+        );
         read.open_table(TableDefinition::<(&str, &str), &[u8]>::new(
             "user_sub_client_to_consent",
         ))
@@ -313,4 +317,64 @@ fn a_file_made_before_records_existed_gets_its_record_when_served() {
     let server = server.restart();
     assert!(record.is_file(), "opening it to serve writes the record");
     drop(server);
+}
+
+#[test]
+fn a_schema_3_file_is_migrated_and_keeps_its_signing_keys() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("authbox.redb");
+    let cli = Cli::new(&data);
+    cli.add_user("alice", "correct horse battery staple", &[]);
+    let made = cli.run(&["--json", "key", "rotate", "--now"]).json();
+    let mut kids: Vec<String> = made["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .map(|k| k["kid"].as_str().expect("kid").to_owned())
+        .collect();
+    kids.sort();
+    let keys_table = TableDefinition::<&str, &[u8]>::new("key_id_to_signing_key");
+    // Turn it into the file schema 3 wrote: V1 signing key records.
+    {
+        let db = redb::Database::open(&data).expect("open with redb");
+        let txn = db.begin_write().expect("write");
+        {
+            let mut keys = txn.open_table(keys_table).expect("keys");
+            let records: Vec<(String, Vec<u8>)> = keys
+                .iter()
+                .expect("iterate")
+                .map(|entry| {
+                    let (kid, record) = entry.expect("row");
+                    (kid.value().to_owned(), record.value().to_vec())
+                })
+                .collect();
+            assert_eq!(records.len(), 3);
+            for (kid, v2) in records {
+                // A V2 record is the V1 fields then the (here empty) moment a next key signs.
+                assert_eq!((v2[0], v2.last()), (2, Some(&0)));
+                let mut v1 = v2[..v2.len() - 1].to_vec();
+                v1[0] = 1;
+                keys.insert(kid.as_str(), v1.as_slice()).expect("write");
+            }
+        }
+        txn.open_table(META)
+            .expect("meta")
+            .insert("schema_version", 3u64.to_be_bytes().as_slice())
+            .expect("stamp");
+        txn.commit().expect("commit");
+    }
+
+    let server = TestServer::start_in(dir);
+    let mut published: Vec<String> = server.get_json("/jwks")["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .map(|k| k["kid"].as_str().expect("kid").to_owned())
+        .collect();
+    published.sort();
+    assert_eq!(published, kids, "the same keys, still signing");
+    server.cli().run(&["key", "rotate", "--alg", "EdDSA"]).ok();
+    let status = server.cli().run(&["--json", "check"]).json();
+    assert_eq!(status["status"]["schema_version"], 4);
+    assert_eq!(status["status"]["signing_keys"], 4);
 }

@@ -1,8 +1,10 @@
 //! Signing keys: generated on first start, published as public JWKs, rotated while the server
-//! runs, and swept once every token they signed has expired.
+//! runs (published one JWKS cache lifetime before they sign), and swept once every token they
+//! signed has expired.
 
 use std::time::Duration;
 
+use authbox::app::settings::JWKS_MAX_AGE;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
@@ -105,7 +107,7 @@ fn a_rotation_while_running_is_published_at_once() {
     assert_eq!(keys.len(), 4);
     let es256: Vec<&Value> = keys.iter().filter(|k| k["alg"] == "ES256").collect();
     assert_eq!(es256.iter().filter(|k| k["state"] == "active").count(), 1);
-    assert_eq!(es256.iter().filter(|k| k["state"] == "retired").count(), 1);
+    assert_eq!(es256.iter().filter(|k| k["state"] == "next").count(), 1);
     let after = kids(&server.get_json("/jwks"));
     assert_eq!(after.len(), 4, "JWK-rot: old and new are both published");
     assert!(
@@ -125,8 +127,9 @@ fn the_sweeper_removes_a_retired_key_once_its_tokens_have_expired() {
         "the retired key is in the expiry index"
     );
 
-    // Still inside the window: token lifetime (60 s in the test profile) + JWKS max-age (300 s).
-    server.advance(Duration::from_secs(300));
+    // The new key signs from 300 s on; the old one stays for the token lifetime (60 s in the
+    // test profile) plus the JWKS max-age (300 s) after that.
+    server.advance(Duration::from_secs(300 + 300));
     std::thread::sleep(Duration::from_millis(100));
     assert_eq!(
         kids(&server.get_json("/jwks")).len(),
@@ -155,4 +158,123 @@ fn an_unknown_algorithm_is_refused() {
         .run(&["key", "rotate", "--alg", "HS256"])
         .fails_with(&["unknown signing algorithm"]);
     assert_eq!(kids(&server.get_json("/jwks")).len(), 3);
+}
+
+/// An ES256 access token (the default algorithm for access tokens), for a service client.
+fn access_token(server: &TestServer, secret: &str) -> String {
+    let tokens = server.post_form(
+        "/token",
+        "grant_type=client_credentials",
+        Some(("rs-api", secret)),
+    );
+    assert_eq!(tokens.status, 200, "{}", tokens.body);
+    tokens.str("access_token")
+}
+
+fn kid_of(token: &str) -> String {
+    jsonwebtoken::decode_header(token)
+        .expect("a JWS header")
+        .kid
+        .expect("a kid")
+}
+
+/// `(kid, state)` of every `alg` key, as `key list` shows them.
+fn listed(server: &TestServer, alg: &str) -> Vec<(String, String)> {
+    server.cli().run(&["--json", "key", "list"]).json()["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .filter(|k| k["alg"] == alg)
+        .map(|k| {
+            let text = |m: &str| k[m].as_str().expect("text").to_owned();
+            (text("kid"), text("state"))
+        })
+        .collect()
+}
+
+fn kid_in_state(keys: &[(String, String)], state: &str) -> String {
+    let found: Vec<&String> = keys
+        .iter()
+        .filter(|(_, s)| s == state)
+        .map(|(kid, _)| kid)
+        .collect();
+    assert_eq!(found.len(), 1, "one {state} key in {keys:?}");
+    found[0].clone()
+}
+
+/// JWK-rot (OIDC Core §10.1.1): the new key is in the JWKS a whole cache lifetime before the
+/// first token it signs, so a verifier's cached copy already holds it; the old key signs until
+/// then and stays published until its last token has expired and caches have let go.
+#[test]
+fn jwk_rot_a_rotated_key_is_published_one_cache_lifetime_before_it_signs() {
+    let server = TestServer::start();
+    let secret = server.fixtures().rs_api_secret;
+    let old = kid_of(&access_token(&server, &secret));
+
+    server.cli().run(&["key", "rotate", "--alg", "ES256"]).ok();
+    let keys = listed(&server, "ES256");
+    assert_eq!(kid_in_state(&keys, "active"), old);
+    let new = kid_in_state(&keys, "next");
+    let cached = kids(&server.get_json("/jwks"));
+    assert!(cached.contains(&new), "published at once");
+    assert_eq!(
+        kid_of(&access_token(&server, &secret)),
+        old,
+        "not signing while a cached JWKS may lack it"
+    );
+
+    server.advance(JWKS_MAX_AGE - Duration::from_secs(1));
+    assert_eq!(kid_of(&access_token(&server, &secret)), old);
+    server.advance(Duration::from_secs(1));
+    let token = access_token(&server, &secret);
+    assert_eq!(kid_of(&token), new, "signing once every cache holds it");
+    assert!(
+        cached.contains(&kid_of(&token)),
+        "a copy of the JWKS cached at the rotation verifies it"
+    );
+    let keys = listed(&server, "ES256");
+    assert_eq!(kid_in_state(&keys, "active"), new);
+    assert_eq!(kid_in_state(&keys, "retired"), old);
+
+    // The old key's last token lives 60 s (test profile); caches keep the JWKS 300 s more.
+    server.advance(Duration::from_secs(60 + 300 - 1));
+    assert!(kids(&server.get_json("/jwks")).contains(&old));
+    server.advance(Duration::from_secs(1));
+    assert!(!kids(&server.get_json("/jwks")).contains(&old));
+    eventually("the sweeper deletes the retired key", || {
+        listed(&server, "ES256").len() == 1
+    });
+}
+
+/// `key rotate --now` is for a key that must stop signing at once (verifiers with a cached
+/// JWKS refuse the new tokens for a while); it also replaces a key still waiting, which never
+/// signed and leaves the JWKS at once. A second scheduled rotation while one waits is refused.
+#[test]
+fn an_immediate_rotation_signs_with_the_new_key_at_once() {
+    let server = TestServer::start();
+    let secret = server.fixtures().rs_api_secret;
+    let old = kid_of(&access_token(&server, &secret));
+
+    server.cli().run(&["key", "rotate", "--alg", "ES256"]).ok();
+    let waiting = kid_in_state(&listed(&server, "ES256"), "next");
+    server
+        .cli()
+        .run(&["key", "rotate"])
+        .fails_with(&["already waits to sign", "--now"]);
+    assert_eq!(kids(&server.get_json("/jwks")).len(), 4, "nothing rotated");
+
+    server
+        .cli()
+        .run(&["key", "rotate", "--alg", "ES256", "--now"])
+        .ok();
+    let token = access_token(&server, &secret);
+    let fresh = kid_of(&token);
+    assert!(fresh != old && fresh != waiting, "{fresh}");
+    let keys = listed(&server, "ES256");
+    assert_eq!(kid_in_state(&keys, "active"), fresh);
+    assert_eq!(kid_in_state(&keys, "retired"), old);
+    let published = kids(&server.get_json("/jwks"));
+    assert!(published.contains(&fresh) && published.contains(&old));
+    assert!(!published.contains(&waiting), "it never signed anything");
+    crate::support::jwt::verify(&server, &token, "https://api.example.test");
 }

@@ -259,9 +259,18 @@ fn jwk_rot_tokens_signed_before_a_rotation_still_verify() {
     let server = started();
     let before = server.grant("tv-public", "openid", "alice").str("id_token");
     server.cli().run(&["key", "rotate"]).ok();
-    let after = server.grant("tv-public", "openid", "alice").str("id_token");
     let (old_header, _) = verify(&server, &before, "tv-public");
+    // The new key signs once a JWKS cached at the rotation has expired (300 s); each grant
+    // takes 5 s of the test clock.
+    server.advance(std::time::Duration::from_secs(290));
+    let last_old = server.grant("tv-public", "openid", "alice").str("id_token");
+    let after = server.grant("tv-public", "openid", "alice").str("id_token");
+    let (last_old_header, _) = verify(&server, &last_old, "tv-public");
     let (new_header, _) = verify(&server, &after, "tv-public");
+    assert_eq!(
+        last_old_header.kid, old_header.kid,
+        "the old key signs until then"
+    );
     assert_ne!(
         old_header.kid, new_header.kid,
         "new tokens carry the new key's kid"

@@ -224,7 +224,10 @@ fn a_well_signed_token_naming_another_issuer_is_refused() {
     let key = server
         .app()
         .key_ring()
-        .active(authbox::domain::signing::SigningAlg::Es256)
+        .active(
+            authbox::domain::signing::SigningAlg::Es256,
+            server.app().now(),
+        )
         .expect("ES256 key");
     let forged = authbox::crypto::jws::sign(&key, "at+jwt", &claims).expect("sign");
     assert_eq!(

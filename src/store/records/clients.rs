@@ -50,7 +50,7 @@ fn uri_strings(uris: &[RedirectUri]) -> Vec<String> {
 
 fn parse_uris(uris: &[String]) -> Result<Vec<RedirectUri>, StoreError> {
     uris.iter()
-        .map(|u| RedirectUri::parse(u))
+        .map(|u| RedirectUri::from_stored(u))
         .collect::<Result<_, _>>()
         .map_err(corrupt("redirect URI"))
 }
@@ -184,5 +184,30 @@ mod tests {
             !client.may_introspect,
             "a V2 client may not introspect others' tokens"
         );
+    }
+
+    #[test]
+    fn a_wildcard_redirect_uri_stored_by_an_earlier_version_still_reads() {
+        let v1 = ClientV1 {
+            client_id: "photos".into(),
+            name: "Photos".into(),
+            secret_sha256: None,
+            grant_types: vec!["authorization_code".into()],
+            scopes: vec!["openid".into()],
+            redirect_uris: vec![
+                "https://photos.example/*".into(),
+                "https://photos.example/cb".into(),
+            ],
+            access_token_ttl_ms: None,
+            refresh_idle_ttl_ms: None,
+            refresh_max_ttl_ms: None,
+            id_token_alg: None,
+            access_token_alg: None,
+            created_at_ms: 5,
+            disabled: false,
+        };
+        let client = decode_client(&encode(V1, &v1).unwrap()).unwrap();
+        assert_eq!(client.redirect_uris.len(), 2);
+        assert!(client.redirect_uris[1].matches("https://photos.example/cb"));
     }
 }

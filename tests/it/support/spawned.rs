@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
@@ -47,15 +47,20 @@ impl Spawned {
     /// The binary with `args`, its standard output discarded.
     pub fn run(data: &Path, args: &[&str], env: &[(&str, &str)]) -> Spawned {
         let mut command = command();
-        command
-            .env("AUTHBOX_DATA", data)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
+        command.env("AUTHBOX_DATA", data).args(args);
         for (key, value) in env {
             command.env(key, value);
         }
+        Spawned::start(command)
+    }
+
+    /// Any command (the binary behind a wrapper such as `setpriv`), its standard output
+    /// discarded and its standard error read line by line.
+    pub fn start(mut command: Command) -> Spawned {
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
         let mut child = command.spawn().expect("spawn authbox");
         let stderr = child.stderr.take().expect("stderr");
         let (tx, lines) = channel();
