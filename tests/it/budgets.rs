@@ -526,20 +526,34 @@ fn dag_3_1_live_grants_are_capped_per_client_and_in_all_across_a_restart() {
     );
 }
 
+/// The consent page a person reaches, through `seen_as`, for a device that asked with
+/// `headers`.
+fn consent_for_a_device_asking_with(
+    server: &TestServer,
+    headers: &[(&str, &str)],
+    seen_as: (&str, &str),
+) -> crate::support::browser::Page {
+    let started = server.post_form_with(
+        "/device_authorization",
+        "client_id=tv-public&scope=openid",
+        headers,
+    );
+    let mut browser = Browser::new(server).with_header(seen_as.0, seen_as.1);
+    browser.reach_consent(&started.str("user_code"), "alice", ALICE_PASSWORD)
+}
+
 #[test]
 fn bcp_4_13_every_line_of_x_forwarded_for_is_read_from_the_right() {
     let server = server_with(|_| {});
     // The client wrote the first line; the trusted proxy added the second.
-    let started = server.post_form_with(
-        "/device_authorization",
-        "client_id=tv-public&scope=openid",
+    let consent = consent_for_a_device_asking_with(
+        &server,
         &[
             ("X-Forwarded-For", "6.6.6.6"),
             ("X-Forwarded-For", "192.0.2.44"),
         ],
+        ("X-Forwarded-For", "192.0.2.45"),
     );
-    let mut browser = Browser::new(&server).with_header("X-Forwarded-For", "192.0.2.45");
-    let consent = browser.reach_consent(&started.str("user_code"), "alice", ALICE_PASSWORD);
     assert!(consent.says("192.0.2.44"), "{}", consent.html);
     assert!(!consent.says("6.6.6.6"));
     assert!(consent.says("same network"), "{}", consent.html);
@@ -548,16 +562,14 @@ fn bcp_4_13_every_line_of_x_forwarded_for_is_read_from_the_right() {
 #[test]
 fn bcp_4_13_rfc_7239_forwarded_is_read_when_the_proxy_sends_it() {
     let server = server_with(|s| s.proxy_header = ProxyHeader::Forwarded);
-    let started = server.post_form_with(
-        "/device_authorization",
-        "client_id=tv-public&scope=openid",
+    let consent = consent_for_a_device_asking_with(
+        &server,
         &[
             ("X-Forwarded-For", "6.6.6.6"),
             ("Forwarded", "for=\"[2001:db8:cafe::17]:4711\";proto=https"),
         ],
+        ("Forwarded", "for=198.51.100.3"),
     );
-    let mut browser = Browser::new(&server).with_header("Forwarded", "for=198.51.100.3");
-    let consent = browser.reach_consent(&started.str("user_code"), "alice", ALICE_PASSWORD);
     assert!(consent.says("2001:db8:cafe::17"), "{}", consent.html);
     assert!(!consent.says("6.6.6.6"));
 }
