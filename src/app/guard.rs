@@ -228,8 +228,11 @@ impl Guards {
 
     /// Counts grants already in the data file at start against the live-grant limits.
     pub(super) fn count_live_grants(&self, grants: &[(ClientId, Timestamp)]) {
+        // Charges are kept in the order they were made; the file holds grants by key.
+        let mut grants = grants.to_vec();
+        grants.sort_by_key(|(_, created_at)| *created_at);
         let mut budgets = lock(&self.budgets);
-        for (client, created_at) in grants {
+        for (client, created_at) in &grants {
             budgets.live_per_client.charge(client, *created_at);
             budgets.live_total.charge(&(), *created_at);
         }
