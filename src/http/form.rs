@@ -13,6 +13,7 @@ use crate::domain::oauth::{ErrorCode, OAuthFailure};
 const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// Why a body could not be read.
+#[derive(Debug)]
 pub enum BodyProblem {
     TooLarge,
     Unreadable,

@@ -24,6 +24,7 @@ mod login;
 mod logout;
 mod metrics;
 mod oauth;
+mod oauth_error;
 mod observe;
 mod pairing;
 pub(crate) mod userinfo;

@@ -11,100 +11,26 @@ use super::blocking::{PoolUnavailable, on_blocking_pool};
 use super::client_address::client_address;
 use super::client_auth::presented_credentials;
 use super::errors::json_error;
-use super::form::{BodyProblem, Form, read_limited};
+use super::form::{Form, read_limited};
+use super::oauth_error::OAuthError;
 use crate::app::client_auth::ClientCredentials;
-use crate::app::guard::Limited;
 use crate::app::tokens::IssuedTokens;
 use crate::app::{App, ProtocolError};
 use crate::domain::client::GrantType;
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
 use crate::telemetry;
 
-/// Renders a failure: 401 with a Basic challenge for `invalid_client` (RFC 6749 §5.2), 400 for
-/// the other OAuth errors, 503 when the fault is ours.
-fn failure(error: ProtocolError) -> HttpResponse {
-    match error {
-        ProtocolError::OAuth(f) if f.code == ErrorCode::InvalidClient => {
-            let mut response = json_error(
-                StatusCode::UNAUTHORIZED,
-                f.code.as_str(),
-                f.description.as_deref(),
-            );
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Basic realm=\"authbox\""),
-            );
-            response
-        }
-        ProtocolError::OAuth(f) => json_error(
-            StatusCode::BAD_REQUEST,
-            f.code.as_str(),
-            f.description.as_deref(),
-        ),
-        ProtocolError::Limited { why, retry_after } => {
-            telemetry::throttled("device_authorization");
-            let (status, description) = match why {
-                Limited::Address => (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "too many device authorizations from this address; retry later",
-                ),
-                Limited::Client => (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "this client has as many pending device authorizations as it may; retry later",
-                ),
-                Limited::Server => (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "the server holds as many pending device authorizations as it may; retry later",
-                ),
-            };
-            let mut response = json_error(
-                status,
-                ErrorCode::TemporarilyUnavailable.as_str(),
-                Some(description),
-            );
-            let seconds = retry_after.as_secs().max(1).to_string();
-            if let Ok(value) = HeaderValue::from_str(&seconds) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
-            response
-        }
-        ProtocolError::Unavailable(detail) => {
-            tracing::error!(error = %detail, "a protocol request failed on our side");
-            json_error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                ErrorCode::TemporarilyUnavailable.as_str(),
-                Some("the server cannot answer right now; try again shortly"),
-            )
-        }
-    }
-}
-
 /// How a use case ended, as `/metrics` labels it: `issued` or the error code.
-fn outcome_label<T>(outcome: &Result<Result<T, ProtocolError>, PoolUnavailable>) -> &'static str {
+fn outcome_label<T>(outcome: &Result<T, OAuthError>) -> &'static str {
     match outcome {
-        Ok(Ok(_)) => "issued",
-        Ok(Err(ProtocolError::OAuth(f))) => f.code.as_str(),
-        Ok(Err(ProtocolError::Unavailable(_) | ProtocolError::Limited { .. }))
-        | Err(PoolUnavailable) => ErrorCode::TemporarilyUnavailable.as_str(),
+        Ok(_) => "issued",
+        Err(e) => e.label(),
     }
 }
 
-/// Renders what a use case on the blocking pool returned.
-fn respond<T>(
-    outcome: Result<Result<T, ProtocolError>, PoolUnavailable>,
-    render: impl FnOnce(T) -> HttpResponse,
-) -> HttpResponse {
-    match outcome {
-        Ok(Ok(value)) => render(value),
-        Ok(Err(e)) => failure(e),
-        Err(PoolUnavailable) => failure(ProtocolError::Unavailable(
-            "the blocking pool is gone".into(),
-        )),
-    }
-}
-
-fn oauth(code: ErrorCode, description: &str) -> HttpResponse {
-    failure(ProtocolError::OAuth(OAuthFailure::new(code, description)))
+/// What a use case on the blocking pool returned, as one result.
+fn settled<T>(outcome: Result<Result<T, ProtocolError>, PoolUnavailable>) -> Result<T, OAuthError> {
+    Ok(outcome??)
 }
 
 /// Any method but POST (SPEC DAG-3.1-a, OA-3.2-a): 405 with `Allow`, in the OAuth error shape.
@@ -123,47 +49,23 @@ pub async fn post_only(request: HttpRequest) -> HttpResponse {
     response
 }
 
-/// Reads the body; a larger one than a form needs is answered 413, one that does not arrive in
-/// time 408, both in the OAuth shape.
-async fn read_body(
-    request: &HttpRequest,
-    payload: web::Payload,
-) -> Result<web::Bytes, HttpResponse> {
-    read_limited(request, payload)
-        .await
-        .map_err(|problem| match problem {
-            BodyProblem::TooLarge => json_error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                ErrorCode::InvalidRequest.as_str(),
-                Some("the request body is too large"),
-            ),
-            BodyProblem::TooSlow => json_error(
-                StatusCode::REQUEST_TIMEOUT,
-                ErrorCode::InvalidRequest.as_str(),
-                Some("the request body did not arrive in time"),
-            ),
-            BodyProblem::Unreadable => oauth(
-                ErrorCode::InvalidRequest,
-                "the request body could not be read",
-            ),
-        })
-}
-
-/// Parses the body, and refuses client secrets in the URL (RFC 6749 §2.3.1).
-async fn read_form(request: &HttpRequest, payload: web::Payload) -> Result<Form, HttpResponse> {
+/// Parses the body, and refuses client secrets in the URL (RFC 6749 §2.3.1). A larger body
+/// than a form needs is answered 413, one that does not arrive in time 408, both in the OAuth
+/// shape.
+async fn read_form(request: &HttpRequest, payload: web::Payload) -> Result<Form, OAuthError> {
     let query = Form::parse_pairs(request.query_string()).unwrap_or_default();
     if query.has("client_secret") {
-        return Err(oauth(
+        return Err(OAuthError::refuse(
             ErrorCode::InvalidRequest,
             "client credentials must not be sent in the URL",
         ));
     }
-    let body = read_body(request, payload).await?;
+    let body = read_limited(request, payload).await?;
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
-    Form::parse(content_type, &body).map_err(|f| failure(ProtocolError::OAuth(f)))
+    Ok(Form::parse(content_type, &body)?)
 }
 
 /// A JSON success that carries a credential: never cached (RFC 6749 §5.1).
@@ -188,15 +90,9 @@ pub async fn device_authorization(
     request: HttpRequest,
     payload: web::Payload,
     app: web::Data<App>,
-) -> HttpResponse {
-    let form = match read_form(&request, payload).await {
-        Ok(form) => form,
-        Err(response) => return response,
-    };
-    let credentials = match presented_credentials(&request, &form) {
-        Ok(credentials) => credentials,
-        Err(f) => return failure(ProtocolError::OAuth(f)),
-    };
+) -> Result<HttpResponse, OAuthError> {
+    let form = read_form(&request, payload).await?;
+    let credentials = presented_credentials(&request, &form)?;
     let scope = form.get("scope").map(str::to_owned);
     let requested_from = client_address(&request, &app);
     // Client authentication is a read and a hash; the grant's write is awaited, so the
@@ -207,21 +103,20 @@ pub async fn device_authorization(
                 .await
         }
         Err(e) => Err(e),
-    };
-    let outcome = Ok(started.map(|started| (started, app.settings().issuer.clone())));
-    telemetry::device_authorization(outcome_label(&outcome));
-    respond(outcome, |(started, issuer)| {
-        let user_code = started.user_code.display();
-        let verification_uri = format!("{issuer}/device");
-        no_store_json(&DeviceAuthorizationBody {
-            device_code: started.device_code,
-            verification_uri_complete: format!("{verification_uri}?user_code={user_code}"),
-            verification_uri,
-            user_code,
-            expires_in: started.expires_in.as_secs(),
-            interval: started.interval.as_secs(),
-        })
-    })
+    }
+    .map_err(OAuthError::from);
+    telemetry::device_authorization(outcome_label(&started));
+    let started = started?;
+    let user_code = started.user_code.display();
+    let verification_uri = format!("{}/device", app.settings().issuer);
+    Ok(no_store_json(&DeviceAuthorizationBody {
+        device_code: started.device_code,
+        verification_uri_complete: format!("{verification_uri}?user_code={user_code}"),
+        verification_uri,
+        user_code,
+        expires_in: started.expires_in.as_secs(),
+        interval: started.interval.as_secs(),
+    }))
 }
 
 /// A token request's grant, with its own parameters checked. A device's poll is answered on the
@@ -318,37 +213,27 @@ pub async fn token(
     request: HttpRequest,
     payload: web::Payload,
     app: web::Data<App>,
-) -> HttpResponse {
-    let form = match read_form(&request, payload).await {
-        Ok(form) => form,
-        Err(response) => return response,
-    };
-    let grant = match token_grant(&form) {
-        Ok(grant) => grant,
-        Err(f) => return failure(ProtocolError::OAuth(f)),
-    };
-    let credentials = match presented_credentials(&request, &form) {
-        Ok(credentials) => credentials,
-        Err(f) => return failure(ProtocolError::OAuth(f)),
-    };
+) -> Result<HttpResponse, OAuthError> {
+    let form = read_form(&request, payload).await?;
+    let grant = token_grant(&form)?;
+    let credentials = presented_credentials(&request, &form)?;
     let grant_label = grant.label();
-    let outcome = match grant {
+    let outcome = settled(match grant {
         TokenGrant::Device { device_code } => poll(&app, &credentials, &device_code).await,
         TokenGrant::OnPool(grant) => {
             on_blocking_pool(&app, move |app| pool_grant(app, &credentials, grant)).await
         }
-    };
+    });
     telemetry::token_request(grant_label, outcome_label(&outcome));
-    respond(outcome, |tokens| {
-        no_store_json(&TokenBody {
-            access_token: tokens.access_token,
-            token_type: "Bearer",
-            expires_in: tokens.expires_in,
-            scope: tokens.scope,
-            id_token: tokens.id_token,
-            refresh_token: tokens.refresh_token,
-        })
-    })
+    let tokens = outcome?;
+    Ok(no_store_json(&TokenBody {
+        access_token: tokens.access_token,
+        token_type: "Bearer",
+        expires_in: tokens.expires_in,
+        scope: tokens.scope,
+        id_token: tokens.id_token,
+        refresh_token: tokens.refresh_token,
+    }))
 }
 
 /// A device's poll. Most end in `authorization_pending`, which two in-memory reads decide:
@@ -395,13 +280,15 @@ fn pool_grant(
 async fn token_and_caller(
     request: &HttpRequest,
     payload: web::Payload,
-) -> Result<(String, crate::app::client_auth::ClientCredentials), HttpResponse> {
+) -> Result<(String, ClientCredentials), OAuthError> {
     let form = read_form(request, payload).await?;
     let Some(token) = form.get("token").map(str::to_owned) else {
-        return Err(oauth(ErrorCode::InvalidRequest, "token is missing"));
+        return Err(OAuthError::refuse(
+            ErrorCode::InvalidRequest,
+            "token is missing",
+        ));
     };
-    let credentials =
-        presented_credentials(request, &form).map_err(|f| failure(ProtocolError::OAuth(f)))?;
+    let credentials = presented_credentials(request, &form)?;
     Ok((token, credentials))
 }
 
@@ -410,17 +297,16 @@ pub async fn introspect(
     request: HttpRequest,
     payload: web::Payload,
     app: web::Data<App>,
-) -> HttpResponse {
-    let (token, credentials) = match token_and_caller(&request, payload).await {
-        Ok(parts) => parts,
-        Err(response) => return response,
-    };
-    let outcome = on_blocking_pool(&app, move |app| {
-        let caller = app.authenticate_client(&credentials)?;
-        app.introspect(&caller, &token)
-    })
-    .await;
-    respond(outcome, |answer| no_store_json(&answer))
+) -> Result<HttpResponse, OAuthError> {
+    let (token, credentials) = token_and_caller(&request, payload).await?;
+    let answer = settled(
+        on_blocking_pool(&app, move |app| {
+            let caller = app.authenticate_client(&credentials)?;
+            app.introspect(&caller, &token)
+        })
+        .await,
+    )?;
+    Ok(no_store_json(&answer))
 }
 
 /// `POST /revoke` (RFC 7009): 200 with an empty body whether or not the token was live.
@@ -428,19 +314,16 @@ pub async fn revoke(
     request: HttpRequest,
     payload: web::Payload,
     app: web::Data<App>,
-) -> HttpResponse {
-    let (token, credentials) = match token_and_caller(&request, payload).await {
-        Ok(parts) => parts,
-        Err(response) => return response,
-    };
-    let outcome = on_blocking_pool(&app, move |app| {
-        let client = app.authenticate_client(&credentials)?;
-        app.revoke(&client, &token)
-    })
-    .await;
-    respond(outcome, |()| {
-        HttpResponse::Ok()
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .finish()
-    })
+) -> Result<HttpResponse, OAuthError> {
+    let (token, credentials) = token_and_caller(&request, payload).await?;
+    settled(
+        on_blocking_pool(&app, move |app| {
+            let client = app.authenticate_client(&credentials)?;
+            app.revoke(&client, &token)
+        })
+        .await,
+    )?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish())
 }
