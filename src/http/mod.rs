@@ -5,7 +5,8 @@
 //!
 //! The model page handler is `verification::submit_code`: a checked form extracted
 //! (`browser::PageForm`), one use case on the blocking pool (`App::enter_code`), its outcome
-//! rendered; a fault leaves through `?` as `browser::PageError`.
+//! rendered; a fault leaves through `?` as `browser::PageError`. The protocol endpoints do the
+//! same in OAuth's terms: a refusal leaves through `?` as `oauth_error::OAuthError`.
 
 mod assets;
 mod authorize;
