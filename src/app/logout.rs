@@ -1,7 +1,7 @@
 //! RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): an app asks authbox to end the
 //! person's session, and may name where the browser goes afterwards.
 
-use super::App;
+use super::{App, AppError};
 use crate::crypto::jws;
 use crate::domain::client::{Client, ClientId};
 use crate::domain::user::Subject;
@@ -25,6 +25,27 @@ pub struct LogoutRequest {
     pub return_to: Option<String>,
 }
 
+/// Why a logout request is not followed.
+#[derive(Debug)]
+pub enum LogoutProblem {
+    /// The request cannot be followed; the text says why, for the person.
+    Refused(String),
+    /// A fault on our side: the request may be fine.
+    Unavailable(AppError),
+}
+
+impl From<&str> for LogoutProblem {
+    fn from(why: &str) -> Self {
+        LogoutProblem::Refused(why.to_owned())
+    }
+}
+
+impl From<String> for LogoutProblem {
+    fn from(why: String) -> Self {
+        LogoutProblem::Refused(why)
+    }
+}
+
 impl App {
     /// The `sub` and `aud` of an ID token authbox issued. Expiry does not matter here: the hint
     /// only says who the app thinks is signed in (§2).
@@ -45,7 +66,10 @@ impl App {
 
     /// Checks a logout request. `Err` says, for the person, why it cannot be followed; the
     /// browser is then sent nowhere (§3: no redirect to an unregistered URI).
-    pub fn check_logout_request(&self, params: &LogoutParams) -> Result<LogoutRequest, String> {
+    pub fn check_logout_request(
+        &self,
+        params: &LogoutParams,
+    ) -> Result<LogoutRequest, LogoutProblem> {
         let hint = match params.id_token_hint.as_deref() {
             Some(token) => Some(
                 self.id_token_subject(token)
@@ -68,10 +92,7 @@ impl App {
                 let client = self
                     .store
                     .client(&id)
-                    .map_err(|e| {
-                        tracing::error!(error = %e, "a client lookup failed");
-                        "The server could not finish this just now.".to_owned()
-                    })?
+                    .map_err(|e| LogoutProblem::Unavailable(e.into()))?
                     .ok_or_else(unknown)?;
                 Some(client)
             }

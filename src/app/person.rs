@@ -16,7 +16,7 @@ use std::net::IpAddr;
 use super::authorize::{AuthorizeRefusal, CheckedRequest, NextStep};
 use super::device::{CodeProblem, DecisionError, PendingRequest};
 use super::guard::CodeEntrant;
-use super::logout::{LogoutParams, LogoutRequest};
+use super::logout::{LogoutParams, LogoutProblem, LogoutRequest};
 use super::sessions::{NewSession, SignInError};
 use super::{App, AppError};
 use crate::domain::authorization::AuthorizationParams;
@@ -362,7 +362,8 @@ impl App {
     ) -> Result<EndSession, AppError> {
         let request = match self.check_logout_request(params) {
             Ok(request) => request,
-            Err(why) => return Ok(EndSession::Refused(why)),
+            Err(LogoutProblem::Refused(why)) => return Ok(EndSession::Refused(why)),
+            Err(LogoutProblem::Unavailable(fault)) => return Err(fault),
         };
         let signed_in = match cookie {
             Some(cookie) => self.signed_in(cookie)?.map(|(_, user)| (cookie, user)),
