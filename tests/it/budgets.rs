@@ -301,14 +301,7 @@ fn web_12_sixty_wrong_passwords_released_together_get_five_checks() {
     let server = server_with(|_| {});
     let base = server.base.clone();
     let statuses = released_together(60, move |_| {
-        let mut browser = Browser::at(&base);
-        browser.get("/login");
-        browser
-            .submit(
-                "/login",
-                &[("username", "alice"), ("password", "not alice's password")],
-            )
-            .status
+        sign_in(&mut Browser::at(&base), "not alice's password").status
     });
     assert_eq!(
         count(&statuses, 401),
@@ -316,13 +309,14 @@ fn web_12_sixty_wrong_passwords_released_together_get_five_checks() {
         "five passwords were checked: {statuses:?}"
     );
     assert_eq!(count(&statuses, 429), 55, "{statuses:?}");
-    let mut alice = Browser::new(&server);
-    alice.get("/login");
-    let paused = alice.submit(
-        "/login",
-        &[("username", "alice"), ("password", ALICE_PASSWORD)],
-    );
+    let paused = sign_in(&mut Browser::new(&server), ALICE_PASSWORD);
     assert_eq!(paused.status, 429, "the account's budget is spent");
+}
+
+/// Alice's sign-in form, filled with `password` and sent.
+fn sign_in(browser: &mut Browser, password: &str) -> crate::support::browser::Page {
+    browser.get("/login");
+    browser.submit("/login", &[("username", "alice"), ("password", password)])
 }
 
 #[test]
@@ -330,11 +324,7 @@ fn a_right_password_gives_its_place_back() {
     let server = server_with(|_| {});
     let mut alice = Browser::new(&server);
     for _ in 0..10 {
-        alice.get("/login");
-        let signed_in = alice.submit(
-            "/login",
-            &[("username", "alice"), ("password", ALICE_PASSWORD)],
-        );
+        let signed_in = sign_in(&mut alice, ALICE_PASSWORD);
         assert_eq!(signed_in.status, 200, "successes never spend the budget");
     }
 }
