@@ -13,7 +13,7 @@ use crate::crypto::random::{random_array, random_token};
 use crate::domain::approval::Approval;
 use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::authorization::requested_scopes;
-use crate::domain::client::{Client, GrantType};
+use crate::domain::client::{Client, ClientId, GrantType};
 use crate::domain::device_grant::{DecisionRefused, DeviceGrant, GrantState, PollOutcome};
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
 use crate::domain::pacing::{Pace, PollPacing};
@@ -37,6 +37,14 @@ pub struct DeviceAuthorization {
     pub user_code: UserCode,
     pub expires_in: Duration,
     pub interval: Duration,
+}
+
+/// A grant a typed code was found to name, read once and then decided on (the compare-and-swap
+/// in [`App::decide`] reads it again, as stored).
+#[derive(Debug, Clone)]
+pub(super) struct FoundGrant {
+    hash: DeviceCodeHash,
+    client_id: ClientId,
 }
 
 /// A device's request as the person is asked about it.
@@ -244,11 +252,23 @@ impl App {
 
     /// The canonical code, when a typed code names a grant in the data file, in any state.
     /// Unguarded: routes reach it through the code-entry budget (`guard`).
-    pub(super) fn code_names_a_grant(&self, typed: &str) -> Result<Option<UserCode>, StoreError> {
+    pub(super) fn find_grant(&self, typed: &str) -> Result<Option<FoundGrant>, StoreError> {
         let Some(code) = UserCode::normalize(typed) else {
             return Ok(None);
         };
-        Ok(self.store.device_grant_by_user_code(&code)?.map(|_| code))
+        Ok(self
+            .store
+            .device_grant_by_user_code(&code)?
+            .map(|(hash, grant)| FoundGrant {
+                hash,
+                client_id: grant.client_id,
+            }))
+    }
+
+    /// [`App::find_grant`] for the unguarded entry points, which report an unknown code.
+    fn found(&self, typed: &str) -> Result<FoundGrant, DecisionError> {
+        self.find_grant(typed)?
+            .ok_or(DecisionError::Code(CodeProblem::Unknown))
     }
 
     /// What the consent page shows for a typed code, or why there is nothing to consent to.
@@ -300,14 +320,14 @@ impl App {
         let Some(user) = user else {
             return Err(DecisionError::AccountUnusable);
         };
-        let code = UserCode::normalize(typed).ok_or(DecisionError::Code(CodeProblem::Unknown))?;
-        self.approve_code(&code, &user, scopes, auth_time)
+        let found = self.found(typed)?;
+        self.approve_code(&found, &user, scopes, auth_time)
     }
 
-    /// Records that `user`, already read and found usable, approved the grant behind `code`.
+    /// Records that `user`, already read and found usable, approved the grant `found`.
     pub(super) fn approve_code(
         &self,
-        code: &UserCode,
+        found: &FoundGrant,
         user: &User,
         scopes: Option<&ScopeSet>,
         auth_time: Timestamp,
@@ -315,7 +335,7 @@ impl App {
         let scopes = scopes.cloned();
         let sub = user.sub.clone();
         self.decide(
-            code,
+            found,
             AuditKind::Approved,
             Some(&user.sub),
             move |grant, now| {
@@ -337,39 +357,34 @@ impl App {
     /// Records that the person (`by`, when signed in) denied the grant behind `typed`.
     /// Unguarded: routes call [`App::deny_device_as`].
     pub fn deny_device(&self, typed: &str, by: Option<&Subject>) -> Result<(), DecisionError> {
-        let code = UserCode::normalize(typed).ok_or(DecisionError::Code(CodeProblem::Unknown))?;
-        self.deny_code(&code, by)
+        let found = self.found(typed)?;
+        self.deny_code(&found, by)
     }
 
     pub(super) fn deny_code(
         &self,
-        code: &UserCode,
+        found: &FoundGrant,
         by: Option<&Subject>,
     ) -> Result<(), DecisionError> {
-        self.decide(code, AuditKind::Denied, by, |grant, now| grant.deny(now))
+        self.decide(found, AuditKind::Denied, by, |grant, now| grant.deny(now))
     }
 
     fn decide(
         &self,
-        code: &UserCode,
+        found: &FoundGrant,
         kind: AuditKind,
         by: Option<&Subject>,
         mut change: impl FnMut(&mut DeviceGrant, Timestamp) -> Result<(), DecisionRefused>
         + Send
         + 'static,
     ) -> Result<(), DecisionError> {
-        let unknown = DecisionError::Code(CodeProblem::Unknown);
-        let (hash, grant) = self
-            .store
-            .device_grant_by_user_code(code)?
-            .ok_or(unknown.clone())?;
         let now = self.now();
         match self
             .store
-            .update_device_grant(&hash, move |grant| change(grant, now), None)?
+            .update_device_grant(&found.hash, move |grant| change(grant, now), None)?
         {
             Some(Ok(())) => {
-                let mut event = AuditEvent::new(kind, now).client(grant.client_id.as_str());
+                let mut event = AuditEvent::new(kind, now).client(found.client_id.as_str());
                 if let Some(sub) = by {
                     event = event.subject(sub.as_str());
                 }
@@ -377,7 +392,7 @@ impl App {
                 Ok(())
             }
             Some(Err(refused)) => Err(DecisionError::Code(refused.into())),
-            None => Err(unknown),
+            None => Err(DecisionError::Code(CodeProblem::Unknown)),
         }
     }
 

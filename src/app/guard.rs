@@ -16,7 +16,7 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::App;
-use super::device::{CodeProblem, DecisionError, PendingRequest};
+use super::device::{CodeProblem, DecisionError, FoundGrant, PendingRequest};
 use super::settings::Settings;
 use crate::crypto::hash::sha256;
 use crate::domain::audit::{AuditEvent, AuditKind};
@@ -25,7 +25,6 @@ use crate::domain::network::AddressGroup;
 use crate::domain::throttle::{Pause, Refusal, Throttle};
 use crate::domain::time::Timestamp;
 use crate::domain::user::{Subject, User};
-use crate::domain::user_code::UserCode;
 
 /// Who is trying. Names and cookies are kept only as digests, so a long or odd input costs
 /// the same few bytes as any other.
@@ -385,28 +384,27 @@ impl App {
         user: &User,
         auth_time: Timestamp,
     ) -> Result<(), DecisionError> {
-        let code = self.find_code(who, typed)?;
-        self.approve_code(&code, user, None, auth_time)
+        let found = self.find_code(who, typed)?;
+        self.approve_code(&found, user, None, auth_time)
     }
 
     /// Denies the grant behind a typed code, finding it as [`App::approve_device_as`] does.
     pub fn deny_device_as(&self, who: &CodeEntrant, typed: &str) -> Result<(), DecisionError> {
-        let code = self.find_code(who, typed)?;
-        self.deny_code(&code, who.sub)
+        let found = self.find_code(who, typed)?;
+        self.deny_code(&found, who.sub)
     }
 
-    /// The canonical code, when a typed code names a grant; spends `who`'s code budgets when it
-    /// does not.
-    fn find_code(&self, who: &CodeEntrant, typed: &str) -> Result<UserCode, DecisionError> {
+    /// The grant a typed code names; spends `who`'s code budgets when it names none.
+    fn find_code(&self, who: &CodeEntrant, typed: &str) -> Result<FoundGrant, DecisionError> {
         let found = self
             .spending_code_budget(who, || {
-                let outcome = self.code_names_a_grant(typed);
+                let outcome = self.find_grant(typed);
                 let wrong = matches!(outcome, Ok(None));
                 Attempt { outcome, wrong }
             })
             .map_err(|until| DecisionError::Code(CodeProblem::Paused(until)))?;
         match found {
-            Ok(Some(code)) => Ok(code),
+            Ok(Some(found)) => Ok(found),
             Ok(None) => Err(DecisionError::Code(CodeProblem::Unknown)),
             Err(e) => Err(e.into()),
         }
