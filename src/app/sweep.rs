@@ -22,18 +22,62 @@ pub const CLOCK_CONFIRMATION: Duration = Duration::from_secs(7 * 86_400);
 /// The trusted time is written to the data file when it has moved this far since last written.
 const TRUSTED_TIME_WRITE_EVERY: Duration = Duration::from_secs(600);
 
-/// The sweeper's view of the clock, and what it last wrote of it.
-pub(super) struct SweepClock {
-    watch: Mutex<(ClockWatch, Option<Timestamp>)>,
-    held: Mutex<Option<Verdict>>,
+/// The sweeper's view of the clock: what it trusts, what of that it last wrote to the data
+/// file, and its last verdict (for `/healthz`).
+pub(super) struct SweepClock(Mutex<SweepState>);
+
+struct SweepState {
+    watch: ClockWatch,
+    written: Option<Timestamp>,
+    last: Verdict,
 }
 
 impl SweepClock {
     pub(super) fn new(trusted: Option<Timestamp>) -> SweepClock {
-        SweepClock {
-            watch: Mutex::new((ClockWatch::new(trusted, CLOCK_CONFIRMATION), trusted)),
-            held: Mutex::new(None),
+        SweepClock(Mutex::new(SweepState {
+            watch: ClockWatch::new(trusted, CLOCK_CONFIRMATION),
+            written: trusted,
+            last: Verdict::Delete,
+        }))
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, SweepState> {
+        match self.0.lock() {
+            Ok(state) => state,
+            Err(poisoned) => poisoned.into_inner(),
         }
+    }
+
+    /// Looks at the clock once: the verdict, and the trusted time to write to the data file
+    /// when it has moved on enough since last written. Logs a hold when it starts and ends.
+    fn observe(&self, now: Timestamp, plausible_step: Duration) -> (Verdict, Option<Timestamp>) {
+        let mut state = self.state();
+        let verdict = state.watch.observe(now, plausible_step);
+        let trusted = state.watch.trusted();
+        let stale = match (trusted, state.written) {
+            (Some(t), Some(w)) => t < w || t.since(w) >= TRUSTED_TIME_WRITE_EVERY,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        if stale {
+            state.written = trusted;
+        }
+        let seen = |v: &Verdict| match v {
+            Verdict::Hold { seen, .. } => Some(*seen),
+            Verdict::Delete => None,
+        };
+        let (before, after) = (seen(&state.last), seen(&verdict));
+        if after.is_some()
+            && after != before
+            && let Some(why) = describe_hold(&verdict)
+        {
+            tracing::warn!("not deleting expired rows: {why}");
+        }
+        if before.is_some() && after.is_none() {
+            tracing::info!("the clock is trusted again; expired rows are deleted");
+        }
+        state.last = verdict;
+        (verdict, trusted.filter(|_| stale))
     }
 }
 
@@ -64,25 +108,9 @@ impl App {
         let now = self.now();
         self.pacing.forget_expired(now);
         self.guards.forget_quiet(now);
-        let (verdict, write_trusted) = {
-            let mut watch = match self.sweep_clock.watch.lock() {
-                Ok(watch) => watch,
-                Err(poisoned) => poisoned.into_inner(),
-            };
-            let (clock, written) = &mut *watch;
-            let verdict = clock.observe(now, interval.saturating_add(PLAUSIBLE_DRIFT));
-            let trusted = clock.trusted();
-            let stale = match (trusted, *written) {
-                (Some(t), Some(w)) => t < w || t.since(w) >= TRUSTED_TIME_WRITE_EVERY,
-                (Some(_), None) => true,
-                _ => false,
-            };
-            if stale {
-                *written = trusted;
-            }
-            (verdict, trusted.filter(|_| stale))
-        };
-        self.note_hold(verdict);
+        let (verdict, write_trusted) = self
+            .sweep_clock
+            .observe(now, interval.saturating_add(PLAUSIBLE_DRIFT));
         if let Some(trusted) = write_trusted {
             self.store.set_sweep_trusted_at(trusted)?;
         }
@@ -98,35 +126,8 @@ impl App {
         Ok(report)
     }
 
-    /// Logs a hold when it starts and when it ends, and keeps it for `/healthz`.
-    fn note_hold(&self, verdict: Verdict) {
-        let mut held = match self.sweep_clock.held.lock() {
-            Ok(held) => held,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        let seen = |v: &Verdict| match v {
-            Verdict::Hold { seen, .. } => Some(*seen),
-            Verdict::Delete => None,
-        };
-        let (before, after) = (held.as_ref().and_then(seen), seen(&verdict));
-        if after.is_some()
-            && after != before
-            && let Some(why) = describe_hold(&verdict)
-        {
-            tracing::warn!("not deleting expired rows: {why}");
-        }
-        if before.is_some() && after.is_none() {
-            tracing::info!("the clock is trusted again; expired rows are deleted");
-        }
-        *held = (verdict != Verdict::Delete).then_some(verdict);
-    }
-
     /// Why expired rows are being kept, when they are.
     pub fn sweep_held(&self) -> Option<String> {
-        let held = match self.sweep_clock.held.lock() {
-            Ok(held) => *held,
-            Err(poisoned) => *poisoned.into_inner(),
-        };
-        held.as_ref().and_then(describe_hold)
+        describe_hold(&self.sweep_clock.state().last)
     }
 }
