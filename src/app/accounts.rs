@@ -139,11 +139,11 @@ impl App {
     /// a `revoked` without a client for all the person's access tokens.
     fn end_sign_ins(&self, user: &User, devices: Devices) -> Result<(), AppError> {
         let sub = user.sub.as_str();
-        let sessions = self.store.remove_sessions_of(&user.sub)?;
         let now = self.now();
-        if sessions > 0 {
-            self.record(AuditEvent::new(AuditKind::SessionsEnded, now).subject(sub));
-        }
+        let ended = AuditEvent::new(AuditKind::SessionsEnded, now).subject(sub);
+        let sessions = self
+            .store
+            .remove_sessions_of(&user.sub, self.audit_rows(ended)?)?;
         if devices == Devices::Keep {
             tracing::info!(username = %user.username, sessions, "ended a person's browser sessions");
             return Ok(());
@@ -155,8 +155,11 @@ impl App {
                 grants += 1;
             }
         }
-        self.revoke_token_sets(&[IssuedTo::Person { sub }], now)?;
-        self.record(AuditEvent::new(AuditKind::Revoked, now).subject(sub));
+        self.revoke_token_sets(
+            &[IssuedTo::Person { sub }],
+            now,
+            AuditEvent::new(AuditKind::Revoked, now).subject(sub),
+        )?;
         tracing::info!(username = %user.username, sessions, grants, "ended a person's sessions, device grants and access tokens");
         Ok(())
     }

@@ -1,6 +1,9 @@
-//! The audit log's use cases. Events are buffered and written in batches (every 200 ms by the
-//! server, before every read, and when the app is dropped at shutdown), so recording one never
-//! adds a disk flush to the request that caused it.
+//! The audit log's use cases. An event that tells of a stored fact (an approval, a redemption,
+//! a revocation, a sign-in) is written by the transaction that stores the fact, so a crash
+//! keeps both or neither. Events that tell of nothing stored (a failed sign-in, a rejected
+//! code) are what an attacker can make by the thousand, so they are buffered and written in
+//! batches (every 200 ms by the server, before every read, and when the app is dropped at
+//! shutdown): recording one never adds a disk flush, and a crash may lose the last 200 ms.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -9,6 +12,7 @@ use super::{App, AppError};
 use crate::crypto::random::random_array;
 use crate::domain::audit::AuditEvent;
 use crate::domain::time::Timestamp;
+use crate::store::AuditRows;
 
 /// Events waiting to be written, each with its place in recording order, so events of the same
 /// millisecond keep their order in the log.
@@ -28,15 +32,35 @@ impl AuditBuffer {
             Err(poisoned) => poisoned.into_inner(),
         }
     }
+
+    fn next_place(&self) -> u32 {
+        self.sequence.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// The nonce that follows an event's time in its key: the place orders events of the same
+/// millisecond; the random half keeps two processes' events apart.
+fn nonce(place: u32) -> Result<[u8; 8], AppError> {
+    let mut nonce = [0u8; 8];
+    nonce[..4].copy_from_slice(&place.to_be_bytes());
+    nonce[4..].copy_from_slice(&random_array::<4>()?);
+    Ok(nonce)
 }
 
 /// At most this many old events go per sweep transaction.
 const TRIM_BATCH: usize = 1000;
 
 impl App {
+    /// Buffers an event that tells of nothing stored; see the module's opening.
     pub fn record(&self, event: AuditEvent) {
-        let place = self.audit.sequence.fetch_add(1, Ordering::Relaxed);
+        let place = self.audit.next_place();
         self.audit.lock().push((event, place));
+    }
+
+    /// `event`, ready to be written by the transaction that stores the fact it tells of.
+    pub(super) fn audit_rows(&self, event: AuditEvent) -> Result<AuditRows, AppError> {
+        let nonce = nonce(self.audit.next_place())?;
+        Ok(AuditRows::new(&[(event, nonce)])?)
     }
 
     /// Writes what is buffered; on failure the events stay buffered for the next try.
@@ -51,20 +75,17 @@ impl App {
         }
         let mut batch = Vec::with_capacity(events.len());
         for (event, place) in &events {
-            // The place orders; the random half keeps two processes' events apart.
-            let mut suffix = [0u8; 8];
-            suffix[..4].copy_from_slice(&place.to_be_bytes());
-            suffix[4..].copy_from_slice(&random_array::<4>()?);
-            batch.push((event.clone(), suffix));
+            batch.push((event.clone(), nonce(*place)?));
         }
-        if let Err(e) = self.store.append_audit(&batch) {
+        let written = batch.len();
+        if let Err(e) = AuditRows::new(&batch).and_then(|rows| self.store.append_audit(rows)) {
             let mut pending = self.audit.lock();
             let newer = std::mem::take(&mut *pending);
             *pending = events;
             pending.extend(newer);
             return Err(e.into());
         }
-        Ok(batch.len())
+        Ok(written)
     }
 
     /// Events since `since`; with `subject`, only those about that `sub` or username.

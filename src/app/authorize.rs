@@ -229,11 +229,12 @@ impl App {
         let now = self.now();
         let client_id = checked.client.id.as_str();
         if !approve {
-            self.record(
-                AuditEvent::new(AuditKind::Denied, now)
-                    .subject(user.sub.as_str())
-                    .client(client_id),
-            );
+            // Nothing is stored for a refusal, yet it is a person's decision, not a flood an
+            // attacker can make: written at once rather than buffered.
+            let denied = AuditEvent::new(AuditKind::Denied, now)
+                .subject(user.sub.as_str())
+                .client(client_id);
+            self.store.append_audit(self.audit_rows(denied)?)?;
             return self.error_redirect(
                 &checked.request,
                 ErrorCode::AccessDenied,
@@ -246,6 +247,9 @@ impl App {
                 scopes.insert(scope.clone());
             }
         }
+        let approved = AuditEvent::new(AuditKind::Approved, now)
+            .subject(user.sub.as_str())
+            .client(client_id);
         self.store.remember_consent(
             &user.sub,
             &checked.client.id,
@@ -253,12 +257,8 @@ impl App {
                 scopes,
                 granted_at: now,
             },
+            self.audit_rows(approved)?,
         )?;
-        self.record(
-            AuditEvent::new(AuditKind::Approved, now)
-                .subject(user.sub.as_str())
-                .client(client_id),
-        );
         self.issue_code(checked, user, session.auth_time)
     }
 
@@ -322,34 +322,23 @@ impl App {
             )
         };
         let now = self.now();
-        let family_id: FamilyId = random_array()?;
-        let (judged_for, redirect_uri, verifier) = (
-            client.clone(),
-            redirect_uri.map(str::to_owned),
-            verifier.to_owned(),
-        );
-        let outcome = self.store.update_authorization_code(
-            &sha256(code.as_bytes()),
-            move |record| match record.judge(&judged_for.id, redirect_uri.as_deref(), now) {
-                Redemption::Redeem if pkce_matches(&record.code_challenge, &verifier) => {
-                    let family =
-                        Self::earns_refresh_token(&judged_for, &record.scopes).then_some(family_id);
-                    record.state = CodeState::Redeemed { at: now, family };
-                    Ok(record.clone())
-                }
-                Redemption::Redeem | Redemption::Refuse => Err(None),
-                Redemption::Replayed { family } => Err(Some((record.sub.clone(), family))),
-            },
-            None,
-        )?;
-        let record = match outcome {
-            Some(Ok(record)) => record,
-            Some(Err(Some((sub, family)))) => {
-                self.revoke_what_a_code_produced(client, &sub, family, now)?;
+        let hash = sha256(code.as_bytes());
+        // Read first, so the tokens are signed and the refresh family built before the one
+        // write that spends the code and stores them together. What the read judged stays
+        // true: a code's fields never change and its state only goes from issued to redeemed,
+        // which the write checks again.
+        let record = self
+            .store
+            .authorization_code(&hash)?
+            .ok_or_else(invalid_grant)?;
+        match record.judge(&client.id, redirect_uri, now) {
+            Redemption::Redeem if pkce_matches(&record.code_challenge, verifier) => {}
+            Redemption::Redeem | Redemption::Refuse => return Err(invalid_grant()),
+            Redemption::Replayed { family } => {
+                self.revoke_what_a_code_produced(client, &record.sub, family, now)?;
                 return Err(invalid_grant());
             }
-            Some(Err(None)) | None => return Err(invalid_grant()),
-        };
+        }
         let user = self
             .store
             .user_by_sub(&record.sub)?
@@ -368,13 +357,41 @@ impl App {
         };
         let mut tokens =
             self.issue_tokens(client, &user, &approval, record.nonce.as_deref(), now)?;
-        tokens.refresh_token = self.start_refresh_family(&family_id, client, &approval, now)?;
-        self.record(
-            AuditEvent::new(AuditKind::Redeemed, now)
-                .subject(record.sub.as_str())
-                .client(client.id.as_str()),
-        );
-        Ok(tokens)
+        let family_id: FamilyId = random_array()?;
+        let (family, refresh_token) = self
+            .new_refresh_family(&family_id, client, &approval, None, now)?
+            .unzip();
+        let started = family.is_some().then_some(family_id);
+        let redeemed = AuditEvent::new(AuditKind::Redeemed, now)
+            .subject(record.sub.as_str())
+            .client(client.id.as_str());
+        let outcome = self.store.update_authorization_code(
+            &hash,
+            move |stored| match stored.state {
+                CodeState::Issued => {
+                    stored.state = CodeState::Redeemed {
+                        at: now,
+                        family: started,
+                    };
+                    Ok(())
+                }
+                // Another redemption of the same code got there first: this one is a replay.
+                CodeState::Redeemed { family, .. } => Err(family),
+            },
+            family,
+            self.audit_rows(redeemed)?,
+        )?;
+        match outcome {
+            Some(Ok(())) => {
+                tokens.refresh_token = refresh_token;
+                Ok(tokens)
+            }
+            Some(Err(family)) => {
+                self.revoke_what_a_code_produced(client, &record.sub, family, now)?;
+                Err(invalid_grant())
+            }
+            None => Err(invalid_grant()),
+        }
     }
 
     fn revoke_what_a_code_produced(
@@ -390,13 +407,11 @@ impl App {
             client_id: client.id.as_str(),
             sub: sub.as_str(),
         };
-        self.revoke_grants(&families, &[tokens], now)
+        let replayed = AuditEvent::new(AuditKind::CodeReplayed, now)
+            .subject(sub.as_str())
+            .client(client.id.as_str());
+        self.revoke_grants(&families, &[tokens], now, Some(replayed))
             .map_err(unavailable)?;
-        self.record(
-            AuditEvent::new(AuditKind::CodeReplayed, now)
-                .subject(sub.as_str())
-                .client(client.id.as_str()),
-        );
         tracing::warn!(client_id = %client.id, "an authorization code came back a second time; what it produced is revoked");
         Ok(())
     }

@@ -2,6 +2,7 @@
 //! taking that back.
 
 use super::{App, AppError};
+use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::client::ClientId;
 use crate::domain::scope::ScopeSet;
 use crate::domain::time::Timestamp;
@@ -55,7 +56,10 @@ impl App {
             client_id: client_id.as_str(),
             sub: sub.as_str(),
         };
-        self.revoke_grants(&families, &[tokens], now)?;
+        let revoked = AuditEvent::new(AuditKind::Revoked, now)
+            .subject(sub.as_str())
+            .client(client_id.as_str());
+        self.revoke_grants(&families, &[tokens], now, Some(revoked))?;
         tracing::info!(client_id = %client_id, "a person took back their consent");
         Ok(())
     }

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use super::tokens::IssuedTokens;
-use super::{App, ProtocolError};
+use super::{App, AppError, ProtocolError};
 use crate::crypto::hash::sha256;
 use crate::crypto::random::{random_array, random_token};
 use crate::domain::approval::Approval;
@@ -81,6 +81,12 @@ pub enum DecisionError {
 
 impl From<StoreError> for DecisionError {
     fn from(e: StoreError) -> Self {
+        DecisionError::Code(CodeProblem::Unavailable(e.to_string()))
+    }
+}
+
+impl From<AppError> for DecisionError {
+    fn from(e: AppError) -> Self {
         DecisionError::Code(CodeProblem::Unavailable(e.to_string()))
     }
 }
@@ -379,18 +385,17 @@ impl App {
         + 'static,
     ) -> Result<(), DecisionError> {
         let now = self.now();
-        match self
-            .store
-            .update_device_grant(&found.hash, move |grant| change(grant, now), None)?
-        {
-            Some(Ok(())) => {
-                let mut event = AuditEvent::new(kind, now).client(found.client_id.as_str());
-                if let Some(sub) = by {
-                    event = event.subject(sub.as_str());
-                }
-                self.record(event);
-                Ok(())
-            }
+        let mut event = AuditEvent::new(kind, now).client(found.client_id.as_str());
+        if let Some(sub) = by {
+            event = event.subject(sub.as_str());
+        }
+        match self.store.update_device_grant(
+            &found.hash,
+            move |grant| change(grant, now),
+            None,
+            self.audit_rows(event)?,
+        )? {
+            Some(Ok(())) => Ok(()),
             Some(Err(refused)) => Err(DecisionError::Code(refused.into())),
             None => Err(DecisionError::Code(CodeProblem::Unknown)),
         }
@@ -496,18 +501,18 @@ impl App {
             now,
         )?;
         let (family, refresh_token) = family.unzip();
-        match self
-            .store
-            .update_device_grant(&hash, move |grant| grant.redeem(now), family)?
-        {
+        let redeemed = AuditEvent::new(AuditKind::Redeemed, now)
+            .subject(approval.sub.as_str())
+            .client(client.id.as_str())
+            .address(grant.requested_from.clone());
+        match self.store.update_device_grant(
+            &hash,
+            move |grant| grant.redeem(now),
+            family,
+            self.audit_rows(redeemed)?,
+        )? {
             Some(Ok(_)) => {
                 self.pacing.forget(&hash);
-                self.record(
-                    AuditEvent::new(AuditKind::Redeemed, now)
-                        .subject(approval.sub.as_str())
-                        .client(client.id.as_str())
-                        .address(grant.requested_from.clone()),
-                );
                 tokens.refresh_token = refresh_token;
                 Ok(tokens)
             }

@@ -8,7 +8,7 @@ use crate::domain::refresh::RefreshFamily;
 use crate::domain::scope::ScopeSet;
 use crate::domain::time::Timestamp;
 use crate::domain::user::{Subject, User};
-use crate::store::{FamilyId, IssuedTo};
+use crate::store::{AuditRows, FamilyId, IssuedTo};
 
 /// One paired device as people and administrators see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,10 +122,15 @@ impl App {
         families: &[FamilyId],
         sets: &[IssuedTo<'_>],
         now: Timestamp,
+        audit: Option<AuditEvent>,
     ) -> Result<(), AppError> {
         // Remembered until the longest-lived of those tokens has expired anyway.
         let keep = self.longest_access_token_lifetime()? + std::time::Duration::from_secs(1);
-        Ok(self.store.revoke_tokens(families, sets, now, keep)?)
+        let audit = match audit {
+            Some(event) => self.audit_rows(event)?,
+            None => AuditRows::none(),
+        };
+        Ok(self.store.revoke_tokens(families, sets, now, keep, audit)?)
     }
 
     /// Every access token in `sets`, issued up to `now`, stops working.
@@ -133,8 +138,9 @@ impl App {
         &self,
         sets: &[IssuedTo<'_>],
         now: Timestamp,
+        audit: AuditEvent,
     ) -> Result<(), AppError> {
-        self.revoke_grants(&[], sets, now)
+        self.revoke_grants(&[], sets, now, Some(audit))
     }
 
     /// Revokes a refresh family and the access tokens of its grant (RFC 7009 §2.1), and no
@@ -165,12 +171,12 @@ impl App {
                 },
             ],
             now,
+            Some(
+                AuditEvent::new(AuditKind::Revoked, now)
+                    .subject(family.sub.as_str())
+                    .client(family.client_id.as_str()),
+            ),
         )?;
-        self.record(
-            AuditEvent::new(AuditKind::Revoked, now)
-                .subject(family.sub.as_str())
-                .client(family.client_id.as_str()),
-        );
         Ok(())
     }
 

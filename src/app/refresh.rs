@@ -76,23 +76,6 @@ impl App {
         Ok(Some((new, token)))
     }
 
-    /// Starts a family on its own (after a redemption that was stored without it).
-    pub(super) fn start_refresh_family(
-        &self,
-        id: &FamilyId,
-        client: &Client,
-        approval: &Approval,
-        now: Timestamp,
-    ) -> Result<Option<String>, ProtocolError> {
-        match self.new_refresh_family(id, client, approval, None, now)? {
-            Some((new, token)) => {
-                self.store.insert_refresh_family(new)?;
-                Ok(Some(token))
-            }
-            None => Ok(None),
-        }
-    }
-
     /// `grant_type=refresh_token` (RFC 6749 §6): new tokens, a new refresh token, the old one
     /// spent. `scope` may narrow what the access token carries, never widen it.
     pub fn refresh(
@@ -248,14 +231,17 @@ impl App {
             client_id: client.id.as_str(),
             sub: family.sub.as_str(),
         };
-        if let Err(e) = self.revoke_grants(&[*family_id], &[everything_the_client_holds], now) {
+        let reused = AuditEvent::new(AuditKind::RefreshReused, now)
+            .subject(family.sub.as_str())
+            .client(client.id.as_str());
+        if let Err(e) = self.revoke_grants(
+            &[*family_id],
+            &[everything_the_client_holds],
+            now,
+            Some(reused),
+        ) {
             return e.into();
         }
-        self.record(
-            AuditEvent::new(AuditKind::RefreshReused, now)
-                .subject(family.sub.as_str())
-                .client(client.id.as_str()),
-        );
         tracing::warn!(client_id = %client.id, "a spent refresh token came back; its whole family is revoked");
         invalid_grant()
     }

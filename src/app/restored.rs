@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::{App, AppError};
-use crate::store::{FamilyId, IssuedTo};
+use crate::store::{AuditRows, FamilyId, IssuedTo};
 
 /// What ending every grant ended.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -37,14 +37,19 @@ impl App {
             let tokens = IssuedTo::Person {
                 sub: user.sub.as_str(),
             };
-            self.revoke_grants(&families, &[tokens], now)?;
-            ended.sessions += self.store.remove_sessions_of(&user.sub)?;
+            // Nothing is recorded for the restored file: its log ends where the backup did,
+            // and the operator's restore is what ended these.
+            self.revoke_grants(&families, &[tokens], now, None)?;
+            ended.sessions += self
+                .store
+                .remove_sessions_of(&user.sub, AuditRows::none())?;
         }
         for hash in self.store.device_grant_hashes()? {
             let voided = self.store.update_device_grant(
                 &hash,
                 move |grant| if grant.void(now) { Ok(()) } else { Err(()) },
                 None,
+                AuditRows::none(),
             )?;
             if voided == Some(Ok(())) {
                 ended.device_codes += 1;

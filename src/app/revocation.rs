@@ -145,13 +145,14 @@ impl App {
             if access.client_id != client.id.as_str() {
                 return Err(not_yours());
             }
-            self.store
-                .revoke_jti(&access.jti, Timestamp::from_secs(access.exp))?;
-            self.record(
-                AuditEvent::new(AuditKind::Revoked, self.now())
-                    .subject(access.sub.as_str())
-                    .client(client.id.as_str()),
-            );
+            let revoked = AuditEvent::new(AuditKind::Revoked, self.now())
+                .subject(access.sub.as_str())
+                .client(client.id.as_str());
+            self.store.revoke_jti(
+                &access.jti,
+                Timestamp::from_secs(access.exp),
+                self.audit_rows(revoked)?,
+            )?;
             tracing::info!(client_id = %client.id, "revoked an access token");
         }
         Ok(())

@@ -77,7 +77,12 @@ impl App {
         digests_equal(&presented, &hmac_sha256(&self.form_key, cookie.as_bytes()))
     }
 
-    fn check_sign_in(&self, username: &str, password: &str) -> Result<NewSession, SignInError> {
+    fn check_sign_in(
+        &self,
+        username: &str,
+        password: &str,
+        address: Option<IpAddr>,
+    ) -> Result<NewSession, SignInError> {
         if password.len() > PASSWORD_MAX_BYTES {
             return Err(SignInError::Rejected);
         }
@@ -120,12 +125,17 @@ impl App {
             } => {}
         }
         let cookie = random_token().map_err(AppError::from)?;
-        let session = Session::new(user.sub.clone(), self.now());
+        let now = self.now();
+        let session = Session::new(user.sub.clone(), now);
+        let signed_in = AuditEvent::new(AuditKind::SignedIn, now)
+            .subject(user.sub.as_str())
+            .address(address.map(|a| a.to_string()));
         self.store
             .insert_session(
                 &session_hash(&cookie),
                 &session,
                 self.settings.lifetimes.session_max,
+                self.audit_rows(signed_in)?,
             )
             .map_err(AppError::from)?;
         tracing::info!(username = %user.username, "signed in");
@@ -156,32 +166,22 @@ impl App {
     ) -> Result<NewSession, SignInError> {
         let outcome = self
             .spending_sign_in_budget(username, address, || {
-                let outcome = self.check_sign_in(username, password);
+                let outcome = self.check_sign_in(username, password, address);
                 let wrong = matches!(outcome, Err(SignInError::Rejected));
                 Attempt { outcome, wrong }
             })
             .map_err(SignInError::Paused)?;
-        let now = self.now();
-        let address = address.map(|a| a.to_string());
-        match &outcome {
-            Ok(NewSession { user, .. }) => self.record(
-                AuditEvent::new(AuditKind::SignedIn, now)
-                    .subject(user.sub.as_str())
-                    .address(address),
-            ),
-            Err(SignInError::Rejected) => {
-                let tried: String = username
-                    .chars()
-                    .take(64)
-                    .collect::<String>()
-                    .to_ascii_lowercase();
-                self.record(
-                    AuditEvent::new(AuditKind::SignInFailed, now)
-                        .subject(tried)
-                        .address(address),
-                );
-            }
-            Err(_) => {}
+        if let Err(SignInError::Rejected) = &outcome {
+            let tried: String = username
+                .chars()
+                .take(64)
+                .collect::<String>()
+                .to_ascii_lowercase();
+            self.record(
+                AuditEvent::new(AuditKind::SignInFailed, self.now())
+                    .subject(tried)
+                    .address(address.map(|a| a.to_string())),
+            );
         }
         outcome
     }

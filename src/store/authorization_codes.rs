@@ -4,10 +4,11 @@ use std::time::Duration;
 
 use redb::ReadableTable;
 
+use super::audit::AuditRows;
 use super::expiry::{RowKind, index_expiry};
 use super::records::{decode_authorization_code, encode_authorization_code};
 use super::refresh::NewRefreshFamily;
-use super::swap::swap_record;
+use super::swap::{StoredWith, swap_record};
 use super::tables::AUTHORIZATION_CODE_HASH_TO_CODE;
 use super::{Store, StoreError};
 use crate::domain::authorization::AuthorizationCode;
@@ -40,9 +41,21 @@ impl Store {
         })
     }
 
+    pub fn authorization_code(
+        &self,
+        hash: &AuthorizationCodeHash,
+    ) -> Result<Option<AuthorizationCode>, StoreError> {
+        let read = self.begin_read()?;
+        let codes = read.open_table(AUTHORIZATION_CODE_HASH_TO_CODE)?;
+        codes
+            .get(hash.as_slice())?
+            .map(|r| decode_authorization_code(r.value()))
+            .transpose()
+    }
+
     /// Reads, changes and writes one code in a single write transaction: the compare-and-swap
     /// behind exactly-once redemption. `change` returning `Err` writes nothing; with `Ok`,
-    /// `family` is stored in the same transaction. `Ok(None)` when there is no such code.
+    /// `family` and `audit` are stored in the same transaction. `Ok(None)` when there is no such code.
     ///
     /// `change` may run more than once (see `writer.rs`), each time on the code as stored.
     pub fn update_authorization_code<T, E>(
@@ -50,6 +63,7 @@ impl Store {
         hash: &AuthorizationCodeHash,
         change: impl FnMut(&mut AuthorizationCode) -> Result<T, E> + Send + 'static,
         family: Option<NewRefreshFamily>,
+        audit: AuditRows,
     ) -> Result<Option<Result<T, E>>, StoreError>
     where
         T: Send + 'static,
@@ -65,7 +79,10 @@ impl Store {
                 decode_authorization_code,
                 encode_authorization_code,
                 &mut change,
-                family.as_ref(),
+                StoredWith {
+                    family: family.as_ref(),
+                    audit: &audit,
+                },
             )
         })
     }

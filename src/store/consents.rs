@@ -1,5 +1,6 @@
 //! Remembered consents: which scopes a person let each web app have.
 
+use super::audit::AuditRows;
 use super::records::{decode_consent, encode_consent};
 use super::tables::USER_SUB_CLIENT_TO_CONSENT;
 use super::{Store, StoreError};
@@ -17,18 +18,20 @@ impl Store {
             .transpose()
     }
 
-    /// Records a consent, replacing any earlier one for the same person and client.
+    /// Records a consent, replacing any earlier one for the same person and client, with the
+    /// `audit` events that tell of it.
     pub fn remember_consent(
         &self,
         sub: &Subject,
         client: &ClientId,
         consent: &Consent,
+        audit: AuditRows,
     ) -> Result<(), StoreError> {
         let (sub, client, record) = (sub.clone(), client.clone(), encode_consent(consent)?);
         self.write(move |txn| {
             txn.open_table(USER_SUB_CLIENT_TO_CONSENT)?
                 .insert((sub.as_str(), client.as_str()), record.as_slice())?;
-            Ok(())
+            audit.write(txn)
         })
     }
 

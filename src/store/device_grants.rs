@@ -4,10 +4,11 @@ use std::time::Duration;
 
 use redb::{ReadableTable, ReadableTableMetadata};
 
+use super::audit::AuditRows;
 use super::expiry::{RowKind, index_expiry};
 use super::records::{decode_device_grant, encode_device_grant};
 use super::refresh::NewRefreshFamily;
-use super::swap::swap_record;
+use super::swap::{StoredWith, swap_record};
 use super::tables::{DEVICE_CODE_HASH_TO_GRANT, USER_CODE_TO_DEVICE_CODE_HASH};
 use super::{Store, StoreError};
 use crate::domain::client::ClientId;
@@ -110,6 +111,7 @@ impl Store {
         hash: &DeviceCodeHash,
         change: impl FnMut(&mut DeviceGrant) -> Result<T, E> + Send + 'static,
         family: Option<NewRefreshFamily>,
+        audit: AuditRows,
     ) -> Result<Option<Result<T, E>>, StoreError>
     where
         T: Send + 'static,
@@ -125,7 +127,10 @@ impl Store {
                 decode_device_grant,
                 encode_device_grant,
                 &mut change,
-                family.as_ref(),
+                StoredWith {
+                    family: family.as_ref(),
+                    audit: &audit,
+                },
             )
         })
     }

@@ -33,6 +33,7 @@ use std::sync::Arc;
 
 use redb::{Database, DatabaseError, ReadTransaction, ReadableDatabase, WriteTransaction};
 
+pub use audit::AuditRows;
 pub use authorization_codes::AuthorizationCodeHash;
 pub use device_grants::DeviceCodeHash;
 pub use expiry::SweepReport;

@@ -3,6 +3,7 @@
 //! token is reused, or the person takes the app's permission back), or a person's (when their
 //! password changes or the account is removed).
 
+use super::audit::AuditRows;
 use super::expiry::{RowKind, index_expiry};
 use super::refresh::{FamilyId, mark_family_revoked};
 use super::tables::{CLIENT_SUB_TO_REVOKED_AT, REVOKED_JTI_TO_EXPIRY};
@@ -52,26 +53,33 @@ pub struct PresentedToken<'a> {
 }
 
 impl Store {
-    /// Denies one access token until it would have expired anyway.
-    pub fn revoke_jti(&self, jti: &str, expires: Timestamp) -> Result<(), StoreError> {
+    /// Denies one access token until it would have expired anyway; `audit` tells of it.
+    pub fn revoke_jti(
+        &self,
+        jti: &str,
+        expires: Timestamp,
+        audit: AuditRows,
+    ) -> Result<(), StoreError> {
         let jti = jti.to_owned();
         self.write(move |txn| {
             txn.open_table(REVOKED_JTI_TO_EXPIRY)?
                 .insert(jti.as_str(), expires.secs())?;
-            index_expiry(txn, expires, RowKind::RevokedJti, jti.as_bytes())
+            index_expiry(txn, expires, RowKind::RevokedJti, jti.as_bytes())?;
+            audit.write(txn)
         })
     }
 
     /// Revokes the refresh `families` and denies every access token in `sets` issued up to
     /// `now`, in one transaction, so no crash leaves a grant revoked and its access tokens live.
     /// Each token entry lasts `keep` (the longest access-token lifetime), after which such
-    /// tokens have expired anyway.
+    /// tokens have expired anyway. `audit` tells of it, in the same transaction.
     pub fn revoke_tokens(
         &self,
         families: &[FamilyId],
         sets: &[IssuedTo<'_>],
         now: Timestamp,
         keep: std::time::Duration,
+        audit: AuditRows,
     ) -> Result<(), StoreError> {
         let families = families.to_vec();
         let keys: Vec<String> = sets.iter().map(IssuedTo::key).collect();
@@ -85,7 +93,7 @@ impl Store {
                 table.insert(key.as_str(), (now.millis(), forget_at.millis()))?;
                 index_expiry(txn, forget_at, RowKind::ClientRevocation, key.as_bytes())?;
             }
-            Ok(())
+            audit.write(txn)
         })
     }
 

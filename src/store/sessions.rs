@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use redb::ReadableTable;
 
+use super::audit::AuditRows;
 use super::expiry::{RowKind, index_expiry};
 use super::records::{decode_session, encode_session};
 use super::tables::{META_FORM_KEY, META_KEY_TO_VALUE, SESSION_ID_HASH_TO_SESSION};
@@ -15,19 +16,22 @@ use crate::domain::user::Subject;
 pub type SessionIdHash = [u8; 32];
 
 impl Store {
-    /// Stores a new session; the sweeper deletes it at its absolute expiry.
+    /// Stores a new session, with the `audit` events that tell of it; the sweeper deletes it at
+    /// its absolute expiry.
     pub fn insert_session(
         &self,
         hash: &SessionIdHash,
         session: &Session,
         max: Duration,
+        audit: AuditRows,
     ) -> Result<(), StoreError> {
         let (hash, record) = (*hash, encode_session(session)?);
         let expires = session.hard_expiry(max);
         self.write(move |txn| {
             txn.open_table(SESSION_ID_HASH_TO_SESSION)?
                 .insert(hash.as_slice(), record.as_slice())?;
-            index_expiry(txn, expires, RowKind::Session, &hash)
+            index_expiry(txn, expires, RowKind::Session, &hash)?;
+            audit.write(txn)
         })
     }
 
@@ -67,8 +71,8 @@ impl Store {
 
     /// Ends every session of `sub`; returns how many there were. Sessions are keyed by their
     /// cookie's digest alone, so this reads them all: a home lab's few hundred at most, and
-    /// only when an operator changes an account.
-    pub fn remove_sessions_of(&self, sub: &Subject) -> Result<usize, StoreError> {
+    /// only when an operator changes an account. `audit` is written only when there were some.
+    pub fn remove_sessions_of(&self, sub: &Subject, audit: AuditRows) -> Result<usize, StoreError> {
         let sub = sub.clone();
         self.write(move |txn| {
             let mut sessions = txn.open_table(SESSION_ID_HASH_TO_SESSION)?;
@@ -81,6 +85,9 @@ impl Store {
             }
             for hash in &theirs {
                 sessions.remove(hash.as_slice())?;
+            }
+            if !theirs.is_empty() {
+                audit.write(txn)?;
             }
             Ok(theirs.len())
         })

@@ -4,11 +4,19 @@
 use redb::{ReadableTable, TableDefinition, WriteTransaction};
 
 use super::StoreError;
+use super::audit::AuditRows;
 use super::refresh::NewRefreshFamily;
 
+/// What a successful change is stored with: the refresh tokens a redemption hands out, and the
+/// audit events that tell of the change.
+pub(super) struct StoredWith<'a> {
+    pub family: Option<&'a NewRefreshFamily>,
+    pub audit: &'a AuditRows,
+}
+
 /// Reads, changes and writes back one record in `txn`: the compare-and-swap behind decisions
-/// and exactly-once redemptions. `change` returning `Err` writes nothing; with `Ok`, `family`
-/// is stored too. `Ok(None)` when there is no record under `key`.
+/// and exactly-once redemptions. `change` returning `Err` writes nothing; with `Ok`, what it is
+/// `stored_with` is written too. `Ok(None)` when there is no record under `key`.
 pub(super) fn swap_record<R, T, E>(
     txn: &WriteTransaction,
     table: TableDefinition<&[u8], &[u8]>,
@@ -16,7 +24,7 @@ pub(super) fn swap_record<R, T, E>(
     decode: fn(&[u8]) -> Result<R, StoreError>,
     encode: fn(&R) -> Result<Vec<u8>, StoreError>,
     change: &mut impl FnMut(&mut R) -> Result<T, E>,
-    family: Option<&NewRefreshFamily>,
+    stored_with: StoredWith<'_>,
 ) -> Result<Option<Result<T, E>>, StoreError> {
     let outcome = {
         let mut records = txn.open_table(table)?;
@@ -30,8 +38,11 @@ pub(super) fn swap_record<R, T, E>(
         }
         outcome
     };
-    if let (Ok(_), Some(family)) = (&outcome, family) {
-        family.insert(txn)?;
+    if outcome.is_ok() {
+        if let Some(family) = stored_with.family {
+            family.insert(txn)?;
+        }
+        stored_with.audit.write(txn)?;
     }
     Ok(Some(outcome))
 }

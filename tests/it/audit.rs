@@ -6,9 +6,11 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::support::TestServer;
+use crate::support::binary::Cli;
 use crate::support::browser::Browser;
 use crate::support::oauth::{ALICE_PASSWORD, enc};
 use crate::support::server::eventually;
+use crate::support::spawned::Spawned;
 
 fn events(server: &TestServer, args: &[&str]) -> Vec<Value> {
     let mut all = vec!["--json", "audit"];
@@ -148,4 +150,131 @@ fn old_events_are_swept_after_the_retention() {
     eventually("the sweeper drops events older than the retention", || {
         events(&server, &[]).is_empty()
     });
+}
+
+/// One life of the real server on `data` at `base` (the same issuer every time, so tokens
+/// stay valid), ended by SIGKILL the moment `story` has its last answer; then the events on
+/// file, read by the CLI with no server running.
+fn kill_right_after(data: &std::path::Path, base: &str, story: impl FnOnce(&str)) -> Vec<String> {
+    let listen = base.trim_start_matches("http://");
+    let mut server = Spawned::run(data, &["serve", "--listen", listen, "--issuer", base], &[]);
+    server.base_url();
+    story(base);
+    server.child.kill().expect("SIGKILL");
+    server.child.wait().expect("reap");
+    let out = Cli::new(data).run(&["--json", "audit"]).json();
+    kinds(
+        out["events"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default(),
+    )
+}
+
+fn post(base: &str, path: &str, form: &[(&str, &str)]) -> (u16, Value) {
+    let answer = reqwest::blocking::Client::new()
+        .post(format!("{base}{path}"))
+        .form(form)
+        .send()
+        .expect("POST");
+    let status = answer.status().as_u16();
+    (status, answer.json().unwrap_or(Value::Null))
+}
+
+fn device_code_for_tv(base: &str) -> (String, String) {
+    let (status, started) = post(
+        base,
+        "/device_authorization",
+        &[("client_id", "tv"), ("scope", "openid offline_access")],
+    );
+    assert_eq!(status, 200, "{started}");
+    let text = |name: &str| started[name].as_str().unwrap_or_default().to_owned();
+    (text("device_code"), text("user_code"))
+}
+
+fn count(kinds: &[String], kind: &str) -> usize {
+    kinds.iter().filter(|k| *k == kind).count()
+}
+
+/// Each security event is committed with the fact it records: a server killed the moment it
+/// has answered has already written both. (Buffered, an event lived up to 200 ms in memory
+/// after its answer, and a kill lost it while the approval or revocation it told of stayed.)
+#[test]
+fn a_kill_right_after_an_answer_keeps_the_event_that_tells_of_it() {
+    const PASSWORD: &str = "correct horse battery staple";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("authbox.redb");
+    let cli = Cli::new(&data);
+    cli.run(&[
+        "client",
+        "add",
+        "tv",
+        "--grant",
+        "device_code",
+        "--grant",
+        "refresh_token",
+    ])
+    .ok();
+    cli.add_user("alice", PASSWORD, &[]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+
+    let mut device_code = String::new();
+    let log = kill_right_after(&data, &base, |base| {
+        let user_code;
+        (device_code, user_code) = device_code_for_tv(base);
+        let mut browser = Browser::at(base);
+        browser.reach_consent(&user_code, "alice", PASSWORD);
+        assert!(browser.decide(&user_code, "approve").says("connected"));
+    });
+    assert_eq!(count(&log, "signed_in"), 1, "{log:?}");
+    assert_eq!(count(&log, "approved"), 1, "{log:?}");
+
+    let mut tokens = Value::Null;
+    let log = kill_right_after(&data, &base, |base| {
+        let status;
+        (status, tokens) = post(
+            base,
+            "/token",
+            &[
+                ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+                ("device_code", &device_code),
+                ("client_id", "tv"),
+            ],
+        );
+        assert_eq!(status, 200, "{tokens}");
+    });
+    assert_eq!(count(&log, "redeemed"), 1, "{log:?}");
+
+    let text = |name: &str| tokens[name].as_str().unwrap_or_default().to_owned();
+    let (access, first_refresh) = (text("access_token"), text("refresh_token"));
+    let log = kill_right_after(&data, &base, |base| {
+        let revoke = [("token", access.as_str()), ("client_id", "tv")];
+        assert_eq!(post(base, "/revoke", &revoke).0, 200);
+        let refresh = [
+            ("grant_type", "refresh_token"),
+            ("refresh_token", first_refresh.as_str()),
+            ("client_id", "tv"),
+        ];
+        assert_eq!(post(base, "/token", &refresh).0, 200);
+        let (status, reused) = post(base, "/token", &refresh);
+        assert_eq!(
+            (status, reused["error"].as_str()),
+            (400, Some("invalid_grant"))
+        );
+    });
+    assert_eq!(count(&log, "revoked"), 1, "{log:?}");
+    assert_eq!(count(&log, "refresh_reused"), 1, "{log:?}");
+
+    let log = kill_right_after(&data, &base, |base| {
+        let (_, user_code) = device_code_for_tv(base);
+        let mut browser = Browser::at(base);
+        browser.reach_consent(&user_code, "alice", PASSWORD);
+        assert!(browser.decide(&user_code, "deny").says("denied"));
+    });
+    assert_eq!(count(&log, "signed_in"), 2, "{log:?}");
+    assert_eq!(count(&log, "denied"), 1, "{log:?}");
 }
