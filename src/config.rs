@@ -1,7 +1,7 @@
 //! Flags and `AUTHBOX_*` environment variables, validated once into a [`Config`] that is passed
 //! explicitly to whatever needs it. There is no global configuration.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -50,14 +50,10 @@ pub struct ServeArgs {
 
     /// The issuer URL that clients and tokens name: https, or http to a loopback host only.
     /// Must match what people and devices use to reach authbox, without a trailing slash or a
-    /// path: authbox serves at the root of its host.
-    #[arg(
-        long,
-        env = "AUTHBOX_ISSUER",
-        default_value = "http://localhost:8080",
-        value_name = "URL"
-    )]
-    pub issuer: String,
+    /// path: authbox serves at the root of its host. Without it, a loopback --listen gives
+    /// http://localhost:PORT (https with --tls-cert); any other --listen needs it set.
+    #[arg(long, env = "AUTHBOX_ISSUER", value_name = "URL")]
+    pub issuer: Option<String>,
 
     /// A resource server and the scopes that are for it, as AUDIENCE=SCOPE,SCOPE: access tokens
     /// for those scopes carry that audience. Repeat for several (in the environment, separate
@@ -402,7 +398,20 @@ impl Config {
             None | Some("") => None,
             Some(addr) => Some(parse_listen("--metrics-listen", addr)?),
         };
-        let issuer = check_issuer(&args.issuer)?;
+        let tls = args.tls_cert.is_some();
+        let issuer = match args
+            .issuer
+            .as_deref()
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+        {
+            Some(issuer) => {
+                let issuer = check_issuer(issuer)?;
+                check_issuer_answers(&issuer, listen)?;
+                issuer
+            }
+            None => issuer_from_listen(listen, tls)?,
+        };
         within(
             "--sweep-interval",
             args.sweep_interval,
@@ -500,6 +509,52 @@ fn check_issuer(issuer: &str) -> Result<String, ConfigError> {
         )));
     }
     Ok(issuer.to_owned())
+}
+
+/// The issuer of a server nobody named one for: only a loopback `listen` says for sure where
+/// people reach it. Any other address may sit behind a proxy, a name or a port mapping, and a
+/// guess would send devices to a URL nothing answers on.
+fn issuer_from_listen(listen: SocketAddr, tls: bool) -> Result<String, ConfigError> {
+    let scheme = if tls { "https" } else { "http" };
+    let host = match listen.ip() {
+        IpAddr::V4(ip) if ip == Ipv4Addr::LOCALHOST => "localhost".to_owned(),
+        IpAddr::V4(ip) if ip.is_loopback() => ip.to_string(),
+        IpAddr::V6(ip) if ip.is_loopback() => format!("[{ip}]"),
+        _ => {
+            return Err(ConfigError(format!(
+                "--listen {listen} takes connections from other machines, so the URL people and \
+                 devices should be sent to cannot be guessed: set --issuer (AUTHBOX_ISSUER) to \
+                 it, e.g. https://auth.example.org"
+            )));
+        }
+    };
+    let port = match (tls, listen.port()) {
+        (false, 80) | (true, 443) => String::new(),
+        (_, port) => format!(":{port}"),
+    };
+    Ok(format!("{scheme}://{host}{port}"))
+}
+
+/// An issuer on a loopback host can only be this server itself (no proxy puts a loopback name
+/// in front of it), so it must name the port the server listens on, and the server must listen
+/// on loopback; otherwise every device would be sent to a URL nothing answers on.
+fn check_issuer_answers(issuer: &str, listen: SocketAddr) -> Result<(), ConfigError> {
+    let Ok(url) = url::Url::parse(issuer) else {
+        return Ok(());
+    };
+    if !is_loopback_host(&url) {
+        return Ok(());
+    }
+    let port = url.port_or_known_default().unwrap_or(0);
+    let reaches_loopback = listen.ip().is_loopback() || listen.ip().is_unspecified();
+    if port != listen.port() || !reaches_loopback {
+        return Err(ConfigError(format!(
+            "--issuer {issuer} names this machine on port {port}, but --listen {listen} does not \
+             answer there, so devices would be sent to a URL nothing answers on: make them \
+             agree, or leave --issuer out to take it from a loopback --listen"
+        )));
+    }
+    Ok(())
 }
 
 /// Accepts `90`, `90s`, `1500ms`, `10m`, `8h`, `14d`.

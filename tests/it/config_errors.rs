@@ -1,6 +1,7 @@
 //! Bad flags and environment values: one clear message, a non-zero exit, no file created.
 
 use crate::support::Cli;
+use crate::support::spawned::Spawned;
 
 fn refused(args: &[&str], env: &[(&str, &str)], fragments: &[&str]) {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -155,5 +156,76 @@ fn check_passes_on_a_good_file_and_fails_on_a_missing_one() {
     assert!(
         text.contains("users:") && text.trim_end().ends_with("ok"),
         "{text}"
+    );
+}
+
+/// Changing only `--listen` moves the issuer with it: devices are sent where the server answers.
+#[test]
+fn without_an_issuer_a_loopback_listen_address_gives_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("authbox.redb");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut server = Spawned::run(&data, &["serve", "--listen", &listen], &[]);
+    let base = server.base_url();
+    let http = reqwest::blocking::Client::new();
+    let metadata: serde_json::Value = http
+        .get(format!("{base}/.well-known/openid-configuration"))
+        .send()
+        .and_then(|r| r.json())
+        .expect("discovery");
+    let issuer = format!("http://localhost:{port}");
+    assert_eq!(metadata["issuer"], issuer.as_str());
+    Cli::new(&data)
+        .run(&["client", "add", "tv", "--grant", "device_code"])
+        .ok();
+    let started: serde_json::Value = http
+        .post(format!("{base}/device_authorization"))
+        .form(&[("client_id", "tv")])
+        .send()
+        .and_then(|r| r.json())
+        .expect("device authorization");
+    assert_eq!(
+        started["verification_uri"],
+        format!("{issuer}/device").as_str()
+    );
+    let answered = http
+        .get(started["verification_uri"].as_str().unwrap_or_default())
+        .send()
+        .expect("the verification URI answers");
+    assert_eq!(answered.status(), 200);
+}
+
+#[test]
+fn an_issuer_that_cannot_be_guessed_or_does_not_answer_is_refused() {
+    // Other machines connect, so only the operator knows the URL they use.
+    refused(
+        &["serve", "--listen", "0.0.0.0:8080"],
+        &[],
+        &["--listen 0.0.0.0:8080", "--issuer", "AUTHBOX_ISSUER"],
+    );
+    // A loopback issuer on another port than the server's.
+    refused(
+        &["serve", "--listen", "127.0.0.1:9000"],
+        &[("AUTHBOX_ISSUER", "http://localhost:8080")],
+        &["http://localhost:8080", "127.0.0.1:9000"],
+    );
+    refused(
+        &[
+            "serve",
+            "--listen",
+            "192.0.2.10:8080",
+            "--issuer",
+            "http://localhost:8080",
+        ],
+        &[],
+        &[
+            "http://localhost:8080",
+            "192.0.2.10:8080",
+            "nothing answers",
+        ],
     );
 }
