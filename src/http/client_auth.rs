@@ -11,7 +11,11 @@ use crate::app::client_auth::ClientCredentials;
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
 
 /// Basic credentials are `formurlencode(id) ":" formurlencode(secret)`, base64-encoded
-/// (RFC 6749 §2.3.1, App. B): split at the first colon, then decode each half.
+/// (RFC 6749 §2.3.1, App. B): split at the first colon, then decode each half. An empty
+/// password presents no secret: device-flow clients such as oidc-agent always use Basic, and
+/// send a public client's id that way, which identifies it exactly as `client_id` in the body
+/// does and proves as little. A confidential client's empty password is then a missing secret,
+/// refused as one.
 fn parse_basic(value: &str) -> Result<ClientCredentials, OAuthFailure> {
     let bad = || {
         OAuthFailure::new(
@@ -36,7 +40,7 @@ fn parse_basic(value: &str) -> Result<ClientCredentials, OAuthFailure> {
     }
     Ok(ClientCredentials {
         client_id,
-        secret: Some(secret),
+        secret: (!secret.is_empty()).then_some(secret),
     })
 }
 

@@ -216,6 +216,40 @@ fn dag_5_6_a_a_public_client_presenting_a_secret_gains_nothing() {
             None,
         )
         .is_error(401, "invalid_client");
+    server
+        .post_form("/device_authorization", "", Some(("tv-public", "x")))
+        .is_error(401, "invalid_client");
+}
+
+/// Basic with an empty password, as oidc-agent sends for a public client, identifies the
+/// client and proves nothing: a public client goes on as with `client_id` in the body, and a
+/// confidential client, whose secret it lacks, is refused.
+#[test]
+fn dag_5_6_a_basic_with_an_empty_password_only_names_a_public_client() {
+    let server = started();
+    let reply = server.post_form(
+        "/device_authorization",
+        "scope=openid",
+        Some(("tv-public", "")),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let device_code = reply.str("device_code");
+    server
+        .post_form(
+            "/token",
+            &format!(
+                "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code={device_code}"
+            ),
+            Some(("tv-public", "")),
+        )
+        .is_error(400, "authorization_pending");
+    server
+        .post_form(
+            "/device_authorization",
+            "scope=openid",
+            Some(("tv-conf", "")),
+        )
+        .is_error(401, "invalid_client");
 }
 
 #[test]

@@ -10,6 +10,8 @@ use oauth2::{
 };
 
 use crate::support::TestServer;
+use crate::support::binary::Cli;
+use crate::support::spawned::Spawned;
 
 #[test]
 fn the_oauth2_crate_completes_a_device_flow() {
@@ -125,4 +127,111 @@ fn the_openidconnect_crate_completes_discovery_and_the_code_flow() {
         Some("alice")
     );
     assert!(!tokens.access_token().secret().is_empty());
+}
+
+/// oidc-agent (Debian's `oidc-agent-cli`), a widely used device-flow client, always sends HTTP
+/// Basic: for a public client, its id and an empty password. That identifies the client as
+/// `client_id` in the body would, and the whole flow must work. Needs `oidc-gen` and
+/// `oidc-agent` on PATH; `.ci/run` installs them, and under CI a missing one fails the test.
+#[test]
+fn oidc_agent_completes_a_device_flow_with_a_public_client() {
+    const PASSWORD: &str = "correct horse battery staple";
+    let found = std::process::Command::new("oidc-gen")
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install oidc-agent-cli"
+        );
+        eprintln!("oidc-gen is not installed; skipping (apt-get install oidc-agent-cli)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("authbox.redb");
+    let cli = Cli::new(&data);
+    cli.run(&["client", "add", "tv", "--grant", "device_code"])
+        .ok();
+    cli.add_user("alice", PASSWORD, &[]);
+    let mut server = Spawned::serve(&data);
+    let base = server.base_url();
+
+    // The agent keeps its socket and files under this test's own home.
+    let home = dir.path().join("home");
+    std::fs::create_dir(&home).expect("home");
+    let agent = std::process::Command::new("oidc-agent")
+        .env("HOME", &home)
+        .env("TMPDIR", dir.path())
+        .output()
+        .expect("oidc-agent");
+    let exports = String::from_utf8_lossy(&agent.stdout).into_owned();
+    let setting = |name: &str| {
+        exports
+            .split(';')
+            .find_map(|part| part.trim().strip_prefix(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("no {name} in {exports:?}"))
+            .to_owned()
+    };
+    let (socket, agent_pid) = (setting("OIDC_SOCK"), setting("OIDCD_PID"));
+
+    let output = dir.path().join("oidc-gen.out");
+    let printing = std::fs::File::create(&output).expect("output file");
+    let mut generate = std::process::Command::new("oidc-gen")
+        .args([
+            "--only-at",
+            "--flow=device",
+            &format!("--iss={base}"),
+            "--client-id=tv",
+            "--client-secret=",
+            "--scope=openid",
+            "-m",
+        ])
+        .env("HOME", &home)
+        .env("OIDC_SOCK", &socket)
+        .stdin(std::process::Stdio::null())
+        .stderr(printing.try_clone().expect("output file"))
+        .stdout(printing)
+        .spawn()
+        .expect("oidc-gen");
+    let read = || std::fs::read_to_string(&output).unwrap_or_default();
+    let mut user_code = None;
+    for _ in 0..300 {
+        user_code = read()
+            .lines()
+            .find_map(|l| l.split("enter the code:").nth(1))
+            .map(|code| code.trim().to_owned());
+        if user_code.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let user_code = user_code.unwrap_or_else(|| panic!("oidc-gen printed no code:\n{}", read()));
+    let mut browser = crate::support::browser::Browser::at(&base);
+    browser.reach_consent(&user_code, "alice", PASSWORD);
+    assert!(browser.decide(&user_code, "approve").says("connected"));
+
+    let finished = (0..600).find_map(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        generate.try_wait().ok().flatten()
+    });
+    let _ = std::process::Command::new("kill").arg(&agent_pid).status();
+    let printed = read();
+    let Some(status) = finished else {
+        let _ = generate.kill();
+        panic!("oidc-gen did not finish after the approval:\n{printed}");
+    };
+    assert!(status.success(), "oidc-gen failed:\n{printed}");
+    let token = printed
+        .split_whitespace()
+        .find(|word| word.starts_with("eyJ"))
+        .unwrap_or_else(|| panic!("no access token in:\n{printed}"));
+    let introspected: serde_json::Value = reqwest::blocking::Client::new()
+        .get(format!("{base}/userinfo"))
+        .bearer_auth(token)
+        .send()
+        .and_then(|r| r.json())
+        .expect("userinfo");
+    assert!(introspected["sub"].is_string(), "{introspected}");
+    server.child.kill().ok();
 }
