@@ -557,7 +557,7 @@ fn check_issuer_answers(issuer: &str, listen: SocketAddr) -> Result<(), ConfigEr
     Ok(())
 }
 
-/// Accepts `90`, `90s`, `1500ms`, `10m`, `8h`, `14d`.
+/// Accepts `90s`, `1500ms`, `10m`, `8h`, `14d`.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let split = text
@@ -568,7 +568,13 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         format!("{text:?} is not a duration: use a whole number with s, m, h or d, like 90s or 10m")
     })?;
     let millis_per_unit: u64 = match unit {
-        "" | "s" => 1000,
+        // `90` could mean seconds or minutes, and a wrong guess makes a lifetime 60 times off.
+        "" => {
+            return Err(format!(
+                "{text:?} has no unit: write {text}s for seconds, or use ms, m, h or d"
+            ));
+        }
+        "s" => 1000,
         "ms" => 1,
         "m" => 60_000,
         "h" => 3_600_000,
@@ -606,7 +612,8 @@ mod tests {
 
     #[test]
     fn durations_take_units() {
-        assert_eq!(parse_duration("90").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_duration("90s").unwrap(), Duration::from_secs(90));
+        assert!(parse_duration("90").unwrap_err().contains("no unit"));
         assert_eq!(parse_duration("10m").unwrap(), Duration::from_secs(600));
         assert_eq!(
             parse_duration("14d").unwrap(),

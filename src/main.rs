@@ -4,11 +4,10 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use authbox::cli::LogFormat;
-use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
-    let cli = authbox::cli::Cli::parse();
+    let cli = authbox::cli::parse();
     // The server narrates at info; management commands only speak up about problems.
     let default_level = match cli.command {
         authbox::cli::Command::Serve(_) => "info",

@@ -5,11 +5,14 @@
 //! Invariant: no view carries a password hash or a private key; a client secret appears only
 //! in the response that created it.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::accounts::NewUser;
 use super::clients::ClientSettings;
 use super::devices::PairedDevice;
+use super::guard::Unlock;
 use super::keys::RotationStart;
 use super::{App, AppError};
 use crate::domain::client::{Client, ClientKind};
@@ -86,6 +89,13 @@ pub enum AdminRequest {
     Status,
     /// A consistent snapshot of the data file, written beside it for the command to move.
     Snapshot,
+    /// Lifts "too many tries" pauses: of one address, one account, or everyone.
+    Unlock {
+        address: Option<String>,
+        username: Option<String>,
+        #[serde(default)]
+        everyone: bool,
+    },
 }
 
 impl AdminRequest {
@@ -95,6 +105,12 @@ impl AdminRequest {
             self,
             AdminRequest::UserAdd { .. } | AdminRequest::ClientAdd { .. }
         )
+    }
+
+    /// Whether it acts on what only a running server holds (budgets live in its memory), so
+    /// that without one there is nothing to do.
+    pub fn needs_server(&self) -> bool {
+        matches!(self, AdminRequest::Unlock { .. })
     }
 }
 
@@ -220,6 +236,9 @@ impl KeyView {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct GrantView {
     pub id: String,
+    /// The account's username today.
+    #[serde(default)]
+    pub username: Option<String>,
     pub sub: String,
     pub client_id: String,
     pub client_name: String,
@@ -231,10 +250,35 @@ pub struct GrantView {
     pub state: String,
 }
 
+impl App {
+    /// Each account's username by its `sub`, to show beside it.
+    fn usernames(&self) -> Result<HashMap<String, String>, AppError> {
+        Ok(self
+            .users()?
+            .into_iter()
+            .map(|u| (u.sub.to_string(), u.username.to_string()))
+            .collect())
+    }
+
+    fn grant_views(&self, grants: &[PairedDevice]) -> Result<AdminResponse, AppError> {
+        let names = self.usernames()?;
+        Ok(AdminResponse::Grants {
+            grants: grants
+                .iter()
+                .map(|d| GrantView {
+                    username: names.get(d.sub.as_str()).cloned(),
+                    ..GrantView::from(d)
+                })
+                .collect(),
+        })
+    }
+}
+
 impl From<&PairedDevice> for GrantView {
     fn from(d: &PairedDevice) -> Self {
         GrantView {
             id: d.id.clone(),
+            username: None,
             sub: d.sub.to_string(),
             client_id: d.client_id.clone(),
             client_name: d.client_name.clone(),
@@ -256,6 +300,9 @@ impl From<&PairedDevice> for GrantView {
 pub struct AuditView {
     pub at_ms: u64,
     pub event: String,
+    /// The account's username today, when the subject is an account's `sub`.
+    #[serde(default)]
+    pub username: Option<String>,
     pub subject: Option<String>,
     pub client_id: Option<String>,
     pub address: Option<String>,
@@ -305,6 +352,10 @@ pub enum AdminResponse {
         path: String,
         tables: u64,
         rows: u64,
+    },
+    /// How many addresses, browsers and accounts were held back and no longer are.
+    Unlocked {
+        lifted: u64,
     },
 }
 
@@ -418,15 +469,11 @@ impl App {
                     .map(|name| self.user(&name).map(|u| u.sub))
                     .transpose()?;
                 let grants = self.all_devices(sub.as_ref())?;
-                AdminResponse::Grants {
-                    grants: grants.iter().map(GrantView::from).collect(),
-                }
+                self.grant_views(&grants)?
             }
             AdminRequest::GrantRevoke { id } => {
                 let ended = self.sign_out_device(&id, None)?;
-                AdminResponse::Grants {
-                    grants: vec![GrantView::from(&ended)],
-                }
+                self.grant_views(std::slice::from_ref(&ended))?
             }
             AdminRequest::Audit {
                 since_secs,
@@ -450,12 +497,14 @@ impl App {
                     None => Vec::new(),
                 };
                 let events = self.audit_log(since, &subjects)?;
+                let names = self.usernames()?;
                 AdminResponse::Audit {
                     events: events
                         .into_iter()
                         .map(|e| AuditView {
                             at_ms: e.at.millis(),
                             event: e.kind.name().to_owned(),
+                            username: e.subject.as_ref().and_then(|s| names.get(s).cloned()),
                             subject: e.subject,
                             client_id: e.client_id,
                             address: e.address,
@@ -476,6 +525,33 @@ impl App {
                 };
                 self.rotate_keys(alg, start)?;
                 keys(&self.key_infos(), self.now())
+            }
+            AdminRequest::Unlock {
+                address,
+                username,
+                everyone,
+            } => {
+                let whom = match (address, username, everyone) {
+                    (Some(address), None, false) => {
+                        Unlock::Address(address.trim().parse().map_err(|_| {
+                            AppError::Invalid(format!("{address:?} is not an IP address"))
+                        })?)
+                    }
+                    (None, Some(username), false) => Unlock::Account {
+                        sub: self.user(&username).ok().map(|u| u.sub),
+                        username,
+                    },
+                    (None, None, true) => Unlock::Everyone,
+                    _ => {
+                        return Err(AppError::Invalid(
+                            "name one address, one user, or everyone".into(),
+                        )
+                        .into());
+                    }
+                };
+                AdminResponse::Unlocked {
+                    lifted: self.unlock(&whom)? as u64,
+                }
             }
             AdminRequest::Status => AdminResponse::Status {
                 status: self.status()?,

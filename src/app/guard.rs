@@ -15,9 +15,9 @@ use std::net::IpAddr;
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use super::App;
 use super::device::{CodeProblem, DecisionError, FoundGrant, PendingRequest};
 use super::settings::Settings;
+use super::{App, AppError};
 use crate::crypto::hash::sha256;
 use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::client::ClientId;
@@ -49,6 +49,20 @@ impl Principal {
     fn account(name: &str) -> Principal {
         Principal::Account(sha256(name.as_bytes()))
     }
+}
+
+/// Whose pauses an operator lifts (`authbox unlock`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unlock {
+    /// An address, with the others of its group (its /64 for IPv6).
+    Address(IpAddr),
+    /// Sign-ins to this username, and code entry by its account when it exists.
+    Account {
+        username: String,
+        sub: Option<Subject>,
+    },
+    /// Every address, browser and account, and the budget all share.
+    Everyone,
 }
 
 /// Who is presenting a typed user code (SPEC DAG-5.1-a): the browser, its address and, when
@@ -215,6 +229,34 @@ impl Guards {
         }
     }
 
+    /// Lifts the pauses and spent budgets of `whom` (see [`Unlock`]); how many principals
+    /// were held back. The live-grant limits are not attempts and stay.
+    pub(super) fn unlock(&self, whom: &Unlock) -> usize {
+        let mut budgets = lock(&self.budgets);
+        match whom {
+            Unlock::Address(ip) => {
+                let group = AddressGroup::of(*ip);
+                let principal = Principal::Address(group);
+                usize::from(budgets.codes.lift(&principal))
+                    + usize::from(budgets.logins.lift(&principal))
+                    + usize::from(budgets.authorizations_per_address.lift(&group))
+            }
+            Unlock::Account { username, sub } => {
+                // Sign-ins count the name typed; code entry counts the signed-in account.
+                let typed = Principal::account(&username.to_lowercase());
+                let signed_in = sub.as_ref().map(|s| Principal::account(s.as_str()));
+                usize::from(budgets.logins.lift(&typed))
+                    + signed_in.map_or(0, |p| usize::from(budgets.codes.lift(&p)))
+            }
+            Unlock::Everyone => {
+                budgets.codes.lift_all()
+                    + budgets.everyone.lift_all()
+                    + budgets.logins.lift_all()
+                    + budgets.authorizations_per_address.lift_all()
+            }
+        }
+    }
+
     pub(super) fn forget_quiet(&self, now: Timestamp) {
         let mut budgets = lock(&self.budgets);
         budgets.codes.forget_quiet(now);
@@ -335,6 +377,21 @@ pub(super) struct Attempt<T> {
 
 impl App {
     /// Runs `attempt` with places reserved in every code-entry budget of `who`, keeping them
+    /// An operator's way to let someone in again before their pause ends (`authbox unlock`),
+    /// recorded in the audit log at once; how many principals were held back.
+    pub fn unlock(&self, whom: &Unlock) -> Result<usize, AppError> {
+        let lifted = self.guards.unlock(whom);
+        let mut event = AuditEvent::new(AuditKind::Unlocked, self.now());
+        match whom {
+            Unlock::Address(ip) => event = event.address(Some(ip.to_string())),
+            Unlock::Account { username, .. } => event = event.subject(username.to_lowercase()),
+            Unlock::Everyone => {}
+        }
+        self.store.append_audit(self.audit_rows(event)?)?;
+        tracing::info!(?whom, lifted, "an operator lifted pauses");
+        Ok(lifted)
+    }
+
     /// spent only when it reports a wrong code. `Err(until)` when out of budget: then nothing
     /// is looked at, not even a right code (SPEC DAG-5.1-a).
     fn spending_code_budget<T>(

@@ -2,12 +2,15 @@
 //! and `completions`/`man` generated from these definitions.
 
 mod output;
+mod parse;
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
+
+pub use parse::parse;
 
 use crate::app::admin::AdminRequest;
 use crate::app::clients::ClientSettings;
@@ -115,6 +118,21 @@ pub enum Command {
         /// Only events about this user.
         #[arg(long)]
         user: Option<String>,
+    },
+    /// Lift "too many tries" pauses in the running server before they end by themselves: of
+    /// one address (and its IPv6 /64), of one account's sign-ins and code entry, or of
+    /// everyone. Recorded in the audit log.
+    #[command(group(clap::ArgGroup::new("whom").required(true).args(["address", "user", "all"])))]
+    Unlock {
+        /// An address whose attempts were refused, e.g. 203.0.113.7.
+        #[arg(long, value_name = "IP")]
+        address: Option<String>,
+        /// A username whose sign-ins (or code entry) were refused.
+        #[arg(long, value_name = "USERNAME")]
+        user: Option<String>,
+        /// Every address, browser and account.
+        #[arg(long)]
+        all: bool,
     },
 }
 
@@ -365,6 +383,11 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Audit { since, user } => AdminRequest::Audit {
             since_secs: since.map(|d| d.as_secs()),
             username: user,
+        },
+        Command::Unlock { address, user, all } => AdminRequest::Unlock {
+            address,
+            username: user,
+            everyone: all,
         },
         Command::Key(KeyCommand::List) => AdminRequest::KeyList,
         Command::Key(KeyCommand::Rotate { alg, now }) => AdminRequest::KeyRotate { alg, now },

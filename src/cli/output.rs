@@ -57,6 +57,7 @@ fn render(response: &AdminResponse) -> String {
                 "ID",
                 "STATE",
                 "CLIENT",
+                "USER",
                 "SUB",
                 "APPROVED",
                 "LAST_USED",
@@ -68,6 +69,7 @@ fn render(response: &AdminResponse) -> String {
                     g.id.clone(),
                     g.state.clone(),
                     g.client_id.clone(),
+                    g.username.clone().unwrap_or_default(),
                     g.sub.clone(),
                     utc(g.approved_at),
                     utc(g.last_used_at),
@@ -77,17 +79,23 @@ fn render(response: &AdminResponse) -> String {
             }),
         ),
         AdminResponse::Status { status } => status_details(status),
+        AdminResponse::Unlocked { lifted } => match lifted {
+            0 => "nothing was held back\n".into(),
+            1 => "lifted 1 pause\n".into(),
+            n => format!("lifted {n} pauses\n"),
+        },
         AdminResponse::Snapshot { path, tables, rows } => details(&[
             ("snapshot", path.clone()),
             ("tables", tables.to_string()),
             ("rows", rows.to_string()),
         ]),
         AdminResponse::Audit { events } => table(
-            &["TIME", "EVENT", "SUBJECT", "CLIENT", "ADDRESS"],
+            &["TIME", "EVENT", "USER", "SUBJECT", "CLIENT", "ADDRESS"],
             events.iter().map(|e| {
                 vec![
                     utc(e.at_ms / 1000),
                     e.event.clone(),
+                    e.username.clone().unwrap_or_default(),
                     e.subject.clone().unwrap_or_default(),
                     e.client_id.clone().unwrap_or_default(),
                     e.address.clone().unwrap_or_default(),

@@ -37,6 +37,13 @@ pub fn run(data: &Path, request: &AdminRequest) -> Result<AdminResponse, ManageE
         if let Some(answer) = ask_server(&socket, data, request)? {
             return Ok(answer?);
         }
+        if request.needs_server() {
+            return Err(ManageError::Other(format!(
+                "no server is running on {}: pauses live only in a running server's memory, \
+                 and end when it stops",
+                data.display()
+            )));
+        }
         let mode = if request.creates_data() {
             OpenMode::CreateIfMissing
         } else {

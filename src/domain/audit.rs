@@ -20,10 +20,12 @@ pub enum AuditKind {
     CodeReplayed,
     /// A person's browser sessions were ended (a password change, disabling, removal).
     SessionsEnded,
+    /// An operator lifted "too many tries" pauses (`authbox unlock`).
+    Unlocked,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 10] = [
+    pub const ALL: [AuditKind; 11] = [
         AuditKind::SignedIn,
         AuditKind::SignInFailed,
         AuditKind::CodeRejected,
@@ -34,6 +36,7 @@ impl AuditKind {
         AuditKind::Revoked,
         AuditKind::CodeReplayed,
         AuditKind::SessionsEnded,
+        AuditKind::Unlocked,
     ];
 
     pub fn name(self) -> &'static str {
@@ -48,6 +51,7 @@ impl AuditKind {
             AuditKind::Revoked => "revoked",
             AuditKind::CodeReplayed => "code_replayed",
             AuditKind::SessionsEnded => "sessions_ended",
+            AuditKind::Unlocked => "unlocked",
         }
     }
 }

@@ -76,6 +76,15 @@ impl Record {
         self.charges.len() - self.first_live(now, window)
     }
 
+    /// Clears what holds the principal back; whether anything did.
+    fn pardon(&mut self) -> bool {
+        let held = self.paused_until.is_some() || !self.charges.is_empty();
+        self.charges.clear();
+        self.paused_until = None;
+        self.lockouts = 0;
+        held
+    }
+
     fn is_quiet(&self, now: Timestamp, window: Duration) -> bool {
         self.in_flight == 0
             && self.paused_until.is_none_or(|until| until <= now)
@@ -214,6 +223,22 @@ impl<K: Eq + Hash + Clone> Throttle<K> {
         self.records.get(key).map_or(0, |r| {
             r.live_charges(now, self.window) + r.in_flight as usize
         })
+    }
+
+    /// An operator's pardon: `key`'s pause, charges and lockouts are forgotten, as after a
+    /// quiet day. Places in flight stay, so their settling still balances. Whether anything
+    /// held it back.
+    pub fn lift(&mut self, key: &K) -> bool {
+        self.records.get_mut(key).is_some_and(Record::pardon)
+    }
+
+    /// [`Throttle::lift`] for every principal; how many were held back.
+    pub fn lift_all(&mut self) -> usize {
+        self.records
+            .values_mut()
+            .map(Record::pardon)
+            .filter(|held| *held)
+            .count()
     }
 
     /// Forgets principals that have been quiet for a day (or for the window, when the pause

@@ -132,6 +132,32 @@ fn an_unparsable_value_names_the_setting() {
         out.stderr.contains("--poll-interval") && out.stderr.contains("not a duration"),
         "{out:?}"
     );
+    // The person wrote the variable, not the flag: the message names it.
+    assert!(
+        out.stderr
+            .contains("environment variable AUTHBOX_POLL_INTERVAL"),
+        "{out:?}"
+    );
+    // Typed on the command line, the flag is what is named.
+    let out = Cli::new(&dir.path().join("authbox.redb"))
+        .env("AUTHBOX_POLL_INTERVAL", "5s")
+        .run(&["serve", "--poll-interval", "banana"]);
+    assert_eq!(out.code, Some(2), "{out:?}");
+    assert!(!out.stderr.contains("environment variable"), "{out:?}");
+}
+
+/// `90` could be seconds or minutes; a duration without a unit is refused, not guessed.
+#[test]
+fn a_duration_without_a_unit_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = Cli::new(&dir.path().join("authbox.redb"))
+        .env("AUTHBOX_SESSION_IDLE_TTL", "90")
+        .run(&["check"]);
+    assert_eq!(out.code, Some(2), "{out:?}");
+    assert!(
+        out.stderr.contains("no unit") && out.stderr.contains("AUTHBOX_SESSION_IDLE_TTL"),
+        "{out:?}"
+    );
 }
 
 #[test]

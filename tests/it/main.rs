@@ -44,5 +44,6 @@ mod slow_clients;
 mod support;
 mod tls;
 mod tokens;
+mod unlock;
 mod userinfo;
 mod verification_pages;
