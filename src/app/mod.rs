@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod admin;
+mod admin_views;
 pub mod audit;
 pub mod authorize;
 pub mod bearer;
