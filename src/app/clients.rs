@@ -141,6 +141,7 @@ impl App {
         };
         settings.apply(&mut client)?;
         self.store.insert_client(&client)?;
+        self.refresh_published_algs()?;
         tracing::info!(client_id = %client.id, confidential, "registered a client");
         Ok((client, secret))
     }
@@ -162,6 +163,7 @@ impl App {
         let client = self
             .store
             .update_client(&id, move |client| settings.apply(client))?;
+        self.refresh_published_algs()?;
         tracing::info!(client_id = %client.id, "changed a client");
         Ok(client)
     }
@@ -191,6 +193,7 @@ impl App {
     pub fn remove_client(&self, id: &str) -> Result<Client, AppError> {
         let id = ClientId::parse(id)?;
         let client = self.store.remove_client(&id)?;
+        self.refresh_published_algs()?;
         tracing::info!(client_id = %client.id, "removed a client");
         Ok(client)
     }

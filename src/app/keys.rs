@@ -160,7 +160,7 @@ impl App {
 
     /// A retired key must verify every token it signed until the last one expires, and stay in
     /// caches' copies of the JWKS a while longer (OIDC Core §10.1.1).
-    fn retired_key_retention(&self) -> Result<Duration, AppError> {
+    pub(super) fn retired_key_retention(&self) -> Result<Duration, AppError> {
         let longest = self.longest_access_token_lifetime()?;
         Ok(longest.max(self.settings.lifetimes.id_token) + JWKS_MAX_AGE)
     }
@@ -191,7 +191,7 @@ impl App {
         self.key_ring()
             .entries
             .iter()
-            .filter(|(info, _)| info.is_published(now))
+            .filter(|(info, _)| info.is_published(now) && self.publishes_alg(info.alg, now))
             .map(|(info, key)| PublishedKey {
                 kid: info.kid.clone(),
                 alg: info.alg,

@@ -21,6 +21,7 @@ mod hashing;
 pub mod keys;
 pub mod logout;
 pub mod person;
+mod published_algs;
 pub mod refresh;
 pub mod restored;
 pub mod revocation;
@@ -124,6 +125,7 @@ pub struct App {
     audit: audit::AuditBuffer,
     /// Successors chosen within the refresh grace window (SPEC D5); empty when it is 0.
     rotations: Mutex<crate::domain::refresh::RecentRotations>,
+    published_algs: published_algs::PublishedAlgs,
 }
 
 impl App {
@@ -133,7 +135,7 @@ impl App {
         let guards = guard::Guards::new(&settings);
         let sweep_clock = sweep::SweepClock::new(store.sweep_trusted_at()?);
         guards.count_live_grants(&store.live_device_grants(clock.now())?);
-        Ok(App {
+        let app = App {
             store,
             clock,
             settings,
@@ -147,7 +149,10 @@ impl App {
             })?,
             audit: audit::AuditBuffer::default(),
             rotations: Mutex::default(),
-        })
+            published_algs: published_algs::PublishedAlgs::default(),
+        };
+        app.refresh_published_algs()?;
+        Ok(app)
     }
 
     pub fn now(&self) -> Timestamp {

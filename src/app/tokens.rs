@@ -20,8 +20,8 @@ use crate::domain::token::{AccessTokenClaims, Audience, IdTokenClaims, IdTokenIn
 use crate::domain::user::User;
 
 /// SPEC D2: small, fast ES256 access tokens; RS256 ID tokens, which every relying party accepts.
-const DEFAULT_ACCESS_TOKEN_ALG: SigningAlg = SigningAlg::Es256;
-const DEFAULT_ID_TOKEN_ALG: SigningAlg = SigningAlg::Rs256;
+pub(super) const DEFAULT_ACCESS_TOKEN_ALG: SigningAlg = SigningAlg::Es256;
+pub(super) const DEFAULT_ID_TOKEN_ALG: SigningAlg = SigningAlg::Rs256;
 
 /// A successful token response (RFC 6749 §5.1).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -19,6 +19,59 @@ fn b64_len(key: &Value, member: &str) -> usize {
     URL_SAFE_NO_PAD.decode(text).expect("base64url").len()
 }
 
+/// A server where some client signs with each key type, so `/jwks` shows all three.
+fn started_with_every_key_type() -> TestServer {
+    let server = TestServer::start();
+    uses_eddsa(&server, "okp-app");
+    server
+}
+
+fn uses_eddsa(server: &TestServer, client_id: &str) {
+    server
+        .cli()
+        .run(&[
+            "client",
+            "add",
+            client_id,
+            "--grant",
+            "device_code",
+            "--id-token-alg",
+            "EdDSA",
+        ])
+        .ok();
+}
+
+fn kid_types(server: &TestServer) -> Vec<String> {
+    let mut types: Vec<String> = server.get_json("/jwks")["keys"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|k| k["kty"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    types.sort();
+    types
+}
+
+/// Some relying parties' JOSE libraries cannot parse a key type they never use (Debian's
+/// mod_auth_openidc warns about an Ed25519 key on every login), so `/jwks` shows the EdDSA
+/// key only while a client signs with it, and until tokens it signed may have expired.
+#[test]
+fn jwks_shows_a_key_type_only_while_a_client_uses_it() {
+    let server = TestServer::start();
+    assert_eq!(
+        kid_types(&server),
+        ["EC", "RSA"],
+        "RS256 and ES256 sign by default"
+    );
+    uses_eddsa(&server, "okp-app");
+    assert_eq!(kid_types(&server), ["EC", "OKP", "RSA"]);
+    server.cli().run(&["client", "remove", "okp-app"]).ok();
+    // Its ID tokens (60 s in the test profile) may still be checked by fresh JWKS copies.
+    assert_eq!(kid_types(&server), ["EC", "OKP", "RSA"]);
+    server.advance(Duration::from_secs(60 + 300));
+    assert_eq!(kid_types(&server), ["EC", "RSA"]);
+}
+
 fn kids(jwks: &Value) -> Vec<String> {
     let mut kids: Vec<String> = jwks["keys"]
         .as_array()
@@ -32,7 +85,7 @@ fn kids(jwks: &Value) -> Vec<String> {
 
 #[test]
 fn the_first_start_publishes_one_public_key_per_algorithm() {
-    let server = TestServer::start();
+    let server = started_with_every_key_type();
     let response = reqwest::blocking::get(server.url("/jwks")).expect("GET /jwks");
     assert_eq!(response.status(), 200);
     let cache = response.headers()["cache-control"]
@@ -95,7 +148,7 @@ fn the_first_start_publishes_one_public_key_per_algorithm() {
 
 #[test]
 fn a_rotation_while_running_is_published_at_once() {
-    let server = TestServer::start();
+    let server = started_with_every_key_type();
     let before = kids(&server.get_json("/jwks"));
 
     let listed = server
@@ -118,7 +171,7 @@ fn a_rotation_while_running_is_published_at_once() {
 
 #[test]
 fn the_sweeper_removes_a_retired_key_once_its_tokens_have_expired() {
-    let server = TestServer::start();
+    let server = started_with_every_key_type();
     server.cli().run(&["key", "rotate", "--alg", "EdDSA"]).ok();
     assert_eq!(kids(&server.get_json("/jwks")).len(), 4);
     let status = server.cli().run(&["--json", "check"]).json();
@@ -152,7 +205,7 @@ fn the_sweeper_removes_a_retired_key_once_its_tokens_have_expired() {
 
 #[test]
 fn an_unknown_algorithm_is_refused() {
-    let server = TestServer::start();
+    let server = started_with_every_key_type();
     server
         .cli()
         .run(&["key", "rotate", "--alg", "HS256"])
@@ -207,7 +260,7 @@ fn kid_in_state(keys: &[(String, String)], state: &str) -> String {
 /// then and stays published until its last token has expired and caches have let go.
 #[test]
 fn jwk_rot_a_rotated_key_is_published_one_cache_lifetime_before_it_signs() {
-    let server = TestServer::start();
+    let server = started_with_every_key_type();
     let secret = server.fixtures().rs_api_secret;
     let old = kid_of(&access_token(&server, &secret));
 
@@ -251,7 +304,7 @@ fn jwk_rot_a_rotated_key_is_published_one_cache_lifetime_before_it_signs() {
 /// signed and leaves the JWKS at once. A second scheduled rotation while one waits is refused.
 #[test]
 fn an_immediate_rotation_signs_with_the_new_key_at_once() {
-    let server = TestServer::start();
+    let server = started_with_every_key_type();
     let secret = server.fixtures().rs_api_secret;
     let old = kid_of(&access_token(&server, &secret));
 
