@@ -47,3 +47,4 @@ mod tokens;
 mod unlock;
 mod userinfo;
 mod verification_pages;
+mod walkthrough;
