@@ -150,7 +150,7 @@ pub enum AdminResponse {
     },
     /// `secret` is set only when the request created or rotated it.
     Client {
-        client: ClientView,
+        client: Box<ClientView>,
         secret: Option<String>,
     },
     Clients {
@@ -220,7 +220,7 @@ fn user(u: User) -> AdminResponse {
 
 fn client(c: Client, secret: Option<String>) -> AdminResponse {
     AdminResponse::Client {
-        client: ClientView::from(&c),
+        client: Box::new(ClientView::from(&c)),
         secret,
     }
 }

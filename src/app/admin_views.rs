@@ -56,6 +56,9 @@ pub struct ClientView {
     pub disabled: bool,
     /// May introspect other clients' tokens (RFC 7662 §4).
     pub may_introspect: bool,
+    /// Browser apps' origins, let through by CORS.
+    #[serde(default)]
+    pub web_origins: Vec<String>,
     pub created_at: u64,
 }
 
@@ -87,6 +90,7 @@ impl From<&Client> for ClientView {
             access_token_alg: c.access_token_alg.map(|a| a.to_string()),
             disabled: c.disabled,
             may_introspect: c.may_introspect,
+            web_origins: c.web_origins.iter().map(|o| o.to_string()).collect(),
             created_at: c.created_at.secs(),
         }
     }

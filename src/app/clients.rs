@@ -14,6 +14,7 @@ use crate::domain::client::{
 use crate::domain::scope::ScopeSet;
 use crate::domain::signing::SigningAlg;
 use crate::domain::user::parse_display_name;
+use crate::domain::web_origin::WebOrigin;
 
 /// The scopes a client may ask for when the operator names none.
 const DEFAULT_CLIENT_SCOPES: &str = "openid profile email offline_access";
@@ -35,6 +36,9 @@ pub struct ClientSettings {
     pub disabled: Option<bool>,
     /// RFC 7662 §4: may introspect other clients' tokens (a resource server).
     pub may_introspect: Option<bool>,
+    /// Browser apps' origins, for CORS; replaces the list.
+    #[serde(default)]
+    pub web_origins: Option<Vec<String>>,
 }
 
 impl ClientSettings {
@@ -95,6 +99,16 @@ impl ClientSettings {
         if let Some(disabled) = self.disabled {
             client.disabled = disabled;
         }
+        if let Some(origins) = &self.web_origins {
+            let mut parsed: Vec<WebOrigin> = Vec::new();
+            for origin in origins {
+                let origin = WebOrigin::parse(origin)?;
+                if !parsed.contains(&origin) {
+                    parsed.push(origin);
+                }
+            }
+            client.web_origins = parsed;
+        }
         if let Some(may_introspect) = self.may_introspect {
             client.may_introspect = may_introspect;
         }
@@ -138,10 +152,11 @@ impl App {
             created_at: self.now(),
             disabled: false,
             may_introspect: false,
+            web_origins: Vec::new(),
         };
         settings.apply(&mut client)?;
         self.store.insert_client(&client)?;
-        self.refresh_published_algs()?;
+        self.clients_changed()?;
         tracing::info!(client_id = %client.id, confidential, "registered a client");
         Ok((client, secret))
     }
@@ -163,7 +178,7 @@ impl App {
         let client = self
             .store
             .update_client(&id, move |client| settings.apply(client))?;
-        self.refresh_published_algs()?;
+        self.clients_changed()?;
         tracing::info!(client_id = %client.id, "changed a client");
         Ok(client)
     }
@@ -193,7 +208,7 @@ impl App {
     pub fn remove_client(&self, id: &str) -> Result<Client, AppError> {
         let id = ClientId::parse(id)?;
         let client = self.store.remove_client(&id)?;
-        self.refresh_published_algs()?;
+        self.clients_changed()?;
         tracing::info!(client_id = %client.id, "removed a client");
         Ok(client)
     }

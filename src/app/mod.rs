@@ -29,6 +29,7 @@ pub mod sessions;
 pub mod settings;
 pub mod sweep;
 pub mod tokens;
+mod web_origins;
 
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -126,6 +127,7 @@ pub struct App {
     /// Successors chosen within the refresh grace window (SPEC D5); empty when it is 0.
     rotations: Mutex<crate::domain::refresh::RecentRotations>,
     published_algs: published_algs::PublishedAlgs,
+    web_origins: web_origins::WebOrigins,
 }
 
 impl App {
@@ -150,8 +152,9 @@ impl App {
             audit: audit::AuditBuffer::default(),
             rotations: Mutex::default(),
             published_algs: published_algs::PublishedAlgs::default(),
+            web_origins: web_origins::WebOrigins::default(),
         };
-        app.refresh_published_algs()?;
+        app.clients_changed()?;
         Ok(app)
     }
 

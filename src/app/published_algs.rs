@@ -51,8 +51,14 @@ fn in_use_by(clients: &[Client]) -> Vec<SigningAlg> {
 }
 
 impl App {
-    /// Reads the clients again after one was added, changed or removed.
-    pub(super) fn refresh_published_algs(&self) -> Result<(), AppError> {
+    /// Reads again what is kept in memory about the clients, after one was added, changed or
+    /// removed.
+    pub(super) fn clients_changed(&self) -> Result<(), AppError> {
+        self.refresh_published_algs()?;
+        self.refresh_web_origins()
+    }
+
+    fn refresh_published_algs(&self) -> Result<(), AppError> {
         let in_use = in_use_by(&self.store.clients()?);
         let now = self.now();
         let mut chosen = self.published_algs.lock();

@@ -225,6 +225,11 @@ pub struct ClientArgs {
     /// Take that permission away.
     #[arg(long)]
     no_may_introspect: bool,
+    /// A web origin a browser app of this public client calls /device_authorization, /token
+    /// and /revoke from, e.g. https://tv.example.org (CORS); repeat for several. On update,
+    /// replaces the list.
+    #[arg(long = "web-origin", value_name = "ORIGIN")]
+    web_origins: Vec<String>,
 }
 
 impl ClientArgs {
@@ -247,6 +252,7 @@ impl ClientArgs {
                 (_, true) => Some(false),
                 _ => None,
             },
+            web_origins: list(&self.web_origins),
         }
     }
 }

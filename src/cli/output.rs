@@ -208,6 +208,7 @@ fn client_details(c: &ClientView) -> String {
         ),
         ("disabled", yes_no(c.disabled)),
         ("may_introspect", yes_no(c.may_introspect)),
+        ("web_origins", c.web_origins.join(" ")),
         ("created", utc(c.created_at)),
     ])
 }

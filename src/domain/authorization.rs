@@ -460,6 +460,7 @@ mod tests {
             created_at: Timestamp::from_secs(0),
             disabled: false,
             may_introspect: false,
+            web_origins: Vec::new(),
         }
     }
 

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::scope::ScopeSet;
 use super::signing::SigningAlg;
 use super::time::Timestamp;
+use super::web_origin::WebOrigin;
 use super::{Invalid, has_control};
 
 /// RFC 6749 App. A.1: `client-id = *VSCHAR`, so `:` and space are legal; authbox also bounds the
@@ -143,6 +144,9 @@ pub struct Client {
     pub disabled: bool,
     /// A resource server: may introspect tokens issued to other clients (RFC 7662 §4).
     pub may_introspect: bool,
+    /// The web origins a browser app of this (public) client calls the token endpoints from;
+    /// CORS lets them read the answers.
+    pub web_origins: Vec<WebOrigin>,
 }
 
 impl Client {
@@ -177,6 +181,11 @@ impl Client {
         if self.allows(GrantType::AuthorizationCode) && self.redirect_uris.is_empty() {
             return Err(Invalid::new(
                 "authorization_code needs at least one --redirect-uri",
+            ));
+        }
+        if !self.web_origins.is_empty() && self.is_confidential() {
+            return Err(Invalid::new(
+                "--web-origin needs a public client: a page in a browser cannot keep a secret",
             ));
         }
         if self.may_introspect && !self.is_confidential() {

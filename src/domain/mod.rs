@@ -23,6 +23,7 @@ pub mod time;
 pub mod token;
 pub mod user;
 pub mod user_code;
+pub mod web_origin;
 
 /// A value that failed validation, with a message that names the problem and the fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

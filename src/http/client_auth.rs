@@ -1,8 +1,8 @@
 //! Taking client credentials out of a request: HTTP Basic (`client_secret_basic`) or the body
 //! (`client_secret_post`, or `client_id` alone for public clients), never both (RFC 6749 §2.3).
 
-use actix_web::HttpRequest;
 use actix_web::http::header;
+use actix_web::{HttpMessage, HttpRequest};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
@@ -73,6 +73,7 @@ pub fn presented_credentials(
                 "client_id in the body differs from the Basic credentials",
             ));
         }
+        note_client(request, &credentials.client_id);
         return Ok(credentials);
     }
     let client_id = form.get("client_id").ok_or_else(|| {
@@ -81,10 +82,18 @@ pub fn presented_credentials(
             "no client authentication was included",
         )
     })?;
+    note_client(request, client_id);
     Ok(ClientCredentials {
         client_id: client_id.to_owned(),
         secret: form.get("client_secret").map(str::to_owned),
     })
+}
+
+/// Notes the client a request names, for the CORS check of its answer.
+fn note_client(request: &HttpRequest, client_id: &str) {
+    request
+        .extensions_mut()
+        .insert(super::cors::NamedClient(client_id.to_owned()));
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ mod browser;
 mod client_address;
 pub(crate) mod client_auth;
 mod connections;
+mod cors;
 mod devices;
 mod discovery;
 mod errors;
@@ -36,6 +37,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
 use actix_web::dev::{Server, ServerHandle};
+use actix_web::http::Method;
 use actix_web::{App as WebApp, middleware, web};
 
 use connections::{Listener, connections_per_worker};
@@ -71,12 +73,16 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/jwks", web::get().to(jwks::jwks))
         .service(
             web::resource("/device_authorization")
+                .wrap(middleware::from_fn(cors::let_listed_origins_read))
                 .route(web::post().to(oauth::device_authorization))
+                .route(web::method(Method::OPTIONS).to(cors::preflight))
                 .default_service(web::to(oauth::post_only)),
         )
         .service(
             web::resource("/token")
+                .wrap(middleware::from_fn(cors::let_listed_origins_read))
                 .route(web::post().to(oauth::token))
+                .route(web::method(Method::OPTIONS).to(cors::preflight))
                 .default_service(web::to(oauth::post_only)),
         )
         .service(
@@ -112,14 +118,16 @@ pub fn routes(config: &mut web::ServiceConfig) {
         )
         .service(
             web::resource("/revoke")
+                .wrap(middleware::from_fn(cors::let_listed_origins_read))
                 .route(web::post().to(oauth::revoke))
+                .route(web::method(Method::OPTIONS).to(cors::preflight))
                 .default_service(web::to(oauth::post_only)),
         )
         .service(
             web::resource("/userinfo")
                 .route(web::get().to(userinfo::userinfo))
                 .route(web::post().to(userinfo::userinfo))
-                .route(web::method(actix_web::http::Method::OPTIONS).to(userinfo::preflight)),
+                .route(web::method(Method::OPTIONS).to(userinfo::preflight)),
         )
         .route("/devices", web::get().to(devices::my_devices))
         .route(

@@ -14,12 +14,17 @@ use super::tables::{
     META_SCHEMA_VERSION, create_all,
 };
 
-pub const CURRENT_SCHEMA_VERSION: u64 = 4;
+pub const CURRENT_SCHEMA_VERSION: u64 = 5;
 
 /// `MIGRATIONS[i]` upgrades a file from version `i + 1` to `i + 2`. New tables need no step:
 /// `create_all` runs first.
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
-const MIGRATIONS: &[Migration] = &[clients_to_v2, clients_may_be_v3, keys_to_v4];
+const MIGRATIONS: &[Migration] = &[
+    clients_to_v2,
+    clients_may_be_v3,
+    keys_to_v4,
+    clients_may_be_v4,
+];
 
 /// 1 → 2: authorization codes and consents get their tables; client records are rewritten as
 /// V2, which adds post-logout redirect URIs (none yet).
@@ -55,6 +60,12 @@ fn keys_to_v4(txn: &WriteTransaction) -> Result<(), StoreError> {
     for (kid, key) in rewritten {
         keys.insert(kid.as_str(), encode_key(&key)?.as_slice())?;
     }
+    Ok(())
+}
+
+/// 4 → 5: client records written from now on are V4, which adds browser apps' web origins.
+/// Earlier records read as they are (with none), so nothing is rewritten.
+fn clients_may_be_v4(_: &WriteTransaction) -> Result<(), StoreError> {
     Ok(())
 }
 

@@ -17,6 +17,7 @@ mod cli_clients;
 mod cli_users;
 mod clock_jumps;
 mod config_errors;
+mod cors;
 mod crash_consistency;
 mod data_file;
 mod demo;

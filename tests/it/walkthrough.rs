@@ -51,11 +51,11 @@ fn walkthrough() -> Vec<Part> {
             let comment = comment.trim();
             if comment.starts_with("Be the person") {
                 parts.push(Part::Person);
-            } else if comment.starts_with('{') || comment.starts_with('"') {
-                if let Some(Part::Run(step)) = parts.last_mut() {
-                    let expected = step.expected.get_or_insert_with(String::new);
-                    expected.push_str(comment.split("   (").next().unwrap_or(comment));
-                }
+            } else if (comment.starts_with('{') || comment.starts_with('"'))
+                && let Some(Part::Run(step)) = parts.last_mut()
+            {
+                let expected = step.expected.get_or_insert_with(String::new);
+                expected.push_str(comment.split("   (").next().unwrap_or(comment));
             }
             continue;
         }
@@ -196,11 +196,11 @@ fn the_readme_walkthrough_runs_as_written() {
         if let Some(expected) = &step.expected {
             check_expected(&line, expected, &stdout);
         }
-        if let Ok(answer) = serde_json::from_str::<Value>(stdout.trim()) {
-            if let Some(code) = answer["device_code"].as_str() {
-                copied.insert("<device_code from above>", code.to_owned());
-                user_code = answer["user_code"].as_str().unwrap_or_default().to_owned();
-            }
+        if let Ok(answer) = serde_json::from_str::<Value>(stdout.trim())
+            && let Some(code) = answer["device_code"].as_str()
+        {
+            copied.insert("<device_code from above>", code.to_owned());
+            user_code = answer["user_code"].as_str().unwrap_or_default().to_owned();
         }
         if let Some(secret) = stdout
             .lines()

@@ -5,13 +5,14 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::{StoreError, V1, corrupt, decode_body, encode, millis, unknown_version};
-use super::{V2, V3};
+use super::{V2, V3, V4};
 use crate::domain::client::{
     Client, ClientId, ClientKind, ClientLifetimes, GrantType, RedirectUri, SecretDigest,
 };
 use crate::domain::scope::ScopeSet;
 use crate::domain::signing::SigningAlg;
 use crate::domain::time::Timestamp;
+use crate::domain::web_origin::WebOrigin;
 
 #[derive(Serialize, Deserialize)]
 struct ClientV1 {
@@ -42,6 +43,13 @@ struct ClientV2 {
 struct ClientV3 {
     v2: ClientV2,
     may_introspect: bool,
+}
+
+/// V4 adds the web origins browser apps call from (schema version 5).
+#[derive(Serialize, Deserialize)]
+struct ClientV4 {
+    v3: ClientV3,
+    web_origins: Vec<String>,
 }
 
 fn uri_strings(uris: &[RedirectUri]) -> Vec<String> {
@@ -83,29 +91,58 @@ pub fn encode_client(client: &Client) -> Result<Vec<u8>, StoreError> {
         disabled: client.disabled,
     };
     encode(
-        V3,
-        &ClientV3 {
-            v2: ClientV2 {
-                v1,
-                post_logout_redirect_uris: uri_strings(&client.post_logout_redirect_uris),
+        V4,
+        &ClientV4 {
+            v3: ClientV3 {
+                v2: ClientV2 {
+                    v1,
+                    post_logout_redirect_uris: uri_strings(&client.post_logout_redirect_uris),
+                },
+                may_introspect: client.may_introspect,
             },
-            may_introspect: client.may_introspect,
+            web_origins: client
+                .web_origins
+                .iter()
+                .map(|o| o.as_str().to_owned())
+                .collect(),
         },
     )
 }
 
 /// Reads a client of any version; a V1 client has no post-logout redirect URIs, and neither a
-/// V1 nor a V2 client may introspect other clients' tokens.
+/// V1 nor a V2 client may introspect other clients' tokens; before V4 no client has web origins.
 pub fn decode_client(bytes: &[u8]) -> Result<Client, StoreError> {
-    let (r, post_logout, may_introspect) = match bytes.split_first() {
-        Some((&V1, body)) => (decode_body::<ClientV1>("client", body)?, Vec::new(), false),
+    let (r, post_logout, may_introspect, origins) = match bytes.split_first() {
+        Some((&V1, body)) => (
+            decode_body::<ClientV1>("client", body)?,
+            Vec::new(),
+            false,
+            Vec::new(),
+        ),
         Some((&V2, body)) => {
             let r: ClientV2 = decode_body("client", body)?;
-            (r.v1, r.post_logout_redirect_uris, false)
+            (r.v1, r.post_logout_redirect_uris, false, Vec::new())
         }
         Some((&V3, body)) => {
             let r: ClientV3 = decode_body("client", body)?;
-            (r.v2.v1, r.v2.post_logout_redirect_uris, r.may_introspect)
+            let v2 = r.v2;
+            (
+                v2.v1,
+                v2.post_logout_redirect_uris,
+                r.may_introspect,
+                Vec::new(),
+            )
+        }
+        Some((&V4, body)) => {
+            let r: ClientV4 = decode_body("client", body)?;
+            let (v3, origins) = (r.v3, r.web_origins);
+            let v2 = v3.v2;
+            (
+                v2.v1,
+                v2.post_logout_redirect_uris,
+                v3.may_introspect,
+                origins,
+            )
         }
         Some((&version, _)) => return Err(unknown_version("client", version)),
         None => return Err(StoreError::Corrupt("a client record is empty".into())),
@@ -144,6 +181,11 @@ pub fn decode_client(bytes: &[u8]) -> Result<Client, StoreError> {
         created_at: Timestamp::from_millis(r.created_at_ms),
         disabled: r.disabled,
         may_introspect,
+        web_origins: origins
+            .iter()
+            .map(|o| WebOrigin::parse(o))
+            .collect::<Result<_, _>>()
+            .map_err(corrupt("web origin"))?,
     })
 }
 

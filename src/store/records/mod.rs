@@ -34,6 +34,7 @@ pub use refresh::{
 pub(super) const V1: u8 = 1;
 pub(super) const V2: u8 = 2;
 pub(super) const V3: u8 = 3;
+pub(super) const V4: u8 = 4;
 
 pub(super) fn encode<T: Serialize>(version: u8, record: &T) -> Result<Vec<u8>, StoreError> {
     let body = postcard::to_stdvec(record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
