@@ -123,6 +123,8 @@ pub struct App {
     audit: audit::AuditBuffer,
     /// Successors chosen within the refresh grace window (SPEC D5); empty when it is 0.
     rotations: Mutex<crate::domain::refresh::RecentRotations>,
+    /// This server's races lost at a compare-and-swap, for `/metrics`.
+    swaps_lost: crate::telemetry::SwapLosses,
 }
 
 impl App {
@@ -146,6 +148,7 @@ impl App {
             })?,
             audit: audit::AuditBuffer::default(),
             rotations: Mutex::default(),
+            swaps_lost: crate::telemetry::SwapLosses::default(),
         })
     }
 
@@ -155,5 +158,10 @@ impl App {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The races this server's exactly-once steps lost at their compare-and-swap.
+    pub fn swaps_lost(&self) -> &crate::telemetry::SwapLosses {
+        &self.swaps_lost
     }
 }
