@@ -4,8 +4,13 @@
 //! The recorder is process-wide, as the facade is; servers embedded in one process (tests)
 //! share it. Label values are always from small fixed sets (route patterns, OAuth error codes),
 //! never from what a request says, so the number of series stays bounded.
+//!
+//! [`SwapLosses`] is the exception: it belongs to one server (its `App`), so that a campaign
+//! racing one embedded server reads that server's races alone, whatever else the process runs.
 
+use std::fmt::Write as _;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use metrics::{counter, gauge, histogram};
@@ -125,4 +130,67 @@ pub fn live_rows(kind: &'static str, count: u64) {
 pub fn store_commit(elapsed: Duration, batch_size: usize) {
     histogram!("authbox_store_commit_seconds").record(elapsed.as_secs_f64());
     histogram!("authbox_store_commit_batch_size").record(batch_size as f64);
+}
+
+/// An exactly-once step: one conditional write decides which of several requests wins it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SwapStep {
+    /// A device code turning into tokens (RFC 8628 §3.5).
+    Redemption,
+    /// A refresh token replaced by its successor (RFC 9700 §4.14.2).
+    Rotation,
+    /// A person's approval or denial of a device code.
+    Decision,
+}
+
+impl SwapStep {
+    const ALL: [SwapStep; 3] = [SwapStep::Redemption, SwapStep::Rotation, SwapStep::Decision];
+
+    fn label(self) -> &'static str {
+        match self {
+            SwapStep::Redemption => "redemption",
+            SwapStep::Rotation => "rotation",
+            SwapStep::Decision => "decision",
+        }
+    }
+}
+
+const SWAPS_LOST: &str = "authbox_swaps_lost_total";
+
+/// Requests that reached an exactly-once step's compare-and-swap and found the record already
+/// changed by another request: the losers of a race at the swap itself, as opposed to those
+/// that read the outcome before trying (which answer the same). Only the losing branch counts,
+/// with one relaxed atomic increment, so the winners' path costs nothing.
+#[derive(Debug, Default)]
+pub struct SwapLosses {
+    redemption: AtomicU64,
+    rotation: AtomicU64,
+    decision: AtomicU64,
+}
+
+impl SwapLosses {
+    pub fn lost(&self, step: SwapStep) {
+        self.counter(step).fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn counter(&self, step: SwapStep) -> &AtomicU64 {
+        match step {
+            SwapStep::Redemption => &self.redemption,
+            SwapStep::Rotation => &self.rotation,
+            SwapStep::Decision => &self.decision,
+        }
+    }
+
+    /// The counts in the Prometheus text format, every step present (zero until it loses).
+    pub fn render(&self) -> String {
+        let mut text = format!(
+            "# HELP {SWAPS_LOST} Requests that reached an exactly-once step's compare-and-swap and lost it to another, by step (redemption, rotation, decision)\n\
+             # TYPE {SWAPS_LOST} counter\n"
+        );
+        for step in SwapStep::ALL {
+            let count = self.counter(step).load(Ordering::Relaxed);
+            let _ = writeln!(text, "{SWAPS_LOST}{{step=\"{}\"}} {count}", step.label());
+        }
+        text
+    }
 }

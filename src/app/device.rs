@@ -22,6 +22,7 @@ use crate::domain::time::Timestamp;
 use crate::domain::user::{Subject, User};
 use crate::domain::user_code::UserCode;
 use crate::store::{DeviceCodeHash, StoreError};
+use crate::telemetry::SwapStep;
 
 /// A grant's row outlives its expiry this long, so a device polling late still hears
 /// `expired_token` rather than `invalid_grant`.
@@ -396,7 +397,14 @@ impl App {
             self.audit_rows(event)?,
         )? {
             Some(Ok(())) => Ok(()),
-            Some(Err(refused)) => Err(DecisionError::Code(refused.into())),
+            Some(Err(refused)) => {
+                // Anything but expiry means another decision or redemption changed the grant
+                // first: this one reached the swap and lost it.
+                if refused != DecisionRefused::Expired {
+                    self.swaps_lost.lost(SwapStep::Decision);
+                }
+                Err(DecisionError::Code(refused.into()))
+            }
             None => Err(DecisionError::Code(CodeProblem::Unknown)),
         }
     }
@@ -520,7 +528,13 @@ impl App {
                 ErrorCode::ExpiredToken,
                 "the device code has expired",
             )),
-            Some(Err(_)) | None => Err(invalid_device_code()),
+            // The poll read the grant approved, yet another request spent (or voided) it
+            // before this one's swap.
+            Some(Err(_)) => {
+                self.swaps_lost.lost(SwapStep::Redemption);
+                Err(invalid_device_code())
+            }
+            None => Err(invalid_device_code()),
         }
     }
 }

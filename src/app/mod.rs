@@ -128,6 +128,8 @@ pub struct App {
     rotations: Mutex<crate::domain::refresh::RecentRotations>,
     published_algs: published_algs::PublishedAlgs,
     web_origins: web_origins::WebOrigins,
+    /// This server's races lost at a compare-and-swap, for `/metrics`.
+    swaps_lost: crate::telemetry::SwapLosses,
 }
 
 impl App {
@@ -153,6 +155,7 @@ impl App {
             rotations: Mutex::default(),
             published_algs: published_algs::PublishedAlgs::default(),
             web_origins: web_origins::WebOrigins::default(),
+            swaps_lost: crate::telemetry::SwapLosses::default(),
         };
         app.clients_changed()?;
         Ok(app)
@@ -164,5 +167,10 @@ impl App {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The races this server's exactly-once steps lost at their compare-and-swap.
+    pub fn swaps_lost(&self) -> &crate::telemetry::SwapLosses {
+        &self.swaps_lost
     }
 }

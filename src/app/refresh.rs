@@ -16,6 +16,7 @@ use crate::domain::scope::ScopeSet;
 use crate::domain::time::Timestamp;
 use crate::store::IssuedTo;
 use crate::store::{FamilyId, NewRefreshFamily, RefreshTokenHash, Swap};
+use crate::telemetry::SwapStep;
 
 fn refuse(code: ErrorCode, description: &str) -> ProtocolError {
     ProtocolError::OAuth(OAuthFailure::new(code, description))
@@ -154,13 +155,16 @@ impl App {
             }
             // Another refresh with the same token won the race. Within the grace window the
             // winner rotated to the successor both chose; otherwise this is reuse too.
-            Swap::Lost => match self.successor_within_grace(&hash, &family_id, now)? {
-                Some(successor) => {
-                    tokens.refresh_token = Some(successor);
-                    Ok(tokens)
+            Swap::Lost => {
+                self.swaps_lost.lost(SwapStep::Rotation);
+                match self.successor_within_grace(&hash, &family_id, now)? {
+                    Some(successor) => {
+                        tokens.refresh_token = Some(successor);
+                        Ok(tokens)
+                    }
+                    None => Err(self.reused(client, &family_id, &family)),
                 }
-                None => Err(self.reused(client, &family_id, &family)),
-            },
+            }
         }
     }
 

@@ -44,12 +44,29 @@ fn parse_basic(value: &str) -> Result<ClientCredentials, OAuthFailure> {
     })
 }
 
+/// RFC 9110 §5.3: `Authorization` is no list, so a request carries it once. Two are two ways
+/// of authenticating (RFC 6749 §2.3), and a proxy in front may have judged the other one, so
+/// such a request is refused rather than read by its first header.
+pub fn authorization_repeated(request: &HttpRequest) -> bool {
+    request
+        .headers()
+        .get_all(header::AUTHORIZATION)
+        .nth(1)
+        .is_some()
+}
+
 /// The credentials a request presents. Every `invalid_client` this yields is answered 401 with
 /// a Basic challenge, which RFC 6749 §5.2 requires when the header was used and allows otherwise.
 pub fn presented_credentials(
     request: &HttpRequest,
     form: &Form,
 ) -> Result<ClientCredentials, OAuthFailure> {
+    if authorization_repeated(request) {
+        return Err(OAuthFailure::new(
+            ErrorCode::InvalidRequest,
+            "send one Authorization header, not several",
+        ));
+    }
     if let Some(value) = request.headers().get(header::AUTHORIZATION) {
         let value = value.to_str().map_err(|_| {
             OAuthFailure::new(

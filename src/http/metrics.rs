@@ -26,8 +26,10 @@ pub async fn metrics(app: web::Data<App>) -> HttpResponse {
         Err(_) => {}
     }
     recorder.run_upkeep();
+    let mut text = recorder.render();
+    text.push_str(&app.swaps_lost().render());
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
-        .body(recorder.render())
+        .body(text)
 }

@@ -6,6 +6,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::blocking::on_blocking_pool;
+use super::client_auth::authorization_repeated;
 use super::form::{Form, read_limited};
 use crate::app::App;
 use crate::app::bearer::BearerError;
@@ -35,8 +36,12 @@ fn challenge(status: StatusCode, error: Option<&str>) -> HttpResponse {
 pub struct Malformed;
 
 /// The token from `Authorization: Bearer`, or (RFC 6750 §2.2) a form body's `access_token`;
-/// never from the query string (§2.3). Two places at once is malformed.
+/// never from the query string (§2.3). Two places at once is malformed, and so are two
+/// `Authorization` headers.
 pub fn bearer(request: &HttpRequest, body: &[u8]) -> Result<Option<String>, Malformed> {
+    if authorization_repeated(request) {
+        return Err(Malformed);
+    }
     let header_token = match request.headers().get(header::AUTHORIZATION) {
         Some(value) => {
             let value = value.to_str().unwrap_or_default();

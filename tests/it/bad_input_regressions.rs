@@ -167,3 +167,60 @@ fn a_body_declared_too_large_is_refused_before_it_is_sent() {
     let (status, error, _) = oauth_error(&answer);
     assert_eq!((status, error.as_str()), (413, "invalid_request"));
 }
+
+/// RFC 9110 §5.3: `Authorization` is no list, so it is sent once. Two of them are two ways of
+/// authenticating (RFC 6749 §2.3), and a proxy in front may have judged the other one; the
+/// campaign saw a request with a confidential client's Basic header and a Bearer header
+/// accepted as that client.
+#[test]
+fn a_repeated_authorization_header_is_refused_rather_than_half_read() {
+    let server = TestServer::start();
+    let fixtures = server.fixtures();
+    let basic = crate::support::malformed::basic("tv-conf", &fixtures.tv_conf_secret);
+    let basic = String::from_utf8(basic).expect("ASCII");
+    let body = "scope=openid";
+    for second in [basic.as_str(), "Bearer not-a-token"] {
+        let answer = exchange(
+            &server,
+            &format!(
+                "POST /device_authorization HTTP/1.1\r\nHost: x\r\nAuthorization: {basic}\r\n\
+                 Authorization: {second}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+                 Content-Length: {}\r\n\r\n{body}",
+                body.len()
+            ),
+        );
+        let (status, error, _) = oauth_error(&answer);
+        assert_eq!(
+            (status, error.as_str()),
+            (400, "invalid_request"),
+            "{second}"
+        );
+    }
+    let once = exchange(
+        &server,
+        &format!(
+            "POST /device_authorization HTTP/1.1\r\nHost: x\r\nAuthorization: {basic}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    assert_eq!(once.status, 200, "{}", once.text());
+
+    let access_token = server
+        .grant("tv-public", "openid", "alice")
+        .str("access_token");
+    let userinfo = |headers: usize| {
+        let header = format!("Authorization: Bearer {access_token}\r\n").repeat(headers);
+        exchange(
+            &server,
+            &format!("GET /userinfo HTTP/1.1\r\nHost: x\r\n{header}\r\n"),
+        )
+    };
+    let twice = userinfo(2);
+    assert_eq!(twice.status, 400);
+    assert_eq!(
+        twice.header("www-authenticate"),
+        Some("Bearer realm=\"authbox\", error=\"invalid_request\"")
+    );
+    assert_eq!(userinfo(1).status, 200);
+}

@@ -70,7 +70,7 @@ fn the_env_file_lists_every_setting_with_its_default() {
 }
 
 /// Read by the test suite, not by authbox; the README explains each next to its test command.
-const TEST_HARNESS_VARIABLES: [&str; 7] = [
+const TEST_HARNESS_VARIABLES: [&str; 9] = [
     "AUTHBOX_REQUIRE_BROWSER",
     "AUTHBOX_BAD_INPUT_CASES",
     "AUTHBOX_BAD_INPUT_SEED",
@@ -78,6 +78,8 @@ const TEST_HARNESS_VARIABLES: [&str; 7] = [
     "AUTHBOX_CRASH_CYCLES",
     "AUTHBOX_CRASH_SEED",
     "AUTHBOX_EXACTLY_ONCE_ROUNDS",
+    "AUTHBOX_EXACTLY_ONCE_BINARY",
+    "AUTHBOX_EXACTLY_ONCE_BINARY_ROUNDS",
 ];
 
 #[test]

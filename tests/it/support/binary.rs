@@ -52,7 +52,12 @@ pub fn binary_path() -> &'static str {
 
 /// A command with no inherited `AUTHBOX_*` variables.
 pub fn command() -> Command {
-    let mut command = Command::new(binary_path());
+    command_for(binary_path())
+}
+
+/// [`command`] for another build of the binary (the release one, say).
+pub fn command_for(binary: &str) -> Command {
+    let mut command = Command::new(binary);
     for (key, _) in std::env::vars() {
         if key.starts_with("AUTHBOX_") {
             command.env_remove(key);
