@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use super::tokens::IssuedTokens;
+use super::unconfirmed::UnconfirmedRedemption;
 use super::{App, ProtocolError};
 use crate::crypto::hash::sha256;
 use crate::crypto::random::{random_array, random_token};
@@ -153,6 +154,9 @@ pub struct ApprovedPoll {
     hash: DeviceCodeHash,
     grant: DeviceGrant,
     approval: Approval,
+    /// A retry of a redemption whose commit was not confirmed and turned out spent
+    /// (`unconfirmed.rs`).
+    unconfirmed: bool,
 }
 
 fn invalid_device_code() -> ProtocolError {
@@ -447,13 +451,24 @@ impl App {
                     "the device code has expired",
                 ));
             }
-            PollOutcome::AlreadyRedeemed => return Err(invalid_device_code()),
+            PollOutcome::AlreadyRedeemed => {
+                // Spent, perhaps by this device's own attempt whose commit failed unconfirmed.
+                let unconfirmed = self.unconfirmed_redemptions.approval(&hash, now);
+                let approval = unconfirmed.ok_or_else(invalid_device_code)?;
+                return Ok(ApprovedPoll {
+                    hash,
+                    grant,
+                    approval,
+                    unconfirmed: true,
+                });
+            }
             PollOutcome::Approved(approval) => approval,
         };
         Ok(ApprovedPoll {
             hash,
             grant,
             approval,
+            unconfirmed: false,
         })
     }
 
@@ -466,10 +481,14 @@ impl App {
         client: &Client,
         approved: ApprovedPoll,
     ) -> Result<IssuedTokens, ProtocolError> {
+        if approved.unconfirmed {
+            return self.redeem_unconfirmed(client, approved.hash);
+        }
         let ApprovedPoll {
             hash,
             grant,
             approval,
+            ..
         } = approved;
         if grant.client_id != client.id {
             return Err(invalid_device_code());
@@ -496,11 +515,26 @@ impl App {
             now,
         )?;
         let (family, refresh_token) = family.unzip();
-        match self
-            .store
-            .update_device_grant(&hash, move |grant| grant.redeem(now), family)?
-        {
+        let family_id = family.as_ref().map(|f| f.id);
+        let redeemed =
+            self.store
+                .update_device_grant(&hash, move |grant| grant.redeem(now), family);
+        let redeemed = match redeemed {
+            Err(StoreError::Unconfirmed(why)) => {
+                let unconfirmed = UnconfirmedRedemption {
+                    client_id: client.id.clone(),
+                    approval: approval.clone(),
+                    at: now,
+                    family: family_id.zip(refresh_token),
+                };
+                self.unconfirmed_redemptions.remember(hash, unconfirmed);
+                return Err(StoreError::Unconfirmed(why).into());
+            }
+            other => other?,
+        };
+        match redeemed {
             Some(Ok(_)) => {
+                self.unconfirmed_redemptions.forget(&hash, now);
                 self.pacing.forget(&hash);
                 self.record(
                     AuditEvent::new(AuditKind::Redeemed, now)

@@ -27,6 +27,7 @@ pub mod sessions;
 pub mod settings;
 pub mod sweep;
 pub mod tokens;
+mod unconfirmed;
 
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -123,6 +124,8 @@ pub struct App {
     audit: audit::AuditBuffer,
     /// Successors chosen within the refresh grace window (SPEC D5); empty when it is 0.
     rotations: Mutex<crate::domain::refresh::RecentRotations>,
+    /// Redemptions whose commit failed unconfirmed, for the device's retry.
+    unconfirmed_redemptions: unconfirmed::UnconfirmedRedemptions,
 }
 
 impl App {
@@ -146,6 +149,7 @@ impl App {
             })?,
             audit: audit::AuditBuffer::default(),
             rotations: Mutex::default(),
+            unconfirmed_redemptions: unconfirmed::UnconfirmedRedemptions::default(),
         })
     }
 
