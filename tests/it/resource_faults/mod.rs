@@ -7,6 +7,7 @@
 //! disk has room again the server answers by itself, without a restart.
 
 mod ambiguous_commit;
+mod full_disk_writes;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
