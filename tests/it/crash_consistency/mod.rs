@@ -51,7 +51,16 @@ fn serve(data: &Path, port: u16) -> Spawned {
     let mut server = Spawned::serve_on(
         port,
         data,
-        &["--poll-interval", "1s", "--device-code-ttl", &ttl],
+        // Access tokens live as long as device codes, so a key retired by a rotation stays
+        // published (for as long as its tokens may live) through a 200-cycle campaign too.
+        &[
+            "--poll-interval",
+            "1s",
+            "--device-code-ttl",
+            &ttl,
+            "--access-token-ttl",
+            &ttl,
+        ],
         &NO_DEVICE_AUTHORIZATION_LIMITS,
     );
     server.base_url();
