@@ -33,7 +33,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::support::binary::Cli;
-use crate::support::spawned::{NO_DEVICE_AUTHORIZATION_LIMITS, Spawned, free_port};
+use crate::support::spawned::{NO_DEVICE_AUTHORIZATION_LIMITS, Spawned};
 use ledger::{Dice, EVERY_REVOCATION, PASSWORD, Shared, Site, ledger};
 
 /// Long enough that codes outlive a 200-cycle campaign, so expiry is rarely the answer.
@@ -65,6 +65,16 @@ fn serve(data: &Path, port: u16) -> Spawned {
     );
     server.base_url();
     server
+}
+
+/// A free loopback port below the kernel's ephemeral range (32768 and up by default): the
+/// campaign restarts on one port again and again, and while its server is down, a port from
+/// that range could be handed to another test's `bind(…:0)`.
+fn steady_port(dice: &mut Dice) -> u16 {
+    (0..1000)
+        .map(|_| 20_000 + dice.below(12_000) as u16)
+        .find(|port| std::net::TcpListener::bind(("127.0.0.1", *port)).is_ok())
+        .expect("a free port between 20000 and 32000")
 }
 
 /// Alice's live grants, as the file holds them.
@@ -120,7 +130,7 @@ fn sigkill_under_mixed_load_breaks_no_promise() {
     let mut dice = Dice(seed);
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("authbox.redb");
-    let port = free_port();
+    let port = steady_port(&mut dice);
     let mut server = serve(&data, port);
     let cli = Cli::new(&data);
     cli.run(&[
