@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::signal::unix::{SignalKind, signal};
+use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::task::JoinHandle;
 
 use crate::app::clock::Clock;
@@ -38,6 +38,28 @@ pub enum ServeError {
     Tls(String),
     #[error("the HTTP server failed: {0}")]
     Http(#[from] std::io::Error),
+}
+
+/// SIGTERM, SIGINT and SIGHUP, taken from their default actions (which end the process at
+/// once) before the server starts: a SIGTERM that comes the moment the server says it is
+/// listening, from a service manager or a test that stops it straight away, must still stop
+/// it gracefully rather than kill it.
+pub struct StopSignals {
+    terminate: Signal,
+    interrupt: Signal,
+    // systemd's `reload` sends SIGHUP; left to its default, it would end the server.
+    hangup: Signal,
+}
+
+impl StopSignals {
+    /// Catches the signals from now on; within the runtime that will serve.
+    pub fn catch() -> Result<StopSignals, ServeError> {
+        Ok(StopSignals {
+            terminate: signal(SignalKind::terminate())?,
+            interrupt: signal(SignalKind::interrupt())?,
+            hangup: signal(SignalKind::hangup())?,
+        })
+    }
 }
 
 pub struct ServeOptions {
@@ -174,12 +196,13 @@ impl RunningServer {
     /// Serves until SIGTERM or SIGINT, then stops gracefully: no new connections, requests in
     /// flight finish, the data file is flushed and closed. The service manager hears of each
     /// step (see [`ServiceManager`]).
-    pub async fn run_until_signalled(self) -> Result<(), ServeError> {
+    pub async fn run_until_signalled(self, signals: StopSignals) -> Result<(), ServeError> {
         let manager = Arc::new(ServiceManager::from_env());
-        let mut terminate = signal(SignalKind::terminate())?;
-        let mut interrupt = signal(SignalKind::interrupt())?;
-        // systemd's `reload` sends SIGHUP; left to its default, it would end the server.
-        let mut hangup = signal(SignalKind::hangup())?;
+        let StopSignals {
+            mut terminate,
+            mut interrupt,
+            mut hangup,
+        } = signals;
         let watchdog = manager.keep_watchdog_fed();
         manager.ready();
         let stopper = self.stopper();

@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use super::tokens::IssuedTokens;
+use super::unconfirmed::UnconfirmedRedemption;
 use super::{App, AppError, ProtocolError};
 use crate::crypto::hash::sha256;
 use crate::crypto::random::{random_array, random_token};
@@ -160,6 +161,9 @@ pub struct ApprovedPoll {
     hash: DeviceCodeHash,
     grant: DeviceGrant,
     approval: Approval,
+    /// A retry of a redemption whose commit was not confirmed and turned out spent
+    /// (`unconfirmed.rs`).
+    unconfirmed: bool,
 }
 
 fn invalid_device_code() -> ProtocolError {
@@ -460,13 +464,24 @@ impl App {
                     "the device code has expired",
                 ));
             }
-            PollOutcome::AlreadyRedeemed => return Err(invalid_device_code()),
+            PollOutcome::AlreadyRedeemed => {
+                // Spent, perhaps by this device's own attempt whose commit failed unconfirmed.
+                let unconfirmed = self.unconfirmed_redemptions.approval(&hash, now);
+                let approval = unconfirmed.ok_or_else(invalid_device_code)?;
+                return Ok(ApprovedPoll {
+                    hash,
+                    grant,
+                    approval,
+                    unconfirmed: true,
+                });
+            }
             PollOutcome::Approved(approval) => approval,
         };
         Ok(ApprovedPoll {
             hash,
             grant,
             approval,
+            unconfirmed: false,
         })
     }
 
@@ -479,10 +494,14 @@ impl App {
         client: &Client,
         approved: ApprovedPoll,
     ) -> Result<IssuedTokens, ProtocolError> {
+        if approved.unconfirmed {
+            return self.redeem_unconfirmed(client, approved.hash);
+        }
         let ApprovedPoll {
             hash,
             grant,
             approval,
+            ..
         } = approved;
         if grant.client_id != client.id {
             return Err(invalid_device_code());
@@ -509,17 +528,35 @@ impl App {
             now,
         )?;
         let (family, refresh_token) = family.unzip();
-        let redeemed = AuditEvent::new(AuditKind::Redeemed, now)
+        let family_id = family.as_ref().map(|f| f.id);
+        // The event is written by the redemption's own transaction: it is on file exactly
+        // when the redemption is, an unconfirmed one included.
+        let event = AuditEvent::new(AuditKind::Redeemed, now)
             .subject(approval.sub.as_str())
             .client(client.id.as_str())
             .address(grant.requested_from.clone());
-        match self.store.update_device_grant(
+        let redeemed = self.store.update_device_grant(
             &hash,
             move |grant| grant.redeem(now),
             family,
-            self.audit_rows(redeemed)?,
-        )? {
+            self.audit_rows(event)?,
+        );
+        let redeemed = match redeemed {
+            Err(StoreError::Unconfirmed(why)) => {
+                let unconfirmed = UnconfirmedRedemption {
+                    client_id: client.id.clone(),
+                    approval: approval.clone(),
+                    at: now,
+                    family: family_id.zip(refresh_token),
+                };
+                self.unconfirmed_redemptions.remember(hash, unconfirmed);
+                return Err(StoreError::Unconfirmed(why).into());
+            }
+            other => other?,
+        };
+        match redeemed {
             Some(Ok(_)) => {
+                self.unconfirmed_redemptions.forget(&hash, now);
                 self.pacing.forget(&hash);
                 tokens.refresh_token = refresh_token;
                 Ok(tokens)

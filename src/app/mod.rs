@@ -29,6 +29,7 @@ pub mod sessions;
 pub mod settings;
 pub mod sweep;
 pub mod tokens;
+mod unconfirmed;
 mod web_origins;
 
 use std::sync::{Arc, Mutex, RwLock};
@@ -130,6 +131,8 @@ pub struct App {
     web_origins: web_origins::WebOrigins,
     /// This server's races lost at a compare-and-swap, for `/metrics`.
     swaps_lost: crate::telemetry::SwapLosses,
+    /// Redemptions whose commit failed unconfirmed, for the device's retry.
+    unconfirmed_redemptions: unconfirmed::UnconfirmedRedemptions,
 }
 
 impl App {
@@ -156,6 +159,7 @@ impl App {
             published_algs: published_algs::PublishedAlgs::default(),
             web_origins: web_origins::WebOrigins::default(),
             swaps_lost: crate::telemetry::SwapLosses::default(),
+            unconfirmed_redemptions: unconfirmed::UnconfirmedRedemptions::default(),
         };
         app.clients_changed()?;
         Ok(app)

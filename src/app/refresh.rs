@@ -1,9 +1,11 @@
 //! Refresh tokens: issued for lasting access (SPEC D3), rotated on every use, and a family
 //! revoked as soon as one of its rotated tokens comes back (RFC 9700 §4.14.2). With a grace
 //! window (SPEC D5, 0 by default) a token presented again soon after its rotation gets the
-//! same successor instead: still one rotation, never two live tokens.
+//! same successor instead: still one rotation, never two live tokens. So does a retry after a
+//! rotation whose commit failed unconfirmed but landed (`unconfirmed.rs`), whatever the window.
 
 use super::tokens::{IssuedTokens, family_grant_id};
+use super::unconfirmed::UNCONFIRMED_MEMORY;
 use super::{App, ProtocolError};
 use crate::crypto::hash::sha256;
 use crate::crypto::random::random_token;
@@ -14,8 +16,8 @@ use crate::domain::oauth::{ErrorCode, OAuthFailure};
 use crate::domain::refresh::{RefreshFamily, RefreshVerdict, TokenState, judge};
 use crate::domain::scope::ScopeSet;
 use crate::domain::time::Timestamp;
-use crate::store::IssuedTo;
 use crate::store::{FamilyId, NewRefreshFamily, RefreshTokenHash, Swap};
+use crate::store::{IssuedTo, StoreError};
 use crate::telemetry::SwapStep;
 
 fn refuse(code: ErrorCode, description: &str) -> ProtocolError {
@@ -102,7 +104,7 @@ impl App {
         let retried = match judge(&family, state, &client.id, now) {
             RefreshVerdict::Rotate => None,
             RefreshVerdict::Refuse => return Err(invalid_grant()),
-            RefreshVerdict::Reused => match self.successor_within_grace(&hash, &family_id, now)? {
+            RefreshVerdict::Reused => match self.successor_to_repeat(&hash, &family_id, now)? {
                 Some(successor) => Some(successor),
                 None => return Err(self.reused(client, &family_id, &family)),
             },
@@ -145,10 +147,19 @@ impl App {
             return Ok(tokens);
         }
         let next = self.choose_successor(&hash, now)?;
-        match self
+        let swapped = self
             .store
-            .rotate_refresh_token(&hash, &sha256(next.as_bytes()), now)?
-        {
+            .rotate_refresh_token(&hash, &sha256(next.as_bytes()), now);
+        let swapped = match swapped {
+            // The rotation may have landed without the client hearing of it; if it did, the
+            // client's retry with this same token must get `next`, not reuse detection.
+            Err(StoreError::Unconfirmed(why)) => {
+                self.rotations().remember_unconfirmed(hash, next, now);
+                return Err(StoreError::Unconfirmed(why).into());
+            }
+            other => other?,
+        };
+        match swapped {
             Swap::Rotated => {
                 tokens.refresh_token = Some(next);
                 Ok(tokens)
@@ -157,7 +168,7 @@ impl App {
             // winner rotated to the successor both chose; otherwise this is reuse too.
             Swap::Lost => {
                 self.swaps_lost.lost(SwapStep::Rotation);
-                match self.successor_within_grace(&hash, &family_id, now)? {
+                match self.successor_to_repeat(&hash, &family_id, now)? {
                     Some(successor) => {
                         tokens.refresh_token = Some(successor);
                         Ok(tokens)
@@ -194,19 +205,27 @@ impl App {
             .successor_for(*old, now, grace, random_token)?)
     }
 
-    /// The successor `old` was rotated to less than the grace window ago, while it is still
-    /// its family's current token (once it has been used, handing it out again would be reuse).
-    fn successor_within_grace(
+    /// The successor `old` was rotated to less than the grace window ago, or by a rotation
+    /// whose commit was not confirmed less than [`UNCONFIRMED_MEMORY`] ago, while it is still
+    /// its family's current token: once it has been used, handing it out again would be reuse,
+    /// and an unconfirmed rotation that did not land has no successor in the file at all.
+    fn successor_to_repeat(
         &self,
         old: &RefreshTokenHash,
         family_id: &FamilyId,
         now: Timestamp,
     ) -> Result<Option<String>, ProtocolError> {
         let grace = self.grace();
-        if grace.is_zero() {
-            return Ok(None);
-        }
-        let Some(successor) = self.rotations().recent(old, now, grace) else {
+        let remembered = {
+            let mut rotations = self.rotations();
+            let within_grace = if grace.is_zero() {
+                None
+            } else {
+                rotations.recent(old, now, grace)
+            };
+            within_grace.or_else(|| rotations.unconfirmed(old, now, UNCONFIRMED_MEMORY))
+        };
+        let Some(successor) = remembered else {
             return Ok(None);
         };
         let current = self

@@ -17,7 +17,7 @@ use crate::app::clients::ClientSettings;
 use crate::app::clock::SystemClock;
 use crate::config::{Config, ServeArgs, parse_duration};
 use crate::control::client::{self, ManageError};
-use crate::server::{ServeOptions, start};
+use crate::server::{ServeOptions, StopSignals, start};
 use crate::store::{OpenMode, Store};
 use crate::{app, control, http};
 
@@ -509,8 +509,9 @@ fn serve(data: PathBuf, args: &ServeArgs) -> Result<(), CliError> {
             clock: Arc::new(SystemClock),
             listener: None,
         };
+        let signals = StopSignals::catch().map_err(fail)?;
         let server = start(&config, options).await.map_err(fail)?;
-        server.run_until_signalled().await.map_err(fail)
+        server.run_until_signalled(signals).await.map_err(fail)
     })
 }
 

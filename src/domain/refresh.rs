@@ -75,11 +75,17 @@ pub fn judge(
 /// replaces. A client that lost the answer to a refresh and sends it again, or sends several
 /// at once, gets the same successor instead of having its grant revoked as a thief's would.
 /// Kept in memory only: after a restart a retry is judged strictly.
+///
+/// It also keeps, whatever the grace window, the successors of rotations whose commit could
+/// not be confirmed (the disk failed to sync it): the client was told to try again, and if
+/// the rotation did land, its retry with the old token must get that successor rather than
+/// be taken for a thief's.
 #[derive(Debug, Default)]
 pub struct RecentRotations {
     successors: HashMap<[u8; 32], (String, Timestamp)>,
     /// The same digests in the order they were added, for dropping the old ones.
     order: VecDeque<([u8; 32], Timestamp)>,
+    unconfirmed: HashMap<[u8; 32], (String, Timestamp)>,
 }
 
 impl RecentRotations {
@@ -116,6 +122,24 @@ impl RecentRotations {
             }
         }
         self.successors.get(old).map(|(token, _)| token.clone())
+    }
+
+    /// Remembers that `old` may have been rotated to `successor` at `now`: the commit failed
+    /// in a way that leaves open whether it happened.
+    pub fn remember_unconfirmed(&mut self, old: [u8; 32], successor: String, now: Timestamp) {
+        self.unconfirmed.insert(old, (successor, now));
+    }
+
+    /// The successor of an unconfirmed rotation of `old` less than `keep` ago. Whether it
+    /// landed is for the caller to read from the store.
+    pub fn unconfirmed(
+        &mut self,
+        old: &[u8; 32],
+        now: Timestamp,
+        keep: Duration,
+    ) -> Option<String> {
+        self.unconfirmed.retain(|_, (_, at)| now < at.plus(keep));
+        self.unconfirmed.get(old).map(|(token, _)| token.clone())
     }
 
     pub fn len(&self) -> usize {
@@ -216,5 +240,18 @@ mod tests {
         );
         assert_eq!(recent.recent(&[1; 32], t0.plus(grace), grace), None);
         assert!(recent.is_empty(), "expired successors are dropped");
+    }
+
+    #[test]
+    fn an_unconfirmed_rotation_is_remembered_for_its_own_time_whatever_the_grace() {
+        let keep = Duration::from_secs(60);
+        let t0 = Timestamp::from_secs(1000);
+        let mut recent = RecentRotations::default();
+        recent.remember_unconfirmed([1; 32], "a".into(), t0);
+        assert_eq!(recent.recent(&[1; 32], t0, Duration::ZERO), None);
+        let later = t0.plus(Duration::from_secs(59));
+        assert_eq!(recent.unconfirmed(&[1; 32], later, keep), Some("a".into()));
+        assert_eq!(recent.unconfirmed(&[2; 32], later, keep), None);
+        assert_eq!(recent.unconfirmed(&[1; 32], t0.plus(keep), keep), None);
     }
 }

@@ -30,6 +30,7 @@ use std::io::ErrorKind;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use redb::{Database, DatabaseError, ReadTransaction, ReadableDatabase, WriteTransaction};
 
@@ -97,6 +98,11 @@ pub enum StoreError {
     /// keeps trying to reopen it and answers again once it can.
     #[error("the data file cannot be written: {0}")]
     Unwritable(String),
+    /// The commit itself failed with an I/O error (its sync, most often): what it wrote may or
+    /// may not be in the file. The store reopens the file as after [`StoreError::Unwritable`];
+    /// a caller that must not repeat a one-time step reads the file again to learn which.
+    #[error("the data file could not confirm a write, which may or may not have been kept: {0}")]
+    Unconfirmed(String),
 }
 
 macro_rules! storage_error_from {
@@ -195,6 +201,27 @@ impl Store {
         builder
     }
 
+    /// Opens the file for writing; redb repairs one a crash left (a kill, a power cut, a
+    /// failed commit) before this returns, and the log says so, since that is the moment an
+    /// operator wants to know the last stop was not clean.
+    fn open_for_writing(path: &Path) -> Result<Database, DatabaseError> {
+        let repairing = Arc::new(AtomicBool::new(false));
+        let noted = Arc::clone(&repairing);
+        let mut builder = Self::builder();
+        builder.set_repair_callback(move |_| {
+            if !noted.swap(true, Ordering::Relaxed) {
+                tracing::warn!(
+                    "the data file was not closed cleanly (a crash, a kill or a failed write); repairing it"
+                );
+            }
+        });
+        let db = builder.open(path)?;
+        if repairing.load(Ordering::Relaxed) {
+            tracing::warn!("the data file was repaired; every commit acknowledged before is in it");
+        }
+        Ok(db)
+    }
+
     fn create_new(path: &Path) -> Result<Store, StoreError> {
         // Only the owner may read the file: it holds password hashes and private keys.
         let file = OpenOptions::new()
@@ -249,7 +276,7 @@ impl Store {
             }
             Err(other) => return Err(unreadable(other.to_string())),
         }
-        let db = Self::builder().open(path).map_err(|e| match e {
+        let db = Self::open_for_writing(path).map_err(|e| match e {
             DatabaseError::DatabaseAlreadyOpen => in_use(),
             DatabaseError::Storage(redb::StorageError::Io(io))
                 if io.kind() == ErrorKind::PermissionDenied =>
@@ -279,7 +306,7 @@ impl Store {
         // After a failed write: the file was ours a moment ago, so only redb's own recovery
         // and the schema check stand between it and service.
         let reopen = move || {
-            let db = Self::builder().open(&path)?;
+            let db = Self::open_for_writing(&path)?;
             schema::check_and_migrate(&db, &path)?;
             Ok(db)
         };

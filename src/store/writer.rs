@@ -12,6 +12,9 @@
 //!   `tests/it/durability.rs` traces the server's system calls to show the sync comes first.
 //! - A caller hears `Ok` only after the commit holding its write has returned, so an answer a
 //!   client has seen survives `kill -9` exactly as before.
+//! - A commit that fails with an I/O error is answered `Unconfirmed`, not `Unwritable`: its
+//!   pages may be in the file although the sync failed, so callers must not assume it did
+//!   nothing (see `app/unconfirmed.rs`).
 //! - A write that fails changes nothing: the transaction is abandoned and the batch is run
 //!   again without it, so the others neither fail with it nor see what it half-wrote.
 //! - The writes of one batch apply in arrival order, each seeing those before it, as if each
@@ -326,14 +329,26 @@ fn commit_batch(db: &Database, mut batch: Vec<Box<dyn Pending>>) -> BatchOutcome
                 }
                 BatchOutcome::Committed
             }
-            Err(e) => fail_batch(batch, StoreError::from(e)),
+            Err(e) => fail_batch(batch, unconfirmed(StoreError::from(e))),
         };
     }
     BatchOutcome::Failed
 }
 
+/// An I/O failure of the commit itself: the pages may have reached the file before the sync
+/// failed, so unlike a failure before committing, it cannot be said to have changed nothing.
+fn unconfirmed(failure: StoreError) -> StoreError {
+    match failure {
+        StoreError::Unwritable(detail) => StoreError::Unconfirmed(detail),
+        other => other,
+    }
+}
+
 fn fail_batch(batch: Vec<Box<dyn Pending>>, failure: StoreError) -> BatchOutcome {
-    if matches!(failure, StoreError::Unwritable(_)) {
+    if matches!(
+        failure,
+        StoreError::Unwritable(_) | StoreError::Unconfirmed(_)
+    ) {
         return BatchOutcome::Unwritable(failure, batch);
     }
     fail_all(batch, &failure);
@@ -345,6 +360,7 @@ fn copy_of(failure: &StoreError) -> StoreError {
     match failure {
         StoreError::Corrupt(detail) => StoreError::Corrupt(detail.clone()),
         StoreError::Unwritable(detail) => StoreError::Unwritable(detail.clone()),
+        StoreError::Unconfirmed(detail) => StoreError::Unconfirmed(detail.clone()),
         other => StoreError::Storage(other.to_string()),
     }
 }

@@ -234,3 +234,25 @@ fn every_device_authorization_answered_survives_sigkill() {
     }
     assert_eq!(second.terminate_and_wait(), Some(0));
 }
+
+#[test]
+fn a_sigterm_the_moment_the_server_says_it_is_listening_stops_it_gracefully() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("authbox.redb");
+    for attempt in 1..=20 {
+        let mut server = Spawned::serve(&data);
+        server.base_url();
+        let stopped = server.terminate_and_wait();
+        assert_eq!(
+            stopped,
+            Some(0),
+            "attempt {attempt}: a SIGTERM right after \"listening\" must not kill the server: {}",
+            server.seen.join("\n")
+        );
+        assert!(
+            server.seen.iter().any(|line| line.contains("stopping")),
+            "attempt {attempt}: {}",
+            server.seen.join("\n")
+        );
+    }
+}

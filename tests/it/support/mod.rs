@@ -3,6 +3,7 @@
 pub mod binary;
 pub mod browser;
 pub mod contract;
+pub mod faulty_disk;
 pub mod jwt;
 pub mod malformed;
 pub mod oauth;

@@ -24,6 +24,14 @@ pub const NO_DEVICE_AUTHORIZATION_LIMITS: [(&str, &str); 3] = [
     ("AUTHBOX_DEVICE_AUTHORIZATIONS_TOTAL", "10000000"),
 ];
 
+/// A loopback port nothing listens on just now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
 impl Spawned {
     /// `authbox serve` on a free loopback port, on the data file `data`.
     pub fn serve(data: &Path) -> Spawned {
@@ -33,10 +41,12 @@ impl Spawned {
     /// `authbox serve [args]` with `env` added, on a free loopback port that is also its
     /// issuer (the pages check that forms come from the issuer's origin).
     pub fn serve_with(data: &Path, args: &[&str], env: &[(&str, &str)]) -> Spawned {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
+        Spawned::serve_on(free_port(), data, args, env)
+    }
+
+    /// [`Spawned::serve_with`] on a given loopback port: a server restarted on the port it had
+    /// keeps its issuer, so what it issued before still names it.
+    pub fn serve_on(port: u16, data: &Path, args: &[&str], env: &[(&str, &str)]) -> Spawned {
         let listen = format!("127.0.0.1:{port}");
         let issuer = format!("http://127.0.0.1:{port}");
         let mut all = vec!["serve", "--listen", &listen, "--issuer", &issuer];

@@ -6,6 +6,9 @@
 //! HTML page for people), never a crash; what was acknowledged before stays; and once the
 //! disk has room again the server answers by itself, without a restart.
 
+mod ambiguous_commit;
+mod full_disk_writes;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
