@@ -18,7 +18,6 @@ use super::tokens::{IssuedTokens, grant_id};
 use super::{App, ProtocolError};
 use crate::crypto::hash::sha256;
 use crate::domain::approval::Approval;
-use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::client::{Client, ClientId};
 use crate::domain::device_grant::GrantState;
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
@@ -153,11 +152,7 @@ impl App {
         );
         let mut tokens = self.issue_tokens_in_grant(client, &user, &approval, None, now, &grant)?;
         tokens.refresh_token = refresh_token;
-        self.record(
-            AuditEvent::new(AuditKind::Redeemed, now)
-                .subject(approval.sub.as_str())
-                .client(client.id.as_str()),
-        );
+        // No second `redeemed` event: the one the redemption wrote landed with it.
         tracing::warn!(client_id = %client.id, "a device retried a redemption whose commit had failed but landed; it gets its tokens now");
         Ok(tokens)
     }
