@@ -3,7 +3,7 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use super::ConfigError;
-use crate::domain::client::is_loopback_host;
+use crate::domain::network::is_loopback_host;
 
 /// OIDC Discovery §4.3 compares issuers byte for byte, so the issuer is kept exactly as typed
 /// once it passes these rules.

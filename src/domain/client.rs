@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::scope::ScopeSet;
+use super::network::is_loopback_host;
 use super::signing::SigningAlg;
 use super::time::Timestamp;
 use super::web_origin::WebOrigin;
@@ -296,15 +297,6 @@ impl RedirectUri {
     }
 }
 
-/// True for `localhost`, `127.0.0.0/8` and `[::1]`.
-pub fn is_loopback_host(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
-}
 
 #[cfg(test)]
 mod tests {

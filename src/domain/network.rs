@@ -143,6 +143,16 @@ pub fn same_network(a: IpAddr, b: IpAddr) -> bool {
     }
 }
 
+/// True for `localhost`, `127.0.0.0/8` and `[::1]`.
+pub fn is_loopback_host(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

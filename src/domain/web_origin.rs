@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::Invalid;
-use super::client::is_loopback_host;
+use super::network::is_loopback_host;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WebOrigin(String);

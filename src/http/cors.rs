@@ -60,7 +60,9 @@ pub async fn let_listed_origins_read(
 /// client lists may go on; the answer itself is then checked against its client.
 pub async fn preflight(request: HttpRequest, app: web::Data<App>) -> HttpResponse {
     let mut answer = HttpResponse::NoContent();
-    answer.insert_header((header::VARY, "Origin"));
+    // Like every answer of these endpoints (RFC 6749 §5.1); the browser keeps a preflight's
+    // verdict by `Access-Control-Max-Age` alone. `Vary` is added by the middleware.
+    answer.insert_header((header::CACHE_CONTROL, "no-store"));
     if let Some(origin) = origin_of(&request).filter(|o| app.web_origin_allowed(o, None)) {
         answer
             .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, origin))

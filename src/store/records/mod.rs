@@ -86,10 +86,10 @@ mod tests {
         assert!(decode_user(&[]).is_err());
         assert!(decode_client(&[1, 255, 255]).is_err());
         assert!(
-            decode_client(&[4, 0])
+            decode_client(&[5, 0])
                 .unwrap_err()
                 .to_string()
-                .contains("version 4")
+                .contains("version 5")
         );
     }
 }

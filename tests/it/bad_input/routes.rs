@@ -325,7 +325,9 @@ fn api_routes() -> Vec<Route> {
     let api = |name, accepted, prepare: for<'l> fn(&'l Live<'l>) -> Prepared<'l>| Route {
         name,
         listener: Listener::Main,
-        allowed: &[200, 401],
+        // 204: the CORS preflight of /device_authorization, /token and /revoke, which a
+        // request turned into OPTIONS gets.
+        allowed: &[200, 204, 401],
         takes_input: true,
         accepted,
         prepare,

@@ -228,6 +228,11 @@ pub fn check(answer: &Answer, asked: &Asked) -> Result<(), String> {
         // No endpoint for this path, or none for this method on it (a route registered for one
         // method is not found for the others); otherwise the endpoint's own 404.
         404 if negotiated(answer, asked).is_ok() => return Ok(()),
+        // An OPTIONS request to a client endpoint is a CORS preflight, answered with no body
+        // (`cors::preflight`); no endpoint answers 204 otherwise.
+        204 if matches!(asked.format, Format::OAuth) && answer.body.is_empty() => {
+            return no_store(answer);
+        }
         405 => {
             if answer.header("allow").is_none() {
                 return Err("405 without Allow".into());
