@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::scope::ScopeSet;
 use super::network::is_loopback_host;
+use super::scope::ScopeSet;
 use super::signing::SigningAlg;
 use super::time::Timestamp;
 use super::web_origin::WebOrigin;
@@ -296,7 +296,6 @@ impl RedirectUri {
             && without_port(registered.clone()) == without_port(presented_url)
     }
 }
-
 
 #[cfg(test)]
 mod tests {
