@@ -231,7 +231,13 @@ fn metrics_stay_off_a_public_address_unless_they_have_their_own() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut public = Spawned::run(
         &dir.path().join("authbox.redb"),
-        &["serve", "--listen", "0.0.0.0:0"],
+        &[
+            "serve",
+            "--listen",
+            "0.0.0.0:0",
+            "--issuer",
+            "https://auth.example.org",
+        ],
         &[],
     );
     let base = public.base_url().replace("0.0.0.0", "127.0.0.1");
@@ -262,6 +268,8 @@ fn metrics_stay_off_a_public_address_unless_they_have_their_own() {
             "serve",
             "--listen",
             "0.0.0.0:0",
+            "--issuer",
+            "https://auth.example.org",
             "--metrics-listen",
             "127.0.0.1:0",
         ],
