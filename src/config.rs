@@ -9,7 +9,7 @@ use clap::{Args, Parser};
 
 use crate::app::settings::{AttemptBudget, DeviceAuthorizationLimits, Lifetimes, Settings};
 use crate::crypto::tls::TlsFiles;
-use crate::domain::network::{Cidr, ProxyHeader};
+use crate::domain::network::{Cidr, PlainHttp, ProxyHeader};
 use crate::domain::resource::{Resource, Resources};
 
 mod issuer;
@@ -122,10 +122,16 @@ pub struct ServeArgs {
     pub policy: PolicyArgs,
 }
 
-/// Lifetimes and attempt budgets. Durations take a unit: 90s, 10m, 8h, 14d (bare numbers are
-/// seconds).
+/// Lifetimes and attempt budgets. Durations take a unit: 90s, 10m, 8h, 14d.
 #[derive(Debug, Clone, Args)]
 pub struct PolicyArgs {
+    /// INSECURE: accept plain http, not only https, for an issuer, redirect URIs and web
+    /// origins on a private network (192.168.x.x, 10.x, fd00::/7, *.lan, *.local,
+    /// *.home.arpa, one-label names). Anyone on that network can then read codes, passwords
+    /// and tokens in transit; the README says what else, and how to get a certificate.
+    #[arg(long, env = "AUTHBOX_PLAIN_HTTP_ON_PRIVATE_NETWORK")]
+    pub plain_http_on_private_network: bool,
+
     /// How long a device code and its user code stay valid (RFC 8628 `expires_in`).
     #[arg(long, env = "AUTHBOX_DEVICE_CODE_TTL", default_value = "10m", value_parser = parse_duration, value_name = "DURATION")]
     pub device_code_ttl: Duration,
@@ -376,6 +382,11 @@ impl PolicyArgs {
                 window: self.login_window,
             },
             audit_retention: self.audit_retention,
+            plain_http: if self.plain_http_on_private_network {
+                PlainHttp::PrivateNetwork
+            } else {
+                PlainHttp::LoopbackOnly
+            },
             ..Settings::default()
         })
     }
@@ -401,6 +412,7 @@ impl Config {
             Some(addr) => Some(parse_listen("--metrics-listen", addr)?),
         };
         let tls = args.tls_cert.is_some();
+        let plain_http = args.policy.settings()?.plain_http;
         let issuer = match args
             .issuer
             .as_deref()
@@ -408,11 +420,11 @@ impl Config {
             .filter(|i| !i.is_empty())
         {
             Some(issuer) => {
-                let issuer = check_issuer(issuer)?;
+                let issuer = check_issuer(issuer, plain_http)?;
                 check_issuer_answers(&issuer, listen)?;
                 issuer
             }
-            None => issuer_from_listen(listen, tls)?,
+            None => issuer_from_listen(listen, tls, plain_http)?,
         };
         within(
             "--sweep-interval",
@@ -545,15 +557,28 @@ mod tests {
         assert!(parse_duration("99999999999999999999d").is_err());
     }
 
+    fn check_issuer_loopback(issuer: &str) -> Result<String, ConfigError> {
+        check_issuer(issuer, PlainHttp::LoopbackOnly)
+    }
+
+    #[test]
+    fn plain_http_on_a_private_network_needs_the_opt_in() {
+        let private = PlainHttp::PrivateNetwork;
+        assert!(check_issuer_loopback("http://192.168.1.10:8080").is_err());
+        assert!(check_issuer("http://192.168.1.10:8080", private).is_ok());
+        assert!(check_issuer("http://authbox.lan", private).is_ok());
+        assert!(check_issuer("http://auth.example.org", private).is_err());
+    }
+
     #[test]
     fn issuer_rules() {
-        assert!(check_issuer("http://localhost:8080").is_ok());
-        assert!(check_issuer("https://auth.example.org:8443").is_ok());
-        assert!(check_issuer("https://auth.example.org/t1").is_err());
-        assert!(check_issuer("http://auth.example.org").is_err());
-        assert!(check_issuer("https://auth.example.org/").is_err());
-        assert!(check_issuer("https://auth.example.org?x=1").is_err());
-        assert!(check_issuer("ftp://auth.example.org").is_err());
+        assert!(check_issuer_loopback("http://localhost:8080").is_ok());
+        assert!(check_issuer_loopback("https://auth.example.org:8443").is_ok());
+        assert!(check_issuer_loopback("https://auth.example.org/t1").is_err());
+        assert!(check_issuer_loopback("http://auth.example.org").is_err());
+        assert!(check_issuer_loopback("https://auth.example.org/").is_err());
+        assert!(check_issuer_loopback("https://auth.example.org?x=1").is_err());
+        assert!(check_issuer_loopback("ftp://auth.example.org").is_err());
     }
 
     #[test]

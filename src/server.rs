@@ -134,6 +134,13 @@ pub async fn start(config: &Config, options: ServeOptions) -> Result<RunningServ
     let store = open_when_free(&config.data)?;
     let app = Arc::new(App::new(store, options.clock, config.settings.clone())?);
     app.ensure_signing_keys()?;
+    if app.settings().plain_http == crate::domain::network::PlainHttp::PrivateNetwork {
+        tracing::warn!(
+            issuer = %app.settings().issuer,
+            "--plain-http-on-private-network: anyone on this network can read codes, passwords, \
+             cookies and tokens in transit, and change pages on their way; use https where you can"
+        );
+    }
     if app.status()?.users == 0 {
         tracing::warn!(
             "no users yet: create the first administrator with `authbox --data {} user add --admin <username>`",

@@ -157,7 +157,12 @@ impl App {
             .client(&client_id)?
             .filter(|c| !c.disabled)
             .ok_or_else(unknown)?;
-        match AuthorizationRequest::check(params, &client, &self.settings.resources) {
+        match AuthorizationRequest::check(
+            params,
+            &client,
+            &self.settings.resources,
+            self.settings.plain_http,
+        ) {
             Ok(request) => Ok(CheckedRequest { client, request }),
             Err(RequestRefused::NoRedirect(why)) => Err(AuthorizeRefusal::Page(why)),
             Err(RequestRefused::Redirect {

@@ -11,6 +11,7 @@ use crate::domain::Invalid;
 use crate::domain::client::{
     Client, ClientId, ClientKind, ClientLifetimes, GrantType, RedirectUri, SecretDigest,
 };
+use crate::domain::network::PlainHttp;
 use crate::domain::scope::ScopeSet;
 use crate::domain::signing::SigningAlg;
 use crate::domain::user::parse_display_name;
@@ -43,7 +44,7 @@ pub struct ClientSettings {
 
 impl ClientSettings {
     /// Applies every given setting to `client`, validating each.
-    fn apply(&self, client: &mut Client) -> Result<(), Invalid> {
+    fn apply(&self, client: &mut Client, plain_http: PlainHttp) -> Result<(), Invalid> {
         if let Some(name) = &self.name {
             client.name = parse_display_name(name, "client name")?;
         }
@@ -67,13 +68,13 @@ impl ClientSettings {
         if let Some(uris) = &self.redirect_uris {
             client.redirect_uris = uris
                 .iter()
-                .map(|u| RedirectUri::parse(u))
+                .map(|u| RedirectUri::parse(u, plain_http))
                 .collect::<Result<_, _>>()?;
         }
         if let Some(uris) = &self.post_logout_redirect_uris {
             client.post_logout_redirect_uris = uris
                 .iter()
-                .map(|u| RedirectUri::parse(u))
+                .map(|u| RedirectUri::parse(u, plain_http))
                 .collect::<Result<_, _>>()?;
         }
         let lifetime = |d: Option<Duration>,
@@ -102,7 +103,7 @@ impl ClientSettings {
         if let Some(origins) = &self.web_origins {
             let mut parsed: Vec<WebOrigin> = Vec::new();
             for origin in origins {
-                let origin = WebOrigin::parse(origin)?;
+                let origin = WebOrigin::parse(origin, plain_http)?;
                 if !parsed.contains(&origin) {
                     parsed.push(origin);
                 }
@@ -154,7 +155,7 @@ impl App {
             may_introspect: false,
             web_origins: Vec::new(),
         };
-        settings.apply(&mut client)?;
+        settings.apply(&mut client, self.settings.plain_http)?;
         self.store.insert_client(&client)?;
         self.clients_changed()?;
         tracing::info!(client_id = %client.id, confidential, "registered a client");
@@ -175,9 +176,10 @@ impl App {
     pub fn update_client(&self, id: &str, settings: &ClientSettings) -> Result<Client, AppError> {
         let id = ClientId::parse(id)?;
         let settings = settings.clone();
+        let plain_http = self.settings.plain_http;
         let client = self
             .store
-            .update_client(&id, move |client| settings.apply(client))?;
+            .update_client(&id, move |client| settings.apply(client, plain_http))?;
         self.clients_changed()?;
         tracing::info!(client_id = %client.id, "changed a client");
         Ok(client)

@@ -1,5 +1,6 @@
 //! The lifetimes and attempt budgets the use cases follow, with the defaults of SPEC §10.
 
+use crate::domain::network::PlainHttp;
 use std::time::Duration;
 
 use crate::domain::network::{Cidr, ProxyHeader};
@@ -91,6 +92,8 @@ pub struct Settings {
     pub proxy_header: ProxyHeader,
     /// How long audit events are kept.
     pub audit_retention: Duration,
+    /// Where plain http is accepted for the issuer, redirect URIs and web origins.
+    pub plain_http: PlainHttp,
 }
 
 impl Default for Settings {
@@ -107,6 +110,7 @@ impl Default for Settings {
             login_budget: budget,
             device_authorizations: DeviceAuthorizationLimits::default(),
             trusted_proxies: Vec::new(),
+            plain_http: PlainHttp::LoopbackOnly,
             proxy_header: ProxyHeader::default(),
             audit_retention: 90 * DAY,
         }

@@ -3,16 +3,23 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use super::ConfigError;
-use crate::domain::network::is_loopback_host;
+use crate::domain::network::{PlainHttp, is_loopback_host, is_private_v4};
 
 /// OIDC Discovery §4.3 compares issuers byte for byte, so the issuer is kept exactly as typed
 /// once it passes these rules.
-pub(super) fn check_issuer(issuer: &str) -> Result<String, ConfigError> {
+pub(super) fn check_issuer(issuer: &str, plain_http: PlainHttp) -> Result<String, ConfigError> {
     let fail = |why: &str| ConfigError(format!("--issuer {issuer:?} is not usable: {why}"));
     let url = url::Url::parse(issuer).map_err(|e| fail(&e.to_string()))?;
     match url.scheme() {
         "https" => {}
-        "http" if is_loopback_host(&url) => {}
+        "http" if plain_http.allows(&url) => {}
+        "http" if PlainHttp::PrivateNetwork.allows(&url) => {
+            return Err(fail(
+                "plain http is only allowed for localhost, 127.0.0.1 or [::1]; use https (see \
+                 the README for a certificate, or a proxy in front), or, knowing what anyone on \
+                 the network can then see, --plain-http-on-private-network",
+            ));
+        }
         "http" => {
             return Err(fail(
                 "plain http is only allowed for localhost, 127.0.0.1 or [::1]; use https",
@@ -45,12 +52,20 @@ pub(super) fn check_issuer(issuer: &str) -> Result<String, ConfigError> {
 /// The issuer of a server nobody named one for: only a loopback `listen` says for sure where
 /// people reach it. Any other address may sit behind a proxy, a name or a port mapping, and a
 /// guess would send devices to a URL nothing answers on.
-pub(super) fn issuer_from_listen(listen: SocketAddr, tls: bool) -> Result<String, ConfigError> {
+pub(super) fn issuer_from_listen(
+    listen: SocketAddr,
+    tls: bool,
+    plain_http: PlainHttp,
+) -> Result<String, ConfigError> {
     let scheme = if tls { "https" } else { "http" };
     let host = match listen.ip() {
         IpAddr::V4(ip) if ip == Ipv4Addr::LOCALHOST => "localhost".to_owned(),
         IpAddr::V4(ip) if ip.is_loopback() => ip.to_string(),
         IpAddr::V6(ip) if ip.is_loopback() => format!("[{ip}]"),
+        // One private address, opted in to plain http: that address is where people come.
+        IpAddr::V4(ip) if plain_http == PlainHttp::PrivateNetwork && is_private_v4(ip) => {
+            ip.to_string()
+        }
         _ => {
             return Err(ConfigError(format!(
                 "--listen {listen} takes connections from other machines, so the URL people and \

@@ -10,7 +10,7 @@
 //! Invariant: nothing leaves loopback (only a loopback `--listen` is accepted), and the
 //! temporary directory is removed however the demo ends: approval, denial, error or Ctrl-C.
 
-use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, TcpListener};
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -30,6 +30,7 @@ use crate::server::{RunningServer, ServeOptions, start};
 use crate::store::{OpenMode, Store};
 
 mod jwt;
+mod listen;
 mod screen;
 mod wire;
 
@@ -45,6 +46,11 @@ pub struct DemoArgs {
     /// temporary directory that it removes when it ends.
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<SocketAddr>,
+    /// Listen on this machine's address on the local network instead, so a phone on the same
+    /// Wi-Fi can scan the QR code. Everyone on that network can then reach the demo server,
+    /// over plain http, for as long as it runs.
+    #[arg(long, conflicts_with = "listen")]
+    pub lan: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -90,12 +96,12 @@ async fn demo(args: &DemoArgs) -> Result<(), DemoError> {
     let mut interrupt = signal(SignalKind::interrupt()).map_err(setup)?;
     let mut terminate = signal(SignalKind::terminate()).map_err(setup)?;
     let screen = Screen::new();
-    let (listener, fell_back) = bind(args.listen)?;
+    let (listener, fell_back) = listen::bind(args.listen, args.lan)?;
     let addr = listener.local_addr().map_err(setup)?;
     let scratch = Scratch::create()?;
     let data = scratch.path.join("authbox.redb");
     let issuer = format!("http://{addr}");
-    let config = server_config(data, addr, &issuer)?;
+    let config = server_config(data, addr, &issuer, args.lan)?;
     let password = demo_password()?;
 
     let port_note = match fell_back {
@@ -105,8 +111,15 @@ async fn demo(args: &DemoArgs) -> Result<(), DemoError> {
         ),
         false => String::new(),
     };
+    let reach = match args.lan {
+        true => format!(
+            "on your local network: anyone on it can open {issuer} while the demo runs, and\n\
+             \x20 it is plain http, so they can also read what passes (the demo's password too)."
+        ),
+        false => "on this machine only.".to_owned(),
+    };
     screen.text(&format!(
-        "authbox demo: the device flow from start to finish, on this machine only.
+        "authbox demo: the device flow from start to finish, {reach}
 {port_note}
   Server:    {issuer}
   Data:      {} (temporary; removed when the demo ends)
@@ -155,38 +168,22 @@ async fn stop(server: RunningServer) {
     }
 }
 
-fn bind(listen: Option<SocketAddr>) -> Result<(TcpListener, bool), DemoError> {
-    let refused = |addr: SocketAddr, e: std::io::Error| {
-        DemoError::Setup(format!(
-            "cannot listen on {addr}: {e}; choose another port with --listen"
-        ))
-    };
-    match listen {
-        Some(addr) if !addr.ip().is_loopback() => Err(DemoError::Setup(format!(
-            "the demo listens on loopback only (127.0.0.1 or [::1]), not on {addr}"
-        ))),
-        Some(addr) => Ok((
-            TcpListener::bind(addr).map_err(|e| refused(addr, e))?,
-            false,
-        )),
-        None => match TcpListener::bind(DEFAULT_LISTEN) {
-            Ok(listener) => Ok((listener, false)),
-            Err(_) => {
-                let any = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0));
-                Ok((TcpListener::bind(any).map_err(|e| refused(any, e))?, true))
-            }
-        },
-    }
-}
-
 /// The settings of a plain `authbox serve`, with none of this shell's `AUTHBOX_*` variables:
 /// the demo behaves the same everywhere, and nothing meant for a real server (TLS, a metrics
 /// port, proxies, resources) leaks into it.
-fn server_config(data: PathBuf, addr: SocketAddr, issuer: &str) -> Result<Config, DemoError> {
+fn server_config(
+    data: PathBuf,
+    addr: SocketAddr,
+    issuer: &str,
+    lan: bool,
+) -> Result<Config, DemoError> {
     let command = ServeArgs::augment_args(clap::Command::new("authbox-demo"))
         .mut_args(|arg| arg.env(None::<&'static str>));
     let listen = addr.to_string();
-    let argv = ["authbox-demo", "--listen", &listen, "--issuer", issuer];
+    let mut argv = vec!["authbox-demo", "--listen", &listen, "--issuer", issuer];
+    if lan {
+        argv.push("--plain-http-on-private-network");
+    }
     let matches = command.try_get_matches_from(argv).map_err(setup)?;
     let args = ServeArgs::from_arg_matches(&matches).map_err(setup)?;
     Config::new(data, &args).map_err(setup)
@@ -564,6 +561,9 @@ mod tests {
     #[test]
     fn only_loopback_addresses_are_served() {
         let outside = "192.0.2.1:8080".parse().ok();
-        assert!(matches!(bind(outside), Err(DemoError::Setup(_))));
+        assert!(matches!(
+            listen::bind(outside, false),
+            Err(DemoError::Setup(_))
+        ));
     }
 }

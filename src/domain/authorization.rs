@@ -9,6 +9,7 @@
 use std::time::Duration;
 
 use super::client::{Client, ClientId, GrantType};
+use super::network::PlainHttp;
 use super::oauth::{ErrorCode, OAuthFailure};
 use super::resource::Resources;
 use super::scope::ScopeSet;
@@ -169,6 +170,7 @@ impl AuthorizationRequest {
         params: &AuthorizationParams,
         client: &Client,
         resources: &Resources,
+        plain_http: PlainHttp,
     ) -> Result<AuthorizationRequest, RequestRefused> {
         let redirect_uri = match params.redirect_uri.as_deref() {
             Some(presented) if client.redirect_uris.iter().any(|r| r.matches(presented)) => {
@@ -188,6 +190,17 @@ impl AuthorizationRequest {
                 }
             },
         };
+        // Registered while the operator allowed plain http on a private network, and no longer
+        // allowed: nothing is sent there in the clear.
+        if url::Url::parse(&redirect_uri)
+            .is_ok_and(|url| url.scheme() == "http" && !plain_http.allows(&url))
+        {
+            return Err(RequestRefused::NoRedirect(
+                "This app returns to a plain-http address on a private network, which this \
+                 server does not allow."
+                    .into(),
+            ));
+        }
         let state = params.state.clone();
         let refuse = |code: ErrorCode, description: &str| RequestRefused::Redirect {
             redirect_uri: redirect_uri.clone(),
@@ -452,7 +465,13 @@ mod tests {
             kind: ClientKind::Public,
             grant_types: vec![GrantType::AuthorizationCode],
             scopes: ScopeSet::parse("openid profile offline_access").unwrap(),
-            redirect_uris: vec![RedirectUri::parse("https://app.example/cb").unwrap()],
+            redirect_uris: vec![
+                RedirectUri::parse(
+                    "https://app.example/cb",
+                    crate::domain::network::PlainHttp::LoopbackOnly,
+                )
+                .unwrap(),
+            ],
             post_logout_redirect_uris: Vec::new(),
             lifetimes: ClientLifetimes::default(),
             id_token_alg: None,
@@ -485,7 +504,8 @@ mod tests {
     }
 
     fn error_of(params: &AuthorizationParams) -> Option<ErrorCode> {
-        match AuthorizationRequest::check(params, &client(), &resources()) {
+        match AuthorizationRequest::check(params, &client(), &resources(), PlainHttp::LoopbackOnly)
+        {
             Err(RequestRefused::Redirect { failure, state, .. }) => {
                 assert_eq!(state.as_deref(), params.state.as_deref());
                 Some(failure.code)
@@ -497,9 +517,20 @@ mod tests {
 
     #[test]
     fn a_good_request_round_trips_through_its_params() {
-        let request = AuthorizationRequest::check(&params(), &client(), &resources()).unwrap();
-        let again =
-            AuthorizationRequest::check(&request.to_params(), &client(), &resources()).unwrap();
+        let request = AuthorizationRequest::check(
+            &params(),
+            &client(),
+            &resources(),
+            PlainHttp::LoopbackOnly,
+        )
+        .unwrap();
+        let again = AuthorizationRequest::check(
+            &request.to_params(),
+            &client(),
+            &resources(),
+            PlainHttp::LoopbackOnly,
+        )
+        .unwrap();
         assert_eq!(request, again);
     }
 
@@ -524,7 +555,7 @@ mod tests {
         p.redirect_uri = Some("https://evil.example/cb".into());
         p.response_type = Some("token".into());
         assert!(matches!(
-            AuthorizationRequest::check(&p, &client(), &resources()),
+            AuthorizationRequest::check(&p, &client(), &resources(), PlainHttp::LoopbackOnly),
             Err(RequestRefused::NoRedirect(_))
         ));
     }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::network::is_loopback_host;
+use super::network::PlainHttp;
 use super::scope::ScopeSet;
 use super::signing::SigningAlg;
 use super::time::Timestamp;
@@ -214,8 +214,10 @@ impl RedirectUri {
     /// A redirect URI being registered: [`RedirectUri::from_stored`]'s rules, and no `*` in its
     /// host or path. A redirect URI matches only character for character (RFC 9700 §2.1,
     /// §4.1.3), so a `*` meant as a wildcard would be stored as a URI no client ever sends.
-    pub fn parse(text: &str) -> Result<Self, Invalid> {
-        let uri = Self::from_stored(text)?;
+    /// Plain http goes to a loopback host, or with [`PlainHttp::PrivateNetwork`] also to a
+    /// private network's.
+    pub fn parse(text: &str, plain_http: PlainHttp) -> Result<Self, Invalid> {
+        let uri = Self::checked(text, plain_http)?;
         let url = url::Url::parse(text).map_err(|e| Invalid::new(e.to_string()))?;
         if url.host_str().unwrap_or_default().contains('*') || url.path().contains('*') {
             return Err(Invalid::new(format!(
@@ -232,7 +234,13 @@ impl RedirectUri {
     /// §7.3); other schemes only in the reverse-domain form of private-use schemes (RFC 8252
     /// §7.1). Earlier versions also took a `*`; such a URI still loads (it never matches), so
     /// the client and its other URIs keep working.
+    /// Plain http to a private network's host, registered while the operator allowed it, also
+    /// still loads; whether such a URI is used is decided where it is used.
     pub fn from_stored(text: &str) -> Result<Self, Invalid> {
+        Self::checked(text, PlainHttp::PrivateNetwork)
+    }
+
+    fn checked(text: &str, plain_http: PlainHttp) -> Result<Self, Invalid> {
         let fail = |why: &str| Invalid::new(format!("redirect URI {text:?} is not allowed: {why}"));
         if has_control(text) || text.contains(' ') {
             return Err(fail("it contains spaces or control characters"));
@@ -243,10 +251,11 @@ impl RedirectUri {
         }
         match url.scheme() {
             "https" => {}
-            "http" if is_loopback_host(&url) => {}
+            "http" if plain_http.allows(&url) => {}
             "http" => {
                 return Err(fail(
-                    "plain http is only allowed to localhost, 127.0.0.1 or [::1]",
+                    "plain http is only allowed to localhost, 127.0.0.1 or [::1] (or, with \
+                     --plain-http-on-private-network, to a private network's hosts)",
                 ));
             }
             scheme if scheme.contains('.') => {}
@@ -326,28 +335,33 @@ mod tests {
 
     #[test]
     fn redirect_uri_rules() {
-        assert!(RedirectUri::parse("https://app.example/cb").is_ok());
-        assert!(RedirectUri::parse("http://127.0.0.1:8000/cb").is_ok());
-        assert!(RedirectUri::parse("com.example.app:/cb").is_ok());
-        assert!(RedirectUri::parse("http://app.example/cb").is_err());
-        assert!(RedirectUri::parse("https://app.example/cb#x").is_err());
-        assert!(RedirectUri::parse("/relative").is_err());
-        assert!(RedirectUri::parse("javascript:alert(1)").is_err());
+        assert!(RedirectUri::parse("https://app.example/cb", PlainHttp::LoopbackOnly).is_ok());
+        assert!(RedirectUri::parse("http://127.0.0.1:8000/cb", PlainHttp::LoopbackOnly).is_ok());
+        assert!(RedirectUri::parse("com.example.app:/cb", PlainHttp::LoopbackOnly).is_ok());
+        assert!(RedirectUri::parse("http://app.example/cb", PlainHttp::LoopbackOnly).is_err());
+        assert!(RedirectUri::parse("https://app.example/cb#x", PlainHttp::LoopbackOnly).is_err());
+        assert!(RedirectUri::parse("/relative", PlainHttp::LoopbackOnly).is_err());
+        assert!(RedirectUri::parse("javascript:alert(1)", PlainHttp::LoopbackOnly).is_err());
         for wildcard in [
             "https://app.example/*",
             "https://*.app.example/cb",
             "https://app.example/cb*",
             "com.example.app:/*",
         ] {
-            assert!(RedirectUri::parse(wildcard).is_err(), "{wildcard}");
+            assert!(
+                RedirectUri::parse(wildcard, PlainHttp::LoopbackOnly).is_err(),
+                "{wildcard}"
+            );
             assert!(RedirectUri::from_stored(wildcard).is_ok(), "{wildcard}");
         }
-        assert!(RedirectUri::parse("https://app.example/cb?scope=*").is_ok());
+        assert!(
+            RedirectUri::parse("https://app.example/cb?scope=*", PlainHttp::LoopbackOnly).is_ok()
+        );
     }
 
     #[test]
     fn redirect_uris_match_exactly_but_loopback_ips_take_any_port() {
-        let web = RedirectUri::parse("https://app.example/cb").unwrap();
+        let web = RedirectUri::parse("https://app.example/cb", PlainHttp::LoopbackOnly).unwrap();
         assert!(web.matches("https://app.example/cb"));
         for trick in [
             "https://app.example/cb/extra",
@@ -362,15 +376,17 @@ mod tests {
         ] {
             assert!(!web.matches(trick), "{trick}");
         }
-        let native = RedirectUri::parse("http://127.0.0.1/callback").unwrap();
+        let native =
+            RedirectUri::parse("http://127.0.0.1/callback", PlainHttp::LoopbackOnly).unwrap();
         assert!(native.matches("http://127.0.0.1:51004/callback"));
         assert!(!native.matches("http://127.0.0.1:51004/callback/x"));
         assert!(!native.matches("http://127.0.0.2:51004/callback"));
         assert!(!native.matches("http://localhost:51004/callback"));
         assert!(!native.matches("https://127.0.0.1:51004/callback"));
-        let v6 = RedirectUri::parse("http://[::1]:8000/cb").unwrap();
+        let v6 = RedirectUri::parse("http://[::1]:8000/cb", PlainHttp::LoopbackOnly).unwrap();
         assert!(v6.matches("http://[::1]:9000/cb"));
-        let named = RedirectUri::parse("http://localhost:8000/cb").unwrap();
+        let named =
+            RedirectUri::parse("http://localhost:8000/cb", PlainHttp::LoopbackOnly).unwrap();
         assert!(named.matches("http://localhost:8000/cb"));
         assert!(
             !named.matches("http://localhost:9000/cb"),

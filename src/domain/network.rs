@@ -143,6 +143,52 @@ pub fn same_network(a: IpAddr, b: IpAddr) -> bool {
     }
 }
 
+/// Where plain http may be used: loopback hosts only (the default), or also hosts only a private
+/// network reaches, when the operator opted in (`--plain-http-on-private-network`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PlainHttp {
+    #[default]
+    LoopbackOnly,
+    PrivateNetwork,
+}
+
+impl PlainHttp {
+    /// Whether plain http to `url`'s host is acceptable under this rule.
+    pub fn allows(self, url: &url::Url) -> bool {
+        match self {
+            PlainHttp::LoopbackOnly => is_loopback_host(url),
+            PlainHttp::PrivateNetwork => is_loopback_host(url) || is_private_network_host(url),
+        }
+    }
+}
+
+/// A host only a private network reaches: an address in RFC 1918, RFC 6598 (shared, as
+/// carrier-grade NAT uses), IPv6 unique-local (fc00::/7) or link-local space; or a name under a
+/// suffix the public DNS never answers for (`.local`, `.lan`, `.home.arpa`, `.internal`), or a
+/// name of one label (`nas`).
+pub fn is_private_network_host(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => is_private_v4(ip),
+        Some(url::Host::Ipv6(ip)) => {
+            let first = ip.segments()[0];
+            (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80
+        }
+        Some(url::Host::Domain(name)) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            !name.contains('.')
+                || [".local", ".lan", ".home.arpa", ".internal"]
+                    .iter()
+                    .any(|suffix| name.ends_with(suffix))
+        }
+        None => false,
+    }
+}
+
+pub fn is_private_v4(ip: std::net::Ipv4Addr) -> bool {
+    let [a, b, ..] = ip.octets();
+    ip.is_private() || ip.is_link_local() || (a == 100 && (64..128).contains(&b))
+}
+
 /// True for `localhost`, `127.0.0.0/8` and `[::1]`.
 pub fn is_loopback_host(url: &url::Url) -> bool {
     match url.host() {
@@ -156,6 +202,35 @@ pub fn is_loopback_host(url: &url::Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn private_network_hosts() {
+        let private = |text: &str| is_private_network_host(&url::Url::parse(text).unwrap());
+        for yes in [
+            "http://192.168.1.10:8080",
+            "http://10.0.0.1",
+            "http://172.16.5.4",
+            "http://100.64.0.1",
+            "http://169.254.1.1",
+            "http://[fd00::1]",
+            "http://[fe80::1]",
+            "http://nas.local",
+            "http://authbox.lan:8080",
+            "http://box.home.arpa",
+            "http://nas",
+        ] {
+            assert!(private(yes), "{yes}");
+        }
+        for no in [
+            "http://8.8.8.8",
+            "http://172.32.0.1",
+            "http://[2001:db8::1]",
+            "http://auth.example.org",
+            "http://lan.example.com",
+        ] {
+            assert!(!private(no), "{no}");
+        }
+    }
 
     #[test]
     fn cidr_blocks() {

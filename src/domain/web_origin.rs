@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::Invalid;
-use super::network::is_loopback_host;
+use super::network::PlainHttp;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WebOrigin(String);
@@ -12,13 +12,17 @@ pub struct WebOrigin(String);
 impl WebOrigin {
     /// https, or http to a loopback host (as for redirect URIs); nothing but scheme, host and
     /// port. The default port is dropped and the host lower-cased, as a browser serializes it.
-    pub fn parse(text: &str) -> Result<WebOrigin, Invalid> {
+    pub fn parse(text: &str, plain_http: PlainHttp) -> Result<WebOrigin, Invalid> {
         let fail = |why: &str| Invalid::new(format!("web origin {text:?}: {why}"));
         let url = url::Url::parse(text.trim()).map_err(|e| fail(&e.to_string()))?;
         match url.scheme() {
             "https" => {}
-            "http" if is_loopback_host(&url) => {}
-            "http" => return Err(fail("plain http is only allowed for a loopback host")),
+            "http" if plain_http.allows(&url) => {}
+            "http" => {
+                return Err(fail(
+                    "plain http is only allowed for a loopback host (or, with --plain-http-on-private-network, a private network's)",
+                ));
+            }
             _ => return Err(fail("it must start with https://")),
         }
         let bare = url.path() == "/" && !text.trim().ends_with('/');
@@ -50,10 +54,13 @@ mod tests {
 
     #[test]
     fn an_origin_reads_as_a_browser_sends_it() {
-        let origin = WebOrigin::parse("https://TV.Example.org:443").unwrap();
+        let origin =
+            WebOrigin::parse("https://TV.Example.org:443", PlainHttp::LoopbackOnly).unwrap();
         assert_eq!(origin.as_str(), "https://tv.example.org");
         assert_eq!(
-            WebOrigin::parse("http://localhost:5173").unwrap().as_str(),
+            WebOrigin::parse("http://localhost:5173", PlainHttp::LoopbackOnly)
+                .unwrap()
+                .as_str(),
             "http://localhost:5173"
         );
         for bad in [
@@ -65,7 +72,10 @@ mod tests {
             "*",
             "null",
         ] {
-            assert!(WebOrigin::parse(bad).is_err(), "{bad}");
+            assert!(
+                WebOrigin::parse(bad, PlainHttp::LoopbackOnly).is_err(),
+                "{bad}"
+            );
         }
     }
 }

@@ -36,6 +36,7 @@ mod keys;
 mod my_devices;
 mod observability;
 mod pairing;
+mod private_network;
 mod refresh;
 mod resource_faults;
 mod security_headers;

@@ -9,6 +9,7 @@ use super::{V2, V3, V4};
 use crate::domain::client::{
     Client, ClientId, ClientKind, ClientLifetimes, GrantType, RedirectUri, SecretDigest,
 };
+use crate::domain::network::PlainHttp;
 use crate::domain::scope::ScopeSet;
 use crate::domain::signing::SigningAlg;
 use crate::domain::time::Timestamp;
@@ -183,7 +184,7 @@ pub fn decode_client(bytes: &[u8]) -> Result<Client, StoreError> {
         may_introspect,
         web_origins: origins
             .iter()
-            .map(|o| WebOrigin::parse(o))
+            .map(|o| WebOrigin::parse(o, PlainHttp::PrivateNetwork))
             .collect::<Result<_, _>>()
             .map_err(corrupt("web origin"))?,
     })

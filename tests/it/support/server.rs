@@ -64,6 +64,7 @@ pub fn test_profile(issuer: String) -> Settings {
         trusted_proxies: Vec::new(),
         proxy_header: ProxyHeader::default(),
         audit_retention: secs(86_400),
+        plain_http: authbox::domain::network::PlainHttp::LoopbackOnly,
     }
 }
 
