@@ -1,8 +1,11 @@
 //! People's accounts: create, list, change password, disable, remove; and ending what a
 //! person is signed in with when their account changes that way.
 
+use serde::{Deserialize, Serialize};
+
 use super::{App, AppError};
 use crate::crypto::random::random_array;
+use crate::domain::Invalid;
 use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::user::{Email, Subject, User, Username, check_new_password, parse_display_name};
 use crate::store::IssuedTo;
@@ -29,7 +32,57 @@ pub struct NewUser {
     pub admin: bool,
 }
 
+/// What an operator changes of an account; `None` leaves a field as it is, and an empty name
+/// or email clears it. The `sub` never changes, so every app goes on knowing the person.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserChanges {
+    pub display_name: Option<String>,
+    pub email: Option<String>,
+    pub email_verified: Option<bool>,
+    pub admin: Option<bool>,
+}
+
 impl App {
+    /// Changes an account's name, email and role, keeping its `sub`. A new email address is
+    /// unverified unless the operator vouches for it in the same change.
+    pub fn update_user(&self, username: &str, changes: &UserChanges) -> Result<User, AppError> {
+        let display_name = match changes.display_name.as_deref().map(str::trim) {
+            None => None,
+            Some("") => Some(None),
+            Some(name) => Some(Some(parse_display_name(name, "name")?)),
+        };
+        let email = match changes.email.as_deref().map(str::trim) {
+            None => None,
+            Some("") => Some(None),
+            Some(address) => Some(Some(Email::parse(address)?)),
+        };
+        let (verified, admin, now) = (changes.email_verified, changes.admin, self.now());
+        let user = self.store.update_user(username, move |user| {
+            if let Some(name) = &display_name {
+                user.display_name = name.clone();
+            }
+            if let Some(address) = &email {
+                if *address != user.email {
+                    user.email_verified = false;
+                }
+                user.email = address.clone();
+            }
+            if let Some(verified) = verified {
+                if verified && user.email.is_none() {
+                    return Err(Invalid::new("--email-verified needs an email address"));
+                }
+                user.email_verified = verified;
+            }
+            if let Some(admin) = admin {
+                user.admin = admin;
+            }
+            user.updated_at = now;
+            Ok(())
+        })?;
+        tracing::info!(username = %user.username, sub = %user.sub, "changed a user");
+        Ok(user)
+    }
+
     pub fn add_user(&self, new: NewUser) -> Result<User, AppError> {
         let username = Username::parse(&new.username)?;
         check_new_password(&new.password)?;

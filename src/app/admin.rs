@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::accounts::NewUser;
+use super::accounts::{NewUser, UserChanges};
 pub use super::admin_views::{AuditView, ClientView, GrantView, KeyView, StatusView, UserView};
 use super::clients::ClientSettings;
 use super::devices::PairedDevice;
@@ -42,6 +42,10 @@ pub enum AdminRequest {
         /// Leave devices signed in; browser sessions end all the same.
         #[serde(default)]
         keep_devices: bool,
+    },
+    UserUpdate {
+        username: String,
+        changes: UserChanges,
     },
     UserSetDisabled {
         username: String,
@@ -262,6 +266,9 @@ impl App {
                 user(self.set_user_disabled(&username, disabled)?)
             }
             AdminRequest::UserRemove { username } => user(self.remove_user(&username)?),
+            AdminRequest::UserUpdate { username, changes } => {
+                user(self.update_user(&username, &changes)?)
+            }
             AdminRequest::ClientAdd {
                 client_id,
                 confidential,

@@ -172,6 +172,29 @@ pub enum UserCommand {
         #[arg(long)]
         keep_devices: bool,
     },
+    /// Change a user's name, email or role. Their subject identifier (`sub`) stays, so every
+    /// app goes on knowing them.
+    Update {
+        username: String,
+        /// The name shown to the person and to applications ("" clears it).
+        #[arg(long)]
+        name: Option<String>,
+        /// A new email address ("" clears it); it is unverified unless --email-verified.
+        #[arg(long)]
+        email: Option<String>,
+        /// Vouch that the email address belongs to the person.
+        #[arg(long, conflicts_with = "no_email_verified")]
+        email_verified: bool,
+        /// Withdraw that.
+        #[arg(long)]
+        no_email_verified: bool,
+        /// Let the user administer authbox.
+        #[arg(long, conflicts_with = "no_admin")]
+        admin: bool,
+        /// Take that away.
+        #[arg(long)]
+        no_admin: bool,
+    },
     /// Stop a user from signing in and end their browser sessions (nothing is deleted; devices
     /// are refused until the user is enabled again).
     Disable { username: String },
@@ -440,6 +463,26 @@ fn user_request(command: UserCommand) -> Result<AdminRequest, CliError> {
             disabled: false,
         },
         UserCommand::Remove { username } => AdminRequest::UserRemove { username },
+        UserCommand::Update {
+            username,
+            name,
+            email,
+            email_verified,
+            no_email_verified,
+            admin,
+            no_admin,
+        } => {
+            let flag = |yes: bool, no: bool| (yes || no).then_some(yes);
+            AdminRequest::UserUpdate {
+                username,
+                changes: crate::app::accounts::UserChanges {
+                    display_name: name,
+                    email,
+                    email_verified: flag(email_verified, no_email_verified),
+                    admin: flag(admin, no_admin),
+                },
+            }
+        }
     })
 }
 

@@ -271,3 +271,70 @@ fn the_cli_sends_nothing_to_a_control_socket_held_by_another_account() {
     assert_eq!(names(&cli), ["alice"]);
     assert!(!file_contains(&their_data, password.as_bytes()));
 }
+
+/// A person's name, email and role change without a new `sub`: the apps they signed in to
+/// see the new name under the same subject, and their devices stay signed in.
+#[test]
+fn user_update_keeps_the_sub_and_the_apps_see_the_change() {
+    let server = crate::support::oauth::started();
+    let tokens = server.grant("tv-public", "openid profile email offline_access", "alice");
+    let access = tokens.str("access_token");
+    let userinfo = |token: &str| -> serde_json::Value {
+        reqwest::blocking::Client::new()
+            .get(server.url("/userinfo"))
+            .bearer_auth(token)
+            .send()
+            .and_then(|r| r.json())
+            .expect("userinfo")
+    };
+    let before = userinfo(&access);
+
+    let cli = server.cli();
+    let changed = cli
+        .run(&[
+            "--json",
+            "user",
+            "update",
+            "alice",
+            "--name",
+            "Alice Kingsleigh",
+            "--email",
+            "alice@wonder.example",
+            "--admin",
+        ])
+        .json();
+    assert_eq!(changed["user"]["sub"], before["sub"]);
+    assert_eq!(
+        changed["user"]["email_verified"], false,
+        "a new address is unverified"
+    );
+    assert_eq!(changed["user"]["admin"], true);
+
+    let after = userinfo(&access);
+    assert_eq!(after["sub"], before["sub"]);
+    assert_eq!(after["name"], "Alice Kingsleigh");
+    assert_eq!(after["email"], "alice@wonder.example");
+    // The device's grant goes on.
+    let refreshed = server.post_form(
+        "/token",
+        &format!(
+            "grant_type=refresh_token&client_id=tv-public&refresh_token={}",
+            crate::support::oauth::enc(&tokens.str("refresh_token"))
+        ),
+        None,
+    );
+    assert_eq!(refreshed.status, 200, "{}", refreshed.body);
+
+    // Clearing the email takes its verification with it; nonsense is refused, nothing changes.
+    cli.run(&["user", "update", "alice", "--email", "not an address"])
+        .fails_with(&["email"]);
+    cli.run(&["user", "update", "nobody", "--name", "X"])
+        .fails_with(&["no user named"]);
+    let cleared = cli
+        .run(&["--json", "user", "update", "alice", "--email", ""])
+        .json();
+    assert!(cleared["user"]["email"].is_null(), "{cleared}");
+    cli.run(&["user", "update", "alice", "--email-verified"])
+        .fails_with(&["needs an email"]);
+    assert_eq!(userinfo(&access)["name"], "Alice Kingsleigh");
+}
