@@ -22,6 +22,8 @@
 //!   management façade.
 //! - `http` serves them: `http::browser` is the page toolkit (the browser's cookie and address,
 //!   CSRF-checked forms, the HTML error renderer), `http::errors` the OAuth JSON one.
+//! - `i18n` holds the page text: the catalogs under `assets/locales/`, compiled in, and the
+//!   negotiation of `Accept-Language`.
 //! - `telemetry` names what `/metrics` reports; `log_sink` batches the access log on its way
 //!   to standard error.
 //! - `store` is the redb file: tables, records (`store::records`, one file per family), schema
@@ -50,6 +52,7 @@ pub mod crypto;
 pub mod demo;
 pub mod domain;
 pub mod http;
+pub mod i18n;
 pub mod log_sink;
 pub mod pages;
 pub mod server;
