@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use super::client::{Client, ClientId, GrantType};
 use super::oauth::{ErrorCode, OAuthFailure};
+use super::refusal::AppRefusal;
 use super::resource::Resources;
 use super::scope::ScopeSet;
 use super::time::Timestamp;
@@ -136,7 +137,7 @@ pub struct AuthorizationParams {
 pub enum RequestRefused {
     /// The redirect URI could not be verified: the browser must not be sent anywhere, so the
     /// person is shown why (RFC 6749 §4.1.2.1).
-    NoRedirect(String),
+    NoRedirect(AppRefusal),
     /// Sent back to the verified redirect URI with `state` (RFC 6749 §4.1.2.1).
     Redirect {
         redirect_uri: String,
@@ -175,16 +176,12 @@ impl AuthorizationRequest {
                 presented.to_owned()
             }
             Some(_) => {
-                return Err(RequestRefused::NoRedirect(
-                    "The address this app asked to return to is not registered for it.".into(),
-                ));
+                return Err(RequestRefused::NoRedirect(AppRefusal::ReturnUnregistered));
             }
             None => match client.redirect_uris.as_slice() {
                 [only] => only.as_str().to_owned(),
                 _ => {
-                    return Err(RequestRefused::NoRedirect(
-                        "The app did not say where to return to.".into(),
-                    ));
+                    return Err(RequestRefused::NoRedirect(AppRefusal::ReturnUnnamed));
                 }
             },
         };
