@@ -20,6 +20,7 @@ mod discovery;
 mod errors;
 pub(crate) mod form;
 mod health;
+mod home;
 mod jwks;
 mod language;
 mod login;
@@ -68,6 +69,7 @@ fn metrics_routes(config: &mut web::ServiceConfig) {
 
 pub fn routes(config: &mut web::ServiceConfig) {
     config
+        .route("/", web::get().to(home::landing))
         .route("/language", web::get().to(language::choose))
         .route("/healthz", web::get().to(health::healthz))
         .route("/jwks", web::get().to(jwks::jwks))

@@ -6,5 +6,6 @@ pub mod authorize;
 pub mod device;
 pub mod devices;
 pub mod error;
+pub mod home;
 pub mod layout;
 pub mod pairing;
