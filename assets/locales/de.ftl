@@ -8,7 +8,7 @@ languages-label = Sprache
 
 ## Startseite (/)
 
-home-intro = Hier verbinden Sie Ihren Fernseher, Ihre Spielkonsole oder ein anderes Gerät mit Ihrem Konto und sehen, was mit Ihrem Konto angemeldet ist.
+home-intro = Hier verbinden Sie Ihren Fernseher, Ihre Spielkonsole oder ein anderes Gerät mit Ihrem Konto und sehen, was damit angemeldet ist.
 home-connect = Gerät verbinden
 home-sign-in = Anmelden
 home-signed-in-as = Sie sind als { $account } angemeldet.

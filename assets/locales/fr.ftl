@@ -9,7 +9,7 @@ languages-label = Langue
 
 ## Page d’accueil (/)
 
-home-intro = Associez ici votre téléviseur, votre console ou un autre appareil à votre compte, et voyez ce qui est connecté à votre compte.
+home-intro = Associez ici votre téléviseur, votre console ou un autre appareil à votre compte, et retrouvez tout ce qui y est connecté.
 home-connect = Associer un appareil
 home-sign-in = Se connecter
 home-signed-in-as = Compte connecté : { $account }

@@ -79,19 +79,18 @@ fn redirect(status: StatusCode, location: &str) -> HttpResponse {
 
 /// Why an app's request is refused, in the person's language.
 pub(super) fn refusal_words(frame: &Frame, why: AppRefusal) -> String {
-    let key = match why {
-        AppRefusal::AppUnnamed => "app-unnamed",
-        AppRefusal::AppUnknown => return frame.text_with_site("app-unknown"),
-        AppRefusal::ReturnUnregistered => "return-unregistered",
-        AppRefusal::ReturnUnnamed => "return-unnamed",
-        AppRefusal::ReturnInvalid => "return-invalid",
-        AppRefusal::Damaged => "request-damaged",
-        AppRefusal::SignOutUnverifiable => return frame.text_with_site("sign-out-unverifiable"),
-        AppRefusal::SignOutContradicts => "sign-out-contradicts",
-        AppRefusal::SignOutReturnUnregistered => "sign-out-return-unregistered",
-        AppRefusal::SignOutReturnInvalid => "sign-out-return-invalid",
-    };
-    frame.text(key)
+    match why {
+        AppRefusal::AppUnnamed => frame.text("app-unnamed"),
+        AppRefusal::AppUnknown => frame.text_with_site("app-unknown"),
+        AppRefusal::ReturnUnregistered => frame.text("return-unregistered"),
+        AppRefusal::ReturnUnnamed => frame.text("return-unnamed"),
+        AppRefusal::ReturnInvalid => frame.text("return-invalid"),
+        AppRefusal::Damaged => frame.text("request-damaged"),
+        AppRefusal::SignOutUnverifiable => frame.text_with_site("sign-out-unverifiable"),
+        AppRefusal::SignOutContradicts => frame.text("sign-out-contradicts"),
+        AppRefusal::SignOutReturnUnregistered => frame.text("sign-out-return-unregistered"),
+        AppRefusal::SignOutReturnInvalid => frame.text("sign-out-return-invalid"),
+    }
 }
 
 /// Why an app's request could not be read, in the person's language.

@@ -312,25 +312,49 @@ impl PageError {
 
     /// The page that says so, in the frame's language.
     pub fn render(&self, frame: &Frame) -> HttpResponse {
-        let text = |key| frame.text(key);
         let (title, body, again, retry_after) = match self {
             PageError::Form(problem) => {
                 let (title, body) = match problem {
-                    FormProblem::TooLarge => ("form-too-large-title", "form-too-large-body"),
-                    FormProblem::TooSlow => ("form-too-slow-title", "form-too-slow-body"),
-                    FormProblem::Unreadable => ("form-broken-title", "form-unreadable-body"),
-                    FormProblem::Unparsable => ("form-broken-title", "form-unparsable-body"),
-                    FormProblem::Stale => ("form-stale-title", "form-stale-body"),
+                    FormProblem::TooLarge => (
+                        frame.text("form-too-large-title"),
+                        frame.text("form-too-large-body"),
+                    ),
+                    FormProblem::TooSlow => (
+                        frame.text("form-too-slow-title"),
+                        frame.text("form-too-slow-body"),
+                    ),
+                    FormProblem::Unreadable => (
+                        frame.text("form-broken-title"),
+                        frame.text("form-unreadable-body"),
+                    ),
+                    FormProblem::Unparsable => (
+                        frame.text("form-broken-title"),
+                        frame.text("form-unparsable-body"),
+                    ),
+                    FormProblem::Stale => (
+                        frame.text("form-stale-title"),
+                        frame.text("form-stale-body"),
+                    ),
                 };
-                (text(title), text(body), true, None)
+                (title, body, true, None)
             }
             PageError::Paused { wait_secs } => {
                 let minutes = wait_secs.div_ceil(60);
                 let body = frame.text_with("paused-body", &[("minutes", Arg::Count(minutes))]);
-                (text("paused-title"), body, false, Some(*wait_secs))
+                (frame.text("paused-title"), body, false, Some(*wait_secs))
             }
-            PageError::Busy => (text("busy-title"), text("busy-body"), true, Some(1)),
-            PageError::Fault => (text("busy-title"), text("fault-body"), true, None),
+            PageError::Busy => (
+                frame.text("busy-title"),
+                frame.text("busy-body"),
+                true,
+                Some(1),
+            ),
+            PageError::Fault => (
+                frame.text("busy-title"),
+                frame.text("fault-body"),
+                true,
+                None,
+            ),
         };
         let mut response = say(frame, self.status_code(), &title, &body, again);
         let value = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok());

@@ -65,7 +65,6 @@ pub(super) fn problem_page(
     problem: CodeProblem,
     csrf_token: &str,
 ) -> Result<HttpResponse, PageError> {
-    let text = |key| frame.text(key);
     Ok(match problem {
         CodeProblem::Paused(until) => {
             telemetry::throttled("user_code");
@@ -79,7 +78,7 @@ pub(super) fn problem_page(
                 &EnterCode {
                     csrf_token,
                     prefilled: None,
-                    problem: Some(&text("code-wrong")),
+                    problem: Some(&frame.text("code-wrong")),
                 },
             ),
             None,
@@ -87,22 +86,22 @@ pub(super) fn problem_page(
         CodeProblem::Expired => say(
             frame,
             StatusCode::GONE,
-            &text("code-expired-title"),
-            &text("code-expired-body"),
+            &frame.text("code-expired-title"),
+            &frame.text("code-expired-body"),
             true,
         ),
         CodeProblem::AlreadyUsed => say(
             frame,
             StatusCode::CONFLICT,
-            &text("code-used-title"),
-            &text("code-used-body"),
+            &frame.text("code-used-title"),
+            &frame.text("code-used-body"),
             true,
         ),
         CodeProblem::Denied => say(
             frame,
             StatusCode::CONFLICT,
-            &text("code-denied-title"),
-            &text("code-denied-body"),
+            &frame.text("code-denied-title"),
+            &frame.text("code-denied-body"),
             true,
         ),
     })
@@ -214,20 +213,19 @@ fn decision_page(
     if matches!(decided, DeviceDecision::Approved | DeviceDecision::Denied) {
         telemetry::decision("device", approve);
     }
-    let text = |key| frame.text(key);
     Ok(match decided {
         DeviceDecision::Approved => say(
             frame,
             StatusCode::OK,
-            &text("device-connected-title"),
-            &text("device-connected-body"),
+            &frame.text("device-connected-title"),
+            &frame.text("device-connected-body"),
             false,
         ),
         DeviceDecision::Denied => say(
             frame,
             StatusCode::OK,
-            &text("device-denied-title"),
-            &text("device-denied-body"),
+            &frame.text("device-denied-title"),
+            &frame.text("device-denied-body"),
             false,
         ),
         DeviceDecision::SignInAgain => sign_in_page(
@@ -236,7 +234,7 @@ fn decision_page(
             &Login {
                 csrf_token: token,
                 user_code: Some(typed),
-                problem: Some(&text("sign-in-expired")),
+                problem: Some(&frame.text("sign-in-expired")),
                 ..Login::default()
             },
         ),
@@ -244,8 +242,8 @@ fn decision_page(
         DeviceDecision::AccountUnusable => say(
             frame,
             StatusCode::FORBIDDEN,
-            &text("account-unusable-title"),
-            &text("account-unusable-body"),
+            &frame.text("account-unusable-title"),
+            &frame.text("account-unusable-body"),
             false,
         ),
     })

@@ -189,13 +189,13 @@ impl Translator {
     /// How long ago something happened, in words: "just now", "7 minutes ago".
     pub fn ago(&self, elapsed: std::time::Duration) -> String {
         let secs = elapsed.as_secs();
-        let (key, count) = match secs {
-            0..60 => return self.text("ago-now"),
-            60..3600 => ("ago-minutes", secs / 60),
-            3600..172_800 => ("ago-hours", secs / 3600),
-            _ => ("ago-days", secs / 86_400),
-        };
-        self.text_with(key, &[("count", Arg::Count(count))])
+        let count = |unit: u64| [("count", Arg::Count(secs / unit))];
+        match secs {
+            0..60 => self.text("ago-now"),
+            60..3600 => self.text_with("ago-minutes", &count(60)),
+            3600..172_800 => self.text_with("ago-hours", &count(3600)),
+            _ => self.text_with("ago-days", &count(86_400)),
+        }
     }
 
     /// A moment, given in seconds since the Unix epoch, as this language writes a date and a

@@ -48,7 +48,12 @@ fn device_facts(frame: &Frame, device: &DeviceLine) -> String {
 
 pub fn devices(frame: &Frame, view: &Devices<'_>) -> Markup {
     let account = || [("account", Arg::Text(view.signed_in_as))];
-    let counted = |count: usize| [("account", Arg::Text(view.signed_in_as)), ("count", count.into())];
+    let counted = |count: usize| {
+        [
+            ("account", Arg::Text(view.signed_in_as)),
+            ("count", count.into()),
+        ]
+    };
     let title = frame.text("devices-title");
     page(
         frame,

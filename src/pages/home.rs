@@ -27,17 +27,17 @@ pub fn home(frame: &Frame, view: &Home<'_>) -> Markup {
         html! {
             h1 { (frame.site_name) }
             p { (frame.text("home-intro")) }
-            p { a href="/device" { (frame.text("home-connect")) } }
+            a class="button" href="/device" { (frame.text("home-connect")) }
             @match view.signed_in_as {
                 Some(account) => {
-                    p { a href="/devices" { (frame.text("devices-title")) } }
+                    a class="button secondary" href="/devices" { (frame.text("devices-title")) }
                     form method="post" action="/logout" class="signout" {
                         input type="hidden" name="csrf_token" value=(view.csrf_token);
                         (frame.text_with("home-signed-in-as", &[("account", Arg::Text(account))])) " "
                         button type="submit" class="link" { (frame.text("sign-out-button")) }
                     }
                 }
-                None => p { a href="/login" { (frame.text("home-sign-in")) } },
+                None => a class="button secondary" href="/login" { (frame.text("home-sign-in")) },
             }
             @if let Some(links) = &view.admin_links {
                 h2 { (frame.text("home-admin-heading")) }

@@ -68,7 +68,11 @@ pub fn page(frame: &Frame, title: &str, body: Markup) -> Markup {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · " (frame.site_name) }
+                @if title == frame.site_name {
+                    title { (title) }
+                } @else {
+                    title { (title) " · " (frame.site_name) }
+                }
                 link rel="stylesheet" href=(stylesheet_path());
             }
             body {
