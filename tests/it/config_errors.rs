@@ -157,3 +157,17 @@ fn check_passes_on_a_good_file_and_fails_on_a_missing_one() {
         "{text}"
     );
 }
+
+#[test]
+fn an_unreadable_site_name_is_refused() {
+    refused(
+        &["check", "--site-name", &"x".repeat(65)],
+        &[],
+        &["--site-name", "64 characters"],
+    );
+    refused(
+        &["check"],
+        &[("AUTHBOX_SITE_NAME", "Home\u{7}sign-in")],
+        &["--site-name", "control"],
+    );
+}
