@@ -57,6 +57,10 @@ pub struct ServeArgs {
     #[arg(long, env = "AUTHBOX_ISSUER", value_name = "URL")]
     pub issuer: Option<String>,
 
+    /// The name the pages call this server by, e.g. "Home sign-in" (default: the issuer's host).
+    #[arg(long, env = "AUTHBOX_SITE_NAME", value_name = "NAME")]
+    pub site_name: Option<String>,
+
     /// A resource server and the scopes that are for it, as AUDIENCE=SCOPE,SCOPE: access tokens
     /// for those scopes carry that audience. Repeat for several (in the environment, separate
     /// them with ';'). OpenID Connect's scopes need no resource.
@@ -447,8 +451,18 @@ impl Config {
             .map(|p| Cidr::parse(p))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| ConfigError(format!("--trusted-proxy: {e}")))?;
+        let site_name = match args.site_name.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(name) if name.chars().count() > 64 || name.chars().any(char::is_control) => {
+                return Err(ConfigError(format!(
+                    "--site-name {name:?} is not usable: at most 64 characters, none of them control characters"
+                )));
+            }
+            Some(name) => Some(name.to_owned()),
+        };
         let settings = Settings {
             issuer,
+            site_name,
             resources,
             trusted_proxies,
             proxy_header: match args.proxy_header.as_str() {

@@ -8,6 +8,7 @@
 //!   │         ├────► store/       (the only module that knows redb)
 //!   │         └────► crypto/      (the only module that knows ring; also TLS via rustls)
 //!   └────► pages/                 (maud views over small view structs)
+//!             └──► i18n/          (the page text of each language: Fluent catalogs)
 //! ```
 //!
 //! - `cli` parses the command line; `config` turns flags and `AUTHBOX_*` variables into a
@@ -20,8 +21,11 @@
 //! - `app` holds the use cases; `app::person` the ones behind the browser pages, each returning
 //!   an outcome the page only renders; `app::guard` every attempt budget; `app::admin` is the
 //!   management façade.
-//! - `http` serves them: `http::browser` is the page toolkit (the browser's cookie and address,
-//!   CSRF-checked forms, the HTML error renderer), `http::errors` the OAuth JSON one.
+//! - `http` serves them: `http::browser` is the page toolkit (the browser's cookie, address and
+//!   language, CSRF-checked forms, the HTML error renderer), `http::errors` the OAuth JSON one,
+//!   `http::language` the choice of language.
+//! - `i18n` holds the page text: the catalogs under `assets/locales/`, compiled in, and the
+//!   negotiation of `Accept-Language`; `pages` lay the text out in `pages::layout::Frame`.
 //! - `telemetry` names what `/metrics` reports; `log_sink` batches the access log on its way
 //!   to standard error.
 //! - `store` is the redb file: tables, records (`store::records`, one file per family), schema
@@ -29,10 +33,10 @@
 //!
 //! # Invariants
 //!
-//! - Invariant: `domain` and `pages` never import actix, redb or ring; `domain` imports nothing
-//!   of ours, `pages` only `assets`, `store` and `crypto` never `app` or `http`, `config` never
-//!   `http`; no files import one another round a cycle; no source file is over 600 lines
-//!   (`tests/it/architecture.rs`).
+//! - Invariant: `domain` and `pages` never import actix, redb or ring; `domain` and `i18n`
+//!   import nothing of ours, `pages` only `assets` and `i18n`, `store` and `crypto` never `app`
+//!   or `http`, `config` never `http`; no files import one another round a cycle; no source
+//!   file is over 600 lines (`tests/it/architecture.rs`).
 //! - Invariant: secrets (client secrets, device codes, refresh tokens, session ids) are stored
 //!   only as SHA-256 digests and compared in constant time.
 //! - Invariant: one process holds the data file; others reach it through the control socket.
@@ -50,6 +54,7 @@ pub mod crypto;
 pub mod demo;
 pub mod domain;
 pub mod http;
+pub mod i18n;
 pub mod log_sink;
 pub mod pages;
 pub mod server;

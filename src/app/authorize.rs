@@ -19,6 +19,7 @@ use crate::domain::authorization::{
 };
 use crate::domain::client::{Client, ClientId, GrantType};
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
+use crate::domain::refusal::AppRefusal;
 use crate::domain::session::Session;
 use crate::domain::time::Timestamp;
 use crate::domain::user::{Subject, User};
@@ -35,7 +36,7 @@ const CODE_REPLAY_WINDOW: Duration = Duration::from_secs(10 * 60);
 pub enum AuthorizeRefusal {
     /// Shown to the person: the client or its redirect URI could not be verified, so the browser
     /// is sent nowhere (RFC 6749 §4.1.2.1; no open redirects).
-    Page(String),
+    Page(AppRefusal),
     /// The browser goes back to the client with this URL, carrying `error`.
     Redirect(String),
     Unavailable(String),
@@ -93,9 +94,8 @@ impl App {
         state: Option<&str>,
         pairs: &[(&str, &str)],
     ) -> Result<String, AuthorizeRefusal> {
-        let mut url = url::Url::parse(redirect_uri).map_err(|_| {
-            AuthorizeRefusal::Page("The app's registered return address is not valid.".into())
-        })?;
+        let mut url = url::Url::parse(redirect_uri)
+            .map_err(|_| AuthorizeRefusal::Page(AppRefusal::ReturnInvalid))?;
         {
             let mut query = url.query_pairs_mut();
             for (name, value) in pairs {
@@ -145,11 +145,9 @@ impl App {
         &self,
         params: &AuthorizationParams,
     ) -> Result<CheckedRequest, AuthorizeRefusal> {
-        let unknown = || AuthorizeRefusal::Page("This app is not known to this server.".into());
+        let unknown = || AuthorizeRefusal::Page(AppRefusal::AppUnknown);
         let Some(client_id) = params.client_id.as_deref() else {
-            return Err(AuthorizeRefusal::Page(
-                "The app did not say which app it is.".into(),
-            ));
+            return Err(AuthorizeRefusal::Page(AppRefusal::AppUnnamed));
         };
         let client_id = ClientId::parse(client_id).map_err(|_| unknown())?;
         let client = self

@@ -4,6 +4,7 @@
 use super::{App, AppError};
 use crate::crypto::jws;
 use crate::domain::client::{Client, ClientId};
+use crate::domain::refusal::AppRefusal;
 use crate::domain::user::Subject;
 
 /// The parameters of a logout request (§2), as they arrived.
@@ -28,20 +29,14 @@ pub struct LogoutRequest {
 /// Why a logout request is not followed.
 #[derive(Debug)]
 pub enum LogoutProblem {
-    /// The request cannot be followed; the text says why, for the person.
-    Refused(String),
+    /// The request cannot be followed, for this reason, which the person is told.
+    Refused(AppRefusal),
     /// A fault on our side: the request may be fine.
     Unavailable(AppError),
 }
 
-impl From<&str> for LogoutProblem {
-    fn from(why: &str) -> Self {
-        LogoutProblem::Refused(why.to_owned())
-    }
-}
-
-impl From<String> for LogoutProblem {
-    fn from(why: String) -> Self {
+impl From<AppRefusal> for LogoutProblem {
+    fn from(why: AppRefusal) -> Self {
         LogoutProblem::Refused(why)
     }
 }
@@ -73,19 +68,19 @@ impl App {
         let hint = match params.id_token_hint.as_deref() {
             Some(token) => Some(
                 self.id_token_subject(token)
-                    .ok_or("The app sent a sign-out request this server cannot verify.")?,
+                    .ok_or(AppRefusal::SignOutUnverifiable)?,
             ),
             None => None,
         };
         let client_id = match (params.client_id.as_deref(), &hint) {
             (Some(given), Some((_, aud))) if given != aud => {
-                return Err("The app's sign-out request contradicts itself.".into());
+                return Err(AppRefusal::SignOutContradicts.into());
             }
             (Some(given), _) => Some(given.to_owned()),
             (None, Some((_, aud))) => Some(aud.clone()),
             (None, None) => None,
         };
-        let unknown = || "This app is not known to this server.".to_owned();
+        let unknown = || AppRefusal::AppUnknown;
         let client = match client_id {
             Some(id) => {
                 let id = ClientId::parse(&id).map_err(|_| unknown())?;
@@ -105,13 +100,9 @@ impl App {
                     .as_ref()
                     .is_some_and(|c| c.post_logout_redirect_uris.iter().any(|r| r.matches(uri)));
                 if !registered {
-                    return Err(
-                        "The address this app asked to return to after signing out is not registered for it."
-                            .into(),
-                    );
+                    return Err(AppRefusal::SignOutReturnUnregistered.into());
                 }
-                let mut url = url::Url::parse(uri)
-                    .map_err(|_| "The app's return address is not valid.".to_owned())?;
+                let mut url = url::Url::parse(uri).map_err(|_| AppRefusal::SignOutReturnInvalid)?;
                 if let Some(state) = params.state.as_deref() {
                     url.query_pairs_mut().append_pair("state", state);
                 }

@@ -20,6 +20,7 @@ use super::logout::{LogoutParams, LogoutProblem, LogoutRequest};
 use super::sessions::{NewSession, SignInError};
 use super::{App, AppError};
 use crate::domain::authorization::AuthorizationParams;
+use crate::domain::refusal::AppRefusal;
 use crate::domain::session::Session;
 use crate::domain::time::Timestamp;
 use crate::domain::user::User;
@@ -150,7 +151,7 @@ pub enum EndSession {
         signed_in_as: String,
     },
     /// Said to the person: why the request cannot be followed.
-    Refused(String),
+    Refused(AppRefusal),
 }
 
 /// A refusal worth showing, or the fault inside it.
@@ -262,7 +263,7 @@ impl App {
                 AfterSignIn::Device(self.code_step(found, Some(user))?)
             }
             Then::Authorization(None) => AfterSignIn::Authorization(AppStep::Refused(
-                AuthorizeRefusal::Page("The sign-in request was damaged on the way.".into()),
+                AuthorizeRefusal::Page(AppRefusal::Damaged),
             )),
             Then::Authorization(Some(params)) => {
                 let signed_in = (session, user);

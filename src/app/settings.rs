@@ -80,6 +80,8 @@ impl Default for DeviceAuthorizationLimits {
 pub struct Settings {
     /// The issuer exactly as metadata and tokens carry it: no trailing slash.
     pub issuer: String,
+    /// What the pages call the server (`--site-name`); `None` for the issuer's host.
+    pub site_name: Option<String>,
     /// The resource servers API scopes belong to; OpenID Connect's scopes need none.
     pub resources: Resources,
     pub lifetimes: Lifetimes,
@@ -104,6 +106,7 @@ impl Default for Settings {
         };
         Settings {
             issuer: "http://localhost:8080".into(),
+            site_name: None,
             resources: Resources::default(),
             lifetimes: Lifetimes::default(),
             user_code_budget: budget,
@@ -118,6 +121,17 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// The name the pages give the server: `--site-name`, else the issuer's host.
+    pub fn site_name(&self) -> String {
+        if let Some(name) = &self.site_name {
+            return name.clone();
+        }
+        url::Url::parse(&self.issuer)
+            .ok()
+            .and_then(|url| url.host_str().map(str::to_owned))
+            .unwrap_or_else(|| self.issuer.clone())
+    }
+
     /// The audience of access tokens for the OpenID Connect scopes: the UserInfo endpoint.
     pub fn userinfo_audience(&self) -> String {
         format!("{}/userinfo", self.issuer)

@@ -11,6 +11,7 @@ use std::time::Duration;
 use super::client::{Client, ClientId, GrantType};
 use super::network::PlainHttp;
 use super::oauth::{ErrorCode, OAuthFailure};
+use super::refusal::AppRefusal;
 use super::resource::Resources;
 use super::scope::ScopeSet;
 use super::time::Timestamp;
@@ -137,7 +138,7 @@ pub struct AuthorizationParams {
 pub enum RequestRefused {
     /// The redirect URI could not be verified: the browser must not be sent anywhere, so the
     /// person is shown why (RFC 6749 §4.1.2.1).
-    NoRedirect(String),
+    NoRedirect(AppRefusal),
     /// Sent back to the verified redirect URI with `state` (RFC 6749 §4.1.2.1).
     Redirect {
         redirect_uri: String,
@@ -177,16 +178,12 @@ impl AuthorizationRequest {
                 presented.to_owned()
             }
             Some(_) => {
-                return Err(RequestRefused::NoRedirect(
-                    "The address this app asked to return to is not registered for it.".into(),
-                ));
+                return Err(RequestRefused::NoRedirect(AppRefusal::ReturnUnregistered));
             }
             None => match client.redirect_uris.as_slice() {
                 [only] => only.as_str().to_owned(),
                 _ => {
-                    return Err(RequestRefused::NoRedirect(
-                        "The app did not say where to return to.".into(),
-                    ));
+                    return Err(RequestRefused::NoRedirect(AppRefusal::ReturnUnnamed));
                 }
             },
         };
@@ -195,11 +192,7 @@ impl AuthorizationRequest {
         if url::Url::parse(&redirect_uri)
             .is_ok_and(|url| url.scheme() == "http" && !plain_http.allows(&url))
         {
-            return Err(RequestRefused::NoRedirect(
-                "This app returns to a plain-http address on a private network, which this \
-                 server does not allow."
-                    .into(),
-            ));
+            return Err(RequestRefused::NoRedirect(AppRefusal::ReturnInsecure));
         }
         let state = params.state.clone();
         let refuse = |code: ErrorCode, description: &str| RequestRefused::Redirect {

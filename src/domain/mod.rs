@@ -14,6 +14,7 @@ pub mod network;
 pub mod oauth;
 pub mod pacing;
 pub mod refresh;
+pub mod refusal;
 pub mod resource;
 pub mod scope;
 pub mod session;

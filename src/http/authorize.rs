@@ -4,19 +4,21 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::blocking::on_blocking_pool;
 use super::browser::{Browser, PageError, PageForm, page, say, sign_in_page, with_cookie};
 use super::errors::allow_form_redirect_to;
-use super::form::{Form, query_or_form};
+use super::form::{Form, RequestProblem, query_or_form};
 use crate::app::App;
 use crate::app::authorize::{AuthorizeRefusal, CheckedRequest, NextStep};
 use crate::app::person::{AppDecision, AppStep, known_as};
 use crate::domain::authorization::AuthorizationParams;
+use crate::domain::refusal::AppRefusal;
 use crate::domain::user::User;
 use crate::pages::authorize::{AppConsent, app_consent};
 use crate::pages::device::{Login, ScopeLine, scope_words};
+use crate::pages::layout::Frame;
 use crate::telemetry;
 
 fn params_from(form: &Form) -> AuthorizationParams {
@@ -75,40 +77,72 @@ fn redirect(status: StatusCode, location: &str) -> HttpResponse {
         .finish()
 }
 
-fn broken_link(why: &str) -> HttpResponse {
+/// Why an app's request is refused, in the person's language.
+pub(super) fn refusal_words(frame: &Frame, why: AppRefusal) -> String {
+    match why {
+        AppRefusal::AppUnnamed => frame.text("app-unnamed"),
+        AppRefusal::AppUnknown => frame.text_with_site("app-unknown"),
+        AppRefusal::ReturnUnregistered => frame.text("return-unregistered"),
+        AppRefusal::ReturnUnnamed => frame.text("return-unnamed"),
+        AppRefusal::ReturnInvalid => frame.text("return-invalid"),
+        AppRefusal::ReturnInsecure => frame.text("return-insecure"),
+        AppRefusal::Damaged => frame.text("request-damaged"),
+        AppRefusal::SignOutUnverifiable => frame.text_with_site("sign-out-unverifiable"),
+        AppRefusal::SignOutContradicts => frame.text("sign-out-contradicts"),
+        AppRefusal::SignOutReturnUnregistered => frame.text("sign-out-return-unregistered"),
+        AppRefusal::SignOutReturnInvalid => frame.text("sign-out-return-invalid"),
+    }
+}
+
+/// Why an app's request could not be read, in the person's language.
+pub(super) fn unreadable_words(frame: &Frame, problem: RequestProblem) -> String {
+    match problem {
+        RequestProblem::Malformed => frame.text("request-malformed"),
+        RequestProblem::Unreadable => frame.text("request-unreadable"),
+    }
+}
+
+fn broken_link(frame: &Frame, why: &str) -> HttpResponse {
     say(
+        frame,
         StatusCode::BAD_REQUEST,
-        "This sign-in cannot continue",
+        &frame.text("app-request-broken-title"),
         why,
         false,
     )
 }
 
-fn refused(refusal: AuthorizeRefusal, status: StatusCode) -> HttpResponse {
+fn refused(frame: &Frame, refusal: AuthorizeRefusal, status: StatusCode) -> HttpResponse {
     match refusal {
-        AuthorizeRefusal::Page(why) => broken_link(&why),
+        AuthorizeRefusal::Page(why) => broken_link(frame, &refusal_words(frame, why)),
         AuthorizeRefusal::Redirect(location) => redirect(status, &location),
         AuthorizeRefusal::Unavailable(detail) => {
-            PageError::fault("an authorization request", detail).error_response()
+            PageError::fault("an authorization request", detail).render(frame)
         }
     }
 }
 
 /// Renders the next step of an app's request. `status` is the redirect status: 302 after a
 /// GET, 303 after a POST.
-pub(super) fn app_step_page(token: &str, step: AppStep, status: StatusCode) -> HttpResponse {
+pub(super) fn app_step_page(
+    frame: &Frame,
+    token: &str,
+    step: AppStep,
+    status: StatusCode,
+) -> HttpResponse {
     match step {
         AppStep::Next {
             checked,
             user,
             step,
-        } => render_step(token, &checked, user.as_ref(), step, status),
-        AppStep::Refused(refusal) => refused(refusal, status),
+        } => render_step(frame, token, &checked, user.as_ref(), step, status),
+        AppStep::Refused(refusal) => refused(frame, refusal, status),
     }
 }
 
 /// Renders the next step. `status` is the redirect status: 302 after a GET, 303 after a POST.
 fn render_step(
+    frame: &Frame,
     token: &str,
     checked: &CheckedRequest,
     user: Option<&User>,
@@ -120,17 +154,21 @@ fn render_step(
         (NextStep::Redirect(location), _) => redirect(status, &location),
         (NextStep::Consent, Some(user)) => page(
             StatusCode::OK,
-            app_consent(&AppConsent {
-                csrf_token: token,
-                app_name: &checked.client.name,
-                request: &field,
-                scopes: &scope_lines(checked),
-                signed_in_as: known_as(user),
-                returns_to: &returns_to(checked),
-            }),
+            app_consent(
+                frame,
+                &AppConsent {
+                    csrf_token: token,
+                    app_name: &checked.client.name,
+                    request: &field,
+                    scopes: &scope_lines(frame, checked),
+                    signed_in_as: known_as(user),
+                    returns_to: &returns_to(checked),
+                },
+            ),
             None,
         ),
         (NextStep::SignIn | NextStep::Consent, _) => sign_in_page(
+            frame,
             StatusCode::OK,
             &Login {
                 csrf_token: token,
@@ -143,14 +181,14 @@ fn render_step(
     response
 }
 
-fn scope_lines(checked: &CheckedRequest) -> Vec<ScopeLine> {
+fn scope_lines(frame: &Frame, checked: &CheckedRequest) -> Vec<ScopeLine> {
     checked
         .request
         .scopes
         .iter()
         .map(|s| ScopeLine {
             scope: s.to_string(),
-            words: scope_words(s.as_str()),
+            words: scope_words(frame, s.as_str()),
         })
         .collect()
 }
@@ -178,7 +216,10 @@ pub async fn authorize(
     };
     let form = match query_or_form(&request, payload).await {
         Ok(form) => form,
-        Err(why) => return Ok(broken_link(why)),
+        Err(why) => {
+            let frame = &browser.frame;
+            return Ok(broken_link(frame, &unreadable_words(frame, why)));
+        }
     };
     let params = params_from(&form);
     let (cookie, fresh) = browser.cookie_or_fresh(&app)?;
@@ -187,7 +228,7 @@ pub async fn authorize(
         app.start_authorization(&session_cookie, &params)
     })
     .await??;
-    let mut response = app_step_page(&app.form_token(&cookie), step, status);
+    let mut response = app_step_page(&browser.frame, &app.form_token(&cookie), step, status);
     if let Some(fresh) = fresh {
         with_cookie(&mut response, &fresh);
     }
@@ -196,20 +237,25 @@ pub async fn authorize(
 
 /// `POST /authorize/decision`: Allow or Deny, as the signed-in person.
 pub async fn decision(form: PageForm, app: web::Data<App>) -> Result<HttpResponse, PageError> {
+    let frame = &form.frame;
     let approve = match form.get("decision") {
         Some("approve") => true,
         Some("deny") => false,
         _ => {
             return Ok(say(
+                frame,
                 StatusCode::BAD_REQUEST,
-                "Choose Allow or Deny",
-                "The form did not say which.",
+                &frame.text("choose-allow-title"),
+                &frame.text("form-no-choice"),
                 false,
             ));
         }
     };
     let Some(params) = form.get("authorize").and_then(params_from_field) else {
-        return Ok(broken_link("The sign-in request was damaged on the way."));
+        return Ok(broken_link(
+            frame,
+            &refusal_words(frame, AppRefusal::Damaged),
+        ));
     };
     let cookie = form.cookie().to_owned();
     let decided = on_blocking_pool(&app, move |app| {
@@ -221,20 +267,21 @@ pub async fn decision(form: PageForm, app: web::Data<App>) -> Result<HttpRespons
             telemetry::decision("app", approve);
             redirect(StatusCode::SEE_OTHER, &location)
         }
-        AppDecision::SignInAgain(checked) => sign_in_again(&form.form_token(&app), &checked),
-        AppDecision::Refused(refusal) => refused(refusal, StatusCode::SEE_OTHER),
+        AppDecision::SignInAgain(checked) => sign_in_again(frame, &form.form_token(&app), &checked),
+        AppDecision::Refused(refusal) => refused(frame, refusal, StatusCode::SEE_OTHER),
     })
 }
 
 /// The session ended while the consent page was open: sign in again, then decide.
-fn sign_in_again(token: &str, checked: &CheckedRequest) -> HttpResponse {
+fn sign_in_again(frame: &Frame, token: &str, checked: &CheckedRequest) -> HttpResponse {
     let field = request_field(&checked.request.to_params());
     let mut response = sign_in_page(
+        frame,
         StatusCode::UNAUTHORIZED,
         &Login {
             csrf_token: token,
             app: Some((&checked.client.name, &field)),
-            problem: Some("Your sign-in has expired. Sign in again to continue."),
+            problem: Some(&frame.text("sign-in-expired")),
             ..Login::default()
         },
     );

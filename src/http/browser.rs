@@ -1,10 +1,11 @@
-//! The toolkit of every browser page: the browser's cookie and address ([`Browser`]), forms
-//! checked for origin and form token ([`PageForm`]), the HTML error renderer ([`PageError`]),
-//! and the small pages several routes show (sign-in, a message, "too many tries").
+//! The toolkit of every browser page: the browser's cookie, address and language
+//! ([`Browser`]), forms checked for origin and form token ([`PageForm`]), the HTML error renderer
+//! ([`PageError`]), and the small pages several routes show (sign-in, a message, "too many
+//! tries").
 //!
 //! A page handler reads: extract → one `app` call on the blocking pool → `match` the outcome →
-//! render. Faults leave through `?` as [`PageError::Fault`], logged once with their causes and
-//! shown as "try again".
+//! render in the extracted [`Frame`] (the person's language, the site's name). Faults leave
+//! through `?` as [`PageError::Fault`], logged once with their causes and shown as "try again".
 //!
 //! Every POST must carry the browser's form token and come from our own origin (SPEC WEB-1..3).
 
@@ -12,9 +13,12 @@ use std::future::Future;
 use std::net::IpAddr;
 use std::pin::Pin;
 
+use actix_web::body::MessageBody;
 use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 use maud::Markup;
 
@@ -22,10 +26,13 @@ use super::blocking::PoolUnavailable;
 use super::client_address::client_address;
 use super::errors::html;
 use super::form::{BodyProblem, Form, read_limited};
+use super::language::{fallback_frame, frame, frame_of, here_after_form, here_of};
 use crate::app::person::Visitor;
 use crate::app::{App, AppError};
 use crate::domain::time::Timestamp;
+use crate::i18n::Arg;
 use crate::pages::device::{Login, Message, login, message};
+use crate::pages::layout::Frame;
 
 /// On https the `__Host-` prefix pins the cookie to this origin, path `/` and `Secure`.
 fn cookie_name(app: &App) -> &'static str {
@@ -67,10 +74,12 @@ fn the_app(request: &HttpRequest) -> Result<web::Data<App>, PageError> {
         .ok_or_else(|| PageError::fault("serving a page", "the application state is missing"))
 }
 
-/// The browser behind a page request: its cookie when it has one, and its address.
+/// The browser behind a page request: its cookie when it has one, its address, and the frame
+/// of the page it gets (its language).
 pub struct Browser {
     pub cookie: Option<String>,
     pub address: Option<IpAddr>,
+    pub frame: Frame,
 }
 
 impl Browser {
@@ -103,6 +112,7 @@ impl FromRequest for Browser {
         std::future::ready(the_app(request).map(|app| Browser {
             cookie: browser_cookie(request, &app),
             address: client_address(request, &app),
+            frame: frame(request, &app, here_of(request)),
         }))
     }
 }
@@ -124,10 +134,11 @@ fn from_our_origin(request: &HttpRequest, app: &App) -> bool {
 }
 
 /// A form posted by one of our pages: read within the body limits, from our own origin, with
-/// this browser's form token.
+/// this browser's form token; and the frame of the page that answers it.
 pub struct PageForm {
     pub visitor: Visitor,
     pub form: Form,
+    pub frame: Frame,
 }
 
 impl PageForm {
@@ -149,40 +160,17 @@ impl PageForm {
         let body = read_limited(&request, payload)
             .await
             .map_err(|problem| match problem {
-                BodyProblem::TooLarge => PageError::say(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "Too much",
-                    "That was more than this form takes.",
-                ),
-                BodyProblem::TooSlow => PageError::say(
-                    StatusCode::REQUEST_TIMEOUT,
-                    "Too slow",
-                    "The form took too long to arrive. Try again.",
-                ),
-                BodyProblem::Unreadable => PageError::say(
-                    StatusCode::BAD_REQUEST,
-                    "Something went wrong",
-                    "The form did not arrive.",
-                ),
+                BodyProblem::TooLarge => PageError::Form(FormProblem::TooLarge),
+                BodyProblem::TooSlow => PageError::Form(FormProblem::TooSlow),
+                BodyProblem::Unreadable => PageError::Form(FormProblem::Unreadable),
             })?;
         let content_type = request
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok());
-        let form = Form::parse(content_type, &body).map_err(|_| {
-            PageError::say(
-                StatusCode::BAD_REQUEST,
-                "Something went wrong",
-                "The form could not be read.",
-            )
-        })?;
-        let stale = || {
-            PageError::say(
-                StatusCode::FORBIDDEN,
-                "This form is out of date",
-                "Go back, reload the page and try again.",
-            )
-        };
+        let form = Form::parse(content_type, &body)
+            .map_err(|_| PageError::Form(FormProblem::Unparsable))?;
+        let stale = || PageError::Form(FormProblem::Stale);
         let cookie = browser_cookie(&request, &app).ok_or_else(stale)?;
         let token_ok = form
             .get("csrf_token")
@@ -191,9 +179,11 @@ impl PageForm {
             return Err(stale());
         }
         let address = client_address(&request, &app);
+        let frame = frame(&request, &app, here_after_form(request.path(), &form));
         Ok(PageForm {
             visitor: Visitor { cookie, address },
             form,
+            frame,
         })
     }
 }
@@ -214,6 +204,21 @@ impl FromRequest for PageForm {
     }
 }
 
+/// Renders a page error again in the language of the request it answers: actix asks an error
+/// for its response without the request, so [`PageError`]'s own is in English.
+pub async fn localize_page_errors<B: MessageBody + 'static>(
+    request: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let response = next.call(request).await?;
+    let failed = response.response().error();
+    let Some(error) = failed.and_then(|e| e.as_error::<PageError>()) else {
+        return Ok(response.map_into_left_body());
+    };
+    let rendered = error.render(&frame_of(response.request()));
+    Ok(response.into_response(rendered).map_into_right_body())
+}
+
 /// A page with `markup`, setting `cookie` when given.
 pub fn page(status: StatusCode, markup: Markup, cookie: Option<Cookie<'static>>) -> HttpResponse {
     let mut response = html(status, markup);
@@ -229,26 +234,47 @@ pub fn with_cookie(response: &mut HttpResponse, cookie: &Cookie<'static>) {
 }
 
 /// A short message page; `again` offers a way back to the code form.
-pub fn say(status: StatusCode, title: &str, body: &str, again: bool) -> HttpResponse {
-    page(status, message(&Message { title, body, again }), None)
+pub fn say(
+    frame: &Frame,
+    status: StatusCode,
+    title: &str,
+    body: &str,
+    again: bool,
+) -> HttpResponse {
+    page(
+        status,
+        message(frame, &Message { title, body, again }),
+        None,
+    )
 }
 
 /// The sign-in page, as one of several routes shows it.
-pub fn sign_in_page(status: StatusCode, view: &Login<'_>) -> HttpResponse {
-    page(status, login(view), None)
+pub fn sign_in_page(frame: &Frame, status: StatusCode, view: &Login<'_>) -> HttpResponse {
+    page(status, login(frame, view), None)
+}
+
+/// Why a posted form was not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormProblem {
+    TooLarge,
+    TooSlow,
+    /// The body did not arrive.
+    Unreadable,
+    /// The body is not a form we read.
+    Unparsable,
+    /// Without this browser's form token, or from another site.
+    Stale,
 }
 
 /// What the HTML renderer says when a page cannot be shown.
 #[derive(Debug)]
 pub enum PageError {
-    /// A message page with this status; `retry_after` in seconds.
-    Say {
-        status: StatusCode,
-        title: &'static str,
-        body: String,
-        again: bool,
-        retry_after: Option<u64>,
-    },
+    /// A posted form was not taken.
+    Form(FormProblem),
+    /// Over budget: 429 with `Retry-After`, and a page that says how long to wait.
+    Paused { wait_secs: u64 },
+    /// Every password-hashing slot is busy: 503, try again in a second.
+    Busy,
     /// Something on our side failed; already logged with its causes. Shown as "try again".
     Fault,
 }
@@ -266,54 +292,85 @@ fn cause_chain(error: &dyn std::error::Error) -> String {
 }
 
 impl PageError {
-    fn say(status: StatusCode, title: &'static str, body: &str) -> PageError {
-        PageError::Say {
-            status,
-            title,
-            body: body.to_owned(),
-            again: true,
-            retry_after: None,
-        }
-    }
-
     /// A fault while `doing` something: logged here, once.
     pub fn fault(doing: &str, cause: impl std::fmt::Display) -> PageError {
         tracing::error!(error = %cause, "{doing} failed");
         PageError::Fault
     }
 
-    /// Over budget: 429 with `Retry-After`, and a page that says how long to wait.
+    /// Over budget until `until`.
     pub fn paused(until: Timestamp, now: Timestamp) -> PageError {
-        let wait = until.since(now).as_secs().max(1);
-        let minutes = wait.div_ceil(60);
-        PageError::Say {
-            status: StatusCode::TOO_MANY_REQUESTS,
-            title: "Too many tries",
-            body: format!(
-                "There were too many wrong tries. Wait {minutes} minute{} before trying again.",
-                if minutes == 1 { "" } else { "s" }
-            ),
-            again: false,
-            retry_after: Some(wait),
+        PageError::Paused {
+            wait_secs: until.since(now).as_secs().max(1),
         }
     }
 
-    /// Every password-hashing slot is busy: 503, try again in a second.
+    /// Every password-hashing slot is busy.
     pub fn busy() -> PageError {
-        PageError::Say {
-            status: StatusCode::SERVICE_UNAVAILABLE,
-            title: "Try again in a moment",
-            body: "Many people are signing in right now.".to_owned(),
-            again: true,
-            retry_after: Some(1),
+        PageError::Busy
+    }
+
+    /// The page that says so, in the frame's language.
+    pub fn render(&self, frame: &Frame) -> HttpResponse {
+        let (title, body, again, retry_after) = match self {
+            PageError::Form(problem) => {
+                let (title, body) = match problem {
+                    FormProblem::TooLarge => (
+                        frame.text("form-too-large-title"),
+                        frame.text("form-too-large-body"),
+                    ),
+                    FormProblem::TooSlow => (
+                        frame.text("form-too-slow-title"),
+                        frame.text("form-too-slow-body"),
+                    ),
+                    FormProblem::Unreadable => (
+                        frame.text("form-broken-title"),
+                        frame.text("form-unreadable-body"),
+                    ),
+                    FormProblem::Unparsable => (
+                        frame.text("form-broken-title"),
+                        frame.text("form-unparsable-body"),
+                    ),
+                    FormProblem::Stale => (
+                        frame.text("form-stale-title"),
+                        frame.text("form-stale-body"),
+                    ),
+                };
+                (title, body, true, None)
+            }
+            PageError::Paused { wait_secs } => {
+                let minutes = wait_secs.div_ceil(60);
+                let body = frame.text_with("paused-body", &[("minutes", Arg::Count(minutes))]);
+                (frame.text("paused-title"), body, false, Some(*wait_secs))
+            }
+            PageError::Busy => (
+                frame.text("busy-title"),
+                frame.text("busy-body"),
+                true,
+                Some(1),
+            ),
+            PageError::Fault => (
+                frame.text("busy-title"),
+                frame.text("fault-body"),
+                true,
+                None,
+            ),
+        };
+        let mut response = say(frame, self.status_code(), &title, &body, again);
+        let value = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok());
+        if let Some(value) = value {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
         }
+        response
     }
 }
 
 impl std::fmt::Display for PageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            PageError::Say { title, .. } => f.write_str(title),
+            PageError::Form(problem) => write!(f, "a form not taken: {problem:?}"),
+            PageError::Paused { wait_secs } => write!(f, "too many tries: wait {wait_secs} s"),
+            PageError::Busy => f.write_str("busy hashing passwords"),
             PageError::Fault => f.write_str("a fault on our side"),
         }
     }
@@ -338,33 +395,20 @@ impl From<PoolUnavailable> for PageError {
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {
-            PageError::Say { status, .. } => *status,
-            PageError::Fault => StatusCode::SERVICE_UNAVAILABLE,
+            PageError::Form(FormProblem::TooLarge) => StatusCode::PAYLOAD_TOO_LARGE,
+            PageError::Form(FormProblem::TooSlow) => StatusCode::REQUEST_TIMEOUT,
+            PageError::Form(FormProblem::Unreadable | FormProblem::Unparsable) => {
+                StatusCode::BAD_REQUEST
+            }
+            PageError::Form(FormProblem::Stale) => StatusCode::FORBIDDEN,
+            PageError::Paused { .. } => StatusCode::TOO_MANY_REQUESTS,
+            PageError::Busy | PageError::Fault => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
+    /// In English, under the default name: actix asks without the request. The pages' listener
+    /// renders it again in the person's language (`language::localize_page_errors`).
     fn error_response(&self) -> HttpResponse {
-        match self {
-            PageError::Say {
-                status,
-                title,
-                body,
-                again,
-                retry_after,
-            } => {
-                let mut response = say(*status, title, body, *again);
-                let value = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok());
-                if let Some(value) = value {
-                    response.headers_mut().insert(header::RETRY_AFTER, value);
-                }
-                response
-            }
-            PageError::Fault => say(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Try again in a moment",
-                "The server could not finish this just now.",
-                true,
-            ),
-        }
+        self.render(&fallback_frame())
     }
 }

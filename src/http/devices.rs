@@ -9,22 +9,30 @@ use super::browser::{Browser, PageError, PageForm, page, sign_in_page};
 use crate::app::App;
 use crate::app::devices::{Ended, MyDevices};
 use crate::app::person::known_as;
-use crate::pages::device::{Login, ago, scope_words};
+use crate::i18n::Arg;
+use crate::pages::device::{Login, scope_words};
 use crate::pages::devices::{AppLine, DeviceLine, Devices, devices};
+use crate::pages::layout::Frame;
 
-fn sign_in_first(token: &str) -> HttpResponse {
+fn sign_in_first(frame: &Frame, token: &str) -> HttpResponse {
     sign_in_page(
+        frame,
         StatusCode::UNAUTHORIZED,
         &Login {
             csrf_token: token,
-            problem: Some("Sign in to see the devices signed in as you."),
+            problem: Some(&frame.text("sign-in-for-devices")),
             ..Login::default()
         },
     )
 }
 
 /// The page for what [`App::my_devices`] found, with `notice` about a button just pressed.
-fn devices_page(found: MyDevices, token: &str, notice: Option<&str>) -> HttpResponse {
+fn devices_page(
+    frame: &Frame,
+    found: MyDevices,
+    token: &str,
+    notice: Option<&str>,
+) -> HttpResponse {
     let MyDevices::Listed {
         user,
         devices: list,
@@ -32,17 +40,23 @@ fn devices_page(found: MyDevices, token: &str, notice: Option<&str>) -> HttpResp
         now,
     } = found
     else {
-        return sign_in_first(token);
+        return sign_in_first(frame, token);
+    };
+    let words = |scopes: &crate::domain::scope::ScopeSet| {
+        scopes
+            .iter()
+            .map(|s| scope_words(frame, s.as_str()))
+            .collect()
     };
     let lines: Vec<DeviceLine> = list
         .iter()
         .map(|d| DeviceLine {
             id: d.id.clone(),
             client_name: d.client_name.clone(),
-            approved: ago(now.since(d.approved_at)),
-            last_used: ago(now.since(d.last_used_at)),
+            approved: frame.language.date_time(d.approved_at.secs()),
+            last_used: frame.language.ago(now.since(d.last_used_at)),
             from: d.from.clone(),
-            scopes: d.scopes.iter().map(|s| scope_words(s.as_str())).collect(),
+            scopes: words(&d.scopes),
         })
         .collect();
     let apps: Vec<AppLine> = apps
@@ -50,8 +64,8 @@ fn devices_page(found: MyDevices, token: &str, notice: Option<&str>) -> HttpResp
         .map(|a| AppLine {
             client_id: a.client_id,
             client_name: a.client_name,
-            allowed: ago(now.since(a.granted_at)),
-            scopes: a.scopes.iter().map(|s| scope_words(s.as_str())).collect(),
+            allowed: frame.language.date_time(a.granted_at.secs()),
+            scopes: words(&a.scopes),
         })
         .collect();
     let view = Devices {
@@ -61,23 +75,23 @@ fn devices_page(found: MyDevices, token: &str, notice: Option<&str>) -> HttpResp
         apps: &apps,
         notice,
     };
-    page(StatusCode::OK, devices(&view), None)
+    page(StatusCode::OK, devices(frame, &view), None)
 }
 
 pub async fn my_devices(browser: Browser, app: web::Data<App>) -> Result<HttpResponse, PageError> {
     let token = browser.form_token(&app);
     let Some(cookie) = browser.cookie else {
-        return Ok(sign_in_first(&token));
+        return Ok(sign_in_first(&browser.frame, &token));
     };
     let found = on_blocking_pool(&app, move |app| app.my_devices(&cookie)).await??;
-    Ok(devices_page(found, &token, None))
+    Ok(devices_page(&browser.frame, found, &token, None))
 }
 
-/// What one of the page's buttons says afterwards: on success (given the name of what it ended)
-/// and when there was nothing to end.
+/// What one of the page's buttons says afterwards, in the person's language: on success (given
+/// the name of what it ended) and when there was nothing to end.
 struct Notices {
-    done: fn(&str) -> String,
-    not_found: &'static str,
+    done: fn(&Frame, &str) -> String,
+    not_found: fn(&Frame) -> String,
 }
 
 /// The shape of every button on the page: as the signed-in person, end what the form field
@@ -96,12 +110,18 @@ async fn act_on_form(
         Ok::<_, crate::app::AppError>((ended, app.my_devices(&cookie)?))
     })
     .await??;
+    let frame = &form.frame;
     let notice = match ended {
-        Ended::Done(name) => (notices.done)(&name),
-        Ended::NotFound => notices.not_found.to_owned(),
-        Ended::SignIn => return Ok(sign_in_first(&form.form_token(&app))),
+        Ended::Done(name) => (notices.done)(frame, &name),
+        Ended::NotFound => (notices.not_found)(frame),
+        Ended::SignIn => return Ok(sign_in_first(frame, &form.form_token(&app))),
     };
-    Ok(devices_page(found, &form.form_token(&app), Some(&notice)))
+    Ok(devices_page(
+        frame,
+        found,
+        &form.form_token(&app),
+        Some(&notice),
+    ))
 }
 
 /// Signs one of the person's own devices out.
@@ -110,8 +130,8 @@ pub async fn sign_out_device(
     app: web::Data<App>,
 ) -> Result<HttpResponse, PageError> {
     let notices = Notices {
-        done: |name| format!("{name} is signed out."),
-        not_found: "That device was not found.",
+        done: |frame, name| frame.text_with("device-signed-out", &[("client", Arg::Text(name))]),
+        not_found: |frame| frame.text("device-not-found"),
     };
     act_on_form(form, app, "device", App::sign_out_my_device, notices).await
 }
@@ -119,8 +139,8 @@ pub async fn sign_out_device(
 /// Takes back a web app's permission to sign the person in without asking.
 pub async fn forget_app(form: PageForm, app: web::Data<App>) -> Result<HttpResponse, PageError> {
     let notices = Notices {
-        done: |name| format!("{name} will ask before signing you in again."),
-        not_found: "That app was not found.",
+        done: |frame, name| frame.text_with("app-forgotten", &[("app", Arg::Text(name))]),
+        not_found: |frame| frame.text("app-not-found"),
     };
     act_on_form(form, app, "client_id", App::forget_my_app, notices).await
 }

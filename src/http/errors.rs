@@ -9,6 +9,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use maud::Markup;
 use serde::Serialize;
 
+use super::language::frame_of;
 use crate::pages::error::{ErrorView, error_page};
 
 /// Content-Security-Policy for every page (SPEC WEB-5, RFC 9700 §4.16): nothing is allowed but
@@ -123,13 +124,14 @@ pub fn method_not_allowed<B>(
     let (request, bare) = response.into_parts();
     let allow = bare.headers().get(header::ALLOW).cloned();
     let mut answer = if wants_html(&request) {
-        html(
-            StatusCode::METHOD_NOT_ALLOWED,
-            error_page(&ErrorView {
-                title: "Not allowed here",
-                message: "This address does not take that kind of request.",
-            }),
-        )
+        let frame = frame_of(&request);
+        let title = frame.text("not-allowed-title");
+        let message = frame.text("not-allowed-body");
+        let view = ErrorView {
+            title: &title,
+            message: &message,
+        };
+        html(StatusCode::METHOD_NOT_ALLOWED, error_page(&frame, &view))
     } else {
         json_error(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -147,13 +149,14 @@ pub fn method_not_allowed<B>(
 
 pub async fn not_found(request: HttpRequest) -> HttpResponse {
     if wants_html(&request) {
-        html(
-            StatusCode::NOT_FOUND,
-            error_page(&ErrorView {
-                title: "Page not found",
-                message: "There is nothing at this address.",
-            }),
-        )
+        let frame = frame_of(&request);
+        let title = frame.text("not-found-title");
+        let message = frame.text("not-found-body");
+        let view = ErrorView {
+            title: &title,
+            message: &message,
+        };
+        html(StatusCode::NOT_FOUND, error_page(&frame, &view))
     } else {
         json_error(
             StatusCode::NOT_FOUND,

@@ -144,24 +144,33 @@ impl Form {
     }
 }
 
+/// Why an app's request, sent through the browser, could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestProblem {
+    /// A repeated or unreadable parameter.
+    Malformed,
+    /// Too large, or it did not arrive.
+    Unreadable,
+}
+
 /// A browser-facing request's parameters: the query of a GET, or the form body of a POST (both
-/// allowed at `/authorize` and `/end_session`). `Err` says, for the person, what was wrong.
+/// allowed at `/authorize` and `/end_session`). `Err` says what was wrong, for the person.
 pub async fn query_or_form(
     request: &actix_web::HttpRequest,
     payload: actix_web::web::Payload,
-) -> Result<Form, &'static str> {
-    let malformed = "The app sent a malformed request (a repeated or unreadable parameter).";
+) -> Result<Form, RequestProblem> {
+    let malformed = |_| RequestProblem::Malformed;
     if request.method() != actix_web::http::Method::POST {
-        return Form::parse_pairs(request.query_string()).map_err(|_| malformed);
+        return Form::parse_pairs(request.query_string()).map_err(malformed);
     }
     let body = read_limited(request, payload)
         .await
-        .map_err(|_| "The request was too large or did not arrive.")?;
+        .map_err(|_| RequestProblem::Unreadable)?;
     let content_type = request
         .headers()
         .get(actix_web::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
-    Form::parse(content_type, &body).map_err(|_| malformed)
+    Form::parse(content_type, &body).map_err(malformed)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! goes on to that request's consent page, under a new session cookie.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, ResponseError, web};
+use actix_web::{HttpResponse, web};
 
 use super::authorize::{app_step_page, params_from_field};
 use super::blocking::on_blocking_pool;
@@ -27,7 +27,7 @@ pub async fn show_login(browser: Browser, app: web::Data<App>) -> Result<HttpRes
     };
     Ok(page(
         StatusCode::OK,
-        crate::pages::device::login(&view),
+        crate::pages::device::login(&browser.frame, &view),
         fresh,
     ))
 }
@@ -66,11 +66,14 @@ pub async fn submit_login(form: PageForm, app: web::Data<App>) -> Result<HttpRes
 fn signed_in_page(app: &App, form: &PageForm, cookie: &str, next: AfterSignIn) -> HttpResponse {
     let fresh = session_cookie(app, cookie.to_owned());
     let token = app.form_token(cookie);
+    let frame = &form.frame;
     let mut response = match next {
-        AfterSignIn::Authorization(step) => app_step_page(&token, step, StatusCode::SEE_OTHER),
-        AfterSignIn::Device(step) => code_step_page(app, step, &token, form.visitor.address)
-            .unwrap_or_else(|e| e.error_response()),
-        AfterSignIn::Nowhere => page(StatusCode::OK, signed_in(), None),
+        AfterSignIn::Authorization(step) => {
+            app_step_page(frame, &token, step, StatusCode::SEE_OTHER)
+        }
+        AfterSignIn::Device(step) => code_step_page(app, frame, step, &token, form.visitor.address)
+            .unwrap_or_else(|e| e.render(frame)),
+        AfterSignIn::Nowhere => page(StatusCode::OK, signed_in(frame), None),
     };
     with_cookie(&mut response, &fresh);
     response
@@ -83,16 +86,23 @@ fn rejected_page(
     username: &str,
     carried: Option<CarriedApp>,
 ) -> HttpResponse {
+    let frame = &form.frame;
     let field = form.get("authorize");
-    let app_name = field.map(|_| carried.as_ref().map_or("the app", |c| c.name.as_str()));
+    let unnamed = frame.text("an-app");
+    let app_name = field.map(|_| {
+        carried
+            .as_ref()
+            .map_or(unnamed.as_str(), |c| c.name.as_str())
+    });
     let mut response = sign_in_page(
+        frame,
         StatusCode::UNAUTHORIZED,
         &Login {
             csrf_token: &form.form_token(app),
             user_code: form.get("user_code"),
             app: app_name.zip(field),
             username: &username.chars().take(64).collect::<String>(),
-            problem: Some("The username or password is not right."),
+            problem: Some(&frame.text("sign-in-rejected")),
         },
     );
     if let Some(carried) = &carried {

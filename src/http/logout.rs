@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use super::authorize::{refusal_words, unreadable_words};
 use super::blocking::on_blocking_pool;
 use super::browser::{Browser, PageError, PageForm, page, removal_cookie, say, with_cookie};
 use super::errors::allow_form_redirect_to;
@@ -13,6 +14,7 @@ use crate::app::App;
 use crate::app::logout::{LogoutParams, LogoutRequest};
 use crate::app::person::EndSession;
 use crate::pages::authorize::{ConfirmSignOut, confirm_sign_out};
+use crate::pages::layout::Frame;
 
 fn params_from(form: &Form) -> LogoutParams {
     let get = |name: &str| form.get(name).map(str::to_owned);
@@ -24,10 +26,11 @@ fn params_from(form: &Form) -> LogoutParams {
     }
 }
 
-fn cannot(why: &str) -> HttpResponse {
+fn cannot(frame: &Frame, why: &str) -> HttpResponse {
     say(
+        frame,
         StatusCode::BAD_REQUEST,
-        "This sign-out cannot continue",
+        &frame.text("sign-out-broken-title"),
         why,
         false,
     )
@@ -35,16 +38,22 @@ fn cannot(why: &str) -> HttpResponse {
 
 /// After signing out: back to the app when it named a registered address, else a page. Either
 /// way the browser forgets the cookie.
-fn signed_out(app: &App, return_to: Option<&str>, status: StatusCode) -> HttpResponse {
+fn signed_out(
+    app: &App,
+    frame: &Frame,
+    return_to: Option<&str>,
+    status: StatusCode,
+) -> HttpResponse {
     let mut response = match return_to {
         Some(location) => HttpResponse::build(status)
             .insert_header((header::LOCATION, location))
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .finish(),
         None => say(
+            frame,
             StatusCode::OK,
-            "Signed out",
-            "You are signed out on this browser.",
+            &frame.text("signed-out-title"),
+            &frame.text("signed-out-body"),
             true,
         ),
     };
@@ -62,6 +71,7 @@ pub async fn submit_logout(form: PageForm, app: web::Data<App>) -> Result<HttpRe
     let return_to = on_blocking_pool(&app, move |app| app.leave(&cookie, &params)).await??;
     Ok(signed_out(
         &app,
+        &form.frame,
         return_to.as_deref(),
         StatusCode::SEE_OTHER,
     ))
@@ -81,25 +91,35 @@ pub async fn end_session(
     } else {
         StatusCode::FOUND
     };
+    let frame = &browser.frame;
     let params = match query_or_form(&request, payload).await {
         Ok(form) => params_from(&form),
-        Err(why) => return Ok(cannot(why)),
+        Err(why) => return Ok(cannot(frame, &unreadable_words(frame, why))),
     };
     let (cookie, asked) = (browser.cookie.clone(), params.clone());
     let ended =
         on_blocking_pool(&app, move |app| app.end_session(cookie.as_deref(), &asked)).await??;
     Ok(match ended {
-        EndSession::SignedOut { return_to } => signed_out(&app, return_to.as_deref(), status),
+        EndSession::SignedOut { return_to } => {
+            signed_out(&app, frame, return_to.as_deref(), status)
+        }
         EndSession::Confirm {
             request,
             signed_in_as,
-        } => confirm_page(&browser.form_token(&app), &request, &params, &signed_in_as),
-        EndSession::Refused(why) => cannot(&why),
+        } => confirm_page(
+            frame,
+            &browser.form_token(&app),
+            &request,
+            &params,
+            &signed_in_as,
+        ),
+        EndSession::Refused(why) => cannot(frame, &refusal_words(frame, why)),
     })
 }
 
 /// Asks the signed-in person to confirm, carrying the app's fields on to `POST /logout`.
 fn confirm_page(
+    frame: &Frame,
     token: &str,
     checked: &LogoutRequest,
     params: &LogoutParams,
@@ -120,12 +140,15 @@ fn confirm_page(
     }
     let mut response = page(
         StatusCode::OK,
-        confirm_sign_out(&ConfirmSignOut {
-            csrf_token: token,
-            signed_in_as,
-            app_name: checked.client.as_ref().map(|c| c.name.as_str()),
-            carry: &carry,
-        }),
+        confirm_sign_out(
+            frame,
+            &ConfirmSignOut {
+                csrf_token: token,
+                signed_in_as,
+                app_name: checked.client.as_ref().map(|c| c.name.as_str()),
+                carry: &carry,
+            },
+        ),
         None,
     );
     if let Some(target) = checked.return_to.as_deref() {

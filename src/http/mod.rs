@@ -21,7 +21,9 @@ mod discovery;
 mod errors;
 pub(crate) mod form;
 mod health;
+mod home;
 mod jwks;
+mod language;
 mod login;
 mod logout;
 mod metrics;
@@ -69,6 +71,8 @@ fn metrics_routes(config: &mut web::ServiceConfig) {
 
 pub fn routes(config: &mut web::ServiceConfig) {
     config
+        .route("/", web::get().to(home::landing))
+        .route("/language", web::get().to(language::choose))
         .route("/healthz", web::get().to(health::healthz))
         .route("/jwks", web::get().to(jwks::jwks))
         .service(
@@ -232,6 +236,7 @@ pub fn serve(
     };
     let main = connections::serve(main, move || {
         WebApp::new()
+            .wrap(middleware::from_fn(browser::localize_page_errors))
             .wrap(answer_bare_errors())
             .wrap(strict_transport(&issuer))
             .wrap(middleware::from_fn(observe::observe))

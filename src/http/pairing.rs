@@ -19,15 +19,17 @@ use crate::pages::pairing::{Pairing, pairing, qr_svg};
 /// The live request named by `?user_code=`, or the page that says why there is none.
 async fn live_request(
     request: &HttpRequest,
-    browser: Browser,
+    browser: &Browser,
     app: &web::Data<App>,
 ) -> Result<Result<PendingRequest, HttpResponse>, PageError> {
     let query = Form::parse_pairs(request.query_string()).unwrap_or_default();
     let typed = query.get("user_code").unwrap_or_default().to_owned();
+    let frame = &browser.frame;
+    let (cookie, address) = (browser.cookie.clone(), browser.address);
     let looked_up = on_blocking_pool(app, move |app| {
         let who = CodeEntrant {
-            cookie: browser.cookie.as_deref(),
-            address: browser.address,
+            cookie: cookie.as_deref(),
+            address,
             sub: None,
         };
         app.look_up_code(&who, &typed)
@@ -36,12 +38,13 @@ async fn live_request(
     match looked_up {
         Ok(pending) => Ok(Ok(pending)),
         Err(CodeProblem::Unknown) => Ok(Err(say(
+            frame,
             StatusCode::NOT_FOUND,
-            "No such code",
-            "Start again on the device to get a code.",
+            &frame.text("no-such-code-title"),
+            &frame.text("no-such-code-body"),
             false,
         ))),
-        Err(problem) => problem_page(app, problem, "").map(Err),
+        Err(problem) => problem_page(app, frame, problem, "").map(Err),
     }
 }
 
@@ -59,7 +62,7 @@ pub async fn pairing_page(
     browser: Browser,
     app: web::Data<App>,
 ) -> Result<HttpResponse, PageError> {
-    let pending = match live_request(&request, browser, &app).await? {
+    let pending = match live_request(&request, &browser, &app).await? {
         Ok(pending) => pending,
         Err(response) => return Ok(response),
     };
@@ -70,7 +73,7 @@ pub async fn pairing_page(
         verification_uri: &verification_uri,
         verification_uri_complete: &complete,
     };
-    Ok(page(StatusCode::OK, pairing(&view), None))
+    Ok(page(StatusCode::OK, pairing(&browser.frame, &view), None))
 }
 
 pub async fn qr_image(
@@ -78,12 +81,12 @@ pub async fn qr_image(
     browser: Browser,
     app: web::Data<App>,
 ) -> Result<HttpResponse, PageError> {
-    let pending = match live_request(&request, browser, &app).await? {
+    let pending = match live_request(&request, &browser, &app).await? {
         Ok(pending) => pending,
         Err(response) => return Ok(response),
     };
     let (_, complete) = uris(&app, &pending);
-    match qr_svg(&complete) {
+    match qr_svg(&complete, &browser.frame.text("pairing-qr-label")) {
         Some(svg) => Ok(HttpResponse::Ok()
             .content_type("image/svg+xml")
             .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -17,19 +17,25 @@ use crate::app::person::{CodeStep, DeviceConsent, DeviceDecision, known_as};
 use crate::domain::network::same_network;
 use crate::domain::user_code::UserCode;
 use crate::pages::device::{
-    Consent, EnterCode, Login, ScopeLine, ago, consent, enter_code, scope_words,
+    Consent, EnterCode, Login, ScopeLine, consent, enter_code, scope_words,
 };
+use crate::pages::layout::Frame;
 use crate::telemetry;
 
 /// The consent page for a device's request, as seen from the browser at `browser_ip`.
-fn consent_page(asked: &DeviceConsent, csrf_token: &str, browser_ip: Option<IpAddr>) -> Markup {
+fn consent_page(
+    frame: &Frame,
+    asked: &DeviceConsent,
+    csrf_token: &str,
+    browser_ip: Option<IpAddr>,
+) -> Markup {
     let pending = &asked.pending;
     let scopes: Vec<ScopeLine> = pending
         .scopes
         .iter()
         .map(|s| ScopeLine {
             scope: s.to_string(),
-            words: scope_words(s.as_str()),
+            words: scope_words(frame, s.as_str()),
         })
         .collect();
     let device_ip = pending
@@ -37,21 +43,25 @@ fn consent_page(asked: &DeviceConsent, csrf_token: &str, browser_ip: Option<IpAd
         .as_deref()
         .and_then(|a| a.parse::<IpAddr>().ok());
     let user_code = pending.user_code.display();
-    consent(&Consent {
-        csrf_token,
-        user_code: &user_code,
-        client_name: &pending.client_name,
-        scopes: &scopes,
-        signed_in_as: known_as(&asked.user),
-        requested_from: pending.requested_from.as_deref(),
-        requested_ago: &ago(asked.now.since(pending.requested_at)),
-        same_network: device_ip.zip(browser_ip).map(|(d, b)| same_network(d, b)),
-    })
+    consent(
+        frame,
+        &Consent {
+            csrf_token,
+            user_code: &user_code,
+            client_name: &pending.client_name,
+            scopes: &scopes,
+            signed_in_as: known_as(&asked.user),
+            requested_from: pending.requested_from.as_deref(),
+            requested_ago: &frame.language.ago(asked.now.since(pending.requested_at)),
+            same_network: device_ip.zip(browser_ip).map(|(d, b)| same_network(d, b)),
+        },
+    )
 }
 
 /// Why a code leads nowhere, as a page; `Err` when the answer is "wait" or "try again".
 pub(super) fn problem_page(
     app: &App,
+    frame: &Frame,
     problem: CodeProblem,
     csrf_token: &str,
 ) -> Result<HttpResponse, PageError> {
@@ -63,31 +73,35 @@ pub(super) fn problem_page(
         CodeProblem::Unavailable(detail) => return Err(PageError::fault("a code lookup", detail)),
         CodeProblem::Unknown => page(
             StatusCode::BAD_REQUEST,
-            enter_code(&EnterCode {
-                csrf_token,
-                prefilled: None,
-                problem: Some(
-                    "That code is not right. Check the code on your device and try again.",
-                ),
-            }),
+            enter_code(
+                frame,
+                &EnterCode {
+                    csrf_token,
+                    prefilled: None,
+                    problem: Some(&frame.text("code-wrong")),
+                },
+            ),
             None,
         ),
         CodeProblem::Expired => say(
+            frame,
             StatusCode::GONE,
-            "This code has expired",
-            "Start again on your device to get a new code.",
+            &frame.text("code-expired-title"),
+            &frame.text("code-expired-body"),
             true,
         ),
         CodeProblem::AlreadyUsed => say(
+            frame,
             StatusCode::CONFLICT,
-            "This code has already been used",
-            "A device was already connected with this code. If that was not you, start again on your device.",
+            &frame.text("code-used-title"),
+            &frame.text("code-used-body"),
             true,
         ),
         CodeProblem::Denied => say(
+            frame,
             StatusCode::CONFLICT,
-            "This request was denied",
-            "Start again on your device if you want to connect it.",
+            &frame.text("code-denied-title"),
+            &frame.text("code-denied-body"),
             true,
         ),
     })
@@ -96,6 +110,7 @@ pub(super) fn problem_page(
 /// What follows a typed code, rendered for the browser at `browser_ip`.
 pub(super) fn code_step_page(
     app: &App,
+    frame: &Frame,
     step: CodeStep,
     csrf_token: &str,
     browser_ip: Option<IpAddr>,
@@ -103,10 +118,11 @@ pub(super) fn code_step_page(
     match step {
         CodeStep::Consent(asked) => Ok(page(
             StatusCode::OK,
-            consent_page(&asked, csrf_token, browser_ip),
+            consent_page(frame, &asked, csrf_token, browser_ip),
             None,
         )),
         CodeStep::SignIn(code) => Ok(sign_in_page(
+            frame,
             StatusCode::OK,
             &Login {
                 csrf_token,
@@ -114,7 +130,7 @@ pub(super) fn code_step_page(
                 ..Login::default()
             },
         )),
-        CodeStep::Problem(problem) => problem_page(app, problem, csrf_token),
+        CodeStep::Problem(problem) => problem_page(app, frame, problem, csrf_token),
     }
 }
 
@@ -138,7 +154,11 @@ pub async fn show_code_form(
         prefilled: prefilled.as_deref(),
         problem: None,
     };
-    Ok(page(StatusCode::OK, enter_code(&view), fresh))
+    Ok(page(
+        StatusCode::OK,
+        enter_code(&browser.frame, &view),
+        fresh,
+    ))
 }
 
 /// `POST /device`: the typed code, then sign-in or consent.
@@ -146,7 +166,13 @@ pub async fn submit_code(form: PageForm, app: web::Data<App>) -> Result<HttpResp
     let typed = form.get("user_code").unwrap_or_default().to_owned();
     let visitor = form.visitor.clone();
     let step = on_blocking_pool(&app, move |app| app.enter_code(&visitor, &typed)).await??;
-    code_step_page(&app, step, &form.form_token(&app), form.visitor.address)
+    code_step_page(
+        &app,
+        &form.frame,
+        step,
+        &form.form_token(&app),
+        form.visitor.address,
+    )
 }
 
 /// `POST /device/decision`: approve or deny, as the signed-in person.
@@ -160,9 +186,10 @@ pub async fn submit_decision(
         Some("deny") => false,
         _ => {
             return Ok(say(
+                &form.frame,
                 StatusCode::BAD_REQUEST,
-                "Choose Approve or Deny",
-                "The form did not say which.",
+                &form.frame.text("choose-approve-title"),
+                &form.frame.text("form-no-choice"),
                 true,
             ));
         }
@@ -170,12 +197,14 @@ pub async fn submit_decision(
     let (visitor, code) = (form.visitor.clone(), typed.clone());
     let decided =
         on_blocking_pool(&app, move |app| app.decide_device(&visitor, &code, approve)).await??;
-    decision_page(&app, decided, approve, &typed, &form.form_token(&app))
+    let token = form.form_token(&app);
+    decision_page(&app, &form.frame, decided, approve, &typed, &token)
 }
 
 /// What became of Approve or Deny, as a page.
 fn decision_page(
     app: &App,
+    frame: &Frame,
     decided: DeviceDecision,
     approve: bool,
     typed: &str,
@@ -186,31 +215,35 @@ fn decision_page(
     }
     Ok(match decided {
         DeviceDecision::Approved => say(
+            frame,
             StatusCode::OK,
-            "Device connected",
-            "You are signed in on the device. You can go back to it now and close this page.",
+            &frame.text("device-connected-title"),
+            &frame.text("device-connected-body"),
             false,
         ),
         DeviceDecision::Denied => say(
+            frame,
             StatusCode::OK,
-            "Request denied",
-            "The device was not connected. You can close this page.",
+            &frame.text("device-denied-title"),
+            &frame.text("device-denied-body"),
             false,
         ),
         DeviceDecision::SignInAgain => sign_in_page(
+            frame,
             StatusCode::UNAUTHORIZED,
             &Login {
                 csrf_token: token,
                 user_code: Some(typed),
-                problem: Some("Your sign-in has expired. Sign in again to continue."),
+                problem: Some(&frame.text("sign-in-expired")),
                 ..Login::default()
             },
         ),
-        DeviceDecision::Problem(problem) => return problem_page(app, problem, token),
+        DeviceDecision::Problem(problem) => return problem_page(app, frame, problem, token),
         DeviceDecision::AccountUnusable => say(
+            frame,
             StatusCode::FORBIDDEN,
-            "Your account cannot connect devices",
-            "Ask the administrator.",
+            &frame.text("account-unusable-title"),
+            &frame.text("account-unusable-body"),
             false,
         ),
     })

@@ -6,8 +6,8 @@
 
 use maud::{Markup, html};
 
-use super::device::ScopeLine;
-use super::layout::page;
+use super::device::{ScopeLine, not_you, scope_list};
+use super::layout::{Frame, page, rich};
 
 pub struct AppConsent<'a> {
     pub csrf_token: &'a str,
@@ -20,35 +20,34 @@ pub struct AppConsent<'a> {
     pub returns_to: &'a str,
 }
 
-pub fn app_consent(view: &AppConsent<'_>) -> Markup {
+pub fn app_consent(frame: &Frame, view: &AppConsent<'_>) -> Markup {
+    let app = || html! { strong { (view.app_name) } };
     page(
-        "Allow this app?",
+        frame,
+        &frame.text("app-consent-title"),
         html! {
-            h1 { "Sign in to " (view.app_name) "?" }
+            h1 { (rich(frame, "app-consent-heading", &[("app", html! { (view.app_name) })])) }
             p {
-                strong { (view.app_name) } " wants to sign you in as " strong { (view.signed_in_as) } "."
+                (rich(frame, "app-consent-wants", &[
+                    ("app", app()),
+                    ("account", html! { strong { (view.signed_in_as) } }),
+                ]))
             }
-            p { "It will be able to:" }
-            ul class="scopes" {
-                @for line in view.scopes {
-                    li { (line.words) " " span class="muted" { "(" (line.scope) ")" } }
-                }
-            }
+            p { (frame.text("app-able-to")) }
+            (scope_list(view.scopes))
             p class="muted" {
-                "Afterwards you go back to " strong { (view.returns_to) } ". Your answer is remembered; you can take it back on "
-                a href="/devices" { "My devices and apps" } "."
+                (rich(frame, "app-consent-after", &[
+                    ("host", html! { strong { (view.returns_to) } }),
+                    ("devices", html! { a href="/devices" { (frame.text("devices-title")) } }),
+                ]))
             }
             form method="post" action="/authorize/decision" class="decision" {
                 input type="hidden" name="csrf_token" value=(view.csrf_token);
                 input type="hidden" name="authorize" value=(view.request);
-                button type="submit" name="decision" value="deny" class="secondary" { "Deny" }
-                button type="submit" name="decision" value="approve" { "Allow" }
+                button type="submit" name="decision" value="deny" class="secondary" { (frame.text("deny-button")) }
+                button type="submit" name="decision" value="approve" { (frame.text("allow-button")) }
             }
-            form method="post" action="/logout" class="signout" {
-                input type="hidden" name="csrf_token" value=(view.csrf_token);
-                "Not " (view.signed_in_as) "? "
-                button type="submit" class="link" { "Sign out" }
-            }
+            (not_you(frame, view.csrf_token, view.signed_in_as))
         },
     )
 }
@@ -64,21 +63,25 @@ pub struct ConfirmSignOut<'a> {
 
 /// Asked when an app requests sign-out without proving it is this person's app (an
 /// `id_token_hint` for the signed-in person), so no other site can sign people out at will.
-pub fn confirm_sign_out(view: &ConfirmSignOut<'_>) -> Markup {
+pub fn confirm_sign_out(frame: &Frame, view: &ConfirmSignOut<'_>) -> Markup {
+    let title = frame.text("sign-out-title");
     page(
-        "Sign out?",
+        frame,
+        &title,
         html! {
-            h1 { "Sign out?" }
+            h1 { (title) }
             p {
-                @if let Some(app) = view.app_name { strong { (app) } " asks to sign you out. " }
-                "You are signed in as " strong { (view.signed_in_as) } ". Signing out ends your sign-in on this browser; devices you connected stay connected."
+                @if let Some(app) = view.app_name {
+                    (rich(frame, "sign-out-app-asks", &[("app", html! { strong { (app) } })])) " "
+                }
+                (rich(frame, "sign-out-explain", &[("account", html! { strong { (view.signed_in_as) } })]))
             }
             form method="post" action="/logout" class="decision" {
                 input type="hidden" name="csrf_token" value=(view.csrf_token);
                 @for (name, value) in view.carry {
                     input type="hidden" name=(name) value=(value);
                 }
-                button type="submit" { "Sign out" }
+                button type="submit" { (frame.text("sign-out-button")) }
             }
         },
     )

@@ -5,41 +5,44 @@
 
 use maud::{Markup, html};
 
-use super::layout::page;
+use super::layout::{Frame, page, rich};
+use crate::i18n::Arg;
 
 pub struct EnterCode<'a> {
     pub csrf_token: &'a str,
     /// From `verification_uri_complete`: shown for the person to compare with the device.
     pub prefilled: Option<&'a str>,
+    /// What was wrong with the code just typed, in the person's language.
     pub problem: Option<&'a str>,
 }
 
-pub fn enter_code(view: &EnterCode<'_>) -> Markup {
+pub fn enter_code(frame: &Frame, view: &EnterCode<'_>) -> Markup {
     let title = if view.prefilled.is_some() {
-        "Check the code"
+        frame.text("check-code-title")
     } else {
-        "Connect a device"
+        frame.text("enter-code-title")
     };
     page(
-        title,
+        frame,
+        &title,
         html! {
             h1 { (title) }
             @if let Some(problem) = view.problem {
                 p class="problem" role="alert" { (problem) }
             }
             @if view.prefilled.is_some() {
-                p { "Make sure this code is the one shown on your device's screen. If it is not, do not continue." }
+                p { (frame.text("check-code-intro")) }
             } @else {
-                p { "Enter the code shown on your TV, console or other device." }
+                p { (frame.text("enter-code-intro")) }
             }
             form method="post" action="/device" {
                 input type="hidden" name="csrf_token" value=(view.csrf_token);
-                label for="user_code" { "Code" }
+                label for="user_code" { (frame.text("code-label")) }
                 input id="user_code" class="code" name="user_code" type="text" required
                     value=(view.prefilled.unwrap_or_default())
                     placeholder="BCDF-GHJK" inputmode="text" autocapitalize="characters"
                     autocomplete="one-time-code" autocorrect="off" spellcheck="false" maxlength="32";
-                button type="submit" { "Continue" }
+                button type="submit" { (frame.text("continue-button")) }
             }
         },
     )
@@ -53,19 +56,22 @@ pub struct Login<'a> {
     /// The web app being signed in to and its authorization request, carried through sign-in.
     pub app: Option<(&'a str, &'a str)>,
     pub username: &'a str,
+    /// Why the person is asked (again), in their language.
     pub problem: Option<&'a str>,
 }
 
-pub fn login(view: &Login<'_>) -> Markup {
+pub fn login(frame: &Frame, view: &Login<'_>) -> Markup {
+    let title = frame.text("sign-in-title");
     page(
-        "Sign in",
+        frame,
+        &title,
         html! {
-            h1 { "Sign in" }
+            h1 { (title) }
             @if let Some(code) = view.user_code {
-                p { "Sign in to connect the device showing " strong class="code" { (code) } "." }
+                p { (rich(frame, "sign-in-for-device", &[("code", html! { strong class="code" { (code) } })])) }
             }
             @if let Some((app_name, _)) = view.app {
-                p { "Sign in to continue to " strong { (app_name) } "." }
+                p { (rich(frame, "sign-in-for-app", &[("app", html! { strong { (app_name) } })])) }
             }
             @if let Some(problem) = view.problem {
                 p class="problem" role="alert" { (problem) }
@@ -78,12 +84,12 @@ pub fn login(view: &Login<'_>) -> Markup {
                 @if let Some((_, request)) = view.app {
                     input type="hidden" name="authorize" value=(request);
                 }
-                label for="username" { "Username" }
+                label for="username" { (frame.text("username-label")) }
                 input id="username" name="username" type="text" required value=(view.username)
                     autocomplete="username" autocapitalize="none" spellcheck="false" maxlength="64";
-                label for="password" { "Password" }
+                label for="password" { (frame.text("password-label")) }
                 input id="password" name="password" type="password" required autocomplete="current-password" maxlength="1024";
-                button type="submit" { "Sign in" }
+                button type="submit" { (frame.text("sign-in-button")) }
             }
         },
     )
@@ -101,53 +107,76 @@ pub struct Consent<'a> {
     pub client_name: &'a str,
     pub scopes: &'a [ScopeLine],
     pub signed_in_as: &'a str,
-    /// Where the device asked from and how long ago, when known.
+    /// Where the device asked from, when known.
     pub requested_from: Option<&'a str>,
+    /// How long ago it asked, in words.
     pub requested_ago: &'a str,
     /// `Some(true)` when the device's address looks like the same network as this browser's.
     pub same_network: Option<bool>,
 }
 
-pub fn consent(view: &Consent<'_>) -> Markup {
+/// The scopes asked for, each in words with its name beside it.
+pub fn scope_list(scopes: &[ScopeLine]) -> Markup {
+    html! {
+        ul class="scopes" {
+            @for line in scopes {
+                li { (line.words) " " span class="muted" { "(" (line.scope) ")" } }
+            }
+        }
+    }
+}
+
+/// "Not Alice? [Sign out]", under a consent form.
+pub fn not_you(frame: &Frame, csrf_token: &str, signed_in_as: &str) -> Markup {
+    html! {
+        form method="post" action="/logout" class="signout" {
+            input type="hidden" name="csrf_token" value=(csrf_token);
+            (frame.text_with("not-you", &[("account", Arg::Text(signed_in_as))])) " "
+            button type="submit" class="link" { (frame.text("sign-out-button")) }
+        }
+    }
+}
+
+pub fn consent(frame: &Frame, view: &Consent<'_>) -> Markup {
     page(
-        "Connect this device?",
+        frame,
+        &frame.text("consent-title"),
         html! {
-            h1 { "You are signing in on a device" }
+            h1 { (frame.text("consent-heading")) }
             p {
-                strong { (view.client_name) } " wants to use your account, " strong { (view.signed_in_as) } "."
+                (rich(frame, "consent-wants", &[
+                    ("client", html! { strong { (view.client_name) } }),
+                    ("account", html! { strong { (view.signed_in_as) } }),
+                ]))
             }
             dl class="facts" {
-                dt { "Code" } dd class="code" { (view.user_code) }
-                dt { "Requested" } dd {
-                    (view.requested_ago)
-                    @if let Some(address) = view.requested_from { " from " (address) }
+                dt { (frame.text("consent-code")) } dd class="code" { (view.user_code) }
+                dt { (frame.text("consent-requested")) } dd {
+                    @if let Some(address) = view.requested_from {
+                        (frame.text_with("consent-requested-from", &[
+                            ("ago", Arg::Text(view.requested_ago)),
+                            ("address", Arg::Text(address)),
+                        ]))
+                    } @else {
+                        (view.requested_ago)
+                    }
                 }
             }
             @match view.same_network {
-                Some(true) => p class="muted" { "The device seems to be on the same network as you." },
-                Some(false) => p class="warning" { "The device is on a different network from you. Only continue if you started this yourself." },
+                Some(true) => p class="muted" { (frame.text("same-network")) },
+                Some(false) => p class="warning" { (frame.text("other-network")) },
                 None => {},
             }
-            p { "It will be able to:" }
-            ul class="scopes" {
-                @for line in view.scopes {
-                    li { (line.words) " " span class="muted" { "(" (line.scope) ")" } }
-                }
-            }
-            p class="warning" {
-                "Only continue if the code above is on the screen of a device in front of you. If you did not start this, choose Deny."
-            }
+            p { (frame.text("able-to")) }
+            (scope_list(view.scopes))
+            p class="warning" { (frame.text("consent-warning")) }
             form method="post" action="/device/decision" class="decision" {
                 input type="hidden" name="csrf_token" value=(view.csrf_token);
                 input type="hidden" name="user_code" value=(view.user_code);
-                button type="submit" name="decision" value="deny" class="secondary" { "Deny" }
-                button type="submit" name="decision" value="approve" { "Approve" }
+                button type="submit" name="decision" value="deny" class="secondary" { (frame.text("deny-button")) }
+                button type="submit" name="decision" value="approve" { (frame.text("approve-button")) }
             }
-            form method="post" action="/logout" class="signout" {
-                input type="hidden" name="csrf_token" value=(view.csrf_token);
-                "Not " (view.signed_in_as) "? "
-                button type="submit" class="link" { "Sign out" }
-            }
+            (not_you(frame, view.csrf_token, view.signed_in_as))
         },
     )
 }
@@ -160,37 +189,28 @@ pub struct Message<'a> {
     pub again: bool,
 }
 
-pub fn message(view: &Message<'_>) -> Markup {
+pub fn message(frame: &Frame, view: &Message<'_>) -> Markup {
     page(
+        frame,
         view.title,
         html! {
             h1 { (view.title) }
             p { (view.body) }
             @if view.again {
-                p { a href="/device" { "Enter a code" } }
+                p { a href="/device" { (frame.text("enter-a-code")) } }
             }
         },
     )
 }
 
-/// `just now`, `a minute ago`, `7 minutes ago`, `3 hours ago`, `2 days ago`.
-pub fn ago(elapsed: std::time::Duration) -> String {
-    match elapsed.as_secs() {
-        0..=59 => "just now".into(),
-        60..=119 => "a minute ago".into(),
-        secs @ 120..=7199 => format!("{} minutes ago", secs / 60),
-        secs @ 7200..=172_799 => format!("{} hours ago", secs / 3600),
-        secs => format!("{} days ago", secs / 86_400),
-    }
-}
-
-/// What a scope means to a person (OIDC Core §5.4 for the standard ones).
-pub fn scope_words(scope: &str) -> String {
+/// What a scope means to a person (OIDC Core §5.4 for the standard ones); an API scope, which
+/// the operator names, by its name.
+pub fn scope_words(frame: &Frame, scope: &str) -> String {
     match scope {
-        "openid" => "Know who you are on this server".into(),
-        "profile" => "See your name and username".into(),
-        "email" => "See your email address".into(),
-        "offline_access" => "Stay signed in on this device until you sign it out".into(),
-        other => format!("Use {other}"),
+        "openid" => frame.text_with_site("scope-openid"),
+        "profile" => frame.text("scope-profile"),
+        "email" => frame.text("scope-email"),
+        "offline_access" => frame.text("scope-offline-access"),
+        other => frame.text_with("scope-api", &[("scope", Arg::Text(other))]),
     }
 }

@@ -2,12 +2,15 @@
 
 use maud::{Markup, html};
 
-use super::layout::page;
+use super::layout::{Frame, page};
+use crate::i18n::Arg;
 
 pub struct DeviceLine {
     pub id: String,
     pub client_name: String,
+    /// When it was approved, as the person's language writes a date.
     pub approved: String,
+    /// How long ago it was last used, in words.
     pub last_used: String,
     pub from: Option<String>,
     pub scopes: Vec<String>,
@@ -17,6 +20,7 @@ pub struct DeviceLine {
 pub struct AppLine {
     pub client_id: String,
     pub client_name: String,
+    /// When it was allowed, as the person's language writes a date.
     pub allowed: String,
     pub scopes: Vec<String>,
 }
@@ -26,80 +30,106 @@ pub struct Devices<'a> {
     pub signed_in_as: &'a str,
     pub devices: &'a [DeviceLine],
     pub apps: &'a [AppLine],
-    /// What just happened, e.g. a device signed out.
+    /// What just happened, e.g. a device signed out, in the person's language.
     pub notice: Option<&'a str>,
 }
 
-pub fn devices(view: &Devices<'_>) -> Markup {
+fn device_facts(frame: &Frame, device: &DeviceLine) -> String {
+    let date = Arg::Text(&device.approved);
+    let used = Arg::Text(&device.last_used);
+    match &device.from {
+        Some(from) => frame.text_with(
+            "device-facts-from",
+            &[("date", date), ("address", Arg::Text(from)), ("used", used)],
+        ),
+        None => frame.text_with("device-facts", &[("date", date), ("used", used)]),
+    }
+}
+
+pub fn devices(frame: &Frame, view: &Devices<'_>) -> Markup {
+    let account = || [("account", Arg::Text(view.signed_in_as))];
+    let counted = |count: usize| {
+        [
+            ("account", Arg::Text(view.signed_in_as)),
+            ("count", count.into()),
+        ]
+    };
+    let title = frame.text("devices-title");
     page(
-        "My devices and apps",
+        frame,
+        &title,
         html! {
-            h1 { "My devices and apps" }
+            h1 { (title) }
             @if let Some(notice) = view.notice {
                 p role="status" { strong { (notice) } }
             }
+            h2 { (frame.text_with("devices-count", &[("count", view.devices.len().into())])) }
             @if view.devices.is_empty() {
-                p { "No device is signed in as " (view.signed_in_as) "." }
+                p { (frame.text_with("devices-none", &account())) }
             } @else {
-                p { "These devices are signed in as " (view.signed_in_as) ". Sign out any you do not recognise." }
+                p { (frame.text_with("devices-intro", &counted(view.devices.len()))) }
                 ul class="devices" {
                     @for device in view.devices {
                         li {
                             strong { (device.client_name) }
                             br;
-                            span class="muted" {
-                                "Connected " (device.approved)
-                                @if let Some(from) = &device.from { " from " (from) }
-                                ", last used " (device.last_used) "."
-                            }
+                            span class="muted" { (device_facts(frame, device)) }
                             ul class="scopes" {
                                 @for words in &device.scopes { li { (words) } }
                             }
                             form method="post" action="/devices/sign-out" {
                                 input type="hidden" name="csrf_token" value=(view.csrf_token);
                                 input type="hidden" name="device" value=(device.id);
-                                button type="submit" class="secondary" { "Sign out " (device.client_name) }
+                                button type="submit" class="secondary" {
+                                    (frame.text_with("device-sign-out", &[("client", Arg::Text(&device.client_name))]))
+                                }
                             }
                         }
                     }
                 }
             }
-            h2 { "Apps" }
+            h2 { (frame.text_with("apps-count", &[("count", view.apps.len().into())])) }
             @if view.apps.is_empty() {
-                p { "No app signs you in without asking." }
+                p { (frame.text("apps-none")) }
             } @else {
-                p { "These apps may sign you in as " (view.signed_in_as) " without asking again." }
+                p { (frame.text_with("apps-intro", &counted(view.apps.len()))) }
                 ul class="devices" {
                     @for app in view.apps {
                         li {
                             strong { (app.client_name) }
                             br;
-                            span class="muted" { "Allowed " (app.allowed) "." }
+                            span class="muted" {
+                                (frame.text_with("app-facts", &[("date", Arg::Text(&app.allowed))]))
+                            }
                             ul class="scopes" {
                                 @for words in &app.scopes { li { (words) } }
                             }
                             form method="post" action="/devices/forget-app" {
                                 input type="hidden" name="csrf_token" value=(view.csrf_token);
                                 input type="hidden" name="client_id" value=(app.client_id);
-                                button type="submit" class="secondary" { "Remove access for " (app.client_name) }
+                                button type="submit" class="secondary" {
+                                    (frame.text_with("app-forget", &[("app", Arg::Text(&app.client_name))]))
+                                }
                             }
                         }
                     }
                 }
             }
-            p { a href="/device" { "Connect another device" } }
+            p { a href="/device" { (frame.text("connect-another")) } }
         },
     )
 }
 
 /// After signing in with no code in hand.
-pub fn signed_in() -> Markup {
+pub fn signed_in(frame: &Frame) -> Markup {
+    let title = frame.text("signed-in-title");
     page(
-        "You are signed in",
+        frame,
+        &title,
         html! {
-            h1 { "You are signed in" }
-            p { a href="/device" { "Enter a device's code" } }
-            p { a href="/devices" { "See the devices signed in as you" } }
+            h1 { (title) }
+            p { a href="/device" { (frame.text("signed-in-enter-code")) } }
+            p { a href="/devices" { (frame.text("signed-in-devices")) } }
         },
     )
 }

@@ -2,15 +2,16 @@
 
 use maud::{Markup, html};
 
-use super::layout::page;
+use super::layout::{Frame, page};
 
 pub struct ErrorView<'a> {
     pub title: &'a str,
     pub message: &'a str,
 }
 
-pub fn error_page(view: &ErrorView<'_>) -> Markup {
+pub fn error_page(frame: &Frame, view: &ErrorView<'_>) -> Markup {
     page(
+        frame,
         view.title,
         html! {
             h1 { (view.title) }

@@ -4,7 +4,7 @@
 use maud::{Markup, html};
 use qrcode::{Color, QrCode};
 
-use super::layout::page;
+use super::layout::{Frame, page};
 
 pub struct Pairing<'a> {
     pub user_code: &'a str,
@@ -12,9 +12,9 @@ pub struct Pairing<'a> {
     pub verification_uri_complete: &'a str,
 }
 
-/// The QR code as SVG elements (one path, with a quiet zone of four modules); `None` if the
-/// text does not fit a QR code.
-pub fn qr_svg(text: &str) -> Option<Markup> {
+/// The QR code as SVG elements (one path, with a quiet zone of four modules), described by
+/// `label` for screen readers; `None` if the text does not fit a QR code.
+pub fn qr_svg(text: &str, label: &str) -> Option<Markup> {
     let code = QrCode::new(text.as_bytes()).ok()?;
     let width = code.width();
     let mut path = String::new();
@@ -26,23 +26,26 @@ pub fn qr_svg(text: &str) -> Option<Markup> {
     let size = width + 8;
     Some(html! {
         svg xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {size} {size}")) class="qr"
-            role="img" aria-label="QR code to open the sign-in page" shape-rendering="crispEdges" {
+            role="img" aria-label=(label) shape-rendering="crispEdges" {
             rect width=(size) height=(size) fill="#fff" {}
             path d=(path) fill="#000" {}
         }
     })
 }
 
-pub fn pairing(view: &Pairing<'_>) -> Markup {
+pub fn pairing(frame: &Frame, view: &Pairing<'_>) -> Markup {
+    let title = frame.text("pairing-title");
+    let qr_label = frame.text("pairing-qr-label");
     page(
-        "Connect this device",
+        frame,
+        &title,
         html! {
-            h1 { "Connect this device" }
-            p { "On your phone or computer, scan the code or go to" }
+            h1 { (title) }
+            p { (frame.text("pairing-go-to")) }
             p class="pair-url" { strong { (view.verification_uri) } }
-            p { "and enter" }
+            p { (frame.text("pairing-and-enter")) }
             p class="pair-code code" { (view.user_code) }
-            @if let Some(qr) = qr_svg(view.verification_uri_complete) {
+            @if let Some(qr) = qr_svg(view.verification_uri_complete, &qr_label) {
                 div class="pair-qr" { (qr) }
             }
         },
@@ -55,7 +58,7 @@ mod tests {
 
     #[test]
     fn the_qr_svg_is_square_with_a_quiet_zone() {
-        let svg = qr_svg("http://localhost:8080/device?user_code=WDJB-MJHT")
+        let svg = qr_svg("http://localhost:8080/device?user_code=WDJB-MJHT", "QR")
             .unwrap()
             .into_string();
         let view_box = svg

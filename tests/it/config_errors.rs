@@ -255,3 +255,17 @@ fn an_issuer_that_cannot_be_guessed_or_does_not_answer_is_refused() {
         ],
     );
 }
+
+#[test]
+fn an_unreadable_site_name_is_refused() {
+    refused(
+        &["check", "--site-name", &"x".repeat(65)],
+        &[],
+        &["--site-name", "64 characters"],
+    );
+    refused(
+        &["check"],
+        &[("AUTHBOX_SITE_NAME", "Home\u{7}sign-in")],
+        &["--site-name", "control"],
+    );
+}

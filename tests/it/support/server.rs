@@ -41,6 +41,7 @@ pub fn test_profile(issuer: String) -> Settings {
     let api = Resource::parse("https://api.example.test=api.read,api.write").expect("resource");
     Settings {
         issuer,
+        site_name: None,
         resources: Resources::new(vec![api]).expect("resources"),
         lifetimes: Lifetimes {
             device_code: secs(30),

@@ -38,6 +38,12 @@ impl Chrome {
     /// A fresh headless browser with a window of `width`×`height`, or `None` (with a note on
     /// stderr) when it is not installed and not required.
     pub fn launch(width: u32, height: u32) -> Option<Chrome> {
+        Chrome::launch_preferring(width, height, None)
+    }
+
+    /// As [`Chrome::launch`], with a browser whose languages (its `Accept-Language`) are
+    /// `languages`, e.g. `de-DE,de`, as a person sets them in its settings.
+    pub fn launch_preferring(width: u32, height: u32, languages: Option<&str>) -> Option<Chrome> {
         if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
             let required = std::env::var_os("AUTHBOX_REQUIRE_BROWSER").is_some()
                 || std::env::var_os("CI").is_some();
@@ -69,7 +75,7 @@ impl Chrome {
             _profile: profile,
         };
         chrome.wait_until_ready();
-        let args = [
+        let mut args = vec![
             "--headless=new".to_owned(),
             "--no-sandbox".into(),
             "--disable-gpu".into(),
@@ -81,8 +87,14 @@ impl Chrome {
             format!("--window-size={width},{height}"),
             format!("--user-data-dir={}", chrome._profile.path().display()),
         ];
+        if let Some(languages) = languages {
+            args.push(format!("--accept-lang={languages}"));
+        }
         // Headless windows are at least 500 px wide; narrower means a phone, emulated.
         let mut options = json!({"binary": CHROMIUM, "args": args});
+        if let Some(languages) = languages {
+            options["prefs"] = json!({"intl": {"accept_languages": languages}});
+        }
         if width < 500 {
             options["mobileEmulation"] =
                 json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0}});
@@ -186,6 +198,14 @@ impl Chrome {
             json!({"script": "return document.body ? document.body.innerText : '';", "args": []});
         let text = self.try_call("POST", "/execute/sync", script).ok();
         text.and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// The language the page declares, `<html lang>`.
+    pub fn document_language(&self) -> String {
+        let script = json!({"script": "return document.documentElement.lang;", "args": []});
+        let lang = self.try_call("POST", "/execute/sync", script).ok();
+        lang.and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default()
     }
 

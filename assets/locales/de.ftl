@@ -1,0 +1,221 @@
+# authbox auf Deutsch. Die Nachrichten entsprechen en.ftl, der Referenz; Erläuterungen zu den
+# Variablen stehen dort. Anrede: „Sie“. Gerätecodes, Produkt- und Scope-Namen bleiben unverändert.
+
+## Jede Seite
+
+language-name = Deutsch
+languages-label = Sprache
+
+## Startseite (/)
+
+home-intro = Hier verbinden Sie Ihren Fernseher, Ihre Spielkonsole oder ein anderes Gerät mit Ihrem Konto und sehen, was damit angemeldet ist.
+home-connect = Gerät verbinden
+home-sign-in = Anmelden
+home-signed-in-as = Sie sind als { $account } angemeldet.
+home-admin-heading = Verwaltung
+home-admin-cli = Personen, Gruppen und Apps verwalten Sie mit dem Befehl authbox auf dem Server.
+
+## Code eingeben (/device)
+
+enter-code-title = Gerät verbinden
+enter-code-intro = Geben Sie den Code ein, der auf Ihrem Fernseher, Ihrer Spielkonsole oder Ihrem anderen Gerät angezeigt wird.
+check-code-title = Code prüfen
+check-code-intro = Vergewissern Sie sich, dass dieser Code mit dem Code auf dem Bildschirm Ihres Geräts übereinstimmt. Falls nicht, fahren Sie nicht fort.
+code-label = Code
+continue-button = Weiter
+code-wrong = Dieser Code stimmt nicht. Prüfen Sie den Code auf Ihrem Gerät und versuchen Sie es erneut.
+enter-a-code = Code eingeben
+
+code-expired-title = Dieser Code ist abgelaufen
+code-expired-body = Beginnen Sie auf Ihrem Gerät von vorn, um einen neuen Code zu erhalten.
+code-used-title = Dieser Code wurde bereits verwendet
+code-used-body = Mit diesem Code wurde bereits ein Gerät verbunden. Falls Sie das nicht waren, beginnen Sie auf Ihrem Gerät von vorn.
+code-denied-title = Diese Anfrage wurde abgelehnt
+code-denied-body = Beginnen Sie auf Ihrem Gerät von vorn, wenn Sie es verbinden möchten.
+no-such-code-title = Unbekannter Code
+no-such-code-body = Beginnen Sie auf dem Gerät von vorn, um einen Code zu erhalten.
+
+## Anmelden (/login)
+
+sign-in-title = Anmelden
+sign-in-for-device = Melden Sie sich an, um das Gerät mit dem Code { $code } zu verbinden.
+sign-in-for-app = Melden Sie sich an, um mit { $app } fortzufahren.
+# Nach „mit“: im Dativ.
+an-app = der App
+username-label = Benutzername
+password-label = Passwort
+sign-in-button = Anmelden
+sign-in-rejected = Benutzername oder Passwort ist falsch.
+sign-in-expired = Ihre Anmeldung ist abgelaufen. Melden Sie sich erneut an, um fortzufahren.
+sign-in-for-devices = Melden Sie sich an, um die Geräte zu sehen, die mit Ihrem Konto angemeldet sind.
+signed-in-title = Sie sind angemeldet
+signed-in-enter-code = Code eines Geräts eingeben
+signed-in-devices = Geräte ansehen, die mit Ihrem Konto angemeldet sind
+
+## Ein Gerät zulassen
+
+consent-title = Dieses Gerät verbinden?
+consent-heading = Sie melden sich auf einem Gerät an
+consent-wants = { $client } möchte Ihr Konto { $account } verwenden.
+consent-code = Code
+consent-requested = Angefragt
+consent-requested-from = { $ago } von { $address }
+same-network = Das Gerät scheint sich im selben Netzwerk wie Sie zu befinden.
+other-network = Das Gerät befindet sich in einem anderen Netzwerk als Sie. Fahren Sie nur fort, wenn Sie den Vorgang selbst gestartet haben.
+able-to = Das Gerät kann dann:
+consent-warning = Fahren Sie nur fort, wenn der obige Code auf dem Bildschirm eines Geräts vor Ihnen angezeigt wird. Wenn Sie den Vorgang nicht selbst gestartet haben, wählen Sie „{ deny-button }“.
+deny-button = Ablehnen
+approve-button = Zulassen
+not-you = Nicht { $account }?
+sign-out-button = Abmelden
+
+choose-approve-title = Wählen Sie „{ approve-button }“ oder „{ deny-button }“
+form-no-choice = Das Formular hat keine Auswahl übermittelt.
+device-connected-title = Gerät verbunden
+device-connected-body = Sie sind auf dem Gerät angemeldet. Sie können jetzt zum Gerät zurückkehren und diese Seite schließen.
+device-denied-title = Anfrage abgelehnt
+device-denied-body = Das Gerät wurde nicht verbunden. Sie können diese Seite schließen.
+account-unusable-title = Mit Ihrem Konto können keine Geräte verbunden werden
+account-unusable-body = Wenden Sie sich an die Administration dieses Servers.
+
+## Was ein Gerät oder eine App darf, je Scope
+
+scope-openid = Wissen, wer Sie bei { $site } sind
+scope-profile = Ihren Namen und Benutzernamen sehen
+scope-email = Ihre E-Mail-Adresse sehen
+scope-offline-access = Auf diesem Gerät angemeldet bleiben, bis Sie es abmelden
+scope-api = { $scope } verwenden
+
+## Eine Web-App zulassen
+
+app-consent-title = Diese App zulassen?
+app-consent-heading = Bei { $app } anmelden?
+app-consent-wants = { $app } möchte Sie als { $account } anmelden.
+app-consent-after = Anschließend kehren Sie zu { $host } zurück. Ihre Antwort wird gespeichert; Sie können sie unter { $devices } zurücknehmen.
+app-able-to = Die App kann dann:
+allow-button = Zulassen
+choose-allow-title = Wählen Sie „{ allow-button }“ oder „{ deny-button }“
+app-request-broken-title = Diese Anmeldung kann nicht fortgesetzt werden
+app-unnamed = Die App hat nicht angegeben, welche App sie ist.
+app-unknown = Diese App ist bei { $site } nicht bekannt.
+return-unregistered = Die Adresse, zu der diese App zurückkehren möchte, ist für sie nicht registriert.
+return-unnamed = Die App hat nicht angegeben, wohin sie zurückkehren möchte.
+return-invalid = Die registrierte Rücksprungadresse der App ist ungültig.
+return-insecure = Diese App kehrt zu einer unverschlüsselten http-Adresse in einem privaten Netz zurück, was dieser Server nicht erlaubt.
+request-damaged = Die Anmeldeanfrage wurde unterwegs beschädigt.
+request-malformed = Die App hat eine fehlerhafte Anfrage gesendet (ein doppelter oder unlesbarer Parameter).
+request-unreadable = Die Anfrage war zu groß oder ist nicht angekommen.
+
+## Abmelden
+
+sign-out-title = Abmelden?
+sign-out-app-asks = { $app } möchte Sie abmelden.
+sign-out-explain = Sie sind als { $account } angemeldet. Mit dem Abmelden endet Ihre Anmeldung in diesem Browser; verbundene Geräte bleiben verbunden.
+signed-out-title = Abgemeldet
+signed-out-body = Sie sind in diesem Browser abgemeldet.
+sign-out-broken-title = Diese Abmeldung kann nicht fortgesetzt werden
+sign-out-unverifiable = Die App hat eine Abmeldeanfrage gesendet, die { $site } nicht überprüfen kann.
+sign-out-contradicts = Die Abmeldeanfrage der App widerspricht sich selbst.
+sign-out-return-unregistered = Die Adresse, zu der diese App nach dem Abmelden zurückkehren möchte, ist für sie nicht registriert.
+sign-out-return-invalid = Die Rücksprungadresse der App ist ungültig.
+
+## Meine Geräte und Apps (/devices)
+
+devices-title = Meine Geräte und Apps
+devices-count =
+    { $count ->
+        [one] { $count } Gerät
+       *[other] { $count } Geräte
+    }
+devices-none = Mit dem Konto { $account } ist kein Gerät angemeldet.
+devices-intro =
+    { $count ->
+        [one] Dieses Gerät ist mit dem Konto { $account } angemeldet. Melden Sie es ab, wenn Sie es nicht kennen.
+       *[other] Diese Geräte sind mit dem Konto { $account } angemeldet. Melden Sie alle ab, die Sie nicht kennen.
+    }
+device-facts = Verbunden am { $date }, zuletzt verwendet { $used }.
+device-facts-from = Verbunden am { $date } von { $address } aus, zuletzt verwendet { $used }.
+device-sign-out = { $client } abmelden
+device-signed-out = { $client } ist abgemeldet.
+device-not-found = Dieses Gerät wurde nicht gefunden.
+apps-count =
+    { $count ->
+        [one] { $count } App
+       *[other] { $count } Apps
+    }
+apps-none = Keine App meldet Sie ohne Nachfrage an.
+apps-intro =
+    { $count ->
+        [one] Diese App darf Sie ohne erneute Nachfrage als { $account } anmelden.
+       *[other] Diese Apps dürfen Sie ohne erneute Nachfrage als { $account } anmelden.
+    }
+app-facts = Zugelassen am { $date }.
+app-forget = Zugriff für { $app } entziehen
+app-forgotten = { $app } fragt vor der nächsten Anmeldung wieder nach.
+app-not-found = Diese App wurde nicht gefunden.
+connect-another = Weiteres Gerät verbinden
+
+## Zeitangaben
+
+ago-now = gerade eben
+ago-minutes =
+    { $count ->
+        [one] vor einer Minute
+       *[other] vor { $count } Minuten
+    }
+ago-hours =
+    { $count ->
+        [one] vor einer Stunde
+       *[other] vor { $count } Stunden
+    }
+ago-days =
+    { $count ->
+        [one] vor einem Tag
+       *[other] vor { $count } Tagen
+    }
+date-time = { $day }. { $month ->
+        [1] Januar
+        [2] Februar
+        [3] März
+        [4] April
+        [5] Mai
+        [6] Juni
+        [7] Juli
+        [8] August
+        [9] September
+        [10] Oktober
+        [11] November
+       *[12] Dezember
+    } { $year }, { $hour }:{ $minute } Uhr UTC
+
+## Die Kopplungsseite auf dem Fernseher (/device/pair)
+
+pairing-title = Dieses Gerät verbinden
+pairing-go-to = Scannen Sie den Code mit Ihrem Smartphone oder Computer, oder öffnen Sie
+pairing-and-enter = und geben Sie diesen Code ein:
+pairing-qr-label = QR-Code, der die Anmeldeseite öffnet
+
+## Wenn etwas nicht geht
+
+not-found-title = Seite nicht gefunden
+not-found-body = Unter dieser Adresse gibt es nichts.
+not-allowed-title = Hier nicht erlaubt
+not-allowed-body = Diese Adresse nimmt diese Art von Anfrage nicht an.
+form-too-large-title = Zu viele Daten
+form-too-large-body = Das war mehr, als dieses Formular annimmt.
+form-too-slow-title = Zu langsam
+form-too-slow-body = Das Formular ist zu langsam angekommen. Versuchen Sie es erneut.
+form-broken-title = Etwas ist schiefgelaufen
+form-unreadable-body = Das Formular ist nicht angekommen.
+form-unparsable-body = Das Formular konnte nicht gelesen werden.
+form-stale-title = Dieses Formular ist veraltet
+form-stale-body = Gehen Sie zurück, laden Sie die Seite neu und versuchen Sie es erneut.
+paused-title = Zu viele Versuche
+paused-body =
+    { $minutes ->
+        [one] Es gab zu viele falsche Versuche. Warten Sie { $minutes } Minute, bevor Sie es erneut versuchen.
+       *[other] Es gab zu viele falsche Versuche. Warten Sie { $minutes } Minuten, bevor Sie es erneut versuchen.
+    }
+busy-title = Versuchen Sie es gleich noch einmal
+busy-body = Gerade melden sich sehr viele Personen an.
+fault-body = Der Server konnte das gerade nicht abschließen.

@@ -1,0 +1,232 @@
+# authbox's page text in English: the reference catalog. Every other catalog in this folder
+# has exactly its messages (tests/it/languages.rs checks), and a message missing from one falls
+# back to this one. Fluent syntax: https://projectfluent.org/fluent/guide/
+#
+# Variables: $site is the server's name (--site-name); $account a person's name; $client and
+# $app a device's or app's name; $code a code such as BCDF-GHJK; $count a number that chooses
+# the plural form. Keep device codes, product names and scope names as they are.
+
+## Every page
+
+# This language's own name, in the language picker.
+language-name = English
+languages-label = Language
+
+## The landing page (/)
+
+home-intro = Connect your TV, console or other device to your account here, and see what is signed in as you.
+home-connect = Connect a device
+home-sign-in = Sign in
+home-signed-in-as = You are signed in as { $account }.
+home-admin-heading = Administration
+home-admin-cli = People, groups and apps are managed with the authbox command on the server.
+
+## Entering the code (/device)
+
+enter-code-title = Connect a device
+enter-code-intro = Enter the code shown on your TV, console or other device.
+check-code-title = Check the code
+check-code-intro = Make sure this code is the one shown on your device's screen. If it is not, do not continue.
+code-label = Code
+continue-button = Continue
+code-wrong = That code is not right. Check the code on your device and try again.
+enter-a-code = Enter a code
+
+code-expired-title = This code has expired
+code-expired-body = Start again on your device to get a new code.
+code-used-title = This code has already been used
+code-used-body = A device was already connected with this code. If that was not you, start again on your device.
+code-denied-title = This request was denied
+code-denied-body = Start again on your device if you want to connect it.
+no-such-code-title = No such code
+no-such-code-body = Start again on the device to get a code.
+
+## Signing in (/login)
+
+sign-in-title = Sign in
+sign-in-for-device = Sign in to connect the device showing { $code }.
+sign-in-for-app = Sign in to continue to { $app }.
+# Where an app's name is not known.
+an-app = the app
+username-label = Username
+password-label = Password
+sign-in-button = Sign in
+sign-in-rejected = The username or password is not right.
+sign-in-expired = Your sign-in has expired. Sign in again to continue.
+sign-in-for-devices = Sign in to see the devices signed in as you.
+signed-in-title = You are signed in
+signed-in-enter-code = Enter a device's code
+signed-in-devices = See the devices signed in as you
+
+## Approving a device
+
+consent-title = Connect this device?
+consent-heading = You are signing in on a device
+consent-wants = { $client } wants to use your account, { $account }.
+consent-code = Code
+consent-requested = Requested
+consent-requested-from = { $ago } from { $address }
+same-network = The device seems to be on the same network as you.
+other-network = The device is on a different network from you. Only continue if you started this yourself.
+# Before the list of what a device may do once approved.
+able-to = It will be able to:
+consent-warning = Only continue if the code above is on the screen of a device in front of you. If you did not start this, choose { deny-button }.
+deny-button = Deny
+approve-button = Approve
+not-you = Not { $account }?
+sign-out-button = Sign out
+
+choose-approve-title = Choose { approve-button } or { deny-button }
+form-no-choice = The form did not say which.
+device-connected-title = Device connected
+device-connected-body = You are signed in on the device. You can go back to it now and close this page.
+device-denied-title = Request denied
+device-denied-body = The device was not connected. You can close this page.
+account-unusable-title = Your account cannot connect devices
+account-unusable-body = Ask the administrator.
+
+## What a device or app may do, by scope
+
+scope-openid = Know who you are on { $site }
+scope-profile = See your name and username
+scope-email = See your email address
+scope-offline-access = Stay signed in on this device until you sign it out
+# An API scope the server's operator defined, by its name.
+scope-api = Use { $scope }
+
+## Allowing a web app
+
+app-consent-title = Allow this app?
+app-consent-heading = Sign in to { $app }?
+app-consent-wants = { $app } wants to sign you in as { $account }.
+app-consent-after = Afterwards you go back to { $host }. Your answer is remembered; you can take it back on { $devices }.
+# Before the list of what an app may do once allowed.
+app-able-to = It will be able to:
+allow-button = Allow
+choose-allow-title = Choose { allow-button } or { deny-button }
+app-request-broken-title = This sign-in cannot continue
+app-unnamed = The app did not say which app it is.
+app-unknown = This app is not known to { $site }.
+return-unregistered = The address this app asked to return to is not registered for it.
+return-unnamed = The app did not say where to return to.
+return-invalid = The app's registered return address is not valid.
+return-insecure = This app returns to a plain-http address on a private network, which this server does not allow.
+request-damaged = The sign-in request was damaged on the way.
+request-malformed = The app sent a malformed request (a repeated or unreadable parameter).
+request-unreadable = The request was too large or did not arrive.
+
+## Signing out
+
+sign-out-title = Sign out?
+sign-out-app-asks = { $app } asks to sign you out.
+sign-out-explain = You are signed in as { $account }. Signing out ends your sign-in on this browser; devices you connected stay connected.
+signed-out-title = Signed out
+signed-out-body = You are signed out on this browser.
+sign-out-broken-title = This sign-out cannot continue
+sign-out-unverifiable = The app sent a sign-out request that { $site } cannot verify.
+sign-out-contradicts = The app's sign-out request contradicts itself.
+sign-out-return-unregistered = The address this app asked to return to after signing out is not registered for it.
+sign-out-return-invalid = The app's return address is not valid.
+
+## My devices and apps (/devices)
+
+devices-title = My devices and apps
+devices-count =
+    { $count ->
+        [one] { $count } device
+       *[other] { $count } devices
+    }
+devices-none = No device is signed in as { $account }.
+devices-intro =
+    { $count ->
+        [one] This device is signed in as { $account }. Sign it out if you do not recognise it.
+       *[other] These devices are signed in as { $account }. Sign out any you do not recognise.
+    }
+device-facts = Connected on { $date }, last used { $used }.
+device-facts-from = Connected on { $date } from { $address }, last used { $used }.
+device-sign-out = Sign out { $client }
+device-signed-out = { $client } is signed out.
+device-not-found = That device was not found.
+apps-count =
+    { $count ->
+        [one] { $count } app
+       *[other] { $count } apps
+    }
+apps-none = No app signs you in without asking.
+apps-intro =
+    { $count ->
+        [one] This app may sign you in as { $account } without asking again.
+       *[other] These apps may sign you in as { $account } without asking again.
+    }
+app-facts = Allowed on { $date }.
+app-forget = Remove access for { $app }
+app-forgotten = { $app } will ask before signing you in again.
+app-not-found = That app was not found.
+connect-another = Connect another device
+
+## Times
+
+ago-now = just now
+ago-minutes =
+    { $count ->
+        [one] a minute ago
+       *[other] { $count } minutes ago
+    }
+ago-hours =
+    { $count ->
+        [one] an hour ago
+       *[other] { $count } hours ago
+    }
+ago-days =
+    { $count ->
+        [one] a day ago
+       *[other] { $count } days ago
+    }
+# A moment in UTC: $year, $month (1–12), $day and $hour (0–23) are numbers; $minute is two
+# digits (05).
+date-time = { $day } { $month ->
+        [1] January
+        [2] February
+        [3] March
+        [4] April
+        [5] May
+        [6] June
+        [7] July
+        [8] August
+        [9] September
+        [10] October
+        [11] November
+       *[12] December
+    } { $year }, { $hour }:{ $minute } UTC
+
+## The pairing page a TV shows (/device/pair)
+
+pairing-title = Connect this device
+pairing-go-to = On your phone or computer, scan the code or go to
+pairing-and-enter = and enter
+pairing-qr-label = QR code that opens the sign-in page
+
+## When something cannot be done
+
+not-found-title = Page not found
+not-found-body = There is nothing at this address.
+not-allowed-title = Not allowed here
+not-allowed-body = This address does not take that kind of request.
+form-too-large-title = Too much
+form-too-large-body = That was more than this form takes.
+form-too-slow-title = Too slow
+form-too-slow-body = The form took too long to arrive. Try again.
+form-broken-title = Something went wrong
+form-unreadable-body = The form did not arrive.
+form-unparsable-body = The form could not be read.
+form-stale-title = This form is out of date
+form-stale-body = Go back, reload the page and try again.
+paused-title = Too many tries
+paused-body =
+    { $minutes ->
+        [one] There were too many wrong tries. Wait { $minutes } minute before trying again.
+       *[other] There were too many wrong tries. Wait { $minutes } minutes before trying again.
+    }
+busy-title = Try again in a moment
+busy-body = Many people are signing in right now.
+fault-body = The server could not finish this just now.

@@ -1,0 +1,224 @@
+# authbox en español. Los mensajes son los de en.ftl, la referencia, donde se explican las
+# variables. Trato de «usted». Los códigos de dispositivo y los nombres de productos y de scopes
+# no se traducen.
+
+## Todas las páginas
+
+language-name = Español
+languages-label = Idioma
+
+## Página de inicio (/)
+
+home-intro = Desde aquí puede vincular su televisor, su consola u otro dispositivo con su cuenta, y ver qué tiene la sesión iniciada con ella.
+home-connect = Vincular un dispositivo
+home-sign-in = Iniciar sesión
+home-signed-in-as = Ha iniciado sesión como { $account }.
+home-admin-heading = Administración
+home-admin-cli = Las personas, los grupos y las aplicaciones se gestionan con el comando authbox en el servidor.
+
+## Introducir el código (/device)
+
+enter-code-title = Vincular un dispositivo
+enter-code-intro = Introduzca el código que aparece en su televisor, su consola u otro dispositivo.
+check-code-title = Compruebe el código
+check-code-intro = Asegúrese de que este código es el que aparece en la pantalla de su dispositivo. Si no lo es, no continúe.
+code-label = Código
+continue-button = Continuar
+code-wrong = Ese código no es correcto. Compruebe el código que muestra su dispositivo e inténtelo de nuevo.
+enter-a-code = Introducir un código
+
+code-expired-title = Este código ha caducado
+code-expired-body = Vuelva a empezar en su dispositivo para obtener un código nuevo.
+code-used-title = Este código ya se ha usado
+code-used-body = Ya se vinculó un dispositivo con este código. Si no fue usted, vuelva a empezar en su dispositivo.
+code-denied-title = Esta solicitud se ha rechazado
+code-denied-body = Vuelva a empezar en su dispositivo si quiere vincularlo.
+no-such-code-title = Código desconocido
+no-such-code-body = Vuelva a empezar en el dispositivo para obtener un código.
+
+## Iniciar sesión (/login)
+
+sign-in-title = Iniciar sesión
+sign-in-for-device = Inicie sesión para vincular el dispositivo que muestra { $code }.
+sign-in-for-app = Inicie sesión para continuar en { $app }.
+an-app = la aplicación
+username-label = Nombre de usuario
+password-label = Contraseña
+sign-in-button = Iniciar sesión
+sign-in-rejected = El nombre de usuario o la contraseña no son correctos.
+sign-in-expired = Su sesión ha caducado. Vuelva a iniciar sesión para continuar.
+sign-in-for-devices = Inicie sesión para ver los dispositivos que tienen la sesión iniciada con su cuenta.
+signed-in-title = Ha iniciado sesión
+signed-in-enter-code = Introducir el código de un dispositivo
+signed-in-devices = Ver los dispositivos que tienen la sesión iniciada con su cuenta
+
+## Aprobar un dispositivo
+
+consent-title = ¿Vincular este dispositivo?
+consent-heading = Está iniciando sesión en un dispositivo
+consent-wants = { $client } quiere usar su cuenta, { $account }.
+consent-code = Código
+consent-requested = Solicitado
+consent-requested-from = { $ago }, desde la dirección { $address }
+same-network = Parece que el dispositivo está en la misma red que usted.
+other-network = El dispositivo está en una red distinta de la suya. Continúe solo si esta solicitud la inició usted.
+able-to = El dispositivo podrá:
+consent-warning = Continúe solo si el código de arriba aparece en la pantalla de un dispositivo que tiene delante. Si no inició usted esta solicitud, elija «{ deny-button }».
+deny-button = Rechazar
+approve-button = Aprobar
+not-you = ¿No es { $account }?
+sign-out-button = Cerrar sesión
+
+choose-approve-title = Elija «{ approve-button }» o «{ deny-button }»
+form-no-choice = El formulario no indicó ninguna de las dos opciones.
+device-connected-title = Dispositivo vinculado
+device-connected-body = Ha iniciado sesión en el dispositivo. Ya puede volver a él y cerrar esta página.
+device-denied-title = Solicitud rechazada
+device-denied-body = El dispositivo no se ha vinculado. Puede cerrar esta página.
+account-unusable-title = Su cuenta no puede vincular dispositivos
+account-unusable-body = Consulte con la persona que administra este servidor.
+
+## Lo que podrá hacer un dispositivo o una aplicación, por scope
+
+scope-openid = Saber quién es usted en { $site }
+scope-profile = Ver su nombre y su nombre de usuario
+scope-email = Ver su dirección de correo electrónico
+scope-offline-access = Mantener la sesión iniciada en este dispositivo hasta que usted la cierre
+scope-api = Usar { $scope }
+
+## Permitir una aplicación web
+
+app-consent-title = ¿Permitir esta aplicación?
+app-consent-heading = ¿Iniciar sesión en { $app }?
+app-consent-wants = { $app } quiere iniciar su sesión como { $account }.
+app-consent-after = Después volverá a { $host }. Su respuesta se recordará; puede retirarla en { $devices }.
+app-able-to = La aplicación podrá:
+allow-button = Permitir
+choose-allow-title = Elija «{ allow-button }» o «{ deny-button }»
+app-request-broken-title = Este inicio de sesión no puede continuar
+app-unnamed = La aplicación no indicó qué aplicación es.
+app-unknown = { $site } no conoce esta aplicación.
+return-unregistered = La dirección a la que esta aplicación pidió volver no está registrada para ella.
+return-unnamed = La aplicación no indicó adónde volver.
+return-invalid = La dirección de retorno registrada para la aplicación no es válida.
+return-insecure = Esta aplicación vuelve a una dirección http sin cifrar en una red privada, algo que este servidor no permite.
+request-damaged = La solicitud de inicio de sesión se dañó por el camino.
+request-malformed = La aplicación envió una solicitud mal formada (un parámetro repetido o ilegible).
+request-unreadable = La solicitud era demasiado grande o no llegó.
+
+## Cerrar sesión
+
+sign-out-title = ¿Cerrar sesión?
+sign-out-app-asks = { $app } solicita cerrar su sesión.
+sign-out-explain = Ha iniciado sesión como { $account }. Al cerrar sesión, termina su sesión en este navegador; los dispositivos que vinculó siguen vinculados.
+signed-out-title = Sesión cerrada
+signed-out-body = Ha cerrado sesión en este navegador.
+sign-out-broken-title = Este cierre de sesión no puede continuar
+sign-out-unverifiable = La aplicación envió una solicitud de cierre de sesión que { $site } no puede verificar.
+sign-out-contradicts = La solicitud de cierre de sesión de la aplicación se contradice.
+sign-out-return-unregistered = La dirección a la que esta aplicación pidió volver tras cerrar sesión no está registrada para ella.
+sign-out-return-invalid = La dirección de retorno de la aplicación no es válida.
+
+## Mis dispositivos y aplicaciones (/devices)
+
+devices-title = Mis dispositivos y aplicaciones
+devices-count =
+    { $count ->
+        [one] { $count } dispositivo
+       *[other] { $count } dispositivos
+    }
+devices-none = Ningún dispositivo tiene la sesión iniciada con la cuenta { $account }.
+devices-intro =
+    { $count ->
+        [one] Este dispositivo tiene la sesión iniciada con la cuenta { $account }. Cierre su sesión si no lo reconoce.
+       *[other] Estos dispositivos tienen la sesión iniciada con la cuenta { $account }. Cierre la sesión de los que no reconozca.
+    }
+device-facts = Vinculado el { $date }; último uso: { $used }.
+device-facts-from = Vinculado el { $date } desde { $address }; último uso: { $used }.
+device-sign-out = Cerrar la sesión de { $client }
+device-signed-out = Se ha cerrado la sesión de { $client }.
+device-not-found = No se ha encontrado ese dispositivo.
+apps-count =
+    { $count ->
+        [one] { $count } aplicación
+       *[other] { $count } aplicaciones
+    }
+apps-none = Ninguna aplicación inicia su sesión sin preguntar.
+apps-intro =
+    { $count ->
+        [one] Esta aplicación puede iniciar su sesión como { $account } sin volver a preguntar.
+       *[other] Estas aplicaciones pueden iniciar su sesión como { $account } sin volver a preguntar.
+    }
+app-facts = Permitida el { $date }.
+app-forget = Retirar el acceso a { $app }
+app-forgotten = { $app } volverá a preguntarle antes de iniciar su sesión.
+app-not-found = No se ha encontrado esa aplicación.
+connect-another = Vincular otro dispositivo
+
+## Fechas y tiempos
+
+ago-now = ahora mismo
+ago-minutes =
+    { $count ->
+        [one] hace un minuto
+       *[other] hace { $count } minutos
+    }
+ago-hours =
+    { $count ->
+        [one] hace una hora
+       *[other] hace { $count } horas
+    }
+ago-days =
+    { $count ->
+        [one] hace un día
+       *[other] hace { $count } días
+    }
+date-time = { $day } de { $month ->
+        [1] enero
+        [2] febrero
+        [3] marzo
+        [4] abril
+        [5] mayo
+        [6] junio
+        [7] julio
+        [8] agosto
+        [9] septiembre
+        [10] octubre
+        [11] noviembre
+       *[12] diciembre
+    } de { $year }, { $hour ->
+        [1] a la
+       *[other] a las
+    } { $hour }:{ $minute } UTC
+
+## La página de vinculación que muestra el televisor (/device/pair)
+
+pairing-title = Vincular este dispositivo
+pairing-go-to = En su teléfono o computadora, escanee el código o vaya a
+pairing-and-enter = e introduzca
+pairing-qr-label = Código QR que abre la página de inicio de sesión
+
+## Cuando algo no se puede hacer
+
+not-found-title = Página no encontrada
+not-found-body = No hay nada en esta dirección.
+not-allowed-title = Aquí no está permitido
+not-allowed-body = Esta dirección no admite ese tipo de solicitud.
+form-too-large-title = Demasiado grande
+form-too-large-body = Eso supera lo que admite este formulario.
+form-too-slow-title = Demasiado lento
+form-too-slow-body = El formulario tardó demasiado en llegar. Inténtelo de nuevo.
+form-broken-title = Algo salió mal
+form-unreadable-body = El formulario no llegó.
+form-unparsable-body = No se pudo leer el formulario.
+form-stale-title = Este formulario está desactualizado
+form-stale-body = Vuelva atrás, recargue la página e inténtelo de nuevo.
+paused-title = Demasiados intentos
+paused-body =
+    { $minutes ->
+        [one] Hubo demasiados intentos fallidos. Espere { $minutes } minuto antes de volver a intentarlo.
+       *[other] Hubo demasiados intentos fallidos. Espere { $minutes } minutos antes de volver a intentarlo.
+    }
+busy-title = Inténtelo de nuevo en un momento
+busy-body = Muchas personas están iniciando sesión en este momento.
+fault-body = El servidor no pudo completar esto en este momento.

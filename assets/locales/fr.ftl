@@ -1,0 +1,226 @@
+# authbox en français. Les messages sont ceux de en.ftl, la référence, où les variables sont
+# expliquées. Vouvoiement ; espaces insécables avant « : », « ? », « ! » et « ; », et à l’intérieur
+# des guillemets. Les codes d’appareil, les noms de produits et de scopes restent tels quels.
+
+## Toutes les pages
+
+language-name = Français
+languages-label = Langue
+
+## Page d’accueil (/)
+
+home-intro = Associez ici votre téléviseur, votre console ou un autre appareil à votre compte, et retrouvez tout ce qui y est connecté.
+home-connect = Associer un appareil
+home-sign-in = Se connecter
+home-signed-in-as = Compte connecté : { $account }
+home-admin-heading = Administration
+home-admin-cli = Les personnes, les groupes et les applications se gèrent avec la commande authbox sur le serveur.
+
+## Saisie du code (/device)
+
+enter-code-title = Associer un appareil
+enter-code-intro = Saisissez le code affiché sur votre téléviseur, votre console ou votre autre appareil.
+check-code-title = Vérifiez le code
+check-code-intro = Assurez-vous que ce code est bien celui qui s’affiche sur l’écran de votre appareil. Sinon, n’allez pas plus loin.
+code-label = Code
+continue-button = Continuer
+code-wrong = Ce code n’est pas le bon. Vérifiez le code affiché sur votre appareil et réessayez.
+enter-a-code = Saisir un code
+
+code-expired-title = Ce code a expiré
+code-expired-body = Recommencez sur votre appareil pour obtenir un nouveau code.
+code-used-title = Ce code a déjà été utilisé
+code-used-body = Un appareil a déjà été associé avec ce code. Si ce n’était pas vous, recommencez sur votre appareil.
+code-denied-title = Cette demande a été refusée
+code-denied-body = Recommencez sur votre appareil si vous souhaitez l’associer.
+no-such-code-title = Code inconnu
+no-such-code-body = Recommencez sur l’appareil pour obtenir un code.
+
+## Connexion (/login)
+
+sign-in-title = Connexion
+sign-in-for-device = Connectez-vous pour associer l’appareil qui affiche { $code }.
+sign-in-for-app = Connectez-vous pour continuer vers { $app }.
+an-app = l’application
+username-label = Nom d’utilisateur
+password-label = Mot de passe
+sign-in-button = Se connecter
+sign-in-rejected = Le nom d’utilisateur ou le mot de passe est incorrect.
+sign-in-expired = Votre session a expiré. Reconnectez-vous pour continuer.
+sign-in-for-devices = Connectez-vous pour voir les appareils connectés à votre compte.
+signed-in-title = Connexion réussie
+signed-in-enter-code = Saisir le code d’un appareil
+signed-in-devices = Voir les appareils connectés à votre compte
+
+## Autoriser un appareil
+
+consent-title = Associer cet appareil ?
+consent-heading = Vous vous connectez sur un appareil
+consent-wants = { $client } souhaite utiliser votre compte, { $account }.
+consent-code = Code
+consent-requested = Demandé
+consent-requested-from = { $ago }, depuis l’adresse { $address }
+same-network = L’appareil semble se trouver sur le même réseau que vous.
+other-network = L’appareil se trouve sur un autre réseau que le vôtre. Ne continuez que si c’est vous qui avez lancé cette demande.
+able-to = L’appareil pourra :
+consent-warning = Ne continuez que si le code ci-dessus s’affiche sur l’écran d’un appareil qui est devant vous. Si vous n’êtes pas à l’origine de cette demande, choisissez « { deny-button } ».
+deny-button = Refuser
+approve-button = Autoriser
+not-you = Vous n’êtes pas { $account } ?
+sign-out-button = Se déconnecter
+
+choose-approve-title = Choisissez « { approve-button } » ou « { deny-button } »
+form-no-choice = Le formulaire n’indiquait aucun choix.
+device-connected-title = Appareil associé
+device-connected-body = Votre compte est connecté sur l’appareil. Vous pouvez y retourner et fermer cette page.
+device-denied-title = Demande refusée
+device-denied-body = L’appareil n’a pas été associé. Vous pouvez fermer cette page.
+account-unusable-title = Votre compte ne peut pas associer d’appareils
+account-unusable-body = Adressez-vous à l’administrateur de ce serveur.
+
+## Ce qu’un appareil ou une application pourra faire, par scope
+
+scope-openid = Savoir qui vous êtes sur { $site }
+scope-profile = Voir votre nom et votre nom d’utilisateur
+scope-email = Voir votre adresse e-mail
+scope-offline-access = Rester connecté sur cet appareil jusqu’à ce que vous le déconnectiez
+scope-api = Utiliser { $scope }
+
+## Autoriser une application web
+
+app-consent-title = Autoriser cette application ?
+app-consent-heading = Se connecter à { $app } ?
+app-consent-wants = { $app } souhaite vous connecter avec le compte { $account }.
+app-consent-after = Vous reviendrez ensuite sur { $host }. Votre réponse est mémorisée ; vous pourrez la retirer dans { $devices }.
+app-able-to = L’application pourra :
+allow-button = Autoriser
+choose-allow-title = Choisissez « { allow-button } » ou « { deny-button } »
+app-request-broken-title = Cette connexion ne peut pas aboutir
+app-unnamed = L’application n’a pas indiqué de quelle application il s’agit.
+app-unknown = Cette application n’est pas connue de { $site }.
+return-unregistered = L’adresse de retour demandée par cette application n’est pas enregistrée pour elle.
+return-unnamed = L’application n’a pas indiqué où revenir.
+return-invalid = L’adresse de retour enregistrée pour cette application n’est pas valide.
+return-insecure = Cette application revient vers une adresse http non chiffrée sur un réseau privé, ce que ce serveur n’autorise pas.
+request-damaged = La demande de connexion a été altérée en chemin.
+request-malformed = L’application a envoyé une demande mal formée (un paramètre répété ou illisible).
+request-unreadable = La demande était trop volumineuse ou n’est pas arrivée.
+
+## Déconnexion
+
+sign-out-title = Se déconnecter ?
+sign-out-app-asks = { $app } demande à vous déconnecter.
+sign-out-explain = Vous utilisez le compte { $account }. La déconnexion met fin à votre session dans ce navigateur ; les appareils que vous avez associés restent connectés.
+signed-out-title = Déconnexion effectuée
+signed-out-body = Votre session dans ce navigateur est terminée.
+sign-out-broken-title = Cette déconnexion ne peut pas aboutir
+sign-out-unverifiable = L’application a envoyé une demande de déconnexion que { $site } ne peut pas vérifier.
+sign-out-contradicts = La demande de déconnexion de l’application se contredit.
+sign-out-return-unregistered = L’adresse où cette application demande à revenir après la déconnexion n’est pas enregistrée pour elle.
+sign-out-return-invalid = L’adresse de retour de cette application n’est pas valide.
+
+## Mes appareils et applications (/devices)
+
+devices-title = Mes appareils et applications
+# 0 et 1 sont au singulier en français.
+devices-count =
+    { $count ->
+        [one] { $count } appareil
+       *[other] { $count } appareils
+    }
+devices-none = Aucun appareil n’est connecté au compte { $account }.
+devices-intro =
+    { $count ->
+        [one] Cet appareil est connecté au compte { $account }. Déconnectez-le si vous ne le reconnaissez pas.
+       *[other] Ces appareils sont connectés au compte { $account }. Déconnectez ceux que vous ne reconnaissez pas.
+    }
+device-facts = Associé le { $date }, dernière utilisation { $used }.
+device-facts-from = Associé le { $date } depuis { $address }, dernière utilisation { $used }.
+device-sign-out = Déconnecter { $client }
+device-signed-out = { $client } a été déconnecté.
+device-not-found = Cet appareil est introuvable.
+apps-count =
+    { $count ->
+        [one] { $count } application
+       *[other] { $count } applications
+    }
+apps-none = Aucune application ne vous connecte sans vous le demander.
+apps-intro =
+    { $count ->
+        [one] Cette application peut vous connecter avec le compte { $account } sans vous le redemander.
+       *[other] Ces applications peuvent vous connecter avec le compte { $account } sans vous le redemander.
+    }
+app-facts = Autorisée le { $date }.
+app-forget = Retirer l’accès à { $app }
+app-forgotten = { $app } vous demandera de nouveau votre accord avant de vous connecter.
+app-not-found = Cette application est introuvable.
+connect-another = Associer un autre appareil
+
+## Dates et durées
+
+ago-now = à l’instant
+ago-minutes =
+    { $count ->
+        [one] il y a { $count } minute
+       *[other] il y a { $count } minutes
+    }
+ago-hours =
+    { $count ->
+        [one] il y a { $count } heure
+       *[other] il y a { $count } heures
+    }
+ago-days =
+    { $count ->
+        [one] il y a { $count } jour
+       *[other] il y a { $count } jours
+    }
+# Le premier du mois s’écrit « 1er ».
+date-time = { $day ->
+        [1] 1er
+       *[other] { $day }
+    } { $month ->
+        [1] janvier
+        [2] février
+        [3] mars
+        [4] avril
+        [5] mai
+        [6] juin
+        [7] juillet
+        [8] août
+        [9] septembre
+        [10] octobre
+        [11] novembre
+       *[12] décembre
+    } { $year } à { $hour } h { $minute } UTC
+
+## La page d’association affichée par le téléviseur (/device/pair)
+
+pairing-title = Associer cet appareil
+pairing-go-to = Sur votre téléphone ou votre ordinateur, scannez le code ou rendez-vous sur
+pairing-and-enter = puis saisissez
+pairing-qr-label = QR code qui ouvre la page de connexion
+
+## Quand quelque chose est impossible
+
+not-found-title = Page introuvable
+not-found-body = Il n’y a rien à cette adresse.
+not-allowed-title = Non autorisé ici
+not-allowed-body = Cette adresse n’accepte pas ce type de requête.
+form-too-large-title = Trop volumineux
+form-too-large-body = C’est plus que ce que ce formulaire accepte.
+form-too-slow-title = Trop lent
+form-too-slow-body = Le formulaire a mis trop de temps à arriver. Réessayez.
+form-broken-title = Un problème est survenu
+form-unreadable-body = Le formulaire n’est pas arrivé.
+form-unparsable-body = Le formulaire n’a pas pu être lu.
+form-stale-title = Ce formulaire n’est plus à jour
+form-stale-body = Revenez en arrière, rechargez la page et réessayez.
+paused-title = Trop de tentatives
+paused-body =
+    { $minutes ->
+        [one] Il y a eu trop de tentatives erronées. Patientez { $minutes } minute avant de réessayer.
+       *[other] Il y a eu trop de tentatives erronées. Patientez { $minutes } minutes avant de réessayer.
+    }
+busy-title = Réessayez dans un instant
+busy-body = Beaucoup de personnes se connectent en ce moment.
+fault-body = Le serveur n’a pas pu terminer cette opération pour le moment.

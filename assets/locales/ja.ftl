@@ -1,0 +1,194 @@
+# authbox の日本語カタログ。メッセージは参照用の en.ftl と同じで、変数の説明もそちらにあります。
+# です・ます調。デバイスのコード、製品名、スコープ名は翻訳しません。
+# 日本語には単数・複数の区別がないため、数による分岐は *[other] だけです。
+
+## すべてのページ
+
+language-name = 日本語
+languages-label = 言語
+
+## トップページ (/)
+
+home-intro = テレビやゲーム機などのデバイスをアカウントに接続したり、アカウントでサインインしているものを確認したりできます。
+home-connect = デバイスを接続
+home-sign-in = サインイン
+home-signed-in-as = { $account } としてサインインしています。
+home-admin-heading = 管理
+home-admin-cli = ユーザー、グループ、アプリの管理は、サーバー上で authbox コマンドを使って行います。
+
+## コードの入力 (/device)
+
+enter-code-title = デバイスを接続
+enter-code-intro = テレビやゲーム機などのデバイスに表示されているコードを入力してください。
+check-code-title = コードを確認
+check-code-intro = このコードが、デバイスの画面に表示されているコードと同じであることを確認してください。違う場合は、先に進まないでください。
+code-label = コード
+continue-button = 次へ
+code-wrong = コードが正しくありません。デバイスに表示されているコードを確認して、もう一度お試しください。
+enter-a-code = コードを入力
+
+code-expired-title = このコードは有効期限が切れています
+code-expired-body = デバイスで最初からやり直して、新しいコードを取得してください。
+code-used-title = このコードはすでに使用されています
+code-used-body = このコードで、すでにデバイスが接続されています。心当たりがない場合は、デバイスで最初からやり直してください。
+code-denied-title = このリクエストは拒否されました
+code-denied-body = デバイスを接続する場合は、デバイスで最初からやり直してください。
+no-such-code-title = コードが見つかりません
+no-such-code-body = デバイスで最初からやり直して、コードを取得してください。
+
+## サインイン (/login)
+
+sign-in-title = サインイン
+sign-in-for-device = { $code } と表示されているデバイスを接続するには、サインインしてください。
+sign-in-for-app = { $app } に進むには、サインインしてください。
+an-app = アプリ
+username-label = ユーザー名
+password-label = パスワード
+sign-in-button = サインイン
+sign-in-rejected = ユーザー名またはパスワードが正しくありません。
+sign-in-expired = サインインの有効期限が切れました。続けるには、もう一度サインインしてください。
+sign-in-for-devices = お使いのアカウントでサインインしているデバイスを確認するには、サインインしてください。
+signed-in-title = サインインしました
+signed-in-enter-code = デバイスのコードを入力
+signed-in-devices = アカウントでサインインしているデバイスを確認
+
+## デバイスの承認
+
+consent-title = このデバイスを接続しますか？
+consent-heading = デバイスでサインインしようとしています
+consent-wants = { $client } が、あなたのアカウント（{ $account }）の使用を求めています。
+consent-code = コード
+consent-requested = リクエスト日時
+consent-requested-from = { $ago }（{ $address } から）
+same-network = このデバイスは、あなたと同じネットワークにあるようです。
+other-network = このデバイスは、あなたとは別のネットワークにあります。ご自身で始めた操作である場合にのみ、続けてください。
+able-to = このデバイスに許可される操作：
+consent-warning = 上のコードが、目の前にあるデバイスの画面に表示されている場合にのみ続けてください。心当たりがない場合は、「{ deny-button }」を選んでください。
+deny-button = 拒否
+approve-button = 承認
+not-you = { $account } ではありませんか？
+sign-out-button = サインアウト
+
+choose-approve-title = 「{ approve-button }」か「{ deny-button }」を選んでください
+form-no-choice = フォームで、どちらも選ばれていませんでした。
+device-connected-title = デバイスを接続しました
+device-connected-body = デバイスでサインインしました。デバイスに戻って、このページを閉じてかまいません。
+device-denied-title = リクエストを拒否しました
+device-denied-body = デバイスは接続されませんでした。このページを閉じてかまいません。
+account-unusable-title = このアカウントではデバイスを接続できません
+account-unusable-body = このサーバーの管理者にお問い合わせください。
+
+## スコープごとに、デバイスやアプリに許可される操作
+
+scope-openid = { $site } であなたのアカウントを識別する
+scope-profile = あなたの名前とユーザー名を見る
+scope-email = あなたのメールアドレスを見る
+scope-offline-access = サインアウトするまで、このデバイスでサインインしたままにする
+scope-api = { $scope } を使用する
+
+## Web アプリの許可
+
+app-consent-title = このアプリを許可しますか？
+app-consent-heading = { $app } にサインインしますか？
+app-consent-wants = { $app } が、あなたを { $account } としてサインインさせようとしています。
+app-consent-after = このあと { $host } に戻ります。この回答は記憶されます。取り消すには { $devices } を開いてください。
+app-able-to = このアプリに許可される操作：
+allow-button = 許可
+choose-allow-title = 「{ allow-button }」か「{ deny-button }」を選んでください
+app-request-broken-title = このサインインは続行できません
+app-unnamed = アプリが、どのアプリであるかを示していません。
+app-unknown = このアプリは { $site } に登録されていません。
+return-unregistered = このアプリが指定した戻り先のアドレスは、このアプリ用に登録されていません。
+return-unnamed = アプリが戻り先を示していません。
+return-invalid = このアプリ用に登録されている戻り先のアドレスが無効です。
+return-insecure = このアプリの戻り先はプライベートネットワーク上の暗号化されていない http アドレスで、このサーバーでは許可されていません。
+request-damaged = サインインのリクエストが途中で壊れました。
+request-malformed = アプリから不正な形式のリクエストが送られました（重複したパラメーター、または読み取れないパラメーターがあります）。
+request-unreadable = リクエストが大きすぎるか、届きませんでした。
+
+## サインアウト
+
+sign-out-title = サインアウトしますか？
+sign-out-app-asks = { $app } がサインアウトを求めています。
+sign-out-explain = { $account } としてサインインしています。サインアウトすると、このブラウザーでのサインインが終了します。接続したデバイスは接続されたままです。
+signed-out-title = サインアウトしました
+signed-out-body = このブラウザーからサインアウトしました。
+sign-out-broken-title = このサインアウトは続行できません
+sign-out-unverifiable = アプリから、{ $site } で検証できないサインアウトのリクエストが送られました。
+sign-out-contradicts = アプリから送られたサインアウトのリクエストに矛盾があります。
+sign-out-return-unregistered = このアプリがサインアウト後の戻り先として指定したアドレスは、このアプリ用に登録されていません。
+sign-out-return-invalid = このアプリの戻り先のアドレスが無効です。
+
+## デバイスとアプリ (/devices)
+
+devices-title = デバイスとアプリ
+devices-count =
+    { $count ->
+       *[other] デバイス：{ $count } 台
+    }
+devices-none = { $account } でサインインしているデバイスはありません。
+devices-intro = 次のデバイスが { $account } でサインインしています。心当たりのないものはサインアウトしてください。
+device-facts = { $date } に接続（最終使用：{ $used }）
+device-facts-from = { $date } に { $address } から接続（最終使用：{ $used }）
+device-sign-out = { $client } をサインアウト
+device-signed-out = { $client } をサインアウトしました。
+device-not-found = そのデバイスは見つかりませんでした。
+apps-count =
+    { $count ->
+       *[other] アプリ：{ $count } 件
+    }
+apps-none = 確認なしでサインインさせるアプリはありません。
+apps-intro = 次のアプリは、確認なしであなたを { $account } としてサインインさせることができます。
+app-facts = { $date } に許可
+app-forget = { $app } のアクセスを取り消す
+app-forgotten = { $app } は、次にサインインさせる前にもう一度確認します。
+app-not-found = そのアプリは見つかりませんでした。
+connect-another = 別のデバイスを接続
+
+## 日時
+
+ago-now = たった今
+ago-minutes =
+    { $count ->
+       *[other] { $count } 分前
+    }
+ago-hours =
+    { $count ->
+       *[other] { $count } 時間前
+    }
+ago-days =
+    { $count ->
+       *[other] { $count } 日前
+    }
+date-time = { $year }年{ $month }月{ $day }日 { $hour }:{ $minute } UTC
+
+## テレビに表示するペアリングページ (/device/pair)
+
+pairing-title = このデバイスを接続
+pairing-go-to = スマートフォンやパソコンでコードをスキャンするか、次のアドレスを開いて
+pairing-and-enter = 次のコードを入力してください
+pairing-qr-label = サインインページを開く QR コード
+
+## 操作を完了できないとき
+
+not-found-title = ページが見つかりません
+not-found-body = このアドレスには何もありません。
+not-allowed-title = この操作はできません
+not-allowed-body = このアドレスは、この種類のリクエストを受け付けていません。
+form-too-large-title = データが多すぎます
+form-too-large-body = このフォームで受け付けられる量を超えています。
+form-too-slow-title = 時間がかかりすぎました
+form-too-slow-body = フォームの送信に時間がかかりすぎました。もう一度お試しください。
+form-broken-title = 問題が発生しました
+form-unreadable-body = フォームが届きませんでした。
+form-unparsable-body = フォームを読み取れませんでした。
+form-stale-title = このフォームは古くなっています
+form-stale-body = 前のページに戻って再読み込みしてから、もう一度お試しください。
+paused-title = 試行回数が多すぎます
+paused-body =
+    { $minutes ->
+       *[other] 間違った入力が多すぎました。{ $minutes } 分待ってから、もう一度お試しください。
+    }
+busy-title = しばらくしてから、もう一度お試しください
+busy-body = 現在、多くの方がサインインしています。
+fault-body = サーバーで処理を完了できませんでした。
