@@ -7,6 +7,7 @@
 pub mod approval;
 pub mod audit;
 pub mod authorization;
+pub mod authorization_code;
 pub mod client;
 pub mod clock_watch;
 pub mod device_grant;
