@@ -35,6 +35,7 @@ mod introspection_revocation;
 mod keys;
 mod my_devices;
 mod observability;
+mod packaged_install;
 mod pairing;
 mod refresh;
 mod resource_faults;
