@@ -1,6 +1,7 @@
 //! The command line: `serve`, `check`, `user …`, `client …`, `grant …`, `key …`, `audit`,
 //! and `completions`/`man` generated from these definitions.
 
+mod manual;
 mod output;
 mod packaged;
 mod parse;
@@ -113,8 +114,17 @@ pub enum Command {
         #[arg(long)]
         end_grants: bool,
     },
-    /// Print the manual page (roff), e.g. `authbox man | man -l -`.
-    Man,
+    /// Print a manual page (roff): authbox's own, e.g. `authbox man | man -l -`, or a command's,
+    /// e.g. `authbox man user add | man -l -`.
+    Man {
+        /// The command whose page to print.
+        #[arg(value_name = "COMMAND", conflicts_with = "dir")]
+        command: Vec<String>,
+        /// Write every page instead, authbox.1 and one per command (authbox-serve.1,
+        /// authbox-user-add.1, …), into DIR.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Show the audit log: sign-ins, rejected codes, approvals, denials, redemptions,
     /// refresh-token reuse, revocations and sessions ended by account changes.
     Audit {
@@ -385,13 +395,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                     .map_err(CliError)?;
             return print_report(&report, cli.json);
         }
-        Command::Man => {
-            let mut page = Vec::new();
-            let command = <Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(command)
-                .render(&mut page)
-                .map_err(fail)?;
-            return print_bytes(&page);
+        Command::Man { dir: Some(dir), .. } => return manual::write_all(&dir).map_err(CliError),
+        Command::Man { command, dir: None } => {
+            let page = manual::page(&command).map_err(CliError)?;
+            return print_bytes(&page.roff);
         }
         Command::User(command) => user_request(command)?,
         Command::Client(command) => client_request(command),

@@ -71,7 +71,10 @@ fn reach(command: &Command) -> Option<Reach> {
         | Command::Restore { .. }
         | Command::Audit { .. }
         | Command::Unlock { .. } => Some(Reach::DataFile),
-        Command::Serve(_) | Command::Demo(_) | Command::Completions { .. } | Command::Man => None,
+        Command::Serve(_)
+        | Command::Demo(_)
+        | Command::Completions { .. }
+        | Command::Man { .. } => None,
     }
 }
 
