@@ -24,7 +24,7 @@ use crate::app::App;
 use crate::app::admin::{AdminRequest, AdminResponse};
 use crate::app::clock::SystemClock;
 use crate::app::restored::EndedGrants;
-use crate::config::PolicyArgs;
+use crate::config::{PolicyArgs, ServiceEnvironment};
 use crate::control::{self, client};
 use crate::crypto::random::random_name_suffix;
 use crate::store::{OpenMode, Store, StoreError};
@@ -109,7 +109,12 @@ fn copy_durably(from: &Path, to: &Path) -> std::io::Result<u64> {
     copied
 }
 
-pub fn backup(data: &Path, dest: &Path) -> Result<BackupReport, String> {
+/// `service` supplies the policy when no server runs (see [`client::run`]).
+pub fn backup(
+    data: &Path,
+    dest: &Path,
+    service: &ServiceEnvironment,
+) -> Result<BackupReport, String> {
     if same_file(data, dest) {
         return Err(format!(
             "{} is the data file itself; back up to another file",
@@ -124,7 +129,7 @@ pub fn backup(data: &Path, dest: &Path) -> Result<BackupReport, String> {
         ));
     }
     let AdminResponse::Snapshot { path, tables, rows } =
-        client::run(data, &AdminRequest::Snapshot).map_err(|e| e.to_string())?
+        client::run(data, &AdminRequest::Snapshot, service).map_err(|e| e.to_string())?
     else {
         return Err("the server answered something other than a snapshot".into());
     };
@@ -140,7 +145,12 @@ pub fn backup(data: &Path, dest: &Path) -> Result<BackupReport, String> {
     })
 }
 
-pub fn restore(data: &Path, snapshot: &Path, end_grants: bool) -> Result<RestoreReport, String> {
+pub fn restore(
+    data: &Path,
+    snapshot: &Path,
+    end_grants: bool,
+    service: &ServiceEnvironment,
+) -> Result<RestoreReport, String> {
     if same_file(data, snapshot) {
         return Err(format!(
             "{} is the data file itself; name a backup to restore",
@@ -185,7 +195,7 @@ pub fn restore(data: &Path, snapshot: &Path, end_grants: bool) -> Result<Restore
         }
     };
     let ended = if end_grants {
-        match end_every_grant(&staged) {
+        match end_every_grant(&staged, service) {
             Ok(ended) => Some(ended),
             Err(e) => {
                 let _ = std::fs::remove_file(&staged);
@@ -223,9 +233,9 @@ pub fn restore(data: &Path, snapshot: &Path, end_grants: bool) -> Result<Restore
 }
 
 /// Ends every grant in the staged copy, with the lifetimes the server is configured with.
-fn end_every_grant(staged: &Path) -> Result<EndedGrants, String> {
+fn end_every_grant(staged: &Path, service: &ServiceEnvironment) -> Result<EndedGrants, String> {
     let store = Store::open(staged, OpenMode::ExistingOnly).map_err(|e| e.to_string())?;
-    let settings = PolicyArgs::from_env().map_err(|e| e.to_string())?;
+    let settings = PolicyArgs::from_env(service).map_err(|e| e.to_string())?;
     let app = App::new(store, Arc::new(SystemClock), settings).map_err(|e| e.to_string())?;
     app.end_every_grant().map_err(|e| e.to_string())
     // Dropping the app commits what is queued and closes the copy before it is renamed.

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser};
+use clap::Args;
 
 use crate::app::settings::{AttemptBudget, DeviceAuthorizationLimits, Lifetimes, Settings};
 use crate::crypto::tls::TlsFiles;
@@ -14,8 +14,11 @@ use crate::domain::resource::{Resource, Resources};
 
 mod duration;
 mod issuer;
+mod policy_from_env;
+mod service_environment;
 mod timeouts;
 pub use duration::{format_duration, parse_duration};
+pub use service_environment::{FileSetting, ServiceEnvironment, UNIT_DATA_FILE, blame_setting};
 pub use timeouts::Timeouts;
 
 use issuer::{check_issuer, check_issuer_answers, issuer_from_listen};
@@ -236,22 +239,7 @@ pub struct PolicyArgs {
     pub device_authorizations_total: u32,
 }
 
-/// Reads only the policy, from `AUTHBOX_*` variables, for management commands run without a
-/// server (a key rotation needs the token lifetimes).
-#[derive(Parser)]
-struct PolicyFromEnv {
-    #[command(flatten)]
-    policy: PolicyArgs,
-}
-
 impl PolicyArgs {
-    pub fn from_env() -> Result<Settings, ConfigError> {
-        PolicyFromEnv::try_parse_from(["authbox"])
-            .map_err(|e| ConfigError(e.to_string()))?
-            .policy
-            .settings()
-    }
-
     pub fn settings(&self) -> Result<Settings, ConfigError> {
         let lifetimes = Lifetimes {
             device_code: self.device_code_ttl,

@@ -1,7 +1,9 @@
 //! The command line: `serve`, `check`, `user …`, `client …`, `grant …`, `key …`, `audit`,
 //! and `completions`/`man` generated from these definitions.
 
+mod manual;
 mod output;
+mod packaged;
 mod parse;
 
 use std::io::{BufRead, IsTerminal};
@@ -15,7 +17,7 @@ pub use parse::parse;
 use crate::app::admin::AdminRequest;
 use crate::app::clients::ClientSettings;
 use crate::app::clock::SystemClock;
-use crate::config::{Config, ServeArgs, parse_duration};
+use crate::config::{Config, ServeArgs, ServiceEnvironment, parse_duration};
 use crate::control::client::{self, ManageError};
 use crate::server::{ServeOptions, StopSignals, start};
 use crate::store::{OpenMode, Store};
@@ -54,6 +56,11 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
+
+    /// The packaged service's settings, when this command follows them (`packaged.rs`);
+    /// otherwise empty.
+    #[arg(skip)]
+    pub service_environment: ServiceEnvironment,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -107,8 +114,17 @@ pub enum Command {
         #[arg(long)]
         end_grants: bool,
     },
-    /// Print the manual page (roff), e.g. `authbox man | man -l -`.
-    Man,
+    /// Print a manual page (roff): authbox's own, e.g. `authbox man | man -l -`, or a command's,
+    /// e.g. `authbox man user add | man -l -`.
+    Man {
+        /// The command whose page to print.
+        #[arg(value_name = "COMMAND", conflicts_with = "dir")]
+        command: Vec<String>,
+        /// Write every page instead, authbox.1 and one per command (authbox-serve.1,
+        /// authbox-user-add.1, …), into DIR.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Show the audit log: sign-ins, rejected codes, approvals, denials, redemptions,
     /// refresh-token reuse, revocations and sessions ended by account changes.
     Audit {
@@ -382,7 +398,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let request = match cli.command {
         Command::Demo(args) => return crate::demo::run(&args).map_err(fail),
         Command::Serve(args) => return serve(cli.data, &args),
-        Command::Check(args) => return check(cli.data, &args, cli.json),
+        Command::Check(args) => {
+            return check(cli.data, &args, cli.json, &cli.service_environment);
+        }
         Command::Completions { shell } => {
             let mut script = Vec::new();
             let mut command = <Cli as clap::CommandFactory>::command();
@@ -390,20 +408,20 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             return print_bytes(&script);
         }
         Command::Backup { file } => {
-            let report = crate::backup::backup(&cli.data, &file).map_err(CliError)?;
+            let report = crate::backup::backup(&cli.data, &file, &cli.service_environment)
+                .map_err(CliError)?;
             return print_report(&report, cli.json);
         }
         Command::Restore { file, end_grants } => {
-            let report = crate::backup::restore(&cli.data, &file, end_grants).map_err(CliError)?;
+            let report =
+                crate::backup::restore(&cli.data, &file, end_grants, &cli.service_environment)
+                    .map_err(CliError)?;
             return print_report(&report, cli.json);
         }
-        Command::Man => {
-            let mut page = Vec::new();
-            let command = <Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(command)
-                .render(&mut page)
-                .map_err(fail)?;
-            return print_bytes(&page);
+        Command::Man { dir: Some(dir), .. } => return manual::write_all(&dir).map_err(CliError),
+        Command::Man { command, dir: None } => {
+            let page = manual::page(&command).map_err(CliError)?;
+            return print_bytes(&page.roff);
         }
         Command::User(command) => user_request(command)?,
         Command::Client(command) => client_request(command),
@@ -421,7 +439,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Key(KeyCommand::List) => AdminRequest::KeyList,
         Command::Key(KeyCommand::Rotate { alg, now }) => AdminRequest::KeyRotate { alg, now },
     };
-    let response = client::run(&cli.data, &request)?;
+    let response = client::run(&cli.data, &request, &cli.service_environment)?;
     output::print(&response, cli.json);
     Ok(())
 }
@@ -560,11 +578,16 @@ fn serve(data: PathBuf, args: &ServeArgs) -> Result<(), CliError> {
 
 /// Checks flags and environment, then the data file: through the server if one runs on it,
 /// otherwise by opening it and running redb's integrity check.
-fn check(data: PathBuf, args: &ServeArgs, json: bool) -> Result<(), CliError> {
+fn check(
+    data: PathBuf,
+    args: &ServeArgs,
+    json: bool,
+    service: &ServiceEnvironment,
+) -> Result<(), CliError> {
     let config = Config::new(data, args).map_err(fail)?;
     let socket = control::socket_path(&config.data);
     let status = if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
-        client::run(&config.data, &AdminRequest::Status)?
+        client::run(&config.data, &AdminRequest::Status, service)?
     } else {
         let mut store = Store::open(&config.data, OpenMode::ExistingOnly).map_err(fail)?;
         store.check_integrity().map_err(fail)?;

@@ -11,7 +11,7 @@ use super::socket_path;
 use crate::app::App;
 use crate::app::admin::{AdminFailure, AdminRequest, AdminResponse};
 use crate::app::clock::SystemClock;
-use crate::config::PolicyArgs;
+use crate::config::{PolicyArgs, ServiceEnvironment};
 use crate::store::{OpenMode, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -29,8 +29,13 @@ pub enum ManageError {
 const SETTLE_TIME: Duration = Duration::from_secs(5);
 const RETRY_PAUSE: Duration = Duration::from_millis(50);
 
-/// Executes `request` against the data file at `data`, through the server when one runs.
-pub fn run(data: &Path, request: &AdminRequest) -> Result<AdminResponse, ManageError> {
+/// Executes `request` against the data file at `data`, through the server when one runs. Without
+/// one, the policy (token lifetimes, budgets) comes from the environment and `service`.
+pub fn run(
+    data: &Path,
+    request: &AdminRequest,
+    service: &ServiceEnvironment,
+) -> Result<AdminResponse, ManageError> {
     let socket = socket_path(data);
     let started = std::time::Instant::now();
     loop {
@@ -52,7 +57,7 @@ pub fn run(data: &Path, request: &AdminRequest) -> Result<AdminResponse, ManageE
         match Store::open(data, mode) {
             Ok(store) => {
                 let settings =
-                    PolicyArgs::from_env().map_err(|e| ManageError::Other(e.to_string()))?;
+                    PolicyArgs::from_env(service).map_err(|e| ManageError::Other(e.to_string()))?;
                 let app = App::new(store, Arc::new(SystemClock), settings)
                     .map_err(|e| ManageError::Other(e.to_string()))?;
                 return Ok(app.execute(request.clone())?);

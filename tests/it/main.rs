@@ -37,6 +37,7 @@ mod keys;
 mod languages;
 mod my_devices;
 mod observability;
+mod packaged_install;
 mod pairing;
 mod private_network;
 mod refresh;

@@ -4,7 +4,10 @@
 //! block's first line, which builds it, is skipped); port 8080 is a free port; the values the
 //! block asks to copy (`<device_code from above>`, `<client_secret from above>`) are copied
 //! from earlier output; the person's part, which the block describes in words, is done in a
-//! browser; and the password the terminal asks for is typed into a terminal (`script`).
+//! browser; the password the terminal asks for is typed into a terminal (`script`); and
+//! `AUTHBOX_DATA` names `./authbox.redb`, the default, so that on a machine with the Debian
+//! package installed root's commands do not follow `/etc/default/authbox` to the service's
+//! data file instead.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -130,6 +133,7 @@ fn the_readme_walkthrough_runs_as_written() {
                 command.env_remove(key);
             }
         }
+        command.env("AUTHBOX_DATA", "./authbox.redb");
         command
     };
 
