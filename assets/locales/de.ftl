@@ -102,6 +102,7 @@ return-unregistered = Die Adresse, zu der diese App zurückkehren möchte, ist f
 return-unnamed = Die App hat nicht angegeben, wohin sie zurückkehren möchte.
 return-invalid = Die registrierte Rücksprungadresse der App ist ungültig.
 return-insecure = Diese App kehrt zu einer unverschlüsselten http-Adresse in einem privaten Netz zurück, was dieser Server nicht erlaubt.
+plain-http-warning = Dieser Server verwendet unverschlüsseltes http: Wer in diesem Netzwerk ist, kann mitlesen, was Sie hier eingeben, auch Ihr Passwort, und diese Seiten verändern.
 request-damaged = Die Anmeldeanfrage wurde unterwegs beschädigt.
 request-malformed = Die App hat eine fehlerhafte Anfrage gesendet (ein doppelter oder unlesbarer Parameter).
 request-unreadable = Die Anfrage war zu groß oder ist nicht angekommen.

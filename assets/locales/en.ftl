@@ -111,6 +111,7 @@ return-unregistered = The address this app asked to return to is not registered 
 return-unnamed = The app did not say where to return to.
 return-invalid = The app's registered return address is not valid.
 return-insecure = This app returns to a plain-http address on a private network, which this server does not allow.
+plain-http-warning = This server uses plain http: anyone on this network can read what you type here, your password included, and change these pages.
 request-damaged = The sign-in request was damaged on the way.
 request-malformed = The app sent a malformed request (a repeated or unreadable parameter).
 request-unreadable = The request was too large or did not arrive.

@@ -102,6 +102,7 @@ return-unregistered = La dirección a la que esta aplicación pidió volver no e
 return-unnamed = La aplicación no indicó adónde volver.
 return-invalid = La dirección de retorno registrada para la aplicación no es válida.
 return-insecure = Esta aplicación vuelve a una dirección http sin cifrar en una red privada, algo que este servidor no permite.
+plain-http-warning = Este servidor usa http sin cifrar: cualquiera en esta red puede leer lo que escriba aquí, incluida su contraseña, y modificar estas páginas.
 request-damaged = La solicitud de inicio de sesión se dañó por el camino.
 request-malformed = La aplicación envió una solicitud mal formada (un parámetro repetido o ilegible).
 request-unreadable = La solicitud era demasiado grande o no llegó.

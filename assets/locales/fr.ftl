@@ -102,6 +102,7 @@ return-unregistered = L’adresse de retour demandée par cette application n’
 return-unnamed = L’application n’a pas indiqué où revenir.
 return-invalid = L’adresse de retour enregistrée pour cette application n’est pas valide.
 return-insecure = Cette application revient vers une adresse http non chiffrée sur un réseau privé, ce que ce serveur n’autorise pas.
+plain-http-warning = Ce serveur utilise http sans chiffrement : toute personne sur ce réseau peut lire ce que vous saisissez ici, y compris votre mot de passe, et modifier ces pages.
 request-damaged = La demande de connexion a été altérée en chemin.
 request-malformed = L’application a envoyé une demande mal formée (un paramètre répété ou illisible).
 request-unreadable = La demande était trop volumineuse ou n’est pas arrivée.

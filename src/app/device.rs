@@ -53,6 +53,7 @@ pub(super) struct FoundGrant {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingRequest {
     pub user_code: UserCode,
+    pub client_id: ClientId,
     pub client_name: String,
     pub scopes: ScopeSet,
     pub requested_from: Option<String>,
@@ -308,6 +309,7 @@ impl App {
         };
         Ok(PendingRequest {
             user_code: grant.user_code,
+            client_id: client.id,
             client_name: client.name,
             scopes: grant.scopes,
             requested_from: grant.requested_from,

@@ -30,6 +30,18 @@ impl App {
         Ok(())
     }
 
+    /// The origins a client's own pages run on: they may also frame its pairing page.
+    pub fn web_origins_of(&self, client_id: &ClientId) -> Vec<String> {
+        let by_client = match self.web_origins.by_client.read() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        by_client
+            .get(client_id)
+            .map(|origins| origins.iter().map(|o| o.as_str().to_owned()).collect())
+            .unwrap_or_default()
+    }
+
     /// Whether a page at `origin` may read the answer to a request of `client_id`; with no
     /// client known (a preflight, or a request refused before naming one), whether any client
     /// lists it.

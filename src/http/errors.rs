@@ -42,6 +42,25 @@ pub fn allow_form_redirect_to(response: &mut HttpResponse, target: &str) {
     }
 }
 
+/// Lets pages at `origins` frame this one: a TV backend showing its pairing page inside its
+/// own. Every other page, and this one for anyone else, cannot be framed (clickjacking).
+pub fn allow_framing_by(response: &mut HttpResponse, origins: &[String]) {
+    if origins.is_empty() {
+        return;
+    }
+    let widened = PAGE_CSP.replace(
+        "frame-ancestors 'none'",
+        &format!("frame-ancestors {}", origins.join(" ")),
+    );
+    if let Ok(value) = header::HeaderValue::from_str(&widened) {
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+        // X-Frame-Options cannot name an origin, and CSP's frame-ancestors overrides it where
+        // both are understood.
+        headers.remove(header::X_FRAME_OPTIONS);
+    }
+}
+
 /// An HTML response with the headers every page carries.
 pub fn html(status: StatusCode, markup: Markup) -> HttpResponse {
     HttpResponse::build(status)

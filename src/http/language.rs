@@ -11,6 +11,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::form::Form;
 use crate::app::App;
+use crate::domain::network::PlainHttp;
 use crate::i18n::{LANGUAGE_COOKIE, Translator, negotiate};
 use crate::pages::layout::Frame;
 
@@ -33,6 +34,8 @@ pub fn frame(request: &HttpRequest, app: &App, here: String) -> Frame {
         } else {
             "/".into()
         },
+        plain_http: app.settings().plain_http == PlainHttp::PrivateNetwork
+            && app.settings().issuer.starts_with("http:"),
     }
 }
 
@@ -52,6 +55,7 @@ pub fn fallback_frame() -> Frame {
         language: Translator::english(),
         site_name: "authbox".into(),
         here: "/".into(),
+        plain_http: false,
     }
 }
 

@@ -9,6 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::blocking::on_blocking_pool;
 use super::browser::{Browser, PageError, page, say};
+use super::errors::allow_framing_by;
 use super::form::Form;
 use super::verification::problem_page;
 use crate::app::App;
@@ -73,7 +74,9 @@ pub async fn pairing_page(
         verification_uri: &verification_uri,
         verification_uri_complete: &complete,
     };
-    Ok(page(StatusCode::OK, pairing(&browser.frame, &view), None))
+    let mut response = page(StatusCode::OK, pairing(&browser.frame, &view), None);
+    allow_framing_by(&mut response, &app.web_origins_of(&pending.client_id));
+    Ok(response)
 }
 
 pub async fn qr_image(

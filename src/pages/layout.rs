@@ -16,6 +16,9 @@ pub struct Frame {
     /// A local path whose GET shows this page (or the step it belongs to) again: where the
     /// language links come back to.
     pub here: String,
+    /// The server runs on plain http on a private network (`--plain-http-on-private-network`):
+    /// every page says so, since anyone on that network can read and change it.
+    pub plain_http: bool,
 }
 
 impl Frame {
@@ -77,6 +80,9 @@ pub fn page(frame: &Frame, title: &str, body: Markup) -> Markup {
             }
             body {
                 header class="site" { a href="/" { (frame.site_name) } }
+                @if frame.plain_http {
+                    p class="insecure" role="alert" { (frame.text("plain-http-warning")) }
+                }
                 main { div class="card" { (body) } }
                 nav class="languages" aria-label=(frame.text("languages-label")) {
                     @for language in Translator::shipped() {

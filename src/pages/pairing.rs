@@ -33,6 +33,16 @@ pub fn qr_svg(text: &str, label: &str) -> Option<Markup> {
     })
 }
 
+/// A URL that a narrow screen may wrap only after `//`, a `/` or a `.`, never inside a word.
+fn breakable_url(url: &str) -> Markup {
+    html! {
+        @for (i, piece) in url.split_inclusive(['/', '.']).enumerate() {
+            @if i > 0 { wbr; }
+            (piece)
+        }
+    }
+}
+
 pub fn pairing(frame: &Frame, view: &Pairing<'_>) -> Markup {
     let title = frame.text("pairing-title");
     let qr_label = frame.text("pairing-qr-label");
@@ -40,13 +50,17 @@ pub fn pairing(frame: &Frame, view: &Pairing<'_>) -> Markup {
         frame,
         &title,
         html! {
-            h1 { (title) }
-            p { (frame.text("pairing-go-to")) }
-            p class="pair-url" { strong { (view.verification_uri) } }
-            p { (frame.text("pairing-and-enter")) }
-            p class="pair-code code" { (view.user_code) }
-            @if let Some(qr) = qr_svg(view.verification_uri_complete, &qr_label) {
-                div class="pair-qr" { (qr) }
+            div class="pairing" {
+                div class="pair-steps" {
+                    h1 { (title) }
+                    p { (frame.text("pairing-go-to")) }
+                    p class="pair-url" { strong { (breakable_url(view.verification_uri)) } }
+                    p { (frame.text("pairing-and-enter")) }
+                    p class="pair-code code" { (view.user_code) }
+                }
+                @if let Some(qr) = qr_svg(view.verification_uri_complete, &qr_label) {
+                    div class="pair-qr" { (qr) }
+                }
             }
         },
     )

@@ -144,3 +144,51 @@ fn a_web_origin_is_for_public_clients_and_must_be_an_origin() {
     let (_, headers) = preflight(&server, "/token", APP);
     assert_eq!(allowed(&headers), None);
 }
+
+/// A TV backend shows the pairing page inside its own page: the client's listed origins may
+/// frame it, for that client's codes only; every other page, and other clients' pairing
+/// pages, refuse to be framed.
+#[test]
+fn a_clients_listed_origins_may_frame_its_pairing_page_and_nothing_else() {
+    let server = started();
+    let framing = |client: &str| {
+        let code = server
+            .device_authorization(client, "openid")
+            .str("user_code");
+        let answer = Client::new()
+            .get(server.url(&format!("/device/pair?user_code={code}")))
+            .send()
+            .expect("GET /device/pair");
+        assert_eq!(answer.status(), 200);
+        let header = |name: &str| {
+            answer
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        (
+            header("content-security-policy").unwrap_or_default(),
+            header("x-frame-options"),
+        )
+    };
+    let (policy, frame_options) = framing("web-tv");
+    assert!(
+        policy.contains(&format!("frame-ancestors {APP}")),
+        "{policy}"
+    );
+    assert_eq!(frame_options, None);
+    let (policy, frame_options) = framing("tv-public");
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    assert_eq!(frame_options.as_deref(), Some("DENY"));
+    let device_page = Client::new()
+        .get(server.url("/device"))
+        .send()
+        .expect("GET /device");
+    let policy = device_page
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+}

@@ -162,6 +162,46 @@ fn the_pairing_page_renders_the_code_and_qr() {
     check_styled_within_policy(&chrome);
 }
 
+fn px(value: &str) -> f64 {
+    value.trim_end_matches("px").parse().unwrap_or(0.0)
+}
+
+/// On a 1080p TV the pairing page fills the screen and the code reads from across the room;
+/// on a phone the address wraps only at its slashes and dots, never inside a word.
+#[test]
+fn the_pairing_page_is_readable_on_a_tv_and_its_address_wraps_whole_on_a_phone() {
+    let server = started();
+    let user_code = server
+        .device_authorization("tv-public", "openid")
+        .str("user_code");
+    let path = format!("/device/pair?user_code={user_code}");
+    let Some(tv) = Chrome::launch(1920, 1080) else {
+        return;
+    };
+    tv.goto(&server.url(&path));
+    // 6.5vw of 1920 px: 125 px, some 3.5 cm on a 43-inch screen, where the phone layout
+    // gave it 52 px.
+    let code = px(&tv.css_value(".pair-code", "font-size"));
+    assert!(code > 120.0, "the code is {code}px on a TV");
+    let qr = px(&tv.css_value(".pair-qr", "width"));
+    assert!(qr > 450.0, "the QR code is {qr}px wide on a TV");
+    // Nothing spills out of the card.
+    let card = px(&tv.css_value(".card", "width"));
+    let steps = px(&tv.css_value(".pair-steps", "width"));
+    assert!(steps + qr < card, "steps {steps}px and QR {qr}px in a {card}px card");
+    tv.screenshot("tv-pairing");
+    check_styled_within_policy(&tv);
+    drop(tv);
+
+    let Some(phone) = Chrome::launch(PHONE.0, PHONE.1) else {
+        return;
+    };
+    phone.goto(&server.url(&path));
+    assert_eq!(phone.css_value(".pair-url", "word-break"), "normal");
+    assert!(phone.text().contains(&format!("{}/device", server.base)));
+    phone.screenshot("phone-pairing");
+}
+
 #[test]
 fn a_person_signs_a_device_out_from_my_devices() {
     let server = started();

@@ -42,7 +42,25 @@ fn a_private_http_issuer_needs_the_opt_in_and_a_public_one_never_gets_it() {
             .and_then(|r| r.json())
             .expect("discovery");
     assert_eq!(metadata["issuer"], issuer.as_str());
+    // Every page tells the person, in their language.
+    let page = |language: &str| {
+        reqwest::blocking::Client::new()
+            .get(format!("{base}/device"))
+            .header("Accept-Language", language)
+            .send()
+            .and_then(|r| r.text())
+            .expect("GET /device")
+    };
+    assert!(page("en").contains("anyone on this network can read what you type here"));
+    assert!(page("de").contains("Wer in diesem Netzwerk ist, kann mitlesen"));
     server.child.kill().ok();
+
+    // A server on https, or on loopback, shows no such banner.
+    let local = crate::support::TestServer::start();
+    let text = reqwest::blocking::get(local.url("/device"))
+        .and_then(|r| r.text())
+        .expect("GET /device");
+    assert!(!text.contains("class=\"insecure\""), "{text}");
 }
 
 #[test]

@@ -274,12 +274,13 @@ fn sigkill_under_mixed_load_breaks_no_promise() {
             "revocations by {name}: {recorded} recorded, {checked} checked (AUTHBOX_CRASH_SEED={seed})"
         );
     }
-    // Every kill leaves redb's recovery flag set; each restart straight after one must have
-    // repaired the file itself, and said so.
-    assert_eq!(
-        f.repaired_by_serve,
-        u64::from(cycles),
-        "restarts on a killed file that logged a repair: {f:?}"
+    // A restart right after a kill repairs the file itself unless the last commit before the
+    // kill had saved redb's allocator state, which then loads as it is (redb's open); so not
+    // every restart repairs, but over a campaign serve must have done the repair itself, with
+    // no `check` before it.
+    assert!(
+        f.repaired_by_serve > 0,
+        "no restart on a killed file logged a repair: {f:?}"
     );
     assert!(
         f.check_cycles > 0 || cycles < CHECK_EVERY,
