@@ -188,7 +188,10 @@ fn the_pairing_page_is_readable_on_a_tv_and_its_address_wraps_whole_on_a_phone()
     // Nothing spills out of the card.
     let card = px(&tv.css_value(".card", "width"));
     let steps = px(&tv.css_value(".pair-steps", "width"));
-    assert!(steps + qr < card, "steps {steps}px and QR {qr}px in a {card}px card");
+    assert!(
+        steps + qr < card,
+        "steps {steps}px and QR {qr}px in a {card}px card"
+    );
     tv.screenshot("tv-pairing");
     check_styled_within_policy(&tv);
     drop(tv);
