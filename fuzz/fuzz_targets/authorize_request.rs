@@ -27,6 +27,7 @@ use authbox::domain::authorization::{
 use authbox::domain::client::{
     Client, ClientId, ClientKind, ClientLifetimes, GrantType, RedirectUri,
 };
+use authbox::domain::network::PlainHttp;
 use authbox::domain::resource::{Resource, Resources};
 use authbox::domain::scope::ScopeSet;
 use authbox::domain::time::Timestamp;
@@ -58,6 +59,7 @@ fn client(redirect_uris: Vec<RedirectUri>) -> Client {
         id_token_alg: None,
         access_token_alg: None,
         created_at: Timestamp::from_millis(0),
+        web_origins: Vec::new(),
         disabled: false,
         may_introspect: false,
     }
@@ -96,7 +98,7 @@ fuzz_target!(|data: &[u8]| {
             "http://127.0.0.1:8000/cb",
         ]
         .into_iter()
-        .map(|uri| RedirectUri::parse(uri).expect("redirect URI"))
+        .map(|uri| RedirectUri::parse(uri, PlainHttp::LoopbackOnly).expect("redirect URI"))
         .collect(),
     };
     if let Some(presented) = &params.redirect_uri {
@@ -112,7 +114,7 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn check_redirect_uri(text: &str) -> Option<RedirectUri> {
-    let uri = RedirectUri::parse(text).ok()?;
+    let uri = RedirectUri::parse(text, PlainHttp::LoopbackOnly).ok()?;
     assert_eq!(uri.as_str(), text);
     assert!(
         !text.chars().any(|c| c.is_control() || c == ' '),
@@ -165,7 +167,7 @@ fn check_match(registered: &RedirectUri, presented: &str) {
 }
 
 fn check_request(params: &AuthorizationParams, client: &Client) {
-    let outcome = AuthorizationRequest::check(params, client, resources());
+    let outcome = AuthorizationRequest::check(params, client, resources(), PlainHttp::LoopbackOnly);
     let verified = match params.redirect_uri.as_deref() {
         Some(presented) => client
             .redirect_uris
@@ -211,7 +213,12 @@ fn check_request(params: &AuthorizationParams, client: &Client) {
             );
             assert_eq!(params.response_type.as_deref(), Some("code"));
             assert_eq!(params.code_challenge_method.as_deref(), Some("S256"));
-            let again = AuthorizationRequest::check(&request.to_params(), client, resources());
+            let again = AuthorizationRequest::check(
+                &request.to_params(),
+                client,
+                resources(),
+                PlainHttp::LoopbackOnly,
+            );
             assert_eq!(
                 again,
                 Ok(request),

@@ -67,7 +67,9 @@ fn hop_address(hop: &str) -> Option<IpAddr> {
 
 fn check_client_address(peer: IpAddr, forwarded: Option<&str>, trusted: &[Cidr]) {
     let is_trusted = |ip: IpAddr| trusted.iter().any(|block| block.contains(ip));
-    let lines: Vec<&str> = forwarded.map(|f| f.split('|').collect()).unwrap_or_default();
+    let lines: Vec<&str> = forwarded
+        .map(|f| f.split('|').collect())
+        .unwrap_or_default();
     let client = client_address(peer, &ProxyHeader::XForwardedFor.hops(&lines), trusted);
     assert!(
         !matches!(client, IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some()),
