@@ -77,7 +77,18 @@ fn check_basic(authorization: Option<&HeaderValue>, form: &Form) {
             let scheme = text.trim().split(' ').next().unwrap_or_default();
             assert!(scheme.eq_ignore_ascii_case("basic"), "scheme {scheme:?}");
             assert!(!credentials.client_id.is_empty());
-            assert!(credentials.secret.is_some());
+            // An empty password presents no secret (it names a public client); any other
+            // password is the secret.
+            let decoded = text
+                .trim()
+                .split_once(' ')
+                .and_then(|(_, encoded)| STANDARD.decode(encoded.trim()).ok())
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .unwrap_or_default();
+            let empty_password = decoded
+                .split_once(':')
+                .is_some_and(|(_, password)| password.is_empty());
+            assert_eq!(credentials.secret.is_none(), empty_password, "{decoded:?}");
             assert!(!form.has("client_secret"), "authenticated two ways at once");
             assert!(
                 form.get("client_id")
