@@ -152,14 +152,13 @@ fn old_events_are_swept_after_the_retention() {
     });
 }
 
-/// One life of the real server on `data` at `base` (the same issuer every time, so tokens
+/// One life of the real server on `data` at `port` (the same issuer every time, so tokens
 /// stay valid), ended by SIGKILL the moment `story` has its last answer; then the events on
 /// file, read by the CLI with no server running.
-fn kill_right_after(data: &std::path::Path, base: &str, story: impl FnOnce(&str)) -> Vec<String> {
-    let listen = base.trim_start_matches("http://");
-    let mut server = Spawned::run(data, &["serve", "--listen", listen, "--issuer", base], &[]);
-    server.base_url();
-    story(base);
+fn kill_right_after(data: &std::path::Path, port: u16, story: impl FnOnce(&str)) -> Vec<String> {
+    let mut server = Spawned::serve_on(port, data, &[], &[]);
+    let base = server.base_url();
+    story(&base);
     server.child.kill().expect("SIGKILL");
     server.child.wait().expect("reap");
     let out = Cli::new(data).run(&["--json", "audit"]).json();
@@ -216,14 +215,10 @@ fn a_kill_right_after_an_answer_keeps_the_event_that_tells_of_it() {
     ])
     .ok();
     cli.add_user("alice", PASSWORD, &[]);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
+    let port = crate::support::spawned::free_port();
 
     let mut device_code = String::new();
-    let log = kill_right_after(&data, &base, |base| {
+    let log = kill_right_after(&data, port, |base| {
         let user_code;
         (device_code, user_code) = device_code_for_tv(base);
         let mut browser = Browser::at(base);
@@ -234,7 +229,7 @@ fn a_kill_right_after_an_answer_keeps_the_event_that_tells_of_it() {
     assert_eq!(count(&log, "approved"), 1, "{log:?}");
 
     let mut tokens = Value::Null;
-    let log = kill_right_after(&data, &base, |base| {
+    let log = kill_right_after(&data, port, |base| {
         let status;
         (status, tokens) = post(
             base,
@@ -251,7 +246,7 @@ fn a_kill_right_after_an_answer_keeps_the_event_that_tells_of_it() {
 
     let text = |name: &str| tokens[name].as_str().unwrap_or_default().to_owned();
     let (access, first_refresh) = (text("access_token"), text("refresh_token"));
-    let log = kill_right_after(&data, &base, |base| {
+    let log = kill_right_after(&data, port, |base| {
         let revoke = [("token", access.as_str()), ("client_id", "tv")];
         assert_eq!(post(base, "/revoke", &revoke).0, 200);
         let refresh = [
@@ -269,7 +264,7 @@ fn a_kill_right_after_an_answer_keeps_the_event_that_tells_of_it() {
     assert_eq!(count(&log, "revoked"), 1, "{log:?}");
     assert_eq!(count(&log, "refresh_reused"), 1, "{log:?}");
 
-    let log = kill_right_after(&data, &base, |base| {
+    let log = kill_right_after(&data, port, |base| {
         let (_, user_code) = device_code_for_tv(base);
         let mut browser = Browser::at(base);
         browser.reach_consent(&user_code, "alice", PASSWORD);

@@ -190,10 +190,7 @@ fn check_passes_on_a_good_file_and_fails_on_a_missing_one() {
 fn without_an_issuer_a_loopback_listen_address_gives_it() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("authbox.redb");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
+    let port = crate::support::spawned::free_port();
     let listen = format!("127.0.0.1:{port}");
     let mut server = Spawned::run(&data, &["serve", "--listen", &listen], &[]);
     let base = server.base_url();

@@ -23,10 +23,7 @@ fn a_private_http_issuer_needs_the_opt_in_and_a_public_one_never_gets_it() {
         .fails_with(&["only allowed for localhost"]);
 
     // Opted in, a server on the LAN name serves, and says loudly what that costs.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
+    let port = crate::support::spawned::free_port();
     let issuer = format!("http://authbox.lan:{port}");
     let listen = format!("127.0.0.1:{port}");
     let mut server = Spawned::run(
@@ -126,11 +123,6 @@ fn route_address() -> Option<Ipv4Addr> {
     }
 }
 
-fn is_private(ip: Ipv4Addr) -> bool {
-    let [a, b, ..] = ip.octets();
-    ip.is_private() || ip.is_link_local() || (a == 100 && (64..128).contains(&b))
-}
-
 /// `demo --lan` serves on the machine's private address and puts it in the QR link; on a
 /// machine whose address is not private (a test runner's documentation-range address, say)
 /// it refuses, and says why.
@@ -144,7 +136,7 @@ fn the_lan_demo_serves_on_the_private_address_or_says_why_not() {
         .spawn()
         .expect("authbox demo --lan");
     match route_address() {
-        Some(ip) if is_private(ip) => {
+        Some(ip) if authbox::domain::network::is_private_v4(ip) => {
             let deadline = std::time::Instant::now() + Duration::from_secs(30);
             let url = format!("http://{ip}:");
             let mut seen = String::new();

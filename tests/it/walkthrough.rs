@@ -113,10 +113,7 @@ fn the_readme_walkthrough_runs_as_written() {
         bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
+    let port = crate::support::spawned::free_port();
     let base = format!("http://localhost:{port}");
     let work = dir.path().join("work");
     std::fs::create_dir(&work).expect("work dir");
