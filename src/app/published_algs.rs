@@ -54,12 +54,14 @@ impl App {
     /// Reads again what is kept in memory about the clients, after one was added, changed or
     /// removed.
     pub(super) fn clients_changed(&self) -> Result<(), AppError> {
-        self.refresh_published_algs()?;
-        self.refresh_web_origins()
+        let clients = self.store.clients()?;
+        self.refresh_published_algs(&clients);
+        self.refresh_web_origins(&clients);
+        Ok(())
     }
 
-    fn refresh_published_algs(&self) -> Result<(), AppError> {
-        let in_use = in_use_by(&self.store.clients()?);
+    fn refresh_published_algs(&self, clients: &[Client]) {
+        let in_use = in_use_by(clients);
         let now = self.now();
         let mut chosen = self.published_algs.lock();
         let dropped: Vec<SigningAlg> = chosen
@@ -73,7 +75,6 @@ impl App {
             .released
             .extend(dropped.into_iter().map(|alg| (alg, now)));
         chosen.in_use = in_use;
-        Ok(())
     }
 
     /// Whether `/jwks` shows keys of `alg` at `now`.

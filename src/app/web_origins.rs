@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::sync::RwLock;
 
-use super::{App, AppError};
-use crate::domain::client::ClientId;
+use super::App;
+use crate::domain::client::{Client, ClientId};
 use crate::domain::web_origin::WebOrigin;
 
 #[derive(Debug, Default)]
@@ -15,19 +15,16 @@ pub(super) struct WebOrigins {
 }
 
 impl App {
-    pub(super) fn refresh_web_origins(&self) -> Result<(), AppError> {
-        let by_client: HashMap<ClientId, Vec<WebOrigin>> = self
-            .store
-            .clients()?
-            .into_iter()
+    pub(super) fn refresh_web_origins(&self, clients: &[Client]) {
+        let by_client: HashMap<ClientId, Vec<WebOrigin>> = clients
+            .iter()
             .filter(|c| !c.web_origins.is_empty() && !c.disabled)
-            .map(|c| (c.id, c.web_origins))
+            .map(|c| (c.id.clone(), c.web_origins.clone()))
             .collect();
         match self.web_origins.by_client.write() {
             Ok(mut slot) => *slot = by_client,
             Err(poisoned) => *poisoned.into_inner() = by_client,
         }
-        Ok(())
     }
 
     /// The origins a client's own pages run on: they may also frame its pairing page.
