@@ -49,6 +49,7 @@ sign-in-rejected = Benutzername oder Passwort ist falsch.
 sign-in-expired = Ihre Anmeldung ist abgelaufen. Melden Sie sich erneut an, um fortzufahren.
 sign-in-for-devices = Melden Sie sich an, um die Geräte zu sehen, die mit Ihrem Konto angemeldet sind.
 signed-in-title = Sie sind angemeldet
+signed-in-as = Sie sind als { $account } angemeldet.
 signed-in-enter-code = Code eines Geräts eingeben
 signed-in-devices = Geräte ansehen, die mit Ihrem Konto angemeldet sind
 
@@ -68,13 +69,15 @@ deny-button = Ablehnen
 approve-button = Zulassen
 not-you = Nicht { $account }?
 sign-out-button = Abmelden
+stay-signed-in = Angemeldet bleiben
 
 choose-approve-title = Wählen Sie „{ approve-button }“ oder „{ deny-button }“
 form-no-choice = Das Formular hat keine Auswahl übermittelt.
-device-connected-title = Gerät verbunden
 device-connected-body = Sie sind auf dem Gerät angemeldet. Sie können jetzt zum Gerät zurückkehren und diese Seite schließen.
-device-denied-title = Anfrage abgelehnt
 device-denied-body = Das Gerät wurde nicht verbunden. Sie können diese Seite schließen.
+device-connected-named = { $client } ist verbunden
+device-denied-named = { $client } wurde nicht verbunden
+enter-another-code = Einen anderen Code eingeben
 account-unusable-title = Mit Ihrem Konto können keine Geräte verbunden werden
 account-unusable-body = Wenden Sie sich an die Administration dieses Servers.
 
@@ -200,6 +203,7 @@ pairing-qr-label = QR-Code, der die Anmeldeseite öffnet
 
 not-found-title = Seite nicht gefunden
 not-found-body = Unter dieser Adresse gibt es nichts.
+go-home = Zur Startseite
 not-allowed-title = Hier nicht erlaubt
 not-allowed-body = Diese Adresse nimmt diese Art von Anfrage nicht an.
 form-too-large-title = Zu viele Daten

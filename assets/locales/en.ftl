@@ -55,6 +55,7 @@ sign-in-rejected = The username or password is not right.
 sign-in-expired = Your sign-in has expired. Sign in again to continue.
 sign-in-for-devices = Sign in to see the devices signed in as you.
 signed-in-title = You are signed in
+signed-in-as = You are signed in as { $account }.
 signed-in-enter-code = Enter a device's code
 signed-in-devices = See the devices signed in as you
 
@@ -75,13 +76,15 @@ deny-button = Deny
 approve-button = Approve
 not-you = Not { $account }?
 sign-out-button = Sign out
+stay-signed-in = Stay signed in
 
 choose-approve-title = Choose { approve-button } or { deny-button }
 form-no-choice = The form did not say which.
-device-connected-title = Device connected
 device-connected-body = You are signed in on the device. You can go back to it now and close this page.
-device-denied-title = Request denied
 device-denied-body = The device was not connected. You can close this page.
+device-connected-named = { $client } is connected
+device-denied-named = { $client } was not connected
+enter-another-code = Enter another code
 account-unusable-title = Your account cannot connect devices
 account-unusable-body = Ask the administrator.
 
@@ -211,6 +214,7 @@ pairing-qr-label = QR code that opens the sign-in page
 
 not-found-title = Page not found
 not-found-body = There is nothing at this address.
+go-home = Go to the start page
 not-allowed-title = Not allowed here
 not-allowed-body = This address does not take that kind of request.
 form-too-large-title = Too much

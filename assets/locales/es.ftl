@@ -49,6 +49,7 @@ sign-in-rejected = El nombre de usuario o la contraseña no son correctos.
 sign-in-expired = Su sesión ha caducado. Vuelva a iniciar sesión para continuar.
 sign-in-for-devices = Inicie sesión para ver los dispositivos que tienen la sesión iniciada con su cuenta.
 signed-in-title = Ha iniciado sesión
+signed-in-as = Ha iniciado sesión como { $account }.
 signed-in-enter-code = Introducir el código de un dispositivo
 signed-in-devices = Ver los dispositivos que tienen la sesión iniciada con su cuenta
 
@@ -68,13 +69,15 @@ deny-button = Rechazar
 approve-button = Aprobar
 not-you = ¿No es { $account }?
 sign-out-button = Cerrar sesión
+stay-signed-in = Mantener la sesión
 
 choose-approve-title = Elija «{ approve-button }» o «{ deny-button }»
 form-no-choice = El formulario no indicó ninguna de las dos opciones.
-device-connected-title = Dispositivo vinculado
 device-connected-body = Ha iniciado sesión en el dispositivo. Ya puede volver a él y cerrar esta página.
-device-denied-title = Solicitud rechazada
 device-denied-body = El dispositivo no se ha vinculado. Puede cerrar esta página.
+device-connected-named = { $client } está vinculado
+device-denied-named = { $client } no se ha vinculado
+enter-another-code = Introducir otro código
 account-unusable-title = Su cuenta no puede vincular dispositivos
 account-unusable-body = Consulte con la persona que administra este servidor.
 
@@ -203,6 +206,7 @@ pairing-qr-label = Código QR que abre la página de inicio de sesión
 
 not-found-title = Página no encontrada
 not-found-body = No hay nada en esta dirección.
+go-home = Ir a la página de inicio
 not-allowed-title = Aquí no está permitido
 not-allowed-body = Esta dirección no admite ese tipo de solicitud.
 form-too-large-title = Demasiado grande

@@ -49,6 +49,7 @@ sign-in-rejected = Le nom d’utilisateur ou le mot de passe est incorrect.
 sign-in-expired = Votre session a expiré. Reconnectez-vous pour continuer.
 sign-in-for-devices = Connectez-vous pour voir les appareils connectés à votre compte.
 signed-in-title = Connexion réussie
+signed-in-as = Vous êtes connecté en tant que { $account }.
 signed-in-enter-code = Saisir le code d’un appareil
 signed-in-devices = Voir les appareils connectés à votre compte
 
@@ -68,13 +69,15 @@ deny-button = Refuser
 approve-button = Autoriser
 not-you = Vous n’êtes pas { $account } ?
 sign-out-button = Se déconnecter
+stay-signed-in = Rester connecté
 
 choose-approve-title = Choisissez « { approve-button } » ou « { deny-button } »
 form-no-choice = Le formulaire n’indiquait aucun choix.
-device-connected-title = Appareil associé
 device-connected-body = Votre compte est connecté sur l’appareil. Vous pouvez y retourner et fermer cette page.
-device-denied-title = Demande refusée
 device-denied-body = L’appareil n’a pas été associé. Vous pouvez fermer cette page.
+device-connected-named = { $client } est associé
+device-denied-named = { $client } n’a pas été associé
+enter-another-code = Saisir un autre code
 account-unusable-title = Votre compte ne peut pas associer d’appareils
 account-unusable-body = Adressez-vous à l’administrateur de ce serveur.
 
@@ -205,6 +208,7 @@ pairing-qr-label = QR code qui ouvre la page de connexion
 
 not-found-title = Page introuvable
 not-found-body = Il n’y a rien à cette adresse.
+go-home = Aller à la page d’accueil
 not-allowed-title = Non autorisé ici
 not-allowed-body = Cette adresse n’accepte pas ce type de requête.
 form-too-large-title = Trop volumineux

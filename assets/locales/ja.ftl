@@ -49,6 +49,7 @@ sign-in-rejected = ユーザー名またはパスワードが正しくありま�
 sign-in-expired = サインインの有効期限が切れました。続けるには、もう一度サインインしてください。
 sign-in-for-devices = お使いのアカウントでサインインしているデバイスを確認するには、サインインしてください。
 signed-in-title = サインインしました
+signed-in-as = { $account } としてサインインしています。
 signed-in-enter-code = デバイスのコードを入力
 signed-in-devices = アカウントでサインインしているデバイスを確認
 
@@ -68,13 +69,15 @@ deny-button = 拒否
 approve-button = 承認
 not-you = { $account } ではありませんか？
 sign-out-button = サインアウト
+stay-signed-in = サインインしたままにする
 
 choose-approve-title = 「{ approve-button }」か「{ deny-button }」を選んでください
 form-no-choice = フォームで、どちらも選ばれていませんでした。
-device-connected-title = デバイスを接続しました
 device-connected-body = デバイスでサインインしました。デバイスに戻って、このページを閉じてかまいません。
-device-denied-title = リクエストを拒否しました
 device-denied-body = デバイスは接続されませんでした。このページを閉じてかまいません。
+device-connected-named = { $client } が接続されました
+device-denied-named = { $client } は接続されませんでした
+enter-another-code = 別のコードを入力
 account-unusable-title = このアカウントではデバイスを接続できません
 account-unusable-body = このサーバーの管理者にお問い合わせください。
 
@@ -174,6 +177,7 @@ pairing-qr-label = サインインページを開く QR コード
 
 not-found-title = ページが見つかりません
 not-found-body = このアドレスには何もありません。
+go-home = トップページへ
 not-allowed-title = この操作はできません
 not-allowed-body = このアドレスは、この種類のリクエストを受け付けていません。
 form-too-large-title = データが多すぎます

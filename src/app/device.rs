@@ -49,6 +49,13 @@ pub(super) struct FoundGrant {
     client_id: ClientId,
 }
 
+impl FoundGrant {
+    /// The client whose request it is.
+    pub(super) fn client_id(&self) -> &ClientId {
+        &self.client_id
+    }
+}
+
 /// A device's request as the person is asked about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingRequest {

@@ -433,22 +433,29 @@ impl App {
 
     /// Approves the grant behind a typed code as `user`, whom the caller has just read from
     /// the session. Finding the code spends `who`'s code budgets as [`App::look_up_code`] does;
-    /// the durable write that follows holds none of their places.
+    /// the durable write that follows holds none of their places. Answers whose request it
+    /// was.
     pub fn approve_device_as(
         &self,
         who: &CodeEntrant,
         typed: &str,
         user: &User,
         auth_time: Timestamp,
-    ) -> Result<(), DecisionError> {
+    ) -> Result<ClientId, DecisionError> {
         let found = self.find_code(who, typed)?;
-        self.approve_code(&found, user, None, auth_time)
+        self.approve_code(&found, user, None, auth_time)?;
+        Ok(found.client_id().clone())
     }
 
     /// Denies the grant behind a typed code, finding it as [`App::approve_device_as`] does.
-    pub fn deny_device_as(&self, who: &CodeEntrant, typed: &str) -> Result<(), DecisionError> {
+    pub fn deny_device_as(
+        &self,
+        who: &CodeEntrant,
+        typed: &str,
+    ) -> Result<ClientId, DecisionError> {
         let found = self.find_code(who, typed)?;
-        self.deny_code(&found, who.sub)
+        self.deny_code(&found, who.sub)?;
+        Ok(found.client_id().clone())
     }
 
     /// The grant a typed code names; spends `who`'s code budgets when it names none.

@@ -20,6 +20,7 @@ pub mod guard;
 mod hashing;
 pub mod keys;
 pub mod logout;
+pub mod page_tickets;
 pub mod person;
 mod published_algs;
 pub mod refresh;

@@ -17,9 +17,11 @@ use super::authorize::{AuthorizeRefusal, CheckedRequest, NextStep};
 use super::device::{CodeProblem, DecisionError, PendingRequest};
 use super::guard::CodeEntrant;
 use super::logout::{LogoutParams, LogoutProblem, LogoutRequest};
+use super::page_tickets::TicketFor;
 use super::sessions::{NewSession, SignInError};
 use super::{App, AppError};
 use crate::domain::authorization::AuthorizationParams;
+use crate::domain::client::ClientId;
 use crate::domain::refusal::AppRefusal;
 use crate::domain::session::Session;
 use crate::domain::time::Timestamp;
@@ -67,8 +69,9 @@ pub enum CodeStep {
 /// What became of the person's Approve or Deny on a device's request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeviceDecision {
-    Approved,
-    Denied,
+    /// Approved the request of this client's device.
+    Approved(ClientId),
+    Denied(ClientId),
     /// The session ended while the page was open.
     SignInAgain,
     /// As [`CodeStep::Problem`].
@@ -179,6 +182,51 @@ impl App {
         self.code_step(found, signed_in.map(|(_, user)| user))
     }
 
+    /// `GET /device/consent`: what `POST /device` or a sign-in with a code led to, shown
+    /// again (Post/Redirect/Get), so a reload asks nothing twice. Only with the ticket this
+    /// browser was given for the code: otherwise `None`, and nothing is looked up.
+    pub fn review_code(
+        &self,
+        visitor: &Visitor,
+        typed: &str,
+        ticket: &str,
+    ) -> Result<Option<CodeStep>, AppError> {
+        let Some(code) = UserCode::normalize(typed) else {
+            return Ok(None);
+        };
+        let what = TicketFor::DeviceConsent {
+            user_code: code.as_str(),
+        };
+        if !self.page_ticket_matches(&visitor.cookie, what, ticket) {
+            return Ok(None);
+        }
+        self.enter_code(visitor, typed).map(Some)
+    }
+
+    /// `GET /device/done`: the name of the client whose device this browser just approved or
+    /// denied, as its ticket says; `None` for a link without this browser's ticket, or a client
+    /// since removed.
+    pub fn decided_device(
+        &self,
+        cookie: &str,
+        client_id: &str,
+        approved: bool,
+        ticket: &str,
+    ) -> Result<Option<String>, AppError> {
+        let what = TicketFor::DeviceDecided {
+            client_id,
+            approved,
+        };
+        if !self.page_ticket_matches(cookie, what, ticket) {
+            return Ok(None);
+        }
+        match self.client(client_id) {
+            Ok(client) => Ok(Some(client.name)),
+            Err(AppError::NotFound(_) | AppError::Invalid(_)) => Ok(None),
+            Err(fault) => Err(fault),
+        }
+    }
+
     fn code_step(
         &self,
         found: Result<PendingRequest, CodeProblem>,
@@ -214,8 +262,8 @@ impl App {
             self.deny_device_as(&who, typed)
         };
         match decided {
-            Ok(()) if approve => Ok(DeviceDecision::Approved),
-            Ok(()) => Ok(DeviceDecision::Denied),
+            Ok(client_id) if approve => Ok(DeviceDecision::Approved(client_id)),
+            Ok(client_id) => Ok(DeviceDecision::Denied(client_id)),
             Err(DecisionError::Code(CodeProblem::Unavailable(why))) => {
                 Err(AppError::Unavailable(why))
             }

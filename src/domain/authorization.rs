@@ -274,6 +274,16 @@ impl AuthorizationRequest {
 
     /// Whether the person must prove who they are again: `prompt=login`, or a sign-in older
     /// than `max_age` (OIDC Core §3.1.2.1).
+    /// The request once the person has just signed in for it: `prompt=login` and `max_age`
+    /// are then met, so showing the same request again (after a redirect) must not ask for the
+    /// password again.
+    pub fn signed_in_afresh(&self) -> AuthorizationRequest {
+        let mut request = self.clone();
+        request.prompt.login = false;
+        request.max_age = None;
+        request
+    }
+
     pub fn needs_fresh_sign_in(&self, auth_time: Timestamp, now: Timestamp) -> bool {
         self.prompt.login
             || self

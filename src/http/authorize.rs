@@ -64,6 +64,13 @@ fn request_field(params: &AuthorizationParams) -> String {
     out.finish()
 }
 
+/// Where the request goes once the person has just signed in for it: the same request, asked
+/// again by a GET (Post/Redirect/Get), with `prompt=login` and `max_age` met.
+pub(super) fn again_signed_in(checked: &CheckedRequest) -> String {
+    let params = checked.request.signed_in_afresh().to_params();
+    format!("/authorize?{}", request_field(&params))
+}
+
 /// A carried request, read back. Anything unreadable is treated like a broken link.
 pub(super) fn params_from_field(field: &str) -> Option<AuthorizationParams> {
     Form::parse_pairs(field).ok().map(|form| params_from(&form))

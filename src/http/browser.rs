@@ -233,6 +233,17 @@ pub fn with_cookie(response: &mut HttpResponse, cookie: &Cookie<'static>) {
     let _ = response.add_cookie(cookie);
 }
 
+/// `303 See Other` to one of our own pages: how a form that worked answers
+/// (Post/Redirect/Get). The address may carry a page ticket, so it is neither cached nor sent on
+/// as a referrer.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::REFERRER_POLICY, "no-referrer"))
+        .finish()
+}
+
 /// A short message page; `again` offers a way back to the code form.
 pub fn say(
     frame: &Frame,

@@ -2,12 +2,14 @@
 //! `POST /devices/forget-app`.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::blocking::on_blocking_pool;
-use super::browser::{Browser, PageError, PageForm, page, sign_in_page};
+use super::browser::{Browser, PageError, PageForm, page, see_other, sign_in_page};
+use super::form::Form;
 use crate::app::App;
 use crate::app::devices::{Ended, MyDevices};
+use crate::app::page_tickets::TicketFor;
 use crate::app::person::known_as;
 use crate::i18n::Arg;
 use crate::pages::device::{Login, scope_words};
@@ -78,50 +80,113 @@ fn devices_page(
     page(StatusCode::OK, devices(frame, &view), None)
 }
 
-pub async fn my_devices(browser: Browser, app: web::Data<App>) -> Result<HttpResponse, PageError> {
+/// `GET /devices`, with a notice about a button just pressed when the browser brings that
+/// notice's ticket.
+pub async fn my_devices(
+    request: HttpRequest,
+    browser: Browser,
+    app: web::Data<App>,
+) -> Result<HttpResponse, PageError> {
     let token = browser.form_token(&app);
     let Some(cookie) = browser.cookie else {
         return Ok(sign_in_first(&browser.frame, &token));
     };
+    let query = Form::parse_pairs(request.query_string()).unwrap_or_default();
+    let notice = query
+        .get("notice")
+        .and_then(Notice::named)
+        .filter(|notice| {
+            let name = query.get("name").unwrap_or_default();
+            let ticket = query.get("ticket").unwrap_or_default();
+            app.page_ticket_matches(&cookie, notice.ticket_for(name), ticket)
+        });
+    let name = query.get("name").unwrap_or_default().to_owned();
     let found = on_blocking_pool(&app, move |app| app.my_devices(&cookie)).await??;
-    Ok(devices_page(&browser.frame, found, &token, None))
+    let notice = notice.map(|notice| notice.words(&browser.frame, &name));
+    Ok(devices_page(
+        &browser.frame,
+        found,
+        &token,
+        notice.as_deref(),
+    ))
 }
 
-/// What one of the page's buttons says afterwards, in the person's language: on success (given
-/// the name of what it ended) and when there was nothing to end.
-struct Notices {
-    done: fn(&Frame, &str) -> String,
-    not_found: fn(&Frame) -> String,
+/// What one of the page's buttons says afterwards, in the person's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Notice {
+    DeviceSignedOut,
+    DeviceNotFound,
+    AppForgotten,
+    AppNotFound,
+}
+
+impl Notice {
+    const ALL: [Notice; 4] = [
+        Notice::DeviceSignedOut,
+        Notice::DeviceNotFound,
+        Notice::AppForgotten,
+        Notice::AppNotFound,
+    ];
+
+    /// Its name in the page's address.
+    fn key(self) -> &'static str {
+        match self {
+            Notice::DeviceSignedOut => "device-signed-out",
+            Notice::DeviceNotFound => "device-not-found",
+            Notice::AppForgotten => "app-forgotten",
+            Notice::AppNotFound => "app-not-found",
+        }
+    }
+
+    fn named(key: &str) -> Option<Notice> {
+        Notice::ALL.into_iter().find(|notice| notice.key() == key)
+    }
+
+    fn ticket_for(self, name: &str) -> TicketFor<'_> {
+        TicketFor::DevicesNotice {
+            notice: self.key(),
+            name,
+        }
+    }
+
+    /// The words, naming what was ended.
+    fn words(self, frame: &Frame, name: &str) -> String {
+        match self {
+            Notice::DeviceSignedOut => {
+                frame.text_with("device-signed-out", &[("client", Arg::Text(name))])
+            }
+            Notice::AppForgotten => frame.text_with("app-forgotten", &[("app", Arg::Text(name))]),
+            Notice::DeviceNotFound => frame.text("device-not-found"),
+            Notice::AppNotFound => frame.text("app-not-found"),
+        }
+    }
 }
 
 /// The shape of every button on the page: as the signed-in person, end what the form field
-/// `field` names, then show the page again with what happened.
+/// `field` names, then back to the page (Post/Redirect/Get) with what happened: `done` when
+/// something was ended, `not_found` when there was nothing to end.
 async fn act_on_form(
     form: PageForm,
     app: web::Data<App>,
     field: &'static str,
     act: fn(&App, &str, &str) -> Result<Ended, crate::app::AppError>,
-    notices: Notices,
+    (done, not_found): (Notice, Notice),
 ) -> Result<HttpResponse, PageError> {
     let target = form.get(field).unwrap_or_default().to_owned();
     let cookie = form.cookie().to_owned();
-    let (ended, found) = on_blocking_pool(&app, move |app| {
-        let ended = act(app, &cookie, &target)?;
-        Ok::<_, crate::app::AppError>((ended, app.my_devices(&cookie)?))
-    })
-    .await??;
-    let frame = &form.frame;
-    let notice = match ended {
-        Ended::Done(name) => (notices.done)(frame, &name),
-        Ended::NotFound => (notices.not_found)(frame),
-        Ended::SignIn => return Ok(sign_in_first(frame, &form.form_token(&app))),
+    let ended = on_blocking_pool(&app, move |app| act(app, &cookie, &target)).await??;
+    let (notice, name) = match ended {
+        Ended::Done(name) => (done, name),
+        Ended::NotFound => (not_found, String::new()),
+        Ended::SignIn => return Ok(sign_in_first(&form.frame, &form.form_token(&app))),
     };
-    Ok(devices_page(
-        frame,
-        found,
-        &form.form_token(&app),
-        Some(&notice),
-    ))
+    let ticket = app.page_ticket(form.cookie(), notice.ticket_for(&name));
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("notice", notice.key())
+        .append_pair("name", &name)
+        .append_pair("ticket", &ticket)
+        .finish();
+    Ok(see_other(&format!("/devices?{query}")))
 }
 
 /// Signs one of the person's own devices out.
@@ -129,18 +194,12 @@ pub async fn sign_out_device(
     form: PageForm,
     app: web::Data<App>,
 ) -> Result<HttpResponse, PageError> {
-    let notices = Notices {
-        done: |frame, name| frame.text_with("device-signed-out", &[("client", Arg::Text(name))]),
-        not_found: |frame| frame.text("device-not-found"),
-    };
+    let notices = (Notice::DeviceSignedOut, Notice::DeviceNotFound);
     act_on_form(form, app, "device", App::sign_out_my_device, notices).await
 }
 
 /// Takes back a web app's permission to sign the person in without asking.
 pub async fn forget_app(form: PageForm, app: web::Data<App>) -> Result<HttpResponse, PageError> {
-    let notices = Notices {
-        done: |frame, name| frame.text_with("app-forgotten", &[("app", Arg::Text(name))]),
-        not_found: |frame| frame.text("app-not-found"),
-    };
+    let notices = (Notice::AppForgotten, Notice::AppNotFound);
     act_on_form(form, app, "client_id", App::forget_my_app, notices).await
 }

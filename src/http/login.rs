@@ -1,26 +1,43 @@
 //! `GET`/`POST /login`: signing in, for both flows. The form may carry a typed user code (the
 //! device flow) or an app's authorization request (`authorize`); after the password, the person
-//! goes on to that request's consent page, under a new session cookie.
+//! is sent on to that request's consent page, under a new session cookie.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use super::authorize::{app_step_page, params_from_field};
+use super::authorize::{again_signed_in, app_step_page, params_from_field};
 use super::blocking::on_blocking_pool;
 use super::browser::{
-    Browser, PageError, PageForm, page, session_cookie, sign_in_page, with_cookie,
+    Browser, PageError, PageForm, page, see_other, session_cookie, sign_in_page, with_cookie,
 };
 use super::errors::allow_form_redirect_to;
-use super::verification::code_step_page;
+use super::verification::after_code_posted;
 use crate::app::App;
-use crate::app::person::{AfterSignIn, CarriedApp, SignInOutcome, Then};
+use crate::app::authorize::NextStep;
+use crate::app::person::{AfterSignIn, AppStep, CarriedApp, SignInOutcome, Then, known_as};
 use crate::pages::device::Login;
-use crate::pages::devices::signed_in;
+use crate::pages::devices::{SignedIn, signed_in};
 use crate::telemetry;
 
-/// `GET /login`: signing in without a code in hand.
+/// `GET /login`: signing in without a code in hand; for a browser already signed in, who it
+/// is signed in as, with the ways on and out.
 pub async fn show_login(browser: Browser, app: web::Data<App>) -> Result<HttpResponse, PageError> {
     let (cookie, fresh) = browser.cookie_or_fresh(&app)?;
+    let session_cookie = cookie.clone();
+    let signed_in_as = on_blocking_pool(&app, move |app| app.signed_in(&session_cookie))
+        .await??
+        .map(|(_, user)| known_as(&user).to_owned());
+    if let Some(account) = signed_in_as {
+        let view = SignedIn {
+            csrf_token: &app.form_token(&cookie),
+            account: &account,
+        };
+        return Ok(page(
+            StatusCode::OK,
+            signed_in(&browser.frame, &view),
+            fresh,
+        ));
+    }
     let view = Login {
         csrf_token: &app.form_token(&cookie),
         ..Login::default()
@@ -62,18 +79,26 @@ pub async fn submit_login(form: PageForm, app: web::Data<App>) -> Result<HttpRes
     }
 }
 
-/// Where a sign-in goes on to, under the new session's cookie.
+/// Where a sign-in goes on to, under the new session's cookie: by a redirect to a page
+/// (Post/Redirect/Get), so that reloading it never posts the password again.
 fn signed_in_page(app: &App, form: &PageForm, cookie: &str, next: AfterSignIn) -> HttpResponse {
     let fresh = session_cookie(app, cookie.to_owned());
     let token = app.form_token(cookie);
     let frame = &form.frame;
+    let typed = form.get("user_code").unwrap_or_default();
     let mut response = match next {
+        AfterSignIn::Authorization(AppStep::Next {
+            checked,
+            step: NextStep::Consent,
+            ..
+        }) => see_other(&again_signed_in(&checked)),
         AfterSignIn::Authorization(step) => {
             app_step_page(frame, &token, step, StatusCode::SEE_OTHER)
         }
-        AfterSignIn::Device(step) => code_step_page(app, frame, step, &token, form.visitor.address)
-            .unwrap_or_else(|e| e.render(frame)),
-        AfterSignIn::Nowhere => page(StatusCode::OK, signed_in(frame), None),
+        AfterSignIn::Device(step) => {
+            after_code_posted(app, frame, step, cookie, typed).unwrap_or_else(|e| e.render(frame))
+        }
+        AfterSignIn::Nowhere => see_other("/login"),
     };
     with_cookie(&mut response, &fresh);
     response

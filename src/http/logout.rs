@@ -1,5 +1,5 @@
-//! Signing out: `POST /logout` from authbox's own pages, and `GET`/`POST /end_session`, where an
-//! app asks for it (OpenID Connect RP-Initiated Logout 1.0).
+//! Signing out: `GET`/`POST /logout` from authbox's own pages, and `GET`/`POST /end_session`,
+//! where an app asks for it (OpenID Connect RP-Initiated Logout 1.0).
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
@@ -7,12 +7,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::authorize::{refusal_words, unreadable_words};
 use super::blocking::on_blocking_pool;
-use super::browser::{Browser, PageError, PageForm, page, removal_cookie, say, with_cookie};
+use super::browser::{
+    Browser, PageError, PageForm, page, removal_cookie, say, see_other, with_cookie,
+};
 use super::errors::allow_form_redirect_to;
 use super::form::{Form, query_or_form};
 use crate::app::App;
 use crate::app::logout::{LogoutParams, LogoutRequest};
-use crate::app::person::EndSession;
+use crate::app::person::{EndSession, known_as};
 use crate::pages::authorize::{ConfirmSignOut, confirm_sign_out};
 use crate::pages::layout::Frame;
 
@@ -36,29 +38,47 @@ fn cannot(frame: &Frame, why: &str) -> HttpResponse {
     )
 }
 
-/// After signing out: back to the app when it named a registered address, else a page. Either
+/// After signing out: back to the app when it named a registered address, else to the page
+/// that says so (Post/Redirect/Get). Either
 /// way the browser forgets the cookie.
-fn signed_out(
-    app: &App,
-    frame: &Frame,
-    return_to: Option<&str>,
-    status: StatusCode,
-) -> HttpResponse {
+fn signed_out(app: &App, return_to: Option<&str>, status: StatusCode) -> HttpResponse {
     let mut response = match return_to {
         Some(location) => HttpResponse::build(status)
             .insert_header((header::LOCATION, location))
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .finish(),
-        None => say(
+        None => see_other("/logout"),
+    };
+    with_cookie(&mut response, &removal_cookie(app));
+    response
+}
+
+/// `GET /logout`: for a browser signed in, "Sign out?" with a way back; otherwise "Signed out",
+/// where `POST /logout` leads.
+pub async fn show_logout(browser: Browser, app: web::Data<App>) -> Result<HttpResponse, PageError> {
+    let frame = &browser.frame;
+    let signed_in_as = match browser.cookie.clone() {
+        Some(cookie) => on_blocking_pool(&app, move |app| app.signed_in(&cookie))
+            .await??
+            .map(|(_, user)| known_as(&user).to_owned()),
+        None => None,
+    };
+    let Some(account) = signed_in_as else {
+        return Ok(say(
             frame,
             StatusCode::OK,
             &frame.text("signed-out-title"),
             &frame.text("signed-out-body"),
             true,
-        ),
+        ));
     };
-    with_cookie(&mut response, &removal_cookie(app));
-    response
+    let view = ConfirmSignOut {
+        csrf_token: &browser.form_token(&app),
+        signed_in_as: &account,
+        app_name: None,
+        carry: &[],
+    };
+    Ok(page(StatusCode::OK, confirm_sign_out(frame, &view), None))
 }
 
 /// `POST /logout`: end the session; carried fields from an app's request send the browser back.
@@ -71,7 +91,6 @@ pub async fn submit_logout(form: PageForm, app: web::Data<App>) -> Result<HttpRe
     let return_to = on_blocking_pool(&app, move |app| app.leave(&cookie, &params)).await??;
     Ok(signed_out(
         &app,
-        &form.frame,
         return_to.as_deref(),
         StatusCode::SEE_OTHER,
     ))
@@ -100,9 +119,7 @@ pub async fn end_session(
     let ended =
         on_blocking_pool(&app, move |app| app.end_session(cookie.as_deref(), &asked)).await??;
     Ok(match ended {
-        EndSession::SignedOut { return_to } => {
-            signed_out(&app, frame, return_to.as_deref(), status)
-        }
+        EndSession::SignedOut { return_to } => signed_out(&app, return_to.as_deref(), status),
         EndSession::Confirm {
             request,
             signed_in_as,

@@ -109,7 +109,11 @@ pub fn routes(config: &mut web::ServiceConfig) {
             "/device/decision",
             web::post().to(verification::submit_decision),
         )
-        .route("/logout", web::post().to(logout::submit_logout))
+        .service(
+            web::resource("/logout")
+                .route(web::get().to(logout::show_logout))
+                .route(web::post().to(logout::submit_logout)),
+        )
         .service(
             web::resource("/end_session")
                 .route(web::get().to(logout::end_session))
@@ -139,6 +143,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
             web::post().to(devices::sign_out_device),
         )
         .route("/devices/forget-app", web::post().to(devices::forget_app))
+        .route("/device/consent", web::get().to(verification::show_consent))
+        .route("/device/done", web::get().to(verification::show_done))
         .route("/device/pair", web::get().to(pairing::pairing_page))
         .route("/device/qr.svg", web::get().to(pairing::qr_image))
         .route(

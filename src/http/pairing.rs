@@ -45,7 +45,7 @@ async fn live_request(
             &frame.text("no-such-code-body"),
             false,
         ))),
-        Err(problem) => problem_page(app, frame, problem, "").map(Err),
+        Err(problem) => problem_page(app, frame, problem, "", "").map(Err),
     }
 }
 

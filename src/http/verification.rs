@@ -1,6 +1,8 @@
-//! The device pages of RFC 8628 §3.3: `GET`/`POST /device` (the code form) and
-//! `POST /device/decision` (Approve or Deny). Signing in is `login.rs`; a GET never changes
-//! anything (DAG-3.3-e).
+//! The device pages of RFC 8628 §3.3: `GET`/`POST /device` (the code form), `GET
+//! /device/consent` (what the device asks), `POST /device/decision` (Approve or Deny) and `GET
+//! /device/done` (the outcome). Signing in is `login.rs`; a GET never changes anything
+//! (DAG-3.3-e). A form that succeeds answers with a redirect to a page (Post/Redirect/Get), so
+//! a reload never posts a code, a password or a decision again.
 
 use std::net::IpAddr;
 
@@ -9,15 +11,16 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use maud::Markup;
 
 use super::blocking::on_blocking_pool;
-use super::browser::{Browser, PageError, PageForm, page, say, sign_in_page};
+use super::browser::{Browser, PageError, PageForm, page, say, see_other, sign_in_page};
 use super::form::Form;
 use crate::app::App;
 use crate::app::device::CodeProblem;
-use crate::app::person::{CodeStep, DeviceConsent, DeviceDecision, known_as};
+use crate::app::page_tickets::TicketFor;
+use crate::app::person::{CodeStep, DeviceConsent, DeviceDecision, Visitor, known_as};
 use crate::domain::network::same_network;
 use crate::domain::user_code::UserCode;
 use crate::pages::device::{
-    Consent, EnterCode, Login, ScopeLine, consent, enter_code, scope_words,
+    Consent, DeviceDone, EnterCode, Login, ScopeLine, consent, device_done, enter_code, scope_words,
 };
 use crate::pages::layout::Frame;
 use crate::telemetry;
@@ -58,12 +61,14 @@ fn consent_page(
     )
 }
 
-/// Why a code leads nowhere, as a page; `Err` when the answer is "wait" or "try again".
+/// Why a code leads nowhere, as a page; `Err` when the answer is "wait" or "try again". A wrong
+/// code stays in the field (`typed`), to be corrected rather than typed again.
 pub(super) fn problem_page(
     app: &App,
     frame: &Frame,
     problem: CodeProblem,
     csrf_token: &str,
+    typed: &str,
 ) -> Result<HttpResponse, PageError> {
     Ok(match problem {
         CodeProblem::Paused(until) => {
@@ -78,6 +83,7 @@ pub(super) fn problem_page(
                 &EnterCode {
                     csrf_token,
                     prefilled: None,
+                    typed: Some(&tidied(typed)),
                     problem: Some(&frame.text("code-wrong")),
                 },
             ),
@@ -107,13 +113,24 @@ pub(super) fn problem_page(
     })
 }
 
-/// What follows a typed code, rendered for the browser at `browser_ip`.
-pub(super) fn code_step_page(
+/// What was typed, as the code form shows it back: in the code's own layout when it reads as
+/// one, else its first 32 characters.
+fn tidied(typed: &str) -> String {
+    match UserCode::normalize(typed) {
+        Some(code) => code.display(),
+        None => typed.chars().take(32).collect(),
+    }
+}
+
+/// What follows a typed code, rendered for the browser at `browser_ip`: the page
+/// `GET /device/consent` shows.
+fn code_step_page(
     app: &App,
     frame: &Frame,
     step: CodeStep,
     csrf_token: &str,
     browser_ip: Option<IpAddr>,
+    typed: &str,
 ) -> Result<HttpResponse, PageError> {
     match step {
         CodeStep::Consent(asked) => Ok(page(
@@ -130,8 +147,78 @@ pub(super) fn code_step_page(
                 ..Login::default()
             },
         )),
-        CodeStep::Problem(problem) => problem_page(app, frame, problem, csrf_token),
+        CodeStep::Problem(problem) => problem_page(app, frame, problem, csrf_token, typed),
     }
+}
+
+/// What follows a code posted by the browser holding `cookie` (the code form, or sign-in with
+/// a code): the consent or sign-in page by a redirect (Post/Redirect/Get, so reloading it
+/// posts nothing again), a problem at once.
+pub(super) fn after_code_posted(
+    app: &App,
+    frame: &Frame,
+    step: CodeStep,
+    cookie: &str,
+    typed: &str,
+) -> Result<HttpResponse, PageError> {
+    let code = match step {
+        CodeStep::Consent(asked) => asked.pending.user_code,
+        CodeStep::SignIn(code) => code,
+        CodeStep::Problem(problem) => {
+            return problem_page(app, frame, problem, &app.form_token(cookie), typed);
+        }
+    };
+    let ticket = app.page_ticket(
+        cookie,
+        TicketFor::DeviceConsent {
+            user_code: code.as_str(),
+        },
+    );
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("user_code", &code.display())
+        .append_pair("ticket", &ticket)
+        .finish();
+    Ok(see_other(&format!("/device/consent?{query}")))
+}
+
+/// `GET /device/consent?user_code=…&ticket=…`: the page a posted code led to. A link without
+/// this browser's ticket (one made for somebody else) gets the code form with the code filled
+/// in, as `verification_uri_complete` does: nothing is looked up.
+pub async fn show_consent(
+    request: HttpRequest,
+    browser: Browser,
+    app: web::Data<App>,
+) -> Result<HttpResponse, PageError> {
+    let query = Form::parse_pairs(request.query_string()).unwrap_or_default();
+    let typed = query.get("user_code").unwrap_or_default().to_owned();
+    let ticket = query.get("ticket").unwrap_or_default().to_owned();
+    let code_form = || {
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("user_code", &tidied(&typed))
+            .finish();
+        see_other(&format!("/device?{query}"))
+    };
+    let Some(cookie) = browser.cookie.clone() else {
+        return Ok(code_form());
+    };
+    let visitor = Visitor {
+        cookie: cookie.clone(),
+        address: browser.address,
+    };
+    let (asked, code) = (visitor.clone(), typed.clone());
+    let Some(step) =
+        on_blocking_pool(&app, move |app| app.review_code(&asked, &code, &ticket)).await??
+    else {
+        return Ok(code_form());
+    };
+    code_step_page(
+        &app,
+        &browser.frame,
+        step,
+        &app.form_token(&cookie),
+        browser.address,
+        &typed,
+    )
 }
 
 /// `GET /device` and `GET /device?user_code=…`: the code form; nothing changes.
@@ -143,15 +230,11 @@ pub async fn show_code_form(
     let (cookie, fresh) = browser.cookie_or_fresh(&app)?;
     let query = Form::parse_pairs(request.query_string()).unwrap_or_default();
     // Echoes what was typed, tidied; says nothing about whether the code is live.
-    let prefilled = query
-        .get("user_code")
-        .map(|typed| match UserCode::normalize(typed) {
-            Some(code) => code.display(),
-            None => typed.chars().take(32).collect(),
-        });
+    let prefilled = query.get("user_code").map(tidied);
     let view = EnterCode {
         csrf_token: &app.form_token(&cookie),
         prefilled: prefilled.as_deref(),
+        typed: None,
         problem: None,
     };
     Ok(page(
@@ -164,15 +247,9 @@ pub async fn show_code_form(
 /// `POST /device`: the typed code, then sign-in or consent.
 pub async fn submit_code(form: PageForm, app: web::Data<App>) -> Result<HttpResponse, PageError> {
     let typed = form.get("user_code").unwrap_or_default().to_owned();
-    let visitor = form.visitor.clone();
-    let step = on_blocking_pool(&app, move |app| app.enter_code(&visitor, &typed)).await??;
-    code_step_page(
-        &app,
-        &form.frame,
-        step,
-        &form.form_token(&app),
-        form.visitor.address,
-    )
+    let (visitor, code) = (form.visitor.clone(), typed.clone());
+    let step = on_blocking_pool(&app, move |app| app.enter_code(&visitor, &code)).await??;
+    after_code_posted(&app, &form.frame, step, form.cookie(), &typed)
 }
 
 /// `POST /device/decision`: approve or deny, as the signed-in person.
@@ -197,54 +274,96 @@ pub async fn submit_decision(
     let (visitor, code) = (form.visitor.clone(), typed.clone());
     let decided =
         on_blocking_pool(&app, move |app| app.decide_device(&visitor, &code, approve)).await??;
-    let token = form.form_token(&app);
-    decision_page(&app, &form.frame, decided, approve, &typed, &token)
+    decision_page(&app, &form, decided, &typed)
 }
 
-/// What became of Approve or Deny, as a page.
+/// What became of Approve or Deny: the outcome by a redirect, anything else as a page.
 fn decision_page(
     app: &App,
-    frame: &Frame,
+    form: &PageForm,
     decided: DeviceDecision,
-    approve: bool,
     typed: &str,
-    token: &str,
 ) -> Result<HttpResponse, PageError> {
-    if matches!(decided, DeviceDecision::Approved | DeviceDecision::Denied) {
-        telemetry::decision("device", approve);
-    }
-    Ok(match decided {
-        DeviceDecision::Approved => say(
-            frame,
-            StatusCode::OK,
-            &frame.text("device-connected-title"),
-            &frame.text("device-connected-body"),
-            false,
-        ),
-        DeviceDecision::Denied => say(
-            frame,
-            StatusCode::OK,
-            &frame.text("device-denied-title"),
-            &frame.text("device-denied-body"),
-            false,
-        ),
-        DeviceDecision::SignInAgain => sign_in_page(
-            frame,
-            StatusCode::UNAUTHORIZED,
-            &Login {
-                csrf_token: token,
-                user_code: Some(typed),
-                problem: Some(&frame.text("sign-in-expired")),
-                ..Login::default()
+    let frame = &form.frame;
+    let token = form.form_token(app);
+    let (client_id, approved) = match decided {
+        DeviceDecision::Approved(client_id) => (client_id, true),
+        DeviceDecision::Denied(client_id) => (client_id, false),
+        DeviceDecision::SignInAgain => {
+            return Ok(sign_in_page(
+                frame,
+                StatusCode::UNAUTHORIZED,
+                &Login {
+                    csrf_token: &token,
+                    user_code: Some(typed),
+                    problem: Some(&frame.text("sign-in-expired")),
+                    ..Login::default()
+                },
+            ));
+        }
+        DeviceDecision::Problem(problem) => {
+            return problem_page(app, frame, problem, &token, typed);
+        }
+        DeviceDecision::AccountUnusable => {
+            return Ok(say(
+                frame,
+                StatusCode::FORBIDDEN,
+                &frame.text("account-unusable-title"),
+                &frame.text("account-unusable-body"),
+                false,
+            ));
+        }
+    };
+    telemetry::decision("device", approved);
+    let ticket = app.page_ticket(
+        form.cookie(),
+        TicketFor::DeviceDecided {
+            client_id: client_id.as_str(),
+            approved,
+        },
+    );
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("client_id", client_id.as_str())
+        .append_pair("outcome", if approved { "approved" } else { "denied" })
+        .append_pair("ticket", &ticket)
+        .finish();
+    Ok(see_other(&format!("/device/done?{query}")))
+}
+
+/// `GET /device/done?client_id=…&outcome=…&ticket=…`: the device connected or not, by name,
+/// and where to go next. Without this browser's ticket, the code form.
+pub async fn show_done(
+    request: HttpRequest,
+    browser: Browser,
+    app: web::Data<App>,
+) -> Result<HttpResponse, PageError> {
+    let query = Form::parse_pairs(request.query_string()).unwrap_or_default();
+    let client_id = query.get("client_id").unwrap_or_default().to_owned();
+    let ticket = query.get("ticket").unwrap_or_default().to_owned();
+    let approved = match query.get("outcome") {
+        Some("approved") => true,
+        Some("denied") => false,
+        _ => return Ok(see_other("/device")),
+    };
+    let Some(cookie) = browser.cookie.clone() else {
+        return Ok(see_other("/device"));
+    };
+    let named = on_blocking_pool(&app, move |app| {
+        app.decided_device(&cookie, &client_id, approved, &ticket)
+    })
+    .await??;
+    let Some(client_name) = named else {
+        return Ok(see_other("/device"));
+    };
+    Ok(page(
+        StatusCode::OK,
+        device_done(
+            &browser.frame,
+            &DeviceDone {
+                client_name: &client_name,
+                approved,
             },
         ),
-        DeviceDecision::Problem(problem) => return problem_page(app, frame, problem, token),
-        DeviceDecision::AccountUnusable => say(
-            frame,
-            StatusCode::FORBIDDEN,
-            &frame.text("account-unusable-title"),
-            &frame.text("account-unusable-body"),
-            false,
-        ),
-    })
+        None,
+    ))
 }

@@ -81,6 +81,7 @@ pub fn confirm_sign_out(frame: &Frame, view: &ConfirmSignOut<'_>) -> Markup {
                 @for (name, value) in view.carry {
                     input type="hidden" name=(name) value=(value);
                 }
+                a class="button secondary" href="/" { (frame.text("stay-signed-in")) }
                 button type="submit" { (frame.text("sign-out-button")) }
             }
         },

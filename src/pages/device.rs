@@ -12,6 +12,8 @@ pub struct EnterCode<'a> {
     pub csrf_token: &'a str,
     /// From `verification_uri_complete`: shown for the person to compare with the device.
     pub prefilled: Option<&'a str>,
+    /// What the person typed, shown back with `problem` to be corrected.
+    pub typed: Option<&'a str>,
     /// What was wrong with the code just typed, in the person's language.
     pub problem: Option<&'a str>,
 }
@@ -39,7 +41,7 @@ pub fn enter_code(frame: &Frame, view: &EnterCode<'_>) -> Markup {
                 input type="hidden" name="csrf_token" value=(view.csrf_token);
                 label for="user_code" { (frame.text("code-label")) }
                 input id="user_code" class="code" name="user_code" type="text" required
-                    value=(view.prefilled.unwrap_or_default())
+                    value=(view.prefilled.or(view.typed).unwrap_or_default())
                     placeholder="BCDF-GHJK" inputmode="text" autocapitalize="characters"
                     autocomplete="one-time-code" autocorrect="off" spellcheck="false" maxlength="32";
                 button type="submit" { (frame.text("continue-button")) }
@@ -177,6 +179,37 @@ pub fn consent(frame: &Frame, view: &Consent<'_>) -> Markup {
                 button type="submit" name="decision" value="approve" { (frame.text("approve-button")) }
             }
             (not_you(frame, view.csrf_token, view.signed_in_as))
+        },
+    )
+}
+
+/// What became of a device's request the person just decided.
+pub struct DeviceDone<'a> {
+    pub client_name: &'a str,
+    pub approved: bool,
+}
+
+/// "Living room TV is connected", and where to go next.
+pub fn device_done(frame: &Frame, view: &DeviceDone<'_>) -> Markup {
+    let client = [("client", Arg::Text(view.client_name))];
+    let title = if view.approved {
+        frame.text_with("device-connected-named", &client)
+    } else {
+        frame.text_with("device-denied-named", &client)
+    };
+    page(
+        frame,
+        &title,
+        html! {
+            h1 { (title) }
+            @if view.approved {
+                p { (frame.text("device-connected-body")) }
+                p { a href="/devices" { (frame.text("signed-in-devices")) } }
+                p { a href="/device" { (frame.text("connect-another")) } }
+            } @else {
+                p { (frame.text("device-denied-body")) }
+                p { a href="/device" { (frame.text("enter-another-code")) } }
+            }
         },
     )
 }

@@ -2,7 +2,7 @@
 
 use maud::{Markup, html};
 
-use super::layout::{Frame, page};
+use super::layout::{Frame, page, rich};
 use crate::i18n::Arg;
 
 pub struct DeviceLine {
@@ -120,16 +120,28 @@ pub fn devices(frame: &Frame, view: &Devices<'_>) -> Markup {
     )
 }
 
-/// After signing in with no code in hand.
-pub fn signed_in(frame: &Frame) -> Markup {
+pub struct SignedIn<'a> {
+    pub csrf_token: &'a str,
+    /// The name the person is known by.
+    pub account: &'a str,
+}
+
+/// After signing in with no code in hand, and `/login` for a browser already signed in: as
+/// whom, where to go, and how to sign out.
+pub fn signed_in(frame: &Frame, view: &SignedIn<'_>) -> Markup {
     let title = frame.text("signed-in-title");
     page(
         frame,
         &title,
         html! {
             h1 { (title) }
+            p { (rich(frame, "signed-in-as", &[("account", html! { strong { (view.account) } })])) }
             p { a href="/device" { (frame.text("signed-in-enter-code")) } }
             p { a href="/devices" { (frame.text("signed-in-devices")) } }
+            form method="post" action="/logout" class="signout" {
+                input type="hidden" name="csrf_token" value=(view.csrf_token);
+                button type="submit" class="secondary" { (frame.text("sign-out-button")) }
+            }
         },
     )
 }

@@ -16,6 +16,7 @@ pub fn error_page(frame: &Frame, view: &ErrorView<'_>) -> Markup {
         html! {
             h1 { (view.title) }
             p { (view.message) }
+            p { a href="/" { (frame.text("go-home")) } }
         },
     )
 }

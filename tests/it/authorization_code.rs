@@ -759,6 +759,7 @@ fn rp_initiated_logout_without_a_hint_asks_first() {
     ));
     assert_eq!(nobody.status, 302, "nobody signed in: straight back");
     let plain = browser.get("/end_session");
-    assert_eq!(plain.status, 200);
-    assert!(plain.says("Signed out"));
+    assert_eq!(plain.status, 303, "nowhere to go back to: our own page");
+    assert_eq!(plain.header("location"), "/logout");
+    assert!(browser.get("/logout").says("Signed out"));
 }

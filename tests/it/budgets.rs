@@ -34,14 +34,16 @@ enum CodeRoute {
     PairingPage,
     QrImage,
     CodeForm,
+    ConsentPage,
     SignInWithCode,
     Decision,
 }
 
-const CODE_ROUTES: [(CodeRoute, &str); 5] = [
+const CODE_ROUTES: [(CodeRoute, &str); 6] = [
     (CodeRoute::PairingPage, "/device/pair"),
     (CodeRoute::QrImage, "/device/qr.svg"),
     (CodeRoute::CodeForm, "/device"),
+    (CodeRoute::ConsentPage, "/device/consent"),
     (CodeRoute::SignInWithCode, "/login"),
     (CodeRoute::Decision, "/device/decision"),
 ];
@@ -64,6 +66,18 @@ impl CodeRoute {
             CodeRoute::CodeForm => {
                 browser.get("/device");
                 browser.submit("/device", &[("user_code", code)])
+            }
+            // Reached only by the redirect after the code form, with the browser's ticket (see
+            // `dag_5_1_a_the_consent_page_looks_only_with_its_ticket_and_spends_the_budget`).
+            CodeRoute::ConsentPage => {
+                browser.get("/device");
+                let posted = browser.submit_unfollowed("/device", &[("user_code", code)]);
+                if posted.status != 303 {
+                    return posted.status;
+                }
+                let location = posted.header("location").to_owned();
+                assert!(location.starts_with("/device/consent?"), "{location}");
+                browser.get(&location)
             }
             CodeRoute::SignInWithCode => {
                 browser.get("/login");
@@ -127,6 +141,61 @@ fn dag_5_1_a_every_route_that_takes_a_code_spends_the_one_budget() {
     }
 }
 
+/// The consent page shows what a code leads to only to the browser the code form sent there
+/// (its ticket), and looks the code up within the one budget: a link made for somebody else
+/// looks nothing up, and a browser out of budget is not answered about its code.
+#[test]
+fn dag_5_1_a_the_consent_page_looks_only_with_its_ticket_and_spends_the_budget() {
+    let server = server_with(|_| {});
+    let live = server
+        .device_authorization("tv-public", "openid")
+        .str("user_code");
+    let mut person = Browser::new(&server).with_header("X-Forwarded-For", "198.51.100.9");
+    person.get("/device");
+    let posted = person.submit_unfollowed("/device", &[("user_code", &live)]);
+    assert_eq!(posted.status, 303, "{}", posted.html);
+    let consent = posted.header("location").to_owned();
+    assert!(consent.contains("ticket="), "{consent}");
+    let shown = person.get(&consent);
+    assert_eq!(shown.status, 200);
+    assert!(
+        shown.says("name=\"password\""),
+        "sign in first: {}",
+        shown.html
+    );
+
+    // The same address in another browser, and the link without its ticket: the code form,
+    // code filled in, and nothing looked up.
+    let mut other = Browser::new(&server).with_header("X-Forwarded-For", "198.51.100.9");
+    other.get("/device");
+    let borrowed = other.get(&consent);
+    assert_eq!(borrowed.status, 303);
+    assert!(
+        borrowed
+            .header("location")
+            .starts_with("/device?user_code=")
+    );
+    let bare = person.get(&format!("/device/consent?user_code={live}"));
+    assert_eq!(bare.status, 303);
+    assert!(bare.header("location").starts_with("/device?user_code="));
+    let wrong_link = person.get(&format!("/device/consent?user_code={WRONG}&ticket=x"));
+    assert_eq!(
+        wrong_link.status, 303,
+        "a link does not say whether a code is live"
+    );
+
+    // Ticketless links spent nothing: five wrong codes are still needed to run out.
+    for i in 0..5 {
+        let status = person.submit("/device", &[("user_code", WRONG)]).status;
+        assert_eq!(status, 400, "wrong guess {i}");
+    }
+    assert_eq!(
+        person.get(&consent).status,
+        429,
+        "out of budget, the consent page does not look the code up"
+    );
+}
+
 /// The routes the server declares, read from its source, whose handlers read `user_code`: each
 /// must be one of [`CODE_ROUTES`], so a route added later cannot answer about codes unguarded.
 #[test]
@@ -178,6 +247,7 @@ fn dag_5_1_a_no_route_reads_a_user_code_outside_the_guarded_list() {
         "/device/pair",
         "/device/qr.svg",
         "/device",
+        "/device/consent",
         "/login",
         "/device/decision",
     ] {

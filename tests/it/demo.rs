@@ -170,7 +170,7 @@ fn the_demo_completes_a_device_flow_approved_in_a_browser() {
     let consent = browser.reach_consent(&screen.code, "demo", &screen.password);
     assert!(consent.says("Demo TV"), "{}", consent.html);
     let done = browser.decide(&screen.code, "approve");
-    assert!(done.says("Device connected"), "{}", done.html);
+    assert!(done.says("is connected"), "{}", done.html);
 
     assert_eq!(
         demo.wait_for_exit(Duration::from_secs(60)),
@@ -212,7 +212,11 @@ fn a_denial_on_the_phone_ends_the_demo_with_failure() {
     let screen = demo.screen();
     let mut browser = Browser::at(&screen.base);
     browser.reach_consent(&screen.code, "demo", &screen.password);
-    assert!(browser.decide(&screen.code, "deny").says("Request denied"));
+    assert!(
+        browser
+            .decide(&screen.code, "deny")
+            .says("was not connected")
+    );
 
     let code = demo.wait_for_exit(Duration::from_secs(60));
     assert!(

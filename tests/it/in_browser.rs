@@ -62,10 +62,29 @@ fn a_person_approves_on_a_phone() {
     );
     assert!(consent.contains("Stay signed in on this device"));
     chrome.screenshot("phone-2-consent");
+    // The consent page is a GET reached by a redirect: reloading it posts no password again.
+    assert!(
+        chrome.address().contains("/device/consent?"),
+        "{}",
+        chrome.address()
+    );
+    chrome.reload();
+    chrome.wait_for_text("You are signing in on a device");
 
     chrome.click("button[value=approve]");
-    let done = chrome.wait_for_text("Device connected");
+    let done = chrome.wait_for_text("is connected");
     assert!(done.contains("go back to it"));
+    assert!(
+        chrome.address().contains("/device/done?"),
+        "{}",
+        chrome.address()
+    );
+    chrome.reload();
+    assert!(
+        chrome
+            .wait_for_text("is connected")
+            .contains("Living room TV")
+    );
     chrome.screenshot("phone-3-approved");
     check_styled_within_policy(&chrome);
 
@@ -98,7 +117,7 @@ fn a_person_denies_on_a_desktop() {
     chrome.wait_for_text("You are signing in on a device");
     chrome.screenshot("desktop-2-consent");
     chrome.click("button[value=deny]");
-    chrome.wait_for_text("Request denied");
+    chrome.wait_for_text("was not connected");
     check_styled_within_policy(&chrome);
 
     server.advance(INTERVAL);

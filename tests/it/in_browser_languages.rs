@@ -27,7 +27,7 @@ const LANGUAGES: [Steps; 5] = [
         code_form: "Enter the code shown on your TV",
         sign_in: "Sign in to connect the device showing",
         consent: "You are signing in on a device",
-        done: "Device connected",
+        done: "is connected",
     },
     Steps {
         tag: "de",
@@ -35,7 +35,7 @@ const LANGUAGES: [Steps; 5] = [
         code_form: "Geben Sie den Code ein",
         sign_in: "Melden Sie sich an, um das Gerät mit dem Code",
         consent: "Sie melden sich auf einem Gerät an",
-        done: "Gerät verbunden",
+        done: "ist verbunden",
     },
     Steps {
         tag: "fr",
@@ -43,7 +43,7 @@ const LANGUAGES: [Steps; 5] = [
         code_form: "Saisissez le code affiché",
         sign_in: "Connectez-vous pour associer l’appareil",
         consent: "Vous vous connectez sur un appareil",
-        done: "Appareil associé",
+        done: "est associé",
     },
     Steps {
         tag: "es",
@@ -51,7 +51,7 @@ const LANGUAGES: [Steps; 5] = [
         code_form: "Introduzca el código que aparece",
         sign_in: "Inicie sesión para vincular el dispositivo",
         consent: "Está iniciando sesión en un dispositivo",
-        done: "Dispositivo vinculado",
+        done: "está vinculado",
     },
     Steps {
         tag: "ja",
@@ -59,7 +59,7 @@ const LANGUAGES: [Steps; 5] = [
         code_form: "表示されているコードを入力してください",
         sign_in: "と表示されているデバイスを接続するには",
         consent: "デバイスでサインインしようとしています",
-        done: "デバイスを接続しました",
+        done: "が接続されました",
     },
 ];
 

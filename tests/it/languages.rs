@@ -338,7 +338,7 @@ fn a_browser_that_prefers_german_pairs_a_tv_entirely_in_german() {
     check_no_english(&consent, &english, "consent");
 
     let done = browser.decide(&user_code, "approve");
-    assert!(done.says("Gerät verbunden") && done.says("Sie können jetzt zum Gerät zurückkehren"));
+    assert!(done.says("ist verbunden") && done.says("Sie können jetzt zum Gerät zurückkehren"));
     check_lang(&done, "de");
     check_no_english(&done, &english, "done");
 

@@ -38,6 +38,7 @@ mod languages;
 mod my_devices;
 mod observability;
 mod packaged_install;
+mod page_flow;
 mod pairing;
 mod private_network;
 mod refresh;

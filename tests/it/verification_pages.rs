@@ -67,7 +67,7 @@ fn dag_3_3_a_a_person_pairs_a_device_from_the_browser() {
         .is_error(400, "authorization_pending");
     let done = browser.decide(&user_code, "approve");
     assert!(
-        done.says("Device connected") && done.says("go back to it"),
+        done.says("is connected") && done.says("go back to it"),
         "DAG-3.3-b: return to the device"
     );
     server.advance(INTERVAL);
@@ -98,7 +98,7 @@ fn dag_3_3_1_b_denying_reaches_the_device() {
     let user_code = started.str("user_code");
     let mut browser = Browser::new(&server);
     browser.reach_consent(&user_code, "alice", ALICE_PASSWORD);
-    assert!(browser.decide(&user_code, "deny").says("Request denied"));
+    assert!(browser.decide(&user_code, "deny").says("was not connected"));
     server.advance(INTERVAL);
     server
         .poll(&started.str("device_code"), "tv-public")
@@ -261,7 +261,7 @@ fn web_3_origin_null_from_our_no_referrer_policy_is_not_a_cross_site_post() {
         &fields,
         &[("Origin", "null"), ("Sec-Fetch-Site", "same-origin")],
     );
-    assert_eq!(page.status, 200, "the token decides: {}", page.html);
+    assert_eq!(page.status, 303, "the token decides: {}", page.html);
     let forged = [("user_code", user_code.as_str()), ("csrf_token", "forged")];
     assert_eq!(
         browser
@@ -309,7 +309,10 @@ fn web_4_10_11_every_page_carries_the_protective_headers() {
 #[test]
 fn web_6_8_the_session_cookie_is_guarded_and_renewed_at_sign_in() {
     let server = started();
-    let client = reqwest::blocking::Client::new();
+    let client = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
     let first = client.get(server.url("/device")).send().expect("GET");
     let set_cookie = first.headers()["set-cookie"]
         .to_str()
@@ -344,7 +347,7 @@ fn web_6_8_the_session_cookie_is_guarded_and_renewed_at_sign_in() {
         ])
         .send()
         .expect("POST");
-    assert_eq!(login.status(), 200);
+    assert_eq!(login.status(), 303, "signed in, then on to a page");
     let after = login.headers()["set-cookie"]
         .to_str()
         .expect("ascii")
@@ -357,7 +360,7 @@ fn web_6_8_the_session_cookie_is_guarded_and_renewed_at_sign_in() {
     let user_code = server
         .device_authorization("tv-public", "openid")
         .str("user_code");
-    let page = client
+    let posted = client
         .post(server.url("/device"))
         .header("Cookie", &before)
         .form(&[
@@ -365,7 +368,13 @@ fn web_6_8_the_session_cookie_is_guarded_and_renewed_at_sign_in() {
             ("csrf_token", token.as_str()),
         ])
         .send()
-        .expect("POST")
+        .expect("POST");
+    let location = posted.headers()["location"].to_str().expect("ascii");
+    let page = client
+        .get(server.url(location))
+        .header("Cookie", &before)
+        .send()
+        .expect("GET")
         .text()
         .expect("html");
     assert!(page.contains("name=\"password\""));

@@ -160,7 +160,7 @@ impl<'a> Live<'a> {
             body.len()
         );
         let signed_in = exchange(self.addr, request.as_bytes());
-        assert_eq!(signed_in.status, 200, "{}", signed_in.text());
+        assert_eq!(signed_in.status, 303, "{}", signed_in.text());
         let cookie = set_cookie(&signed_in).expect("a new session cookie");
         self.visit(Some(&cookie))
     }
@@ -188,7 +188,13 @@ impl<'a> Live<'a> {
             self.origin,
             body.len()
         );
-        exchange(self.addr, request.as_bytes())
+        let answer = exchange(self.addr, request.as_bytes());
+        // A code that leads on answers with a redirect to its page (Post/Redirect/Get).
+        let location = answer.header("location").map(str::to_owned);
+        match location.filter(|_| answer.status == 303) {
+            Some(location) => get_with_cookie(self.addr, &location, &self.alice.cookie),
+            None => answer,
+        }
     }
 
     /// One of alice's sessions that nothing else uses, for a case that may sign it out.

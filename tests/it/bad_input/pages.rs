@@ -43,8 +43,18 @@ fn returned_after_logout(answer: &Answer) -> bool {
             .is_some_and(|l| l.starts_with(AFTER_LOGOUT))
 }
 
+/// A form that worked: on to one of our pages, whose address starts with `prefix`
+/// (Post/Redirect/Get).
+fn sent_on(answer: &Answer, prefix: &str) -> bool {
+    answer.status == 303
+        && answer
+            .header("location")
+            .is_some_and(|l| l.starts_with(prefix))
+}
+
+/// Approved: on to the page that says so.
 fn device_connected(answer: &Answer) -> bool {
-    answer.status == 200 && says(answer, "Device connected")
+    sent_on(answer, "/device/done?client_id=tv-public&outcome=approved&")
 }
 
 /// What a web app sends to `/end_session` from a browser nobody is signed in on: there is
@@ -128,8 +138,8 @@ pub fn page_routes() -> Vec<Route> {
         }),
         page_route(
             "POST /device (signed out)",
-            &[200, 403],
-            |answer| answer.status == 200 && says(answer, "name=\"password\""),
+            &[303, 403],
+            |answer| sent_on(answer, "/device/consent?"),
             |live| {
                 let form = [("user_code", live.user_code.as_str())];
                 let session = Some(&live.anonymous);
@@ -145,8 +155,8 @@ pub fn page_routes() -> Vec<Route> {
         ),
         page_route(
             "POST /device (signed in)",
-            &[200, 403],
-            |answer| answer.status == 200 && says(answer, "You are signing in on a device"),
+            &[303, 403],
+            |answer| sent_on(answer, "/device/consent?"),
             |live| {
                 let form = [("user_code", live.user_code.as_str())];
                 let session = Some(&live.alice);
@@ -165,8 +175,8 @@ pub fn page_routes() -> Vec<Route> {
         }),
         page_route(
             "POST /login",
-            &[200, 401, 403],
-            |answer| answer.status == 200 && says(answer, "You are signed in"),
+            &[303, 401, 403],
+            |answer| sent_on(answer, "/login"),
             |live| {
                 let form = [("username", "alice"), ("password", ALICE_PASSWORD)];
                 let session = Some(&live.anonymous);
@@ -189,7 +199,7 @@ pub fn page_routes() -> Vec<Route> {
         ),
         page_route(
             "POST /device/decision",
-            &[200, 401, 403],
+            &[303, 401, 403],
             device_connected,
             |live| {
                 let (_, user_code) = live.device_authorization("tv-public", "openid profile");
@@ -250,7 +260,7 @@ pub fn page_routes() -> Vec<Route> {
         ),
         page_route(
             "GET /end_session",
-            &[200, 302],
+            &[200, 302, 303],
             returned_after_logout,
             |live| {
                 let query: Vec<String> = END_SESSION
@@ -289,8 +299,8 @@ pub fn page_routes() -> Vec<Route> {
         }),
         page_route(
             "POST /devices/sign-out",
-            &[200, 401, 403],
-            |answer| answer.status == 200 && says(answer, "is signed out."),
+            &[303, 401, 403],
+            |answer| sent_on(answer, "/devices?notice=device-signed-out&"),
             |live| {
                 let device = live.spare_device();
                 let form = [("device", device.id.as_str())];
@@ -326,13 +336,9 @@ pub fn page_routes() -> Vec<Route> {
         ),
         page_route(
             "POST /devices/forget-app",
-            &[200, 401, 403],
+            &[303, 401, 403],
             // Other cases allow the app again meanwhile, so either notice is the button working.
-            |answer| {
-                answer.status == 200
-                    && (says(answer, "will ask before signing you in again")
-                        || says(answer, "That app was not found"))
-            },
+            |answer| sent_on(answer, "/devices?notice=app-"),
             |live| {
                 let form = [("client_id", "web-app")];
                 let target = "/devices/forget-app".to_owned();

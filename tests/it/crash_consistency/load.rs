@@ -187,10 +187,10 @@ pub fn workers(
                     let mut ledger = ledger(&shared);
                     ledger.approving.retain(|c| c.device != code.device);
                     ledger.denying.retain(|c| c.device != code.device);
-                    if deny && page.status == 200 && page.says("Request denied") {
+                    if deny && page.status == 200 && page.says("was not connected") {
                         ledger.figures.denials += 1;
                         ledger.denied.push(code.device);
-                    } else if !deny && page.status == 200 && page.says("Device connected") {
+                    } else if !deny && page.status == 200 && page.says("is connected") {
                         ledger.figures.approvals += 1;
                         ledger.approved.push(code);
                     } else {

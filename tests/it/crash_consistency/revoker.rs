@@ -78,7 +78,7 @@ fn new_device(http: &Client, browser: &mut Browser, base: &str) -> Option<Result
             ("csrf_token", &token),
         ],
     )?;
-    if !page.says("Device connected") {
+    if !page.says("is connected") {
         return Some(Err(format!(
             "Bob's approval {}: {}",
             page.status, page.html

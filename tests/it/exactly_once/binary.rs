@@ -118,7 +118,7 @@ impl Approver {
             consent.html
         );
         let done = self.0.decide(user_code, "approve");
-        assert!(done.says("Device connected"), "{}", done.html);
+        assert!(done.says("is connected"), "{}", done.html);
     }
 }
 

@@ -23,8 +23,8 @@ enum Decided {
 /// (src/http/verification.rs, pages/device.rs).
 fn pages_after(decision: &str) -> (&'static str, &'static str) {
     match decision {
-        "approve" => ("Device connected", "This code has already been used"),
-        _ => ("Request denied", "This request was denied"),
+        "approve" => ("is connected", "This code has already been used"),
+        _ => ("was not connected", "This request was denied"),
     }
 }
 

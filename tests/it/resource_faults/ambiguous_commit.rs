@@ -98,7 +98,7 @@ impl Faulty {
         let mut browser = Browser::at(&self.base);
         browser.reach_consent(user_code, "alice", PASSWORD);
         let page = browser.decide(user_code, "approve");
-        assert!(page.says("Device connected"), "{}", page.html);
+        assert!(page.says("is connected"), "{}", page.html);
         started.body["device_code"]
             .as_str()
             .expect("device_code")

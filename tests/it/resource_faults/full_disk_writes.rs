@@ -136,14 +136,14 @@ fn every_write_path_answers_503_on_a_full_disk_and_the_same_request_succeeds_aft
     assert!(
         person
             .decide(&approved_user, "approve")
-            .says("Device connected")
+            .says("is connected")
     );
     let (pending, pending_user) = device.start();
     let mut grant = || {
         let (code, user) = device.start();
         person.get("/device");
         person.submit("/device", &[("user_code", &user)]);
-        assert!(person.decide(&user, "approve").says("Device connected"));
+        assert!(person.decide(&user, "approve").says("is connected"));
         refresh_token_of(&device.poll(&code))
     };
     let (kept, to_rotate, rotated) = (grant(), grant(), grant());
@@ -192,7 +192,7 @@ fn every_write_path_answers_503_on_a_full_disk_and_the_same_request_succeeds_aft
         || person.decide(&pending_user, "approve"),
         page_unavailable,
     );
-    assert!(approval.says("Device connected"), "{}", approval.html);
+    assert!(approval.says("is connected"), "{}", approval.html);
     let redemption = once_space_returns("the redemption", || device.poll(&approved), unavailable);
     assert_eq!(redemption.status, 200, "{}", redemption.body);
     let rotated_on_retry = refresh_token_of(&once_space_returns(

@@ -151,13 +151,36 @@ impl Browser {
         self.send(request)
     }
 
-    /// Posts `fields` plus the current form token, as a browser submitting the page's form.
+    /// Posts `fields` plus the current form token, as a browser submitting the page's form,
+    /// and follows a `303 See Other` to one of the server's own pages, as a browser does
+    /// (Post/Redirect/Get). A redirect elsewhere (back to an app) is returned as it is.
     pub fn submit(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let answer = self.submit_unfollowed(path, fields);
+        self.follow(answer).expect("a page")
+    }
+
+    /// [`Browser::submit`] without following the redirect: the POST's own answer.
+    pub fn submit_unfollowed(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
         let token = self.token.clone();
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         all.push(("csrf_token", &token));
         let origin = self.base.clone();
         self.post_raw(path, &all, &[("Origin", &origin)])
+    }
+
+    /// The page a POST's `303 See Other` to one of our own pages leads to, or `None` when the
+    /// server is gone before it has answered; any other answer as it is.
+    fn follow(&mut self, answer: Page) -> Option<Page> {
+        let local = answer
+            .headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .filter(|l| l.starts_with('/') && !l.starts_with("//"))
+            .map(str::to_owned);
+        match local {
+            Some(location) if answer.status == 303 => self.try_get(&location),
+            _ => Some(answer),
+        }
     }
 
     pub fn post_raw(
@@ -184,7 +207,8 @@ impl Browser {
             .post(format!("{}{path}", self.base))
             .form(fields)
             .header("Origin", &self.base);
-        self.try_send(request)
+        let answer = self.try_send(request)?;
+        self.follow(answer)
     }
 
     pub fn token(&self) -> String {

@@ -165,6 +165,17 @@ impl Chrome {
         self.call("POST", "/url", json!({"url": url}));
     }
 
+    /// Reloads the page, as the browser's reload button does.
+    pub fn reload(&self) {
+        self.call("POST", "/refresh", json!({}));
+    }
+
+    /// The address of the page shown.
+    pub fn address(&self) -> String {
+        let url = self.call("GET", "/url", Value::Null);
+        url.as_str().unwrap_or_default().to_owned()
+    }
+
     fn element(&self, css: &str) -> String {
         let found = self.call(
             "POST",
