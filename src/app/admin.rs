@@ -336,6 +336,7 @@ impl App {
                             subject: e.subject,
                             client_id: e.client_id,
                             address: e.address,
+                            detail: e.detail,
                         })
                         .collect(),
                 }

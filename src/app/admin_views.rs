@@ -181,6 +181,9 @@ pub struct AuditView {
     pub subject: Option<String>,
     pub client_id: Option<String>,
     pub address: Option<String>,
+    /// What an administrator changed, for their events.
+    #[serde(default)]
+    pub detail: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod admin_access;
 mod admin_views;
 pub mod audit;
 pub mod authorize;
@@ -134,6 +135,8 @@ pub struct App {
     swaps_lost: crate::telemetry::SwapLosses,
     /// Redemptions whose commit failed unconfirmed, for the device's retry.
     unconfirmed_redemptions: unconfirmed::UnconfirmedRedemptions,
+    /// When this server started, for the admin overview.
+    started_at: Timestamp,
 }
 
 impl App {
@@ -143,6 +146,7 @@ impl App {
         let guards = guard::Guards::new(&settings);
         let sweep_clock = sweep::SweepClock::new(store.sweep_trusted_at()?);
         guards.count_live_grants(&store.live_device_grants(clock.now())?);
+        let started_at = clock.now();
         let app = App {
             store,
             clock,
@@ -161,6 +165,7 @@ impl App {
             web_origins: web_origins::WebOrigins::default(),
             swaps_lost: crate::telemetry::SwapLosses::default(),
             unconfirmed_redemptions: unconfirmed::UnconfirmedRedemptions::default(),
+            started_at,
         };
         app.clients_changed()?;
         Ok(app)
@@ -172,6 +177,11 @@ impl App {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// When this server started.
+    pub fn started_at(&self) -> Timestamp {
+        self.started_at
     }
 
     /// The races this server's exactly-once steps lost at their compare-and-swap.

@@ -90,7 +90,9 @@ fn render(response: &AdminResponse) -> String {
             ("rows", rows.to_string()),
         ]),
         AdminResponse::Audit { events } => table(
-            &["TIME", "EVENT", "USER", "SUBJECT", "CLIENT", "ADDRESS"],
+            &[
+                "TIME", "EVENT", "USER", "SUBJECT", "CLIENT", "ADDRESS", "DETAIL",
+            ],
             events.iter().map(|e| {
                 vec![
                     utc(e.at_ms / 1000),
@@ -99,6 +101,7 @@ fn render(response: &AdminResponse) -> String {
                     e.subject.clone().unwrap_or_default(),
                     e.client_id.clone().unwrap_or_default(),
                     e.address.clone().unwrap_or_default(),
+                    e.detail.clone().unwrap_or_default(),
                 ]
             }),
         ),

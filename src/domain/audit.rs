@@ -22,10 +22,12 @@ pub enum AuditKind {
     SessionsEnded,
     /// An operator lifted "too many tries" pauses (`authbox unlock`).
     Unlocked,
+    /// An administrator changed something on the admin pages; the detail says what.
+    AdminChanged,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 11] = [
+    pub const ALL: [AuditKind; 12] = [
         AuditKind::SignedIn,
         AuditKind::SignInFailed,
         AuditKind::CodeRejected,
@@ -37,6 +39,7 @@ impl AuditKind {
         AuditKind::CodeReplayed,
         AuditKind::SessionsEnded,
         AuditKind::Unlocked,
+        AuditKind::AdminChanged,
     ];
 
     pub fn name(self) -> &'static str {
@@ -52,6 +55,7 @@ impl AuditKind {
             AuditKind::CodeReplayed => "code_replayed",
             AuditKind::SessionsEnded => "sessions_ended",
             AuditKind::Unlocked => "unlocked",
+            AuditKind::AdminChanged => "admin_changed",
         }
     }
 }
@@ -81,6 +85,9 @@ pub struct AuditEvent {
     pub subject: Option<String>,
     pub client_id: Option<String>,
     pub address: Option<String>,
+    /// What was done, in a few words, when the kind alone does not say (an administrator's
+    /// change: "disabled user bob").
+    pub detail: Option<String>,
 }
 
 impl AuditEvent {
@@ -91,6 +98,7 @@ impl AuditEvent {
             subject: None,
             client_id: None,
             address: None,
+            detail: None,
         }
     }
 
@@ -101,6 +109,11 @@ impl AuditEvent {
 
     pub fn client(mut self, client_id: impl Into<String>) -> AuditEvent {
         self.client_id = Some(client_id.into());
+        self
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> AuditEvent {
+        self.detail = Some(detail.into());
         self
     }
 

@@ -43,7 +43,7 @@ fn cookie_name(app: &App) -> &'static str {
     }
 }
 
-fn browser_cookie(request: &HttpRequest, app: &App) -> Option<String> {
+pub(super) fn browser_cookie(request: &HttpRequest, app: &App) -> Option<String> {
     request
         .cookie(cookie_name(app))
         .map(|c| c.value().to_owned())
@@ -67,7 +67,7 @@ pub fn removal_cookie(app: &App) -> Cookie<'static> {
     gone
 }
 
-fn the_app(request: &HttpRequest) -> Result<web::Data<App>, PageError> {
+pub(super) fn the_app(request: &HttpRequest) -> Result<web::Data<App>, PageError> {
     request
         .app_data::<web::Data<App>>()
         .cloned()

@@ -10,12 +10,32 @@ use super::browser::{Browser, PageError, page};
 use crate::app::App;
 use crate::app::person::known_as;
 use crate::pages::home::{Home, Link, home};
+use crate::pages::layout::Frame;
 
-/// The administration pages a signed-in administrator is offered. There are none yet (the CLI
-/// is where administration happens), so the landing page says that instead; a page added under
-/// `/admin` gets its link here.
-fn admin_links() -> Vec<Link> {
-    Vec::new()
+/// The administration pages a signed-in administrator is offered.
+fn admin_links(frame: &Frame) -> Vec<Link> {
+    vec![
+        Link {
+            words: frame.text("admin-overview"),
+            href: "/admin",
+        },
+        Link {
+            words: frame.text("admin-people"),
+            href: "/admin/people",
+        },
+        Link {
+            words: frame.text("admin-clients"),
+            href: "/admin/clients",
+        },
+        Link {
+            words: frame.text("admin-keys"),
+            href: "/admin/keys",
+        },
+        Link {
+            words: frame.text("admin-audit"),
+            href: "/admin/audit",
+        },
+    ]
 }
 
 pub async fn landing(browser: Browser, app: web::Data<App>) -> Result<HttpResponse, PageError> {
@@ -28,7 +48,10 @@ pub async fn landing(browser: Browser, app: web::Data<App>) -> Result<HttpRespon
     let view = Home {
         csrf_token: &token,
         signed_in_as: user.as_ref().map(known_as),
-        admin_links: user.as_ref().filter(|u| u.admin).map(|_| admin_links()),
+        admin_links: user
+            .as_ref()
+            .filter(|u| u.admin)
+            .map(|_| admin_links(&browser.frame)),
     };
     Ok(page(StatusCode::OK, home(&browser.frame, &view), None))
 }

@@ -8,6 +8,7 @@
 //! rendered; a fault leaves through `?` as `browser::PageError`. The protocol endpoints do the
 //! same in OAuth's terms: a refusal leaves through `?` as `oauth_error::OAuthError`.
 
+mod admin;
 mod assets;
 mod authorize;
 mod blocking;
@@ -136,6 +137,11 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .route(web::get().to(userinfo::userinfo))
                 .route(web::post().to(userinfo::userinfo))
                 .route(web::method(Method::OPTIONS).to(userinfo::preflight)),
+        )
+        .service(
+            admin::routes(web::scope("/admin"))
+                .default_service(web::to(errors::not_found))
+                .wrap(middleware::from_fn(admin::require_admin)),
         )
         .route("/devices", web::get().to(devices::my_devices))
         .route(

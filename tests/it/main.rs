@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod account_changes;
+mod admin_pages;
 mod architecture;
 mod audit;
 mod authorization_code;

@@ -1,0 +1,134 @@
+//! The admin pages about one thing: a person, a client; and the page that confirms a change
+//! that ends something before it is made.
+
+use maud::{Markup, html};
+
+use super::lists::revoke_button;
+use super::{Section, admin_page, button_form};
+use crate::pages::layout::Frame;
+
+/// One of a person's paired devices.
+pub struct DeviceRow {
+    pub grant_id: String,
+    pub client_name: String,
+    pub approved: String,
+    pub last_used: String,
+    pub live: bool,
+}
+
+pub struct PersonPage<'a> {
+    pub csrf_token: &'a str,
+    pub username: &'a str,
+    /// (what, value) pairs, already in words.
+    pub facts: &'a [(String, String)],
+    pub disabled: bool,
+    pub devices: &'a [DeviceRow],
+}
+
+pub fn person_page(frame: &Frame, view: &PersonPage<'_>) -> Markup {
+    let here = format!("/admin/people/{}", view.username);
+    admin_page(
+        frame,
+        view.username,
+        Section::People,
+        html! {
+            dl class="facts" {
+                @for (what, value) in view.facts {
+                    dt { (what) } dd { (value) }
+                }
+            }
+            @if view.disabled {
+                (button_form(&format!("{here}/enable"), view.csrf_token, &[], &frame.text("admin-enable"), false))
+            } @else {
+                a class="button secondary" href=(format!("{here}/disable")) { (frame.text("admin-disable")) }
+            }
+            h2 { (frame.text("admin-devices")) }
+            @if view.devices.is_empty() {
+                p class="muted" { (frame.text("admin-none")) }
+            } @else {
+                table {
+                    thead { tr {
+                        th { (frame.text("admin-client")) }
+                        th { (frame.text("admin-approved")) }
+                        th { (frame.text("admin-last-used")) }
+                        th {}
+                    } }
+                    tbody {
+                        @for device in view.devices {
+                            tr {
+                                td { (device.client_name) }
+                                td { (device.approved) }
+                                td { (device.last_used) }
+                                td {
+                                    @if device.live {
+                                        (revoke_button(frame, view.csrf_token, &device.grant_id, &here))
+                                    } @else {
+                                        span class="muted" { (frame.text("admin-ended")) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub struct ClientPage<'a> {
+    pub csrf_token: &'a str,
+    pub client_id: &'a str,
+    pub name: &'a str,
+    pub facts: &'a [(String, String)],
+    pub disabled: bool,
+}
+
+pub fn client_page(frame: &Frame, view: &ClientPage<'_>) -> Markup {
+    let here = format!("/admin/clients/{}", view.client_id);
+    admin_page(
+        frame,
+        view.name,
+        Section::Clients,
+        html! {
+            dl class="facts" {
+                @for (what, value) in view.facts {
+                    dt { (what) } dd { (value) }
+                }
+            }
+            @if view.disabled {
+                (button_form(&format!("{here}/enable"), view.csrf_token, &[], &frame.text("admin-enable"), false))
+            } @else {
+                a class="button secondary" href=(format!("{here}/disable")) { (frame.text("admin-disable")) }
+            }
+        },
+    )
+}
+
+/// "Disable Bob?": what the change ends, the button that makes it, and a way back.
+pub struct Confirm<'a> {
+    pub csrf_token: &'a str,
+    pub section: Section,
+    pub title: &'a str,
+    pub body: &'a str,
+    /// Where the form posts.
+    pub action: &'a str,
+    pub button: &'a str,
+    /// Where "Cancel" leads.
+    pub back: &'a str,
+}
+
+pub fn confirm(frame: &Frame, view: &Confirm<'_>) -> Markup {
+    admin_page(
+        frame,
+        view.title,
+        view.section,
+        html! {
+            p { (view.body) }
+            form method="post" action=(view.action) class="decision" {
+                input type="hidden" name="csrf_token" value=(view.csrf_token);
+                a class="button secondary" href=(view.back) { (frame.text("admin-cancel")) }
+                button type="submit" { (view.button) }
+            }
+        },
+    )
+}

@@ -1,0 +1,259 @@
+//! The admin pages under `/admin`, as an administrator, a person who is not one, a browser
+//! signed out and a forger meet them. IDs: ADM-1 (one guard for every path), ADM-2 (changes
+//! are the CLI's, confirmed, and in the audit log), ADM-3 (the role counts at once).
+
+use authbox::app::accounts::UserChanges;
+
+use crate::support::TestServer;
+use crate::support::browser::Browser;
+use crate::support::oauth::{ALICE_PASSWORD, enc, started};
+
+const BOB_PASSWORD: &str = "Tr0ub4dor&3";
+
+fn with_admin() -> TestServer {
+    let server = started();
+    let changes = UserChanges {
+        admin: Some(true),
+        ..UserChanges::default()
+    };
+    server
+        .app()
+        .update_user("alice", &changes)
+        .expect("alice administers");
+    server
+}
+
+fn signed_in(server: &TestServer, username: &str, password: &str) -> Browser {
+    let mut browser = Browser::new(server);
+    browser.get("/login");
+    let page = browser.submit("/login", &[("username", username), ("password", password)]);
+    assert!(page.says("You are signed in as"), "{}", page.html);
+    browser
+}
+
+/// The admin routes the server declares, read from `src/http/admin/mod.rs`: (method, path),
+/// with `{username}` and `{client_id}` as written there.
+fn declared_routes() -> Vec<(String, String)> {
+    let source = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/http/admin/mod.rs"),
+    )
+    .expect("source");
+    let flat: String = source.split_whitespace().collect();
+    let mut routes = Vec::new();
+    let mut rest = flat.as_str();
+    while let Some(at) = rest.find(".route(\"") {
+        rest = &rest[at + 8..];
+        let Some(end) = rest.find('"') else { break };
+        let path = format!("/admin{}", &rest[..end]);
+        let method = if rest[end..].starts_with("\",web::post()") {
+            "POST"
+        } else {
+            "GET"
+        };
+        routes.push((method.to_owned(), path));
+    }
+    routes
+}
+
+fn concrete(path: &str) -> String {
+    path.replace("{username}", "bob")
+        .replace("{client_id}", "tv-public")
+}
+
+#[test]
+fn adm_1_every_admin_path_answers_only_an_administrator() {
+    let server = with_admin();
+    let routes = declared_routes();
+    assert!(routes.len() >= 15, "the scan found the routes: {routes:?}");
+    let mut nobody = Browser::new(&server);
+    nobody.get("/device");
+    let mut bob = signed_in(&server, "bob", BOB_PASSWORD);
+    let mut alice = signed_in(&server, "alice", ALICE_PASSWORD);
+    let mut every = routes.clone();
+    every.push(("GET".into(), "/admin/no/such/page".into()));
+    for (method, path) in &every {
+        let path = concrete(path);
+        let (anonymous, not_admin) = if method == "GET" {
+            (nobody.get(&path), bob.get(&path))
+        } else {
+            (nobody.submit(&path, &[]), bob.submit(&path, &[]))
+        };
+        assert_eq!(anonymous.status, 401, "{method} {path} signed out");
+        assert!(anonymous.says("name=\"password\""), "{method} {path}");
+        assert_eq!(not_admin.status, 403, "{method} {path} as bob");
+        assert!(
+            not_admin.says("For administrators only"),
+            "{method} {path}: {}",
+            not_admin.html
+        );
+        if method == "GET" {
+            let page = alice.get(&path);
+            let expected = if path.ends_with("no/such/page") {
+                404
+            } else {
+                200
+            };
+            assert_eq!(
+                page.status, expected,
+                "{method} {path} as alice: {}",
+                page.html
+            );
+        } else {
+            // The administrator's own browser, without the form token: refused, nothing done.
+            let forged = alice.post_raw(&path, &[("csrf_token", "forged")], &[]);
+            assert_eq!(forged.status, 403, "{method} {path} with a forged token");
+        }
+    }
+    // Nothing was changed by any of that.
+    assert!(!server.app().user("bob").expect("bob").disabled);
+    assert!(!server.app().client("tv-public").expect("tv").disabled);
+    let events = alice.get("/admin/audit?event=admin_changed");
+    assert!(!events.says("<td>admin_changed</td>"), "{}", events.html);
+}
+
+#[test]
+fn adm_2_disabling_a_person_is_confirmed_ends_their_sign_in_and_is_in_the_audit_log() {
+    let server = with_admin();
+    let mut bob = signed_in(&server, "bob", BOB_PASSWORD);
+    let mut alice = signed_in(&server, "alice", ALICE_PASSWORD);
+    let list = alice.get("/admin/people?q=BOB");
+    assert!(list.says("href=\"/admin/people/bob\""), "{}", list.html);
+    assert!(
+        !list.says("href=\"/admin/people/alice\""),
+        "the search narrows"
+    );
+    let person = alice.get("/admin/people/bob");
+    assert!(person.says("bob@example.org"));
+    let asked = alice.get("/admin/people/bob/disable");
+    assert!(asked.says("Disable bob?"), "{}", asked.html);
+    assert!(asked.says("their browser sessions end now"));
+    assert!(
+        asked.says("href=\"/admin/people/bob\""),
+        "Cancel leads back"
+    );
+    let done = alice.submit_unfollowed("/admin/people/bob/disable", &[]);
+    assert_eq!(done.status, 303, "{}", done.html);
+    assert_eq!(done.header("location"), "/admin/people/bob");
+    assert!(alice.get("/admin/people/bob").says("Disabled"));
+    // Bob's session ended, and he cannot sign in again.
+    assert!(bob.get("/devices").says("name=\"password\""));
+    bob.get("/login");
+    let again = bob.submit("/login", &[("username", "bob"), ("password", BOB_PASSWORD)]);
+    assert_eq!(again.status, 401);
+
+    let log = alice.get("/admin/audit?event=admin_changed");
+    assert!(log.says("alice disabled user bob"), "{}", log.html);
+    assert!(log.says("127.0.0.1"), "the administrator's address");
+    let enabled = alice.submit("/admin/people/bob/enable", &[]);
+    assert!(enabled.says("Active"), "{}", enabled.html);
+    assert!(
+        alice
+            .get("/admin/audit?event=admin_changed")
+            .says("alice enabled user bob")
+    );
+}
+
+#[test]
+fn adm_2_a_disabled_client_is_refused_and_a_revoked_device_cannot_refresh() {
+    let server = with_admin();
+    let tokens = server.grant("tv-public", "openid offline_access", "bob");
+    assert_eq!(tokens.status, 200, "{}", tokens.body);
+    let refresh_token = tokens.str("refresh_token");
+    let mut alice = signed_in(&server, "alice", ALICE_PASSWORD);
+
+    let person = alice.get("/admin/people/bob");
+    assert!(
+        person.says("action=\"/admin/grants/revoke\""),
+        "{}",
+        person.html
+    );
+    let grant = person.hidden("grant").expect("the device's grant");
+    let revoked = alice.submit_unfollowed(
+        "/admin/grants/revoke",
+        &[("grant", &grant), ("back", "/admin/people/bob")],
+    );
+    assert_eq!(revoked.status, 303);
+    assert_eq!(revoked.header("location"), "/admin/people/bob");
+    let refreshed = server.post_form(
+        "/token",
+        &format!(
+            "grant_type=refresh_token&client_id=tv-public&refresh_token={}",
+            enc(&refresh_token)
+        ),
+        None,
+    );
+    refreshed.is_error(400, "invalid_grant");
+
+    let asked = alice.get("/admin/clients/tv-public/disable");
+    assert!(
+        asked.says("Every request from tv-public is refused"),
+        "{}",
+        asked.html
+    );
+    alice.submit("/admin/clients/tv-public/disable", &[]);
+    let refused = server.device_authorization("tv-public", "openid");
+    assert!(refused.status >= 400, "a disabled client: {}", refused.body);
+    assert!(alice.get("/admin/clients").says("Disabled"));
+    alice.submit("/admin/clients/tv-public/enable", &[]);
+    assert_eq!(
+        server.device_authorization("tv-public", "openid").status,
+        200
+    );
+}
+
+#[test]
+fn adm_2_rotating_keys_publishes_a_next_key() {
+    let server = with_admin();
+    let mut alice = signed_in(&server, "alice", ALICE_PASSWORD);
+    let before = alice.get("/admin/keys");
+    assert!(!before.says("<td>next</td>"), "{}", before.html);
+    assert!(
+        alice
+            .get("/admin/keys/rotate")
+            .says("Rotate the signing keys?")
+    );
+    let after = alice.submit("/admin/keys/rotate", &[]);
+    assert!(after.says("<td>next</td>"), "{}", after.html);
+    let jwks = server.get_json("/jwks");
+    let published = jwks["keys"].as_array().map(Vec::len).unwrap_or_default();
+    assert!(published >= 4, "the next keys are published: {jwks}");
+}
+
+#[test]
+fn adm_3_a_role_taken_away_counts_at_once() {
+    let server = with_admin();
+    let mut alice = signed_in(&server, "alice", ALICE_PASSWORD);
+    assert_eq!(alice.get("/admin").status, 200);
+    let home = alice.get("/");
+    assert!(
+        home.says("href=\"/admin/people\""),
+        "the landing page leads there"
+    );
+    let changes = UserChanges {
+        admin: Some(false),
+        ..UserChanges::default()
+    };
+    server.app().update_user("alice", &changes).expect("update");
+    assert_eq!(alice.get("/admin").status, 403);
+    assert!(!alice.get("/").says("href=\"/admin"));
+}
+
+#[test]
+fn adm_4_the_overview_says_what_the_server_is_and_the_latest_refusals() {
+    let server = with_admin();
+    let mut guesser = Browser::new(&server);
+    guesser.get("/login");
+    guesser.submit("/login", &[("username", "mallory"), ("password", "guess")]);
+    let mut alice = signed_in(&server, "alice", ALICE_PASSWORD);
+    server.app().flush_audit().expect("flush");
+    let overview = alice.get("/admin");
+    for fact in [
+        "Issuer",
+        "Schema version",
+        "Device codes in use",
+        "sign_in_failed",
+        "mallory",
+    ] {
+        assert!(overview.says(fact), "{fact}: {}", overview.html);
+    }
+}
