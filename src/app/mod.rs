@@ -16,6 +16,7 @@ pub mod clock;
 pub mod consents;
 pub mod device;
 pub mod devices;
+pub mod groups;
 pub mod guard;
 mod hashing;
 pub mod keys;

@@ -22,10 +22,12 @@ pub enum AuditKind {
     SessionsEnded,
     /// An operator lifted "too many tries" pauses (`authbox unlock`).
     Unlocked,
+    /// A person was refused a client by its access policy (not in any group it allows).
+    AccessRefused,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 11] = [
+    pub const ALL: [AuditKind; 12] = [
         AuditKind::SignedIn,
         AuditKind::SignInFailed,
         AuditKind::CodeRejected,
@@ -37,6 +39,7 @@ impl AuditKind {
         AuditKind::CodeReplayed,
         AuditKind::SessionsEnded,
         AuditKind::Unlocked,
+        AuditKind::AccessRefused,
     ];
 
     pub fn name(self) -> &'static str {
@@ -52,6 +55,7 @@ impl AuditKind {
             AuditKind::CodeReplayed => "code_replayed",
             AuditKind::SessionsEnded => "sessions_ended",
             AuditKind::Unlocked => "unlocked",
+            AuditKind::AccessRefused => "access_refused",
         }
     }
 }
