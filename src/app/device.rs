@@ -6,6 +6,8 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use super::groups::NotForYou;
+use super::person::known_as;
 use super::tokens::IssuedTokens;
 use super::unconfirmed::UnconfirmedRedemption;
 use super::{App, AppError, ProtocolError};
@@ -80,6 +82,8 @@ pub enum DecisionError {
     Code(CodeProblem),
     /// The account cannot approve (missing or disabled).
     AccountUnusable,
+    /// The client's access policy keeps this person out; the grant is now denied.
+    NotForYou(NotForYou),
 }
 
 impl From<StoreError> for DecisionError {
@@ -337,7 +341,35 @@ impl App {
         self.approve_code(&found, &user, scopes, auth_time)
     }
 
-    /// Records that `user`, already read and found usable, approved the grant `found`.
+    /// The access policy at a device grant ([`App::may_use`]): when `user` may not use the
+    /// client that asked, the grant is denied, so the device hears `access_denied`, and the
+    /// refusal is audited as `access_refused` by the same write.
+    pub(super) fn hold_to_policy(
+        &self,
+        found: &FoundGrant,
+        user: &User,
+    ) -> Result<(), DecisionError> {
+        // A client gone or disabled leaves nothing to approve; the code's own checks say so.
+        let Some(client) = self.store.client(&found.client_id)? else {
+            return Ok(());
+        };
+        if self.may_use(&client, user)? {
+            return Ok(());
+        }
+        self.decide(
+            found,
+            AuditKind::AccessRefused,
+            Some(&user.sub),
+            |grant, now| grant.deny(now),
+        )?;
+        Err(DecisionError::NotForYou(NotForYou {
+            app_name: client.name,
+            signed_in_as: known_as(user).to_owned(),
+        }))
+    }
+
+    /// Records that `user`, already read and found usable, approved the grant `found`, if the
+    /// client's access policy lets them use it.
     pub(super) fn approve_code(
         &self,
         found: &FoundGrant,
@@ -345,6 +377,7 @@ impl App {
         scopes: Option<&ScopeSet>,
         auth_time: Timestamp,
     ) -> Result<(), DecisionError> {
+        self.hold_to_policy(found, user)?;
         let scopes = scopes.cloned();
         let sub = user.sub.clone();
         self.decide(
@@ -521,6 +554,14 @@ impl App {
                 "the account that approved can no longer sign in",
             ));
         };
+        // The policy may have changed since the approval: it holds at redemption too.
+        if !self.may_use(client, &user)? {
+            self.record_access_refused(client, &user.sub);
+            return Err(refuse(
+                ErrorCode::AccessDenied,
+                "the account that approved may not use this client",
+            ));
+        }
         let mut tokens = self.issue_tokens(client, &user, &approval, None, now)?;
         let family = self.new_refresh_family(
             &random_array()?,

@@ -45,6 +45,13 @@ pub enum GroupRequest {
     },
 }
 
+/// A person refused a client by its access policy, as the page tells them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotForYou {
+    pub app_name: String,
+    pub signed_in_as: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct GroupView {
     pub name: String,

@@ -67,12 +67,14 @@ pub(super) fn family_grant_id(family: &RefreshFamily) -> String {
 
 impl App {
     /// Signs an RFC 9068 access token for `sub`; returns it with its lifetime in seconds.
+    /// `groups` are the person's, carried when `groups` was granted.
     fn sign_access_token(
         &self,
         client: &Client,
         sub: &str,
         scopes: &ScopeSet,
         person: Option<(Timestamp, &str)>,
+        groups: Option<Vec<String>>,
         now: Timestamp,
     ) -> Result<(String, u64), ProtocolError> {
         let settings = &self.settings;
@@ -94,6 +96,7 @@ impl App {
             scope: scopes.to_string(),
             auth_time: person.map(|(auth_time, _)| auth_time.secs()),
             grant_id: person.map(|(_, grant)| grant.to_owned()),
+            groups,
         };
         let alg = client.access_token_alg.unwrap_or(DEFAULT_ACCESS_TOKEN_ALG);
         let token = jws::sign(self.active_key(alg, now)?.as_ref(), "at+jwt", &claims)?;
@@ -141,11 +144,17 @@ impl App {
         now: Timestamp,
         grant: &str,
     ) -> Result<IssuedTokens, ProtocolError> {
+        let groups = if approval.scopes.contains("groups") {
+            self.group_names_of(&user.sub)?
+        } else {
+            Vec::new()
+        };
         let (access_token, expires_in) = self.sign_access_token(
             client,
             user.sub.as_str(),
             &approval.scopes,
             Some((approval.auth_time, grant)),
+            approval.scopes.contains("groups").then(|| groups.clone()),
             now,
         )?;
         let id_token = if approval.scopes.contains("openid") {
@@ -154,6 +163,7 @@ impl App {
                 issuer: &self.settings.issuer,
                 client_id: client.id.as_str(),
                 user,
+                groups: &groups,
                 scopes: &approval.scopes,
                 now,
                 expires_at: now.plus(self.settings.lifetimes.id_token),
@@ -187,7 +197,7 @@ impl App {
         now: Timestamp,
     ) -> Result<IssuedTokens, ProtocolError> {
         let (access_token, expires_in) =
-            self.sign_access_token(client, client.id.as_str(), scopes, None, now)?;
+            self.sign_access_token(client, client.id.as_str(), scopes, None, None, now)?;
         Ok(IssuedTokens {
             access_token,
             expires_in,

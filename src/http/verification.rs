@@ -9,7 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use maud::Markup;
 
 use super::blocking::on_blocking_pool;
-use super::browser::{Browser, PageError, PageForm, page, say, sign_in_page};
+use super::browser::{Browser, PageError, PageForm, not_for_you_page, page, say, sign_in_page};
 use super::form::Form;
 use crate::app::App;
 use crate::app::device::CodeProblem;
@@ -131,6 +131,7 @@ pub(super) fn code_step_page(
             },
         )),
         CodeStep::Problem(problem) => problem_page(app, frame, problem, csrf_token),
+        CodeStep::NotForYou(refused) => Ok(not_for_you_page(frame, &refused, csrf_token, None)),
     }
 }
 
@@ -239,6 +240,7 @@ fn decision_page(
             },
         ),
         DeviceDecision::Problem(problem) => return problem_page(app, frame, problem, token),
+        DeviceDecision::NotForYou(refused) => not_for_you_page(frame, &refused, token, None),
         DeviceDecision::AccountUnusable => say(
             frame,
             StatusCode::FORBIDDEN,
