@@ -7,8 +7,6 @@ use std::time::Duration;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use super::groups::NotForYou;
-use super::person::known_as;
 use super::tokens::IssuedTokens;
 use super::{App, AppError, ProtocolError};
 use crate::crypto::hash::{digests_equal, sha256};
@@ -20,6 +18,7 @@ use crate::domain::authorization::{
     Consent, Redemption, RequestRefused, is_well_formed_verifier,
 };
 use crate::domain::client::{Client, ClientId, GrantType};
+use crate::domain::group::NotForYou;
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
 use crate::domain::refusal::AppRefusal;
 use crate::domain::session::Session;
@@ -169,10 +168,7 @@ impl App {
             return Err(AuthorizeRefusal::Redirect(back_to_app));
         }
         Err(AuthorizeRefusal::NotForYou {
-            refused: NotForYou {
-                app_name: checked.client.name.clone(),
-                signed_in_as: known_as(user).to_owned(),
-            },
+            refused: NotForYou::new(&checked.client.name, user),
             back_to_app,
         })
     }

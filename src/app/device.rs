@@ -6,8 +6,6 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use super::groups::NotForYou;
-use super::person::known_as;
 use super::tokens::IssuedTokens;
 use super::unconfirmed::UnconfirmedRedemption;
 use super::{App, AppError, ProtocolError};
@@ -18,6 +16,7 @@ use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::authorization::requested_scopes;
 use crate::domain::client::{Client, ClientId, GrantType};
 use crate::domain::device_grant::{DecisionRefused, DeviceGrant, GrantState, PollOutcome};
+use crate::domain::group::NotForYou;
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
 use crate::domain::pacing::{Pace, PollPacing};
 use crate::domain::scope::ScopeSet;
@@ -48,7 +47,7 @@ pub struct DeviceAuthorization {
 #[derive(Debug, Clone)]
 pub(super) struct FoundGrant {
     hash: DeviceCodeHash,
-    client_id: ClientId,
+    pub(super) client_id: ClientId,
 }
 
 /// A device's request as the person is asked about it.
@@ -341,33 +340,6 @@ impl App {
         self.approve_code(&found, &user, scopes, auth_time)
     }
 
-    /// The access policy at a device grant ([`App::may_use`]): when `user` may not use the
-    /// client that asked, the grant is denied, so the device hears `access_denied`, and the
-    /// refusal is audited as `access_refused` by the same write.
-    pub(super) fn hold_to_policy(
-        &self,
-        found: &FoundGrant,
-        user: &User,
-    ) -> Result<(), DecisionError> {
-        // A client gone or disabled leaves nothing to approve; the code's own checks say so.
-        let Some(client) = self.store.client(&found.client_id)? else {
-            return Ok(());
-        };
-        if self.may_use(&client, user)? {
-            return Ok(());
-        }
-        self.decide(
-            found,
-            AuditKind::AccessRefused,
-            Some(&user.sub),
-            |grant, now| grant.deny(now),
-        )?;
-        Err(DecisionError::NotForYou(NotForYou {
-            app_name: client.name,
-            signed_in_as: known_as(user).to_owned(),
-        }))
-    }
-
     /// Records that `user`, already read and found usable, approved the grant `found`, if the
     /// client's access policy lets them use it.
     pub(super) fn approve_code(
@@ -415,7 +387,7 @@ impl App {
         self.decide(found, AuditKind::Denied, by, |grant, now| grant.deny(now))
     }
 
-    fn decide(
+    pub(super) fn decide(
         &self,
         found: &FoundGrant,
         kind: AuditKind,

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod admin;
+mod admin_groups;
 mod admin_views;
 pub mod audit;
 pub mod authorize;
@@ -15,6 +16,7 @@ pub mod clients;
 pub mod clock;
 pub mod consents;
 pub mod device;
+mod device_policy;
 pub mod devices;
 pub mod groups;
 pub mod guard;

@@ -15,12 +15,12 @@ use std::net::IpAddr;
 
 use super::authorize::{AuthorizeRefusal, CheckedRequest, NextStep};
 use super::device::{CodeProblem, DecisionError, PendingRequest};
-use super::groups::NotForYou;
 use super::guard::CodeEntrant;
 use super::logout::{LogoutParams, LogoutProblem, LogoutRequest};
 use super::sessions::{NewSession, SignInError};
 use super::{App, AppError};
 use crate::domain::authorization::AuthorizationParams;
+use crate::domain::group::NotForYou;
 use crate::domain::refusal::AppRefusal;
 use crate::domain::session::Session;
 use crate::domain::time::Timestamp;

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Invalid;
 use super::time::Timestamp;
-use super::user::Subject;
+use super::user::{Subject, User};
 
 /// A group's stable identifier: opaque, drawn once, never reassigned by a rename.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -113,6 +113,26 @@ impl Group {
                 true
             }
             Err(_) => false,
+        }
+    }
+}
+
+/// A person refused a client by its access policy, as the page tells them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotForYou {
+    pub app_name: String,
+    /// The name people know the account by.
+    pub signed_in_as: String,
+}
+
+impl NotForYou {
+    pub fn new(app_name: &str, user: &User) -> NotForYou {
+        NotForYou {
+            app_name: app_name.to_owned(),
+            signed_in_as: user
+                .display_name
+                .clone()
+                .unwrap_or_else(|| user.username.to_string()),
         }
     }
 }

@@ -252,7 +252,7 @@ pub fn say(
 /// device flow and for an app's request alike; `back_to_app` only for an app's.
 pub fn not_for_you_page(
     frame: &Frame,
-    refused: &crate::app::groups::NotForYou,
+    refused: &crate::domain::group::NotForYou,
     csrf_token: &str,
     back_to_app: Option<&str>,
 ) -> HttpResponse {

@@ -1,6 +1,8 @@
 //! Groups (`authbox group …`) and the `groups` claim: managed through the real binary, over the
 //! control socket and on the file directly; released only when the scope is granted.
 
+use redb::{ReadableDatabase, ReadableTable, TableDefinition};
+
 use crate::support::jwt::verify;
 use crate::support::oauth::{ALICE_PASSWORD, started};
 use crate::support::{Cli, TestServer};
@@ -339,4 +341,75 @@ fn grp_08_discovery_lists_the_groups_scope_and_claim() {
     };
     assert!(has("scopes_supported"), "{metadata}");
     assert!(has("claims_supported"), "{metadata}");
+}
+
+#[test]
+fn grp_09_a_schema_5_file_is_migrated_and_its_clients_stay_open_to_everyone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("authbox.redb");
+    let cli = Cli::new(&data);
+    cli.add_user("alice", ALICE_PASSWORD, &[]);
+    cli.run(&["client", "add", "tv", "--grant", "device_code"])
+        .ok();
+    let clients = TableDefinition::<&str, &[u8]>::new("client_id_to_client");
+    let meta = TableDefinition::<&str, &[u8]>::new("meta_key_to_value");
+    // Turn it into the file schema 5 wrote: V4 client records, no group tables.
+    {
+        let db = redb::Database::open(&data).expect("open with redb");
+        let txn = db.begin_write().expect("write");
+        for table in ["group_id_to_group", "group_name_to_group_id"] {
+            txn.delete_table(TableDefinition::<&str, &[u8]>::new(table))
+                .expect("drop");
+        }
+        {
+            let mut table = txn.open_table(clients).expect("clients");
+            let v5 = table
+                .get("tv")
+                .expect("read")
+                .expect("row")
+                .value()
+                .to_vec();
+            // A V5 record is a V4 record's fields, then the (here empty) allowed groups.
+            assert_eq!((v5[0], v5.last()), (5, Some(&0)));
+            let mut v4 = v5[..v5.len() - 1].to_vec();
+            v4[0] = 4;
+            table.insert("tv", v4.as_slice()).expect("write");
+        }
+        txn.open_table(meta)
+            .expect("meta")
+            .insert("schema_version", 5u64.to_be_bytes().as_slice())
+            .expect("stamp");
+        txn.commit().expect("commit");
+    }
+
+    let mut server = TestServer::start_in(dir);
+    let tv = server.cli().run(&["--json", "client", "show", "tv"]).json();
+    assert_eq!(tv["client"]["allowed_groups"], serde_json::json!([]));
+    let tokens = server.grant("tv", "openid", "alice");
+    assert_eq!(
+        tokens.status, 200,
+        "open to everyone, as before: {}",
+        tokens.body
+    );
+    server.cli().run(&["group", "create", "family"]).ok();
+    server
+        .cli()
+        .run(&["client", "update", "tv", "--allow-group", "family"])
+        .ok();
+    let started = server.device_authorization("tv", "openid");
+    assert_eq!(started.status, 200);
+    let status = server.cli().run(&["--json", "check"]).json();
+    assert_eq!(status["status"]["schema_version"], 6);
+    server.stop();
+    let db = redb::Database::open(&data).expect("open with redb");
+    let read = db.begin_read().expect("read");
+    let record = read
+        .open_table(clients)
+        .expect("clients")
+        .get("tv")
+        .expect("read")
+        .expect("row")
+        .value()
+        .to_vec();
+    assert_eq!(record[0], 5, "written as V5 once changed");
 }
