@@ -377,3 +377,45 @@ fn pol_08_the_refusal_page_speaks_the_persons_language() {
     assert!(page.says("Für Ihr Konto nicht verfügbar"), "{}", page.html);
     assert!(page.says("Als jemand anderes anmelden"), "{}", page.html);
 }
+
+#[test]
+fn pol_09_in_chromium_a_person_outside_the_tvs_group_is_refused_and_the_tv_hears_access_denied() {
+    let server = server();
+    server
+        .cli()
+        .run(&["client", "update", "tv-public", "--name", "Living room TV"])
+        .ok();
+    allow(&server, "tv-public", &["family"]);
+    let Some(chrome) = crate::support::webdriver::Chrome::launch(390, 844) else {
+        return;
+    };
+    let started = server.device_authorization("tv-public", "openid offline_access");
+    let user_code = started.str("user_code");
+
+    chrome.goto(&server.url("/device"));
+    chrome.type_into("#user_code", &user_code);
+    chrome.click("button[type=submit]");
+    chrome.wait_for_text("Sign in to connect");
+    chrome.type_into("#username", "bob");
+    chrome.type_into("#password", BOB_PASSWORD);
+    chrome.click("button[type=submit]");
+    let page = chrome.wait_for_text("Not available to your account");
+    assert!(
+        page.contains("Living room TV is not available to Bob"),
+        "{page}"
+    );
+    assert!(page.contains("Sign in as someone else"), "{page}");
+    assert!(!page.contains("Approve"), "nothing to approve: {page}");
+    chrome.screenshot("policy-1-not-for-you");
+    chrome.assert_no_csp_violations();
+
+    server.advance(INTERVAL);
+    server
+        .poll(&started.str("device_code"), "tv-public")
+        .is_error(400, "access_denied");
+
+    // The way out: signing out leads to a page that offers to start again.
+    chrome.click("form.signout button");
+    let out = chrome.wait_for_text("Signed out");
+    assert!(out.contains("Enter a code"), "{out}");
+}
