@@ -1,4 +1,4 @@
-//! The command line: `serve`, `check`, `user …`, `client …`, `grant …`, `key …`, `audit`,
+//! The command line: `serve`, `check`, `user …`, `client …`, `group …`, `grant …`, `key …`, `audit`,
 //! and `completions`/`man` generated from these definitions.
 
 mod groups;
