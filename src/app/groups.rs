@@ -3,7 +3,8 @@
 //! Invariant: whether a person may use a client is decided by [`App::may_use`] alone; every
 //! path that is about to grant a person anything for a client (entering a device code,
 //! approving it, redeeming it, an app's request, its consent, redeeming its code, refreshing)
-//! calls it, and a refusal is written to the audit log as `access_refused`.
+//! calls it, and a refusal is written to the audit log as `access_refused`. Token issuance
+//! for a person (`tokens::issue_tokens_in_grant`) calls it again, so no path can skip it.
 
 use serde::{Deserialize, Serialize};
 

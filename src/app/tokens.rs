@@ -12,6 +12,7 @@ use std::sync::Arc;
 use crate::crypto::keys::SigningKey;
 use crate::domain::approval::Approval;
 use crate::domain::client::Client;
+use crate::domain::oauth::{ErrorCode, OAuthFailure};
 use crate::domain::refresh::RefreshFamily;
 use crate::domain::scope::ScopeSet;
 use crate::domain::signing::SigningAlg;
@@ -135,6 +136,10 @@ impl App {
     }
 
     /// Tokens for what a person approved, in the grant named `grant` ([`grant_id`]).
+    ///
+    /// Every path that gives a person tokens ends here, so the access policy is held to once
+    /// more: each caller checks [`App::may_use`] first to answer in its own words, and a path
+    /// added later that forgets to still issues nothing.
     pub(super) fn issue_tokens_in_grant(
         &self,
         client: &Client,
@@ -144,6 +149,13 @@ impl App {
         now: Timestamp,
         grant: &str,
     ) -> Result<IssuedTokens, ProtocolError> {
+        if !self.may_use(client, user)? {
+            self.record_access_refused(client, &user.sub);
+            return Err(ProtocolError::OAuth(OAuthFailure::new(
+                ErrorCode::InvalidGrant,
+                "this account may not use this client",
+            )));
+        }
         let groups = if approval.scopes.contains("groups") {
             self.group_names_of(&user.sub)?
         } else {
