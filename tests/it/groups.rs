@@ -322,11 +322,15 @@ fn grp_07_a_client_gets_the_groups_scope_only_when_the_operator_grants_it() {
         "not among the defaults: {added}"
     );
     with_groups_scope(&server);
-    assert_eq!(
-        server
-            .device_authorization("tv-public", "openid groups")
-            .status,
-        200
+    let started = server.device_authorization("tv-public", "openid groups");
+    assert_eq!(started.status, 200, "{}", started.body);
+    // The person is told in words what the scope lets the device see.
+    let mut browser = crate::support::browser::Browser::new(&server);
+    let consent = browser.reach_consent(&started.str("user_code"), "alice", ALICE_PASSWORD);
+    assert!(
+        consent.says("See which groups you are in"),
+        "{}",
+        consent.html
     );
 }
 
