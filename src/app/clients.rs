@@ -172,7 +172,7 @@ impl App {
     }
 
     /// The policy `settings` name, as group ids; `None` leaves it as it is. A group deleted
-    /// between this read and the write stays in the policy as an id that admits nobody.
+    /// between this read and the write makes the write fail (`Store::update_client`).
     fn allowed_groups(
         &self,
         settings: &ClientSettings,

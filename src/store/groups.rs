@@ -8,7 +8,7 @@ use super::tables::{
 };
 use super::{Store, StoreError};
 use crate::domain::Invalid;
-use crate::domain::group::{Group, GroupName};
+use crate::domain::group::{Group, GroupId, GroupName};
 use crate::domain::user::Subject;
 
 fn not_found(name: &str) -> StoreError {
@@ -184,6 +184,26 @@ impl Store {
             Ok(group)
         })
     }
+}
+
+/// Refuses a client policy that names a group no longer there (deleted since its name was
+/// looked up), so a policy never holds an id that means nothing.
+pub(super) fn check_groups_exist(
+    txn: &redb::WriteTransaction,
+    ids: &[GroupId],
+) -> Result<(), StoreError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let groups = txn.open_table(GROUP_ID_TO_GROUP)?;
+    for id in ids {
+        if groups.get(id.as_str())?.is_none() {
+            return Err(StoreError::Rejected(Invalid::new(
+                "a group named was deleted meanwhile; nothing was changed",
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Takes `sub` out of every group, inside a user's removal.
