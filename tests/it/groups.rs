@@ -417,3 +417,64 @@ fn grp_09_a_schema_5_file_is_migrated_and_its_clients_stay_open_to_everyone() {
         .to_vec();
     assert_eq!(record[0], 5, "written as V5 once changed");
 }
+
+#[test]
+fn grp_10_a_group_deleted_while_a_policy_names_it_never_leaves_a_dangling_policy() {
+    use authbox::app::clients::ClientSettings;
+    let server = started();
+    let app = server.app();
+    let mut deleted = 0;
+    for round in 0..20 {
+        let name = format!("race-{round}");
+        app.create_group(&name).expect("create");
+        let barrier = std::sync::Barrier::new(2);
+        let (delete, update) = std::thread::scope(|scope| {
+            let delete = scope.spawn(|| {
+                barrier.wait();
+                app.delete_group(&name)
+            });
+            let update = scope.spawn(|| {
+                barrier.wait();
+                app.update_client(
+                    "tv-public",
+                    &ClientSettings {
+                        allow_groups: Some(vec![name.clone()]),
+                        ..ClientSettings::default()
+                    },
+                )
+            });
+            (
+                delete.join().expect("delete thread"),
+                update.join().expect("update thread"),
+            )
+        });
+        // One of the two wins; never both.
+        assert!(
+            delete.is_ok() != update.is_ok(),
+            "round {round}: {delete:?} / {update:?}"
+        );
+        let tv = app.client("tv-public").expect("tv");
+        for id in &tv.allowed_groups {
+            assert!(
+                app.execute(authbox::app::admin::AdminRequest::Group(
+                    authbox::app::groups::GroupRequest::List
+                ))
+                .is_ok_and(|listed| format!("{listed:?}").contains(id.as_str())),
+                "round {round}: the policy names a group that is gone"
+            );
+        }
+        if delete.is_ok() {
+            deleted += 1;
+        } else {
+            app.update_client(
+                "tv-public",
+                &ClientSettings {
+                    allow_groups: Some(Vec::new()),
+                    ..ClientSettings::default()
+                },
+            )
+            .expect("open again");
+        }
+    }
+    eprintln!("the delete won {deleted} of 20 rounds");
+}
