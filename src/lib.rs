@@ -19,8 +19,9 @@
 //! - `demo` is `authbox demo`: a throwaway server, and the terminal playing a TV against it.
 //! - `control` is the Unix socket through which management commands reach a running server.
 //! - `app` holds the use cases; `app::person` the ones behind the browser pages, each returning
-//!   an outcome the page only renders; `app::guard` every attempt budget; `app::admin` is the
-//!   management façade.
+//!   an outcome the page only renders; `app::guard` every attempt budget; `app::groups` the
+//!   groups and the per-client access policy (`App::may_use`); `app::admin` is the management
+//!   façade.
 //! - `http` serves them: `http::browser` is the page toolkit (the browser's cookie, address and
 //!   language, CSRF-checked forms, the HTML error renderer), `http::errors` the OAuth JSON one,
 //!   `http::language` the choice of language.
@@ -39,6 +40,8 @@
 //!   file is over 600 lines (`tests/it/architecture.rs`).
 //! - Invariant: secrets (client secrets, device codes, refresh tokens, session ids) are stored
 //!   only as SHA-256 digests and compared in constant time.
+//! - Invariant: whether a person may use a client is decided by `App::may_use` alone, on every
+//!   path that would grant them something for it (`tests/it/access_policy.rs` walks them).
 //! - Invariant: one process holds the data file; others reach it through the control socket.
 //! - Invariant: no client keeps a connection by being slow: every one sends a whole request
 //!   within a deadline of the server starting to wait for it, or is closed
@@ -71,9 +74,9 @@ pub mod fuzzing {
     pub use crate::http::userinfo::{Malformed, bearer};
     pub use crate::store::records::{
         decode_audit, decode_authorization_code, decode_client, decode_consent,
-        decode_device_grant, decode_key, decode_refresh_family, decode_refresh_token,
+        decode_device_grant, decode_group, decode_key, decode_refresh_family, decode_refresh_token,
         decode_session, decode_user, encode_audit, encode_authorization_code, encode_client,
-        encode_consent, encode_device_grant, encode_key, encode_refresh_family,
+        encode_consent, encode_device_grant, encode_group, encode_key, encode_refresh_family,
         encode_refresh_token, encode_session, encode_user,
     };
 }

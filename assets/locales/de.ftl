@@ -87,6 +87,7 @@ scope-openid = Wissen, wer Sie bei { $site } sind
 scope-profile = Ihren Namen und Benutzernamen sehen
 scope-email = Ihre E-Mail-Adresse sehen
 scope-offline-access = Auf diesem Gerät angemeldet bleiben, bis Sie es abmelden
+scope-groups = Sehen, in welchen Gruppen Sie sind
 scope-api = { $scope } verwenden
 
 ## Eine Web-App zulassen
@@ -295,3 +296,10 @@ admin-address = Adresse
 admin-detail = Einzelheiten
 admin-any-event = Alle Ereignisse
 admin-filter = Filtern
+## A device or app whose access policy keeps the signed-in person out
+not-for-you-title = Für Ihr Konto nicht verfügbar
+not-for-you-body = { $client } ist für { $account } nicht verfügbar: Nur bestimmte Personen dürfen es hier nutzen.
+not-for-you-ask = Wenn Sie es nutzen sollten, bitten Sie die Person, die diesen Server betreibt, Ihr Konto freizugeben.
+not-for-you-back-to-app = Zurück zur App
+not-for-you-home = Startseite
+not-for-you-switch = Als jemand anderes anmelden

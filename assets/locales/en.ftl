@@ -94,6 +94,7 @@ scope-openid = Know who you are on { $site }
 scope-profile = See your name and username
 scope-email = See your email address
 scope-offline-access = Stay signed in on this device until you sign it out
+scope-groups = See which groups you are in
 # An API scope the server's operator defined, by its name.
 scope-api = Use { $scope }
 
@@ -306,3 +307,10 @@ admin-address = Address
 admin-detail = Detail
 admin-any-event = Any event
 admin-filter = Filter
+## A device or app whose access policy keeps the signed-in person out
+not-for-you-title = Not available to your account
+not-for-you-body = { $client } is not available to { $account }: only some people here may use it.
+not-for-you-ask = If you should have it, ask whoever runs this server to let your account in.
+not-for-you-back-to-app = Back to the app
+not-for-you-home = Home
+not-for-you-switch = Sign in as someone else

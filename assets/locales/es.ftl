@@ -87,6 +87,7 @@ scope-openid = Saber quién es usted en { $site }
 scope-profile = Ver su nombre y su nombre de usuario
 scope-email = Ver su dirección de correo electrónico
 scope-offline-access = Mantener la sesión iniciada en este dispositivo hasta que usted la cierre
+scope-groups = Ver a qué grupos pertenece
 scope-api = Usar { $scope }
 
 ## Permitir una aplicación web
@@ -298,3 +299,10 @@ admin-address = Dirección
 admin-detail = Detalle
 admin-any-event = Cualquier evento
 admin-filter = Filtrar
+## A device or app whose access policy keeps the signed-in person out
+not-for-you-title = No disponible para su cuenta
+not-for-you-body = { $client } no está disponible para { $account }: aquí solo algunas personas pueden usarlo.
+not-for-you-ask = Si debería tener acceso, pida a quien administra este servidor que autorice su cuenta.
+not-for-you-back-to-app = Volver a la aplicación
+not-for-you-home = Inicio
+not-for-you-switch = Iniciar sesión con otra cuenta

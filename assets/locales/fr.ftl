@@ -87,6 +87,7 @@ scope-openid = Savoir qui vous êtes sur { $site }
 scope-profile = Voir votre nom et votre nom d’utilisateur
 scope-email = Voir votre adresse e-mail
 scope-offline-access = Rester connecté sur cet appareil jusqu’à ce que vous le déconnectiez
+scope-groups = Voir les groupes dont vous faites partie
 scope-api = Utiliser { $scope }
 
 ## Autoriser une application web
@@ -300,3 +301,10 @@ admin-address = Adresse
 admin-detail = Détail
 admin-any-event = Tous les événements
 admin-filter = Filtrer
+## A device or app whose access policy keeps the signed-in person out
+not-for-you-title = Indisponible pour votre compte
+not-for-you-body = { $client } n’est pas disponible pour { $account } : seules certaines personnes peuvent l’utiliser ici.
+not-for-you-ask = Si vous devriez y avoir accès, demandez à la personne qui gère ce serveur d’autoriser votre compte.
+not-for-you-back-to-app = Retour à l’application
+not-for-you-home = Accueil
+not-for-you-switch = Se connecter avec un autre compte

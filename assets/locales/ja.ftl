@@ -87,6 +87,7 @@ scope-openid = { $site } であなたのアカウントを識別する
 scope-profile = あなたの名前とユーザー名を見る
 scope-email = あなたのメールアドレスを見る
 scope-offline-access = サインアウトするまで、このデバイスでサインインしたままにする
+scope-groups = あなたが所属するグループを見る
 scope-api = { $scope } を使用する
 
 ## Web アプリの許可
@@ -268,3 +269,10 @@ admin-address = アドレス
 admin-detail = 詳細
 admin-any-event = すべてのイベント
 admin-filter = 絞り込む
+## A device or app whose access policy keeps the signed-in person out
+not-for-you-title = このアカウントでは利用できません
+not-for-you-body = { $client } は { $account } では利用できません。ここでは一部の人だけが使えます。
+not-for-you-ask = 利用できるはずの場合は、このサーバーの管理者にアカウントの許可を依頼してください。
+not-for-you-back-to-app = アプリに戻る
+not-for-you-home = ホーム
+not-for-you-switch = 別のアカウントでサインイン

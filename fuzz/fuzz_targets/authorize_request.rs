@@ -62,6 +62,7 @@ fn client(redirect_uris: Vec<RedirectUri>) -> Client {
         web_origins: Vec::new(),
         disabled: false,
         may_introspect: false,
+        allowed_groups: Vec::new(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Stored records (`src/store/records.rs`): every kind decoded from the same arbitrary bytes,
 //! as a damaged or hostile data file (or a restored backup) would present them.
 //!
-//! Checks, for each of the ten record kinds:
+//! Checks, for each of the eleven record kinds:
 //! - decoding never panics and never allocates beyond what the bytes can describe (`fuzz/run`
 //!   caps every allocation; postcard lengths cannot conjure memory);
 //! - a record that decodes encodes again, and that encoding decodes to an equal record and
@@ -11,9 +11,10 @@
 use authbox::domain::refresh::TokenState;
 use authbox::fuzzing::{
     decode_audit, decode_authorization_code, decode_client, decode_consent, decode_device_grant,
-    decode_key, decode_refresh_family, decode_refresh_token, decode_session, decode_user,
-    encode_audit, encode_authorization_code, encode_client, encode_consent, encode_device_grant,
-    encode_key, encode_refresh_family, encode_refresh_token, encode_session, encode_user,
+    decode_group, decode_key, decode_refresh_family, decode_refresh_token, decode_session,
+    decode_user, encode_audit, encode_authorization_code, encode_client, encode_consent,
+    encode_device_grant, encode_group, encode_key, encode_refresh_family, encode_refresh_token,
+    encode_session, encode_user,
 };
 use authbox::store::StoreError;
 use libfuzzer_sys::fuzz_target;
@@ -24,6 +25,7 @@ type Encode<T> = fn(&T) -> Result<Vec<u8>, StoreError>;
 fuzz_target!(|data: &[u8]| {
     round_trip("user", data, decode_user, encode_user);
     round_trip("client", data, decode_client, encode_client);
+    round_trip("group", data, decode_group, encode_group);
     round_trip("signing key", data, decode_key, encode_key);
     round_trip(
         "device grant",

@@ -13,6 +13,7 @@ use super::accounts::{NewUser, UserChanges};
 pub use super::admin_views::{AuditView, ClientView, GrantView, KeyView, StatusView, UserView};
 use super::clients::ClientSettings;
 use super::devices::PairedDevice;
+use super::groups::{GroupRequest, GroupView};
 use super::guard::Unlock;
 use super::keys::RotationStart;
 use super::{App, AppError};
@@ -73,6 +74,8 @@ pub enum AdminRequest {
     ClientRemove {
         client_id: String,
     },
+    /// `authbox group …`.
+    Group(GroupRequest),
     GrantList {
         username: Option<String>,
     },
@@ -160,6 +163,12 @@ pub enum AdminResponse {
     Clients {
         clients: Vec<ClientView>,
     },
+    Group {
+        group: GroupView,
+    },
+    Groups {
+        groups: Vec<GroupView>,
+    },
     Keys {
         keys: Vec<KeyView>,
     },
@@ -237,6 +246,11 @@ fn keys(infos: &[KeyInfo], now: Timestamp) -> AdminResponse {
 
 impl App {
     pub fn execute(&self, request: AdminRequest) -> Result<AdminResponse, AdminFailure> {
+        let response = self.execute_request(request)?;
+        Ok(self.with_group_names(response)?)
+    }
+
+    fn execute_request(&self, request: AdminRequest) -> Result<AdminResponse, AdminFailure> {
         Ok(match request {
             AdminRequest::UserAdd {
                 username,
@@ -292,6 +306,7 @@ impl App {
             AdminRequest::ClientRemove { client_id } => {
                 client(self.remove_client(&client_id)?, None)
             }
+            AdminRequest::Group(request) => self.execute_group(request)?,
             AdminRequest::GrantList { username } => {
                 let sub = username
                     .map(|name| self.user(&name).map(|u| u.sub))

@@ -9,8 +9,8 @@
 
 use std::net::IpAddr;
 
-use super::admin::StatusView;
-use super::admin::{AdminFailure, AdminRequest, AdminResponse};
+use super::admin::{AdminFailure, AdminRequest, AdminResponse, StatusView};
+use super::groups::GroupRequest;
 use super::person::known_as;
 use super::{App, AppError};
 use crate::domain::audit::{AuditEvent, AuditKind};
@@ -155,5 +155,24 @@ fn change_summary(request: &AdminRequest) -> Option<(String, Option<String>)> {
             None,
         )),
         AdminRequest::Unlock { .. } => Some(("lifted pauses".into(), None)),
+        AdminRequest::Group(group) => group_change(group).map(|detail| (detail, None)),
+    }
+}
+
+fn group_change(request: &GroupRequest) -> Option<String> {
+    match request {
+        GroupRequest::List | GroupRequest::Show { .. } => None,
+        GroupRequest::Create { name } => Some(format!("created group {name}")),
+        GroupRequest::Rename { name, new_name } => {
+            Some(format!("renamed group {name} to {new_name}"))
+        }
+        GroupRequest::Delete { name } => Some(format!("deleted group {name}")),
+        GroupRequest::Add { name, usernames } => {
+            Some(format!("added {} to group {name}", usernames.join(", ")))
+        }
+        GroupRequest::Remove { name, usernames } => Some(format!(
+            "removed {} from group {name}",
+            usernames.join(", ")
+        )),
     }
 }

@@ -20,6 +20,9 @@ pub struct UserView {
     pub disabled: bool,
     pub created_at: u64,
     pub updated_at: u64,
+    /// The names of the groups the person is in, sorted.
+    #[serde(default)]
+    pub groups: Vec<String>,
 }
 
 impl From<&User> for UserView {
@@ -34,6 +37,7 @@ impl From<&User> for UserView {
             disabled: u.disabled,
             created_at: u.created_at.secs(),
             updated_at: u.updated_at.secs(),
+            groups: Vec::new(),
         }
     }
 }
@@ -59,6 +63,9 @@ pub struct ClientView {
     /// Browser apps' origins, let through by CORS.
     #[serde(default)]
     pub web_origins: Vec<String>,
+    /// The groups whose members may use the client, by name; empty means everyone.
+    #[serde(default)]
+    pub allowed_groups: Vec<String>,
     pub created_at: u64,
 }
 
@@ -91,6 +98,8 @@ impl From<&Client> for ClientView {
             disabled: c.disabled,
             may_introspect: c.may_introspect,
             web_origins: c.web_origins.iter().map(|o| o.to_string()).collect(),
+            // Ids here; management responses show them by name (`App::with_group_names`).
+            allowed_groups: c.allowed_groups.iter().map(|g| g.to_string()).collect(),
             created_at: c.created_at.secs(),
         }
     }

@@ -18,6 +18,7 @@ use crate::domain::authorization::{
     Consent, Redemption, RequestRefused, is_well_formed_verifier,
 };
 use crate::domain::client::{Client, ClientId, GrantType};
+use crate::domain::group::NotForYou;
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
 use crate::domain::refusal::AppRefusal;
 use crate::domain::session::Session;
@@ -39,6 +40,12 @@ pub enum AuthorizeRefusal {
     Page(AppRefusal),
     /// The browser goes back to the client with this URL, carrying `error`.
     Redirect(String),
+    /// The client's access policy keeps the signed-in person out: a page says so, with a way
+    /// back to the app that carries `error=access_denied` (RFC 6749 §4.1.2.1).
+    NotForYou {
+        refused: NotForYou,
+        back_to_app: String,
+    },
     Unavailable(String),
 }
 
@@ -140,6 +147,32 @@ impl App {
         )
     }
 
+    /// The access policy at an app's request ([`App::may_use`]), for a signed-in person. With
+    /// `prompt=none` nothing may be shown, so the browser goes straight back with
+    /// `access_denied`; otherwise a page explains, with a way back carrying the same error.
+    fn hold_app_to_policy(
+        &self,
+        checked: &CheckedRequest,
+        user: &User,
+    ) -> Result<(), AuthorizeRefusal> {
+        if self.may_use(&checked.client, user)? {
+            return Ok(());
+        }
+        self.record_access_refused(&checked.client, &user.sub);
+        let back_to_app = self.error_redirect(
+            &checked.request,
+            ErrorCode::AccessDenied,
+            "this account may not use this app",
+        )?;
+        if checked.request.prompt.none {
+            return Err(AuthorizeRefusal::Redirect(back_to_app));
+        }
+        Err(AuthorizeRefusal::NotForYou {
+            refused: NotForYou::new(&checked.client.name, user),
+            back_to_app,
+        })
+    }
+
     /// Checks an authorization request against the client it names.
     pub fn check_authorization_request(
         &self,
@@ -198,6 +231,7 @@ impl App {
                 Ok(NextStep::SignIn)
             };
         };
+        self.hold_app_to_policy(checked, user)?;
         let remembered = self
             .store
             .consent(&user.sub, &checked.client.id)?
@@ -244,6 +278,7 @@ impl App {
                 "the person denied the request",
             );
         }
+        self.hold_app_to_policy(checked, user)?;
         let mut scopes = checked.request.scopes.clone();
         if let Some(earlier) = self.store.consent(&user.sub, &checked.client.id)? {
             for scope in earlier.scopes.iter() {
@@ -352,6 +387,14 @@ impl App {
                     "the account that approved can no longer sign in",
                 )
             })?;
+        // The policy may have changed in the moment since the code was issued.
+        if !self.may_use(client, &user)? {
+            self.record_access_refused(client, &user.sub);
+            return Err(refuse(
+                ErrorCode::InvalidGrant,
+                "the account that approved may not use this client",
+            ));
+        }
         let approval = Approval {
             sub: record.sub.clone(),
             scopes: record.scopes.clone(),

@@ -114,6 +114,12 @@ impl App {
             .flatten()
             .filter(|u| !u.disabled)
             .ok_or(BearerError::InvalidToken)?;
-        Ok(UserInfoClaims::build(&user, &access.scopes))
+        let groups = if access.scopes.contains("groups") {
+            self.group_names_of(&user.sub)
+                .map_err(|_| BearerError::InvalidToken)?
+        } else {
+            Vec::new()
+        };
+        Ok(UserInfoClaims::build(&user, &access.scopes, &groups))
     }
 }

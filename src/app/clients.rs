@@ -40,6 +40,10 @@ pub struct ClientSettings {
     /// Browser apps' origins, for CORS; replaces the list.
     #[serde(default)]
     pub web_origins: Option<Vec<String>>,
+    /// The groups whose members may use the client, by name; replaces the list, and an
+    /// empty list lets everyone in again.
+    #[serde(default)]
+    pub allow_groups: Option<Vec<String>>,
 }
 
 impl ClientSettings {
@@ -139,6 +143,7 @@ impl App {
         } else {
             (ClientKind::Public, None)
         };
+        let allowed_groups = self.allowed_groups(settings)?;
         let mut client = Client {
             name: id.as_str().to_owned(),
             id,
@@ -153,13 +158,30 @@ impl App {
             created_at: self.now(),
             disabled: false,
             may_introspect: false,
+            allowed_groups: Vec::new(),
             web_origins: Vec::new(),
         };
         settings.apply(&mut client, self.settings.plain_http)?;
+        if let Some(groups) = allowed_groups {
+            client.allowed_groups = groups;
+        }
         self.store.insert_client(&client)?;
         self.clients_changed()?;
         tracing::info!(client_id = %client.id, confidential, "registered a client");
         Ok((client, secret))
+    }
+
+    /// The policy `settings` name, as group ids; `None` leaves it as it is. A group deleted
+    /// between this read and the write makes the write fail (`Store::update_client`).
+    fn allowed_groups(
+        &self,
+        settings: &ClientSettings,
+    ) -> Result<Option<Vec<crate::domain::group::GroupId>>, AppError> {
+        settings
+            .allow_groups
+            .as_deref()
+            .map(|names| self.group_ids_named(names))
+            .transpose()
     }
 
     pub fn clients(&self) -> Result<Vec<Client>, AppError> {
@@ -175,11 +197,16 @@ impl App {
 
     pub fn update_client(&self, id: &str, settings: &ClientSettings) -> Result<Client, AppError> {
         let id = ClientId::parse(id)?;
+        let allowed_groups = self.allowed_groups(settings)?;
         let settings = settings.clone();
         let plain_http = self.settings.plain_http;
-        let client = self
-            .store
-            .update_client(&id, move |client| settings.apply(client, plain_http))?;
+        let client = self.store.update_client(&id, move |client| {
+            settings.apply(client, plain_http)?;
+            if let Some(groups) = &allowed_groups {
+                client.allowed_groups = groups.clone();
+            }
+            Ok(())
+        })?;
         self.clients_changed()?;
         tracing::info!(client_id = %client.id, "changed a client");
         Ok(client)

@@ -16,6 +16,7 @@ use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::authorization::requested_scopes;
 use crate::domain::client::{Client, ClientId, GrantType};
 use crate::domain::device_grant::{DecisionRefused, DeviceGrant, GrantState, PollOutcome};
+use crate::domain::group::NotForYou;
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
 use crate::domain::pacing::{Pace, PollPacing};
 use crate::domain::scope::ScopeSet;
@@ -46,7 +47,7 @@ pub struct DeviceAuthorization {
 #[derive(Debug, Clone)]
 pub(super) struct FoundGrant {
     hash: DeviceCodeHash,
-    client_id: ClientId,
+    pub(super) client_id: ClientId,
 }
 
 impl FoundGrant {
@@ -87,6 +88,8 @@ pub enum DecisionError {
     Code(CodeProblem),
     /// The account cannot approve (missing or disabled).
     AccountUnusable,
+    /// The client's access policy keeps this person out; the grant is now denied.
+    NotForYou(NotForYou),
 }
 
 impl From<StoreError> for DecisionError {
@@ -344,7 +347,8 @@ impl App {
         self.approve_code(&found, &user, scopes, auth_time)
     }
 
-    /// Records that `user`, already read and found usable, approved the grant `found`.
+    /// Records that `user`, already read and found usable, approved the grant `found`, if the
+    /// client's access policy lets them use it.
     pub(super) fn approve_code(
         &self,
         found: &FoundGrant,
@@ -352,6 +356,7 @@ impl App {
         scopes: Option<&ScopeSet>,
         auth_time: Timestamp,
     ) -> Result<(), DecisionError> {
+        self.hold_to_policy(found, user)?;
         let scopes = scopes.cloned();
         let sub = user.sub.clone();
         self.decide(
@@ -389,7 +394,7 @@ impl App {
         self.decide(found, AuditKind::Denied, by, |grant, now| grant.deny(now))
     }
 
-    fn decide(
+    pub(super) fn decide(
         &self,
         found: &FoundGrant,
         kind: AuditKind,
@@ -528,6 +533,14 @@ impl App {
                 "the account that approved can no longer sign in",
             ));
         };
+        // The policy may have changed since the approval: it holds at redemption too.
+        if !self.may_use(client, &user)? {
+            self.record_access_refused(client, &user.sub);
+            return Err(refuse(
+                ErrorCode::AccessDenied,
+                "the account that approved may not use this client",
+            ));
+        }
         let mut tokens = self.issue_tokens(client, &user, &approval, None, now)?;
         let family = self.new_refresh_family(
             &random_array()?,

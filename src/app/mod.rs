@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod admin_access;
+mod admin_groups;
 mod admin_views;
 pub mod audit;
 pub mod authorize;
@@ -16,7 +17,9 @@ pub mod clients;
 pub mod clock;
 pub mod consents;
 pub mod device;
+mod device_policy;
 pub mod devices;
+pub mod groups;
 pub mod guard;
 mod hashing;
 pub mod keys;

@@ -22,6 +22,7 @@ use super::sessions::{NewSession, SignInError};
 use super::{App, AppError};
 use crate::domain::authorization::AuthorizationParams;
 use crate::domain::client::ClientId;
+use crate::domain::group::NotForYou;
 use crate::domain::refusal::AppRefusal;
 use crate::domain::session::Session;
 use crate::domain::time::Timestamp;
@@ -59,6 +60,8 @@ pub struct DeviceConsent {
 pub enum CodeStep {
     /// Signed in: show what the device asks for.
     Consent(DeviceConsent),
+    /// Signed in, but the client's access policy keeps this person out: the grant is denied.
+    NotForYou(NotForYou),
     /// Not signed in: sign in first, carrying the code.
     SignIn(UserCode),
     /// The code leads nowhere, or the code-entry budget is spent (`CodeProblem::Paused`).
@@ -77,6 +80,8 @@ pub enum DeviceDecision {
     /// As [`CodeStep::Problem`].
     Problem(CodeProblem),
     AccountUnusable,
+    /// The client's access policy keeps this person out; the grant is denied.
+    NotForYou(NotForYou),
 }
 
 /// Where a sign-in goes on to.
@@ -235,11 +240,28 @@ impl App {
         match (found, user) {
             (Err(CodeProblem::Unavailable(why)), _) => Err(AppError::Unavailable(why)),
             (Err(problem), _) => Ok(CodeStep::Problem(problem)),
-            (Ok(pending), Some(user)) => Ok(CodeStep::Consent(DeviceConsent {
-                pending,
-                user,
-                now: self.now(),
-            })),
+            (Ok(pending), Some(user)) => {
+                // The code was just found through the guarded look-up; this finds it again to
+                // hold the access policy to it before the consent page is shown.
+                let found = self
+                    .find_grant(pending.user_code.as_str())?
+                    .ok_or_else(|| AppError::Unavailable("a found code vanished".into()))?;
+                match self.hold_to_policy(&found, &user) {
+                    Ok(()) => Ok(CodeStep::Consent(DeviceConsent {
+                        pending,
+                        user,
+                        now: self.now(),
+                    })),
+                    Err(DecisionError::NotForYou(refused)) => Ok(CodeStep::NotForYou(refused)),
+                    Err(DecisionError::Code(CodeProblem::Unavailable(why))) => {
+                        Err(AppError::Unavailable(why))
+                    }
+                    Err(DecisionError::Code(problem)) => Ok(CodeStep::Problem(problem)),
+                    Err(DecisionError::AccountUnusable) => {
+                        Ok(CodeStep::Problem(CodeProblem::Unknown))
+                    }
+                }
+            }
             (Ok(pending), None) => Ok(CodeStep::SignIn(pending.user_code)),
         }
     }
@@ -269,6 +291,7 @@ impl App {
             }
             Err(DecisionError::Code(problem)) => Ok(DeviceDecision::Problem(problem)),
             Err(DecisionError::AccountUnusable) => Ok(DeviceDecision::AccountUnusable),
+            Err(DecisionError::NotForYou(refused)) => Ok(DeviceDecision::NotForYou(refused)),
         }
     }
 

@@ -128,6 +128,11 @@ impl App {
             .user_by_sub(&family.sub)?
             .filter(|u| !u.disabled)
             .ok_or_else(invalid_grant)?;
+        // Membership removed or the policy changed since the approval: no more tokens.
+        if !self.may_use(client, &user)? {
+            self.record_access_refused(client, &user.sub);
+            return Err(invalid_grant());
+        }
         let approval = Approval {
             sub: family.sub.clone(),
             scopes,

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use crate::crypto::keys::SigningKey;
 use crate::domain::approval::Approval;
 use crate::domain::client::Client;
+use crate::domain::oauth::{ErrorCode, OAuthFailure};
 use crate::domain::refresh::RefreshFamily;
 use crate::domain::scope::ScopeSet;
 use crate::domain::signing::SigningAlg;
@@ -67,12 +68,14 @@ pub(super) fn family_grant_id(family: &RefreshFamily) -> String {
 
 impl App {
     /// Signs an RFC 9068 access token for `sub`; returns it with its lifetime in seconds.
+    /// `groups` are the person's, carried when `groups` was granted.
     fn sign_access_token(
         &self,
         client: &Client,
         sub: &str,
         scopes: &ScopeSet,
         person: Option<(Timestamp, &str)>,
+        groups: Option<Vec<String>>,
         now: Timestamp,
     ) -> Result<(String, u64), ProtocolError> {
         let settings = &self.settings;
@@ -94,6 +97,7 @@ impl App {
             scope: scopes.to_string(),
             auth_time: person.map(|(auth_time, _)| auth_time.secs()),
             grant_id: person.map(|(_, grant)| grant.to_owned()),
+            groups,
         };
         let alg = client.access_token_alg.unwrap_or(DEFAULT_ACCESS_TOKEN_ALG);
         let token = jws::sign(self.active_key(alg, now)?.as_ref(), "at+jwt", &claims)?;
@@ -132,6 +136,10 @@ impl App {
     }
 
     /// Tokens for what a person approved, in the grant named `grant` ([`grant_id`]).
+    ///
+    /// Every path that gives a person tokens ends here, so the access policy is held to once
+    /// more: each caller checks [`App::may_use`] first to answer in its own words, and a path
+    /// added later that forgets to still issues nothing.
     pub(super) fn issue_tokens_in_grant(
         &self,
         client: &Client,
@@ -141,11 +149,24 @@ impl App {
         now: Timestamp,
         grant: &str,
     ) -> Result<IssuedTokens, ProtocolError> {
+        if !self.may_use(client, user)? {
+            self.record_access_refused(client, &user.sub);
+            return Err(ProtocolError::OAuth(OAuthFailure::new(
+                ErrorCode::InvalidGrant,
+                "this account may not use this client",
+            )));
+        }
+        let groups = if approval.scopes.contains("groups") {
+            self.group_names_of(&user.sub)?
+        } else {
+            Vec::new()
+        };
         let (access_token, expires_in) = self.sign_access_token(
             client,
             user.sub.as_str(),
             &approval.scopes,
             Some((approval.auth_time, grant)),
+            approval.scopes.contains("groups").then(|| groups.clone()),
             now,
         )?;
         let id_token = if approval.scopes.contains("openid") {
@@ -154,6 +175,7 @@ impl App {
                 issuer: &self.settings.issuer,
                 client_id: client.id.as_str(),
                 user,
+                groups: &groups,
                 scopes: &approval.scopes,
                 now,
                 expires_at: now.plus(self.settings.lifetimes.id_token),
@@ -187,7 +209,7 @@ impl App {
         now: Timestamp,
     ) -> Result<IssuedTokens, ProtocolError> {
         let (access_token, expires_in) =
-            self.sign_access_token(client, client.id.as_str(), scopes, None, now)?;
+            self.sign_access_token(client, client.id.as_str(), scopes, None, None, now)?;
         Ok(IssuedTokens {
             access_token,
             expires_in,

@@ -1,6 +1,7 @@
-//! The command line: `serve`, `check`, `user …`, `client …`, `grant …`, `key …`, `audit`,
+//! The command line: `serve`, `check`, `user …`, `client …`, `group …`, `grant …`, `key …`, `audit`,
 //! and `completions`/`man` generated from these definitions.
 
+mod groups;
 mod manual;
 mod output;
 mod packaged;
@@ -84,6 +85,9 @@ pub enum Command {
     /// Manage the applications and devices that ask for tokens.
     #[command(subcommand)]
     Client(ClientCommand),
+    /// Manage groups of people, which clients' access policies name.
+    #[command(subcommand)]
+    Group(groups::GroupCommand),
     /// List or sign out the devices people have paired (their refresh-token grants).
     #[command(subcommand)]
     Grant(GrantCommand),
@@ -269,6 +273,17 @@ pub struct ClientArgs {
     /// replaces the list.
     #[arg(long = "web-origin", value_name = "ORIGIN")]
     web_origins: Vec<String>,
+    /// Only members of this group may use the client (sign in, pair, refresh); repeat for
+    /// several (a member of any one may). On update, replaces the list.
+    #[arg(
+        long = "allow-group",
+        value_name = "GROUP",
+        conflicts_with = "allow_everyone"
+    )]
+    allow_groups: Vec<String>,
+    /// Let everyone use the client again, whatever groups were named.
+    #[arg(long)]
+    allow_everyone: bool,
 }
 
 impl ClientArgs {
@@ -292,6 +307,11 @@ impl ClientArgs {
                 _ => None,
             },
             web_origins: list(&self.web_origins),
+            allow_groups: if self.allow_everyone {
+                Some(Vec::new())
+            } else {
+                list(&self.allow_groups)
+            },
         }
     }
 }
@@ -425,6 +445,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::User(command) => requests::user_request(command)?,
         Command::Client(command) => requests::client_request(command),
+        Command::Group(command) => groups::request(command),
         Command::Grant(GrantCommand::List { user }) => AdminRequest::GrantList { username: user },
         Command::Grant(GrantCommand::Revoke { id }) => AdminRequest::GrantRevoke { id },
         Command::Audit { since, user } => AdminRequest::Audit {

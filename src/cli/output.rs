@@ -1,6 +1,7 @@
 //! How management results look: aligned tables for people, JSON for scripts.
 
 use crate::app::admin::{AdminResponse, ClientView, KeyView, StatusView, UserView};
+use crate::app::groups::GroupView;
 
 pub fn print(response: &AdminResponse, json: bool) {
     if json {
@@ -39,7 +40,15 @@ fn render(response: &AdminResponse) -> String {
             text
         }
         AdminResponse::Clients { clients } => table(
-            &["CLIENT_ID", "TYPE", "GRANTS", "SCOPES", "DISABLED", "NAME"],
+            &[
+                "CLIENT_ID",
+                "TYPE",
+                "GRANTS",
+                "SCOPES",
+                "DISABLED",
+                "ALLOWED",
+                "NAME",
+            ],
             clients.iter().map(|c| {
                 vec![
                     c.client_id.clone(),
@@ -47,9 +56,17 @@ fn render(response: &AdminResponse) -> String {
                     c.grants.join(","),
                     c.scopes.clone(),
                     yes_no(c.disabled),
+                    allowed(&c.allowed_groups, ","),
                     c.name.clone(),
                 ]
             }),
+        ),
+        AdminResponse::Group { group } => group_details(group),
+        AdminResponse::Groups { groups } => table(
+            &["GROUP", "MEMBERS", "ID"],
+            groups
+                .iter()
+                .map(|g| vec![g.name.clone(), g.members.join(","), g.id.clone()]),
         ),
         AdminResponse::Keys { keys } => key_table(keys),
         AdminResponse::Grants { grants } => table(
@@ -106,6 +123,24 @@ fn render(response: &AdminResponse) -> String {
             }),
         ),
     }
+}
+
+/// A client's access policy: the groups it allows, or everyone.
+fn allowed(groups: &[String], separator: &str) -> String {
+    if groups.is_empty() {
+        "everyone".into()
+    } else {
+        groups.join(separator)
+    }
+}
+
+fn group_details(g: &GroupView) -> String {
+    details(&[
+        ("group", g.name.clone()),
+        ("id", g.id.clone()),
+        ("members", g.members.join(" ")),
+        ("created", utc(g.created_at)),
+    ])
 }
 
 fn yes_no(flag: bool) -> String {
@@ -173,6 +208,7 @@ fn user_details(u: &UserView) -> String {
         ("email_verified", yes_no(u.email_verified)),
         ("admin", yes_no(u.admin)),
         ("disabled", yes_no(u.disabled)),
+        ("groups", u.groups.join(" ")),
         ("created", utc(u.created_at)),
         ("updated", utc(u.updated_at)),
     ])
@@ -212,6 +248,7 @@ fn client_details(c: &ClientView) -> String {
         ("disabled", yes_no(c.disabled)),
         ("may_introspect", yes_no(c.may_introspect)),
         ("web_origins", c.web_origins.join(" ")),
+        ("allowed_groups", allowed(&c.allowed_groups, " ")),
         ("created", utc(c.created_at)),
     ])
 }

@@ -65,6 +65,7 @@ fn reach(command: &Command) -> Option<Reach> {
         Command::Check(_) => Some(Reach::Everything),
         Command::User(_)
         | Command::Client(_)
+        | Command::Group(_)
         | Command::Grant(_)
         | Command::Key(_)
         | Command::Backup { .. }

@@ -24,10 +24,12 @@ pub enum AuditKind {
     Unlocked,
     /// An administrator changed something on the admin pages; the detail says what.
     AdminChanged,
+    /// A person was refused a client by its access policy (not in any group it allows).
+    AccessRefused,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 12] = [
+    pub const ALL: [AuditKind; 13] = [
         AuditKind::SignedIn,
         AuditKind::SignInFailed,
         AuditKind::CodeRejected,
@@ -40,6 +42,7 @@ impl AuditKind {
         AuditKind::SessionsEnded,
         AuditKind::Unlocked,
         AuditKind::AdminChanged,
+        AuditKind::AccessRefused,
     ];
 
     pub fn name(self) -> &'static str {
@@ -56,6 +59,7 @@ impl AuditKind {
             AuditKind::SessionsEnded => "sessions_ended",
             AuditKind::Unlocked => "unlocked",
             AuditKind::AdminChanged => "admin_changed",
+            AuditKind::AccessRefused => "access_refused",
         }
     }
 }

@@ -371,6 +371,7 @@ mod tests {
             created_at: Timestamp::from_secs(0),
             disabled: false,
             may_introspect: false,
+            allowed_groups: Vec::new(),
             web_origins: Vec::new(),
         }
     }

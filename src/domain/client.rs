@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::group::GroupId;
 use super::network::PlainHttp;
 use super::scope::ScopeSet;
 use super::signing::SigningAlg;
@@ -148,6 +149,9 @@ pub struct Client {
     /// The web origins a browser app of this (public) client calls the token endpoints from;
     /// CORS lets them read the answers.
     pub web_origins: Vec<WebOrigin>,
+    /// The groups whose members may use this client; none means everyone (the policy is
+    /// checked by `App::may_use`). Ids, so a renamed group keeps its place here.
+    pub allowed_groups: Vec<GroupId>,
 }
 
 impl Client {

@@ -11,6 +11,7 @@ pub mod authorization_code;
 pub mod client;
 pub mod clock_watch;
 pub mod device_grant;
+pub mod group;
 pub mod network;
 pub mod oauth;
 pub mod pacing;

@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::Invalid;
 
-/// The scopes OpenID Connect defines; any other valid token is an API scope such as `api.read`.
-pub const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
+/// The scopes OpenID Connect defines, and `groups` (the person's groups, a claim many relying
+/// parties read); any other valid token is an API scope such as `api.read`.
+pub const OIDC_SCOPES: [&str; 5] = ["openid", "profile", "email", "offline_access", "groups"];
 
 /// One scope token.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -45,6 +45,10 @@ pub struct AccessTokenClaims {
     /// a client acting for itself.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_id: Option<String>,
+    /// The person's groups, when `groups` was granted, so a resource server can decide on
+    /// them without asking UserInfo.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<String>>,
 }
 
 /// OIDC Core §2, with the standard claims of §5.4 that the granted scopes allow.
@@ -72,6 +76,8 @@ pub struct IdTokenInput<'a> {
     pub issuer: &'a str,
     pub client_id: &'a str,
     pub user: &'a User,
+    /// The names of the groups the person is in, sorted.
+    pub groups: &'a [String],
     pub scopes: &'a ScopeSet,
     pub now: Timestamp,
     pub expires_at: Timestamp,
@@ -93,14 +99,15 @@ impl IdTokenClaims {
             azp: input.client_id.to_owned(),
             nonce: input.nonce,
             at_hash: input.at_hash,
-            about: ScopedClaims::for_scopes(user, input.scopes),
+            about: ScopedClaims::for_scopes(user, input.scopes, input.groups),
         }
     }
 }
 
 /// The standard claims of OIDC Core §5.4 that the granted scopes allow: `profile` gives name,
-/// username and `updated_at`; `email` gives the address and whether it is verified. Shared by
-/// the ID token and UserInfo, so the two never disagree.
+/// username and `updated_at`; `email` gives the address and whether it is verified; `groups`
+/// gives the names of the person's groups, sorted (empty when in none). Shared by the ID token
+/// and UserInfo, so the two never disagree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ScopedClaims {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -113,10 +120,12 @@ pub struct ScopedClaims {
     pub email: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<String>>,
 }
 
 impl ScopedClaims {
-    pub fn for_scopes(user: &User, scopes: &ScopeSet) -> ScopedClaims {
+    pub fn for_scopes(user: &User, scopes: &ScopeSet, groups: &[String]) -> ScopedClaims {
         let profile = scopes.contains("profile");
         let email = scopes.contains("email") && user.email.is_some();
         ScopedClaims {
@@ -133,6 +142,7 @@ impl ScopedClaims {
                 None
             },
             email_verified: email.then_some(user.email_verified),
+            groups: scopes.contains("groups").then(|| groups.to_vec()),
         }
     }
 }
@@ -146,10 +156,10 @@ pub struct UserInfoClaims {
 }
 
 impl UserInfoClaims {
-    pub fn build(user: &User, scopes: &ScopeSet) -> UserInfoClaims {
+    pub fn build(user: &User, scopes: &ScopeSet, groups: &[String]) -> UserInfoClaims {
         UserInfoClaims {
             sub: user.sub.as_str().to_owned(),
-            about: ScopedClaims::for_scopes(user, scopes),
+            about: ScopedClaims::for_scopes(user, scopes, groups),
         }
     }
 }

@@ -7,7 +7,9 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::blocking::on_blocking_pool;
-use super::browser::{Browser, PageError, PageForm, page, say, sign_in_page, with_cookie};
+use super::browser::{
+    Browser, PageError, PageForm, not_for_you_page, page, say, sign_in_page, with_cookie,
+};
 use super::errors::allow_form_redirect_to;
 use super::form::{Form, RequestProblem, query_or_form};
 use crate::app::App;
@@ -119,10 +121,19 @@ fn broken_link(frame: &Frame, why: &str) -> HttpResponse {
     )
 }
 
-fn refused(frame: &Frame, refusal: AuthorizeRefusal, status: StatusCode) -> HttpResponse {
+fn refused(
+    frame: &Frame,
+    token: &str,
+    refusal: AuthorizeRefusal,
+    status: StatusCode,
+) -> HttpResponse {
     match refusal {
         AuthorizeRefusal::Page(why) => broken_link(frame, &refusal_words(frame, why)),
         AuthorizeRefusal::Redirect(location) => redirect(status, &location),
+        AuthorizeRefusal::NotForYou {
+            refused,
+            back_to_app,
+        } => not_for_you_page(frame, &refused, token, Some(&back_to_app)),
         AuthorizeRefusal::Unavailable(detail) => {
             PageError::fault("an authorization request", detail).render(frame)
         }
@@ -143,7 +154,7 @@ pub(super) fn app_step_page(
             user,
             step,
         } => render_step(frame, token, &checked, user.as_ref(), step, status),
-        AppStep::Refused(refusal) => refused(frame, refusal, status),
+        AppStep::Refused(refusal) => refused(frame, token, refusal, status),
     }
 }
 
@@ -275,7 +286,12 @@ pub async fn decision(form: PageForm, app: web::Data<App>) -> Result<HttpRespons
             redirect(StatusCode::SEE_OTHER, &location)
         }
         AppDecision::SignInAgain(checked) => sign_in_again(frame, &form.form_token(&app), &checked),
-        AppDecision::Refused(refusal) => refused(frame, refusal, StatusCode::SEE_OTHER),
+        AppDecision::Refused(refusal) => refused(
+            frame,
+            &form.form_token(&app),
+            refusal,
+            StatusCode::SEE_OTHER,
+        ),
     })
 }
 

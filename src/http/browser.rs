@@ -259,6 +259,24 @@ pub fn say(
     )
 }
 
+/// A client's access policy keeps the signed-in person out (`App::may_use`): the page for the
+/// device flow and for an app's request alike; `back_to_app` only for an app's.
+pub fn not_for_you_page(
+    frame: &Frame,
+    refused: &crate::domain::group::NotForYou,
+    csrf_token: &str,
+    back_to_app: Option<&str>,
+) -> HttpResponse {
+    use crate::pages::not_for_you::{NotForYou, not_for_you};
+    let view = NotForYou {
+        app_name: &refused.app_name,
+        signed_in_as: &refused.signed_in_as,
+        csrf_token,
+        back_to_app,
+    };
+    page(StatusCode::FORBIDDEN, not_for_you(frame, &view), None)
+}
+
 /// The sign-in page, as one of several routes shows it.
 pub fn sign_in_page(frame: &Frame, status: StatusCode, view: &Login<'_>) -> HttpResponse {
     page(status, login(frame, view), None)

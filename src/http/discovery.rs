@@ -31,7 +31,7 @@ struct Metadata {
     end_session_endpoint: String,
     token_endpoint_auth_methods_supported: [&'static str; 3],
     scopes_supported: Vec<String>,
-    claims_supported: [&'static str; 14],
+    claims_supported: [&'static str; 15],
     subject_types_supported: [&'static str; 1],
     id_token_signing_alg_values_supported: Vec<&'static str>,
 }
@@ -90,6 +90,7 @@ fn metadata(app: &App) -> Metadata {
             "updated_at",
             "email",
             "email_verified",
+            "groups",
         ],
         subject_types_supported: ["public"],
         id_token_signing_alg_values_supported: SigningAlg::ALL

@@ -11,7 +11,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use maud::Markup;
 
 use super::blocking::on_blocking_pool;
-use super::browser::{Browser, PageError, PageForm, page, say, see_other, sign_in_page};
+use super::browser::{
+    Browser, PageError, PageForm, not_for_you_page, page, say, see_other, sign_in_page,
+};
 use super::form::Form;
 use crate::app::App;
 use crate::app::device::CodeProblem;
@@ -148,6 +150,7 @@ fn code_step_page(
             },
         )),
         CodeStep::Problem(problem) => problem_page(app, frame, problem, csrf_token, typed),
+        CodeStep::NotForYou(refused) => Ok(not_for_you_page(frame, &refused, csrf_token, None)),
     }
 }
 
@@ -166,6 +169,14 @@ pub(super) fn after_code_posted(
         CodeStep::SignIn(code) => code,
         CodeStep::Problem(problem) => {
             return problem_page(app, frame, problem, &app.form_token(cookie), typed);
+        }
+        CodeStep::NotForYou(refused) => {
+            return Ok(not_for_you_page(
+                frame,
+                &refused,
+                &app.form_token(cookie),
+                None,
+            ));
         }
     };
     let ticket = app.page_ticket(
@@ -303,6 +314,9 @@ fn decision_page(
         }
         DeviceDecision::Problem(problem) => {
             return problem_page(app, frame, problem, &token, typed);
+        }
+        DeviceDecision::NotForYou(refused) => {
+            return Ok(not_for_you_page(frame, &refused, &token, None));
         }
         DeviceDecision::AccountUnusable => {
             return Ok(say(

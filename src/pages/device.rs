@@ -244,6 +244,7 @@ pub fn scope_words(frame: &Frame, scope: &str) -> String {
         "profile" => frame.text("scope-profile"),
         "email" => frame.text("scope-email"),
         "offline_access" => frame.text("scope-offline-access"),
+        "groups" => frame.text("scope-groups"),
         other => frame.text_with("scope-api", &[("scope", Arg::Text(other))]),
     }
 }

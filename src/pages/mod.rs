@@ -9,4 +9,5 @@ pub mod devices;
 pub mod error;
 pub mod home;
 pub mod layout;
+pub mod not_for_you;
 pub mod pairing;

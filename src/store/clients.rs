@@ -36,6 +36,7 @@ impl Store {
                     "client id {id:?} equals a user's subject identifier; choose another"
                 ))));
             }
+            super::groups::check_groups_exist(txn, &client.allowed_groups)?;
             clients.insert(id, encode_client(&client)?.as_slice())?;
             Ok(())
         })
@@ -67,7 +68,8 @@ impl Store {
         Ok(read.open_table(CLIENT_ID_TO_CLIENT)?.len()?)
     }
 
-    /// Reads, changes and writes one client in a single transaction.
+    /// Reads, changes and writes one client in a single transaction. Invariant (with
+    /// `remove_group`): a client's access policy names only groups that exist.
     pub fn update_client(
         &self,
         id: &ClientId,
@@ -82,6 +84,7 @@ impl Store {
                 None => return Err(not_found(id.as_str())),
             };
             change(&mut client)?;
+            super::groups::check_groups_exist(txn, &client.allowed_groups)?;
             clients.insert(id.as_str(), encode_client(&client)?.as_slice())?;
             Ok(client)
         })

@@ -14,7 +14,7 @@ use super::tables::{
     META_SCHEMA_VERSION, create_all,
 };
 
-pub const CURRENT_SCHEMA_VERSION: u64 = 5;
+pub const CURRENT_SCHEMA_VERSION: u64 = 6;
 
 /// `MIGRATIONS[i]` upgrades a file from version `i + 1` to `i + 2`. New tables need no step:
 /// `create_all` runs first.
@@ -24,6 +24,7 @@ const MIGRATIONS: &[Migration] = &[
     clients_may_be_v3,
     keys_to_v4,
     clients_may_be_v4,
+    groups_and_clients_may_be_v5,
 ];
 
 /// 1 → 2: authorization codes and consents get their tables; client records are rewritten as
@@ -66,6 +67,15 @@ fn keys_to_v4(txn: &WriteTransaction) -> Result<(), StoreError> {
 /// 4 → 5: client records written from now on are V4, which adds browser apps' web origins.
 /// Earlier records read as they are (with none), so nothing is rewritten.
 fn clients_may_be_v4(_: &WriteTransaction) -> Result<(), StoreError> {
+    Ok(())
+}
+
+/// 5 → 6: groups get their tables (made by `create_all`); client records written from now on
+/// are V5, which adds the groups allowed to use the client. Earlier records read as they are
+/// (open to everyone, as before), so nothing is rewritten; the new version keeps an older
+/// authbox from reading a V5 client and ignoring its policy. Audit events that carry a detail
+/// (an administrator's change) are written as V2 audit records from this version on.
+fn groups_and_clients_may_be_v5(_: &WriteTransaction) -> Result<(), StoreError> {
     Ok(())
 }
 

@@ -61,6 +61,13 @@ pub(super) const AUTHORIZATION_CODE_HASH_TO_CODE: TableDefinition<&[u8], &[u8]> 
 /// (`sub`, `client_id`) → encoded consent: the scopes a person let a web app have.
 pub(super) const USER_SUB_CLIENT_TO_CONSENT: TableDefinition<(&str, &str), &[u8]> =
     TableDefinition::new("user_sub_client_to_consent");
+/// Group id → encoded group record (name and members). Memberships and client policies
+/// name the id, so a rename touches one row.
+pub(super) const GROUP_ID_TO_GROUP: TableDefinition<&str, &[u8]> =
+    TableDefinition::new("group_id_to_group");
+/// Lower-cased group name → group id.
+pub(super) const GROUP_NAME_TO_GROUP_ID: TableDefinition<&str, &str> =
+    TableDefinition::new("group_name_to_group_id");
 /// Expiry index: `expires_at` (ms, big-endian) ‖ row kind ‖ row key → nothing. Sorted by time,
 /// so the sweeper reads only what has expired.
 pub(super) const EXPIRY_TO_ROW: TableDefinition<&[u8], ()> = TableDefinition::new("expiry_to_row");
@@ -93,5 +100,7 @@ pub(super) fn create_all(txn: &WriteTransaction) -> Result<(), redb::TableError>
     txn.open_table(AUTHORIZATION_CODE_HASH_TO_CODE)?;
     txn.open_table(USER_SUB_CLIENT_TO_CONSENT)?;
     txn.open_table(EXPIRY_TO_ROW)?;
+    txn.open_table(GROUP_ID_TO_GROUP)?;
+    txn.open_table(GROUP_NAME_TO_GROUP_ID)?;
     Ok(())
 }

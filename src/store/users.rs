@@ -151,6 +151,7 @@ impl Store {
             for client in given {
                 consents.remove((sub.as_str(), client.as_str()))?;
             }
+            super::groups::forget_member(txn, &user.sub)?;
             Ok(user)
         })
     }

@@ -4,6 +4,7 @@
 // A test fails loudly by unwrapping; the server itself may not (Cargo.toml, [lints.clippy]).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod access_policy;
 mod account_changes;
 mod admin_pages;
 mod architecture;
@@ -30,6 +31,7 @@ mod durability;
 mod exactly_once;
 mod floods;
 mod generated_docs;
+mod groups;
 mod in_browser;
 mod in_browser_languages;
 mod interop;

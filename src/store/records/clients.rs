@@ -5,10 +5,11 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::{StoreError, V1, corrupt, decode_body, encode, millis, unknown_version};
-use super::{V2, V3, V4};
+use super::{V2, V3, V4, V5};
 use crate::domain::client::{
     Client, ClientId, ClientKind, ClientLifetimes, GrantType, RedirectUri, SecretDigest,
 };
+use crate::domain::group::GroupId;
 use crate::domain::network::PlainHttp;
 use crate::domain::scope::ScopeSet;
 use crate::domain::signing::SigningAlg;
@@ -53,6 +54,13 @@ struct ClientV4 {
     web_origins: Vec<String>,
 }
 
+/// V5 adds the groups allowed to use the client, by id (schema version 6).
+#[derive(Serialize, Deserialize)]
+struct ClientV5 {
+    v4: ClientV4,
+    allowed_groups: Vec<String>,
+}
+
 fn uri_strings(uris: &[RedirectUri]) -> Vec<String> {
     uris.iter().map(|u| u.as_str().to_owned()).collect()
 }
@@ -92,28 +100,67 @@ pub fn encode_client(client: &Client) -> Result<Vec<u8>, StoreError> {
         disabled: client.disabled,
     };
     encode(
-        V4,
-        &ClientV4 {
-            v3: ClientV3 {
-                v2: ClientV2 {
-                    v1,
-                    post_logout_redirect_uris: uri_strings(&client.post_logout_redirect_uris),
+        V5,
+        &ClientV5 {
+            v4: ClientV4 {
+                v3: ClientV3 {
+                    v2: ClientV2 {
+                        v1,
+                        post_logout_redirect_uris: uri_strings(&client.post_logout_redirect_uris),
+                    },
+                    may_introspect: client.may_introspect,
                 },
-                may_introspect: client.may_introspect,
+                web_origins: client
+                    .web_origins
+                    .iter()
+                    .map(|o| o.as_str().to_owned())
+                    .collect(),
             },
-            web_origins: client
-                .web_origins
+            allowed_groups: client
+                .allowed_groups
                 .iter()
-                .map(|o| o.as_str().to_owned())
+                .map(|g| g.as_str().to_owned())
                 .collect(),
         },
     )
 }
 
 /// Reads a client of any version; a V1 client has no post-logout redirect URIs, and neither a
-/// V1 nor a V2 client may introspect other clients' tokens; before V4 no client has web origins.
+/// V1 nor a V2 client may introspect other clients' tokens; before V4 no client has web origins;
+/// before V5 every client is open to everyone.
 pub fn decode_client(bytes: &[u8]) -> Result<Client, StoreError> {
-    let (r, post_logout, may_introspect, origins) = match bytes.split_first() {
+    let (v4, allowed_groups) = match bytes.split_first() {
+        Some((&V5, body)) => {
+            let r: ClientV5 = decode_body("client", body)?;
+            (v4_parts(r.v4), r.allowed_groups)
+        }
+        _ => (decode_v4(bytes)?, Vec::new()),
+    };
+    let (r, post_logout, may_introspect, origins) = v4;
+    let mut client = client_from(r, &post_logout, may_introspect, &origins)?;
+    client.allowed_groups = allowed_groups
+        .into_iter()
+        .map(GroupId::from_stored)
+        .collect();
+    Ok(client)
+}
+
+type UpToV4 = (ClientV1, Vec<String>, bool, Vec<String>);
+
+fn v4_parts(r: ClientV4) -> UpToV4 {
+    let (v3, origins) = (r.v3, r.web_origins);
+    let v2 = v3.v2;
+    (
+        v2.v1,
+        v2.post_logout_redirect_uris,
+        v3.may_introspect,
+        origins,
+    )
+}
+
+/// A client record up to V4, as its parts.
+fn decode_v4(bytes: &[u8]) -> Result<UpToV4, StoreError> {
+    Ok(match bytes.split_first() {
         Some((&V1, body)) => (
             decode_body::<ClientV1>("client", body)?,
             Vec::new(),
@@ -134,20 +181,18 @@ pub fn decode_client(bytes: &[u8]) -> Result<Client, StoreError> {
                 Vec::new(),
             )
         }
-        Some((&V4, body)) => {
-            let r: ClientV4 = decode_body("client", body)?;
-            let (v3, origins) = (r.v3, r.web_origins);
-            let v2 = v3.v2;
-            (
-                v2.v1,
-                v2.post_logout_redirect_uris,
-                v3.may_introspect,
-                origins,
-            )
-        }
+        Some((&V4, body)) => v4_parts(decode_body("client", body)?),
         Some((&version, _)) => return Err(unknown_version("client", version)),
         None => return Err(StoreError::Corrupt("a client record is empty".into())),
-    };
+    })
+}
+
+fn client_from(
+    r: ClientV1,
+    post_logout: &[String],
+    may_introspect: bool,
+    origins: &[String],
+) -> Result<Client, StoreError> {
     let alg = |name: Option<String>| {
         name.map(|n| n.parse::<SigningAlg>())
             .transpose()
@@ -171,7 +216,7 @@ pub fn decode_client(bytes: &[u8]) -> Result<Client, StoreError> {
         scopes: ScopeSet::from_tokens(r.scopes.iter().map(String::as_str))
             .map_err(corrupt("scope"))?,
         redirect_uris: parse_uris(&r.redirect_uris)?,
-        post_logout_redirect_uris: parse_uris(&post_logout)?,
+        post_logout_redirect_uris: parse_uris(post_logout)?,
         lifetimes: ClientLifetimes {
             access_token: r.access_token_ttl_ms.map(Duration::from_millis),
             refresh_idle: r.refresh_idle_ttl_ms.map(Duration::from_millis),
@@ -187,6 +232,7 @@ pub fn decode_client(bytes: &[u8]) -> Result<Client, StoreError> {
             .map(|o| WebOrigin::parse(o, PlainHttp::PrivateNetwork))
             .collect::<Result<_, _>>()
             .map_err(corrupt("web origin"))?,
+        allowed_groups: Vec::new(),
     })
 }
 

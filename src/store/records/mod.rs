@@ -9,6 +9,7 @@
 mod audit;
 mod clients;
 mod grants;
+mod groups;
 mod keys;
 mod people;
 mod refresh;
@@ -25,6 +26,7 @@ pub use grants::{
     decode_authorization_code, decode_consent, decode_device_grant, encode_authorization_code,
     encode_consent, encode_device_grant,
 };
+pub use groups::{decode_group, encode_group};
 pub use keys::{decode_key, encode_key};
 pub use people::{decode_session, decode_user, encode_session, encode_user};
 pub use refresh::{
@@ -35,6 +37,7 @@ pub(super) const V1: u8 = 1;
 pub(super) const V2: u8 = 2;
 pub(super) const V3: u8 = 3;
 pub(super) const V4: u8 = 4;
+pub(super) const V5: u8 = 5;
 
 pub(super) fn encode<T: Serialize>(version: u8, record: &T) -> Result<Vec<u8>, StoreError> {
     let body = postcard::to_stdvec(record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -86,10 +89,10 @@ mod tests {
         assert!(decode_user(&[]).is_err());
         assert!(decode_client(&[1, 255, 255]).is_err());
         assert!(
-            decode_client(&[5, 0])
+            decode_client(&[6, 0])
                 .unwrap_err()
                 .to_string()
-                .contains("version 5")
+                .contains("version 6")
         );
     }
 }
