@@ -99,7 +99,7 @@ fn step_page(path: &str, form: Option<&Form>) -> String {
 
 /// `back` when it is a path on this server, else `/`: never `//host` or `/\host`, which
 /// browsers read as another site, nor anything a header cannot carry.
-fn local_path(back: &str) -> &str {
+pub(super) fn local_path(back: &str) -> &str {
     let local = back.starts_with('/')
         && !back.starts_with("//")
         && back.len() <= MAX_HERE

@@ -11,6 +11,7 @@ use super::browser::{
     Browser, PageError, PageForm, page, see_other, session_cookie, sign_in_page, with_cookie,
 };
 use super::errors::allow_form_redirect_to;
+use super::language::local_path;
 use super::verification::after_code_posted;
 use crate::app::App;
 use crate::app::authorize::NextStep;
@@ -98,7 +99,7 @@ fn signed_in_page(app: &App, form: &PageForm, cookie: &str, next: AfterSignIn) -
         AfterSignIn::Device(step) => {
             after_code_posted(app, frame, step, cookie, typed).unwrap_or_else(|e| e.render(frame))
         }
-        AfterSignIn::Nowhere => see_other("/login"),
+        AfterSignIn::Nowhere => see_other(form.get("back").map_or("/login", local_path)),
     };
     with_cookie(&mut response, &fresh);
     response
@@ -128,6 +129,7 @@ fn rejected_page(
             app: app_name.zip(field),
             username: &username.chars().take(64).collect::<String>(),
             problem: Some(&frame.text("sign-in-rejected")),
+            back: form.get("back").map(local_path),
         },
     );
     if let Some(carried) = &carried {

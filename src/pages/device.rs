@@ -60,6 +60,8 @@ pub struct Login<'a> {
     pub username: &'a str,
     /// Why the person is asked (again), in their language.
     pub problem: Option<&'a str>,
+    /// The page on this server to go back to once signed in (a page that asked for it).
+    pub back: Option<&'a str>,
 }
 
 pub fn login(frame: &Frame, view: &Login<'_>) -> Markup {
@@ -85,6 +87,9 @@ pub fn login(frame: &Frame, view: &Login<'_>) -> Markup {
                 }
                 @if let Some((_, request)) = view.app {
                     input type="hidden" name="authorize" value=(request);
+                }
+                @if let Some(back) = view.back {
+                    input type="hidden" name="back" value=(back);
                 }
                 label for="username" { (frame.text("username-label")) }
                 input id="username" name="username" type="text" required value=(view.username)

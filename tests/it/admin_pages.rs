@@ -20,6 +20,7 @@ fn with_admin() -> TestServer {
         .app()
         .update_user("alice", &changes)
         .expect("alice administers");
+    server.cli().run(&["group", "create", "family"]).ok();
     server
 }
 
@@ -58,6 +59,7 @@ fn declared_routes() -> Vec<(String, String)> {
 fn concrete(path: &str) -> String {
     path.replace("{username}", "bob")
         .replace("{client_id}", "tv-public")
+        .replace("{name}", "family")
 }
 
 #[test]
@@ -106,6 +108,11 @@ fn adm_1_every_admin_path_answers_only_an_administrator() {
     }
     // Nothing was changed by any of that.
     assert!(!server.app().user("bob").expect("bob").disabled);
+    let family = server
+        .cli()
+        .run(&["--json", "group", "show", "family"])
+        .json();
+    assert_eq!(family["group"]["members"], serde_json::json!([]));
     assert!(!server.app().client("tv-public").expect("tv").disabled);
     let events = alice.get("/admin/audit?event=admin_changed");
     assert!(!events.says("<td>admin_changed</td>"), "{}", events.html);
@@ -255,5 +262,61 @@ fn adm_4_the_overview_says_what_the_server_is_and_the_latest_refusals() {
         "mallory",
     ] {
         assert!(overview.says(fact), "{fact}: {}", overview.html);
+    }
+}
+
+#[test]
+fn adm_5_groups_made_on_the_pages_limit_a_client_and_the_protocol_holds_to_it() {
+    let server = with_admin();
+    let tokens = server.grant("tv-public", "openid offline_access", "bob");
+    let refresh_token = tokens.str("refresh_token");
+    let mut alice = signed_in(&server, "alice", ALICE_PASSWORD);
+    let created = alice.submit("/admin/groups", &[("name", "Kids")]);
+    assert!(created.says("<h1>Kids</h1>"), "{}", created.html);
+    let duplicate = alice.submit("/admin/groups", &[("name", "kids")]);
+    assert_eq!(duplicate.status, 409, "{}", duplicate.html);
+    let unknown = alice.submit("/admin/groups/Kids/members", &[("username", "nobody")]);
+    assert_eq!(unknown.status, 404, "{}", unknown.html);
+    let added = alice.submit("/admin/groups/family/members", &[("username", "alice")]);
+    assert!(added.says("href=\"/admin/people/alice\""), "{}", added.html);
+
+    let limited = alice.submit("/admin/clients/tv-public/groups", &[("groups", "family")]);
+    assert!(limited.says("family"), "{}", limited.html);
+    let refreshed = server.post_form(
+        "/token",
+        &format!(
+            "grant_type=refresh_token&client_id=tv-public&refresh_token={}",
+            enc(&refresh_token)
+        ),
+        None,
+    );
+    refreshed.is_error(400, "invalid_grant");
+    assert_eq!(
+        server.grant("tv-public", "openid", "alice").status,
+        200,
+        "a member still pairs"
+    );
+    let refused = alice.submit("/admin/groups/family/delete", &[]);
+    assert_eq!(
+        refused.status, 400,
+        "a group a client needs stays: {}",
+        refused.html
+    );
+    assert!(refused.says("is in the access policy of client tv-public"));
+    alice.submit("/admin/clients/tv-public/groups", &[("groups", "")]);
+    let renamed = alice.submit("/admin/groups/Kids/rename", &[("new_name", "children")]);
+    assert!(renamed.says("<h1>children</h1>"), "{}", renamed.html);
+    alice.get("/admin/groups/children/delete");
+    let gone = alice.submit("/admin/groups/children/delete", &[]);
+    assert!(!gone.says("children"), "{}", gone.html);
+    let log = alice.get("/admin/audit?event=admin_changed");
+    for change in [
+        "alice created group Kids",
+        "alice added alice to group family",
+        "alice updated client tv-public",
+        "alice renamed group Kids to children",
+        "alice deleted group children",
+    ] {
+        assert!(log.says(change), "{change}: {}", log.html);
     }
 }

@@ -33,6 +33,7 @@ mod floods;
 mod generated_docs;
 mod groups;
 mod in_browser;
+mod in_browser_admin;
 mod in_browser_languages;
 mod interop;
 mod introspection_revocation;

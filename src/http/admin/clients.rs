@@ -92,6 +92,10 @@ pub async fn show(
                 .clone()
                 .unwrap_or_else(|| frame.text("admin-server-default")),
         ),
+        (
+            frame.text("admin-allowed-groups"),
+            allowed_words(frame, &client.allowed_groups),
+        ),
         (frame.text("admin-state"), state(frame, client.disabled)),
         (
             frame.text("admin-created"),
@@ -99,14 +103,55 @@ pub async fn show(
         ),
     ];
     let token = browser.form_token(&app);
+    let allowed = client.allowed_groups.join(" ");
     let view = ClientPage {
         csrf_token: &token,
         client_id: &client.client_id,
         name: &client.name,
         facts: &facts,
         disabled: client.disabled,
+        allowed_groups: &allowed,
     };
     Ok(page(StatusCode::OK, client_page(frame, &view), None))
+}
+
+/// Who may use a client, in words.
+fn allowed_words(frame: &Frame, groups: &[String]) -> String {
+    if groups.is_empty() {
+        frame.text("admin-everyone")
+    } else {
+        groups.join(", ")
+    }
+}
+
+/// `POST /admin/clients/{client_id}/groups`: the groups allowed to use the client, separated
+/// by spaces or commas; none means everyone.
+pub async fn set_groups(
+    client_id: web::Path<String>,
+    admin: Admin,
+    form: PageForm,
+    app: web::Data<App>,
+) -> Result<HttpResponse, PageError> {
+    let client_id = client_id.into_inner();
+    let here = format!("/admin/clients/{client_id}");
+    let groups: Vec<String> = form
+        .get("groups")
+        .unwrap_or_default()
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|g| !g.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let request = AdminRequest::ClientUpdate {
+        client_id,
+        settings: ClientSettings {
+            allow_groups: Some(groups),
+            ..ClientSettings::default()
+        },
+    };
+    match run(&app, &admin, request).await? {
+        Done::Response(_) => Ok(see_other(&here)),
+        Done::Refused(failure) => Ok(refused_page(&form.frame, &failure)),
+    }
 }
 
 /// `GET /admin/clients/{client_id}/disable`: what disabling does, before it is done.

@@ -11,6 +11,7 @@
 mod audit;
 mod clients;
 mod dashboard;
+mod groups;
 mod keys;
 mod people;
 
@@ -21,7 +22,9 @@ use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 
 use super::blocking::on_blocking_pool;
-use super::browser::{PageError, browser_cookie, page, sign_in_page, the_app};
+use super::browser::{
+    PageError, browser_cookie, page, session_cookie, sign_in_page, the_app, with_cookie,
+};
 use super::client_address::client_address;
 use super::language::{frame, here_of};
 use crate::app::App;
@@ -47,6 +50,24 @@ pub fn routes(scope: actix_web::Scope) -> actix_web::Scope {
         )
         .route("/people/{username}/enable", web::post().to(people::enable))
         .route("/grants/revoke", web::post().to(people::revoke_grant))
+        .route("/groups", web::get().to(groups::list))
+        .route("/groups", web::post().to(groups::create))
+        .route("/groups/{name}", web::get().to(groups::show))
+        .route("/groups/{name}/members", web::post().to(groups::add_member))
+        .route(
+            "/groups/{name}/members/remove",
+            web::post().to(groups::remove_member),
+        )
+        .route("/groups/{name}/rename", web::post().to(groups::rename))
+        .route(
+            "/groups/{name}/delete",
+            web::get().to(groups::confirm_delete),
+        )
+        .route("/groups/{name}/delete", web::post().to(groups::delete))
+        .route(
+            "/clients/{client_id}/groups",
+            web::post().to(clients::set_groups),
+        )
         .route("/clients", web::get().to(clients::list))
         .route("/clients/{client_id}", web::get().to(clients::show))
         .route(
@@ -98,19 +119,31 @@ pub async fn require_admin<B: MessageBody + 'static>(
             )
         }
         AdminAccess::SignedOut => {
-            let frame = frame(request.request(), &app, here_of(request.request()));
-            let token = browser_cookie(request.request(), &app)
-                .map(|c| app.form_token(&c))
-                .unwrap_or_default();
-            sign_in_page(
+            let here = here_of(request.request());
+            let frame = frame(request.request(), &app, here.clone());
+            // A first visit has no cookie yet: the sign-in form needs one to be posted.
+            let (cookie, fresh) = match browser_cookie(request.request(), &app) {
+                Some(cookie) => (cookie, None),
+                None => {
+                    let fresh = app.new_browser_cookie().map_err(PageError::from)?;
+                    (fresh.clone(), Some(session_cookie(&app, fresh)))
+                }
+            };
+            let back = (request.method() == actix_web::http::Method::GET).then_some(here);
+            let mut answer = sign_in_page(
                 &frame,
                 StatusCode::UNAUTHORIZED,
                 &Login {
-                    csrf_token: &token,
+                    csrf_token: &app.form_token(&cookie),
                     problem: Some(&frame.text("admin-sign-in")),
+                    back: back.as_deref(),
                     ..Login::default()
                 },
-            )
+            );
+            if let Some(fresh) = fresh {
+                with_cookie(&mut answer, &fresh);
+            }
+            answer
         }
     };
     Ok(request.into_response(refusal).map_into_right_body())

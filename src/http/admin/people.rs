@@ -150,6 +150,7 @@ pub async fn show(
         ),
         (frame.text("admin-email"), email),
         (frame.text("admin-subject"), user.sub.clone()),
+        (frame.text("admin-groups"), user.groups.join(", ")),
         (frame.text("admin-role-admin"), yes_no(frame, user.admin)),
         (frame.text("admin-state"), state(frame, user.disabled)),
         (

@@ -81,6 +81,8 @@ pub struct ClientPage<'a> {
     pub name: &'a str,
     pub facts: &'a [(String, String)],
     pub disabled: bool,
+    /// The allowed groups' names, separated by spaces; empty for everyone.
+    pub allowed_groups: &'a str,
 }
 
 pub fn client_page(frame: &Frame, view: &ClientPage<'_>) -> Markup {
@@ -94,6 +96,12 @@ pub fn client_page(frame: &Frame, view: &ClientPage<'_>) -> Markup {
                 @for (what, value) in view.facts {
                     dt { (what) } dd { (value) }
                 }
+            }
+            form method="post" action=(format!("{here}/groups")) class="search" {
+                input type="hidden" name="csrf_token" value=(view.csrf_token);
+                label for="groups" { (frame.text("admin-allowed-groups-label")) }
+                input id="groups" name="groups" type="text" maxlength="1024" value=(view.allowed_groups) autocapitalize="none" spellcheck="false";
+                button type="submit" class="secondary" { (frame.text("admin-save")) }
             }
             @if view.disabled {
                 (button_form(&format!("{here}/enable"), view.csrf_token, &[], &frame.text("admin-enable"), false))

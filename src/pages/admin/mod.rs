@@ -3,11 +3,13 @@
 //! and `detail` (one person, one client, confirmations).
 
 mod detail;
+mod groups;
 mod lists;
 
 use maud::{Markup, html};
 
 pub use detail::{ClientPage, Confirm, DeviceRow, PersonPage, client_page, confirm, person_page};
+pub use groups::{GroupPage, GroupRow, GroupsPage, group_page, groups_page};
 pub use lists::{
     AuditPage, ClientRow, ClientsPage, Dashboard, EventRow, KeyRow, KeysPage, Paging, PeoplePage,
     PersonRow, audit_page, clients_page, dashboard, keys_page, people_page,
@@ -20,6 +22,7 @@ use super::layout::{Frame, page, rich};
 pub enum Section {
     Overview,
     People,
+    Groups,
     Clients,
     Keys,
     Audit,
@@ -29,6 +32,7 @@ fn menu(frame: &Frame, current: Section) -> Markup {
     let entries = [
         (Section::Overview, "/admin", frame.text("admin-overview")),
         (Section::People, "/admin/people", frame.text("admin-people")),
+        (Section::Groups, "/admin/groups", frame.text("admin-groups")),
         (
             Section::Clients,
             "/admin/clients",
