@@ -61,6 +61,7 @@ pub mod server;
 pub mod service_manager;
 pub mod store;
 pub mod telemetry;
+pub mod terminal_qr;
 
 /// The parsers of untrusted input that the modules above keep private, gathered for the fuzz
 /// targets in `fuzz/` (README, "Fuzzing"). Not an API: nothing but those targets uses it.

@@ -9,7 +9,8 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::accounts::{NewUser, UserChanges};
+use super::account_links::{Invitation, LinkView};
+use super::accounts::{NewUser, SignInsEnded, UserChanges};
 pub use super::admin_views::{AuditView, ClientView, GrantView, KeyView, StatusView, UserView};
 use super::clients::ClientSettings;
 use super::devices::PairedDevice;
@@ -53,6 +54,22 @@ pub enum AdminRequest {
     },
     UserRemove {
         username: String,
+    },
+    /// Creates an invited account and a one-time link to choose its password with.
+    UserInvite {
+        invitation: Invitation,
+    },
+    /// A one-time recovery link for an existing account.
+    UserReset {
+        username: String,
+        #[serde(default)]
+        keep_devices: bool,
+        ttl_secs: Option<u64>,
+    },
+    /// Invitations and recovery links, without their secrets.
+    LinkList,
+    LinkRevoke {
+        id: String,
     },
     ClientAdd {
         client_id: String,
@@ -108,7 +125,9 @@ impl AdminRequest {
     pub fn creates_data(&self) -> bool {
         matches!(
             self,
-            AdminRequest::UserAdd { .. } | AdminRequest::ClientAdd { .. }
+            AdminRequest::UserAdd { .. }
+                | AdminRequest::UserInvite { .. }
+                | AdminRequest::ClientAdd { .. }
         )
     }
 
@@ -148,6 +167,17 @@ impl App {
 pub enum AdminResponse {
     User {
         user: UserView,
+        /// What the change ended, when it ended anything (disabling, a new password).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ended: Option<SignInsEnded>,
+    },
+    /// A new one-time link; `url` is shown only now and is stored nowhere.
+    Link {
+        link: LinkView,
+        url: String,
+    },
+    Links {
+        links: Vec<LinkView>,
     },
     Users {
         users: Vec<UserView>,
@@ -217,8 +247,13 @@ impl From<AppError> for AdminFailure {
 }
 
 fn user(u: User) -> AdminResponse {
+    changed((u, None))
+}
+
+fn changed((u, ended): (User, Option<SignInsEnded>)) -> AdminResponse {
     AdminResponse::User {
         user: UserView::from(&u),
+        ended,
     }
 }
 
@@ -261,14 +296,28 @@ impl App {
                 username,
                 password,
                 keep_devices,
-            } => user(self.set_password(&username, &password, keep_devices)?),
+            } => changed(self.set_password(&username, &password, keep_devices)?),
             AdminRequest::UserSetDisabled { username, disabled } => {
-                user(self.set_user_disabled(&username, disabled)?)
+                changed(self.set_user_disabled(&username, disabled)?)
             }
             AdminRequest::UserRemove { username } => user(self.remove_user(&username)?),
             AdminRequest::UserUpdate { username, changes } => {
-                user(self.update_user(&username, &changes)?)
+                changed(self.update_user(&username, &changes)?)
             }
+            AdminRequest::UserInvite { invitation } => self.invite_user(&invitation)?.into(),
+            AdminRequest::UserReset {
+                username,
+                keep_devices,
+                ttl_secs,
+            } => self
+                .issue_recovery_link(&username, keep_devices, ttl_secs)?
+                .into(),
+            AdminRequest::LinkList => AdminResponse::Links {
+                links: self.link_views()?,
+            },
+            AdminRequest::LinkRevoke { id } => AdminResponse::Links {
+                links: vec![self.revoke_link(&id)?],
+            },
             AdminRequest::ClientAdd {
                 client_id,
                 confidential,

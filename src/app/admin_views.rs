@@ -20,6 +20,9 @@ pub struct UserView {
     pub disabled: bool,
     pub created_at: u64,
     pub updated_at: u64,
+    /// Invited and waiting for the link to be used: the account has no password yet.
+    #[serde(default)]
+    pub invited: bool,
 }
 
 impl From<&User> for UserView {
@@ -34,6 +37,7 @@ impl From<&User> for UserView {
             disabled: u.disabled,
             created_at: u.created_at.secs(),
             updated_at: u.updated_at.secs(),
+            invited: !u.password_hash.is_set(),
         }
     }
 }

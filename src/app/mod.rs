@@ -3,6 +3,7 @@
 //! Each method reads the clock once, decides with the domain, and persists through the store.
 //! Invariant: nothing here knows actix or redb; errors leave as [`AppError`].
 
+pub mod account_links;
 pub mod accounts;
 pub mod admin;
 mod admin_views;

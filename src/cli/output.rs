@@ -1,5 +1,6 @@
 //! How management results look: aligned tables for people, JSON for scripts.
 
+use crate::app::accounts::SignInsEnded;
 use crate::app::admin::{AdminResponse, ClientView, KeyView, StatusView, UserView};
 
 pub fn print(response: &AdminResponse, json: bool) {
@@ -15,9 +16,15 @@ pub fn print(response: &AdminResponse, json: bool) {
 
 fn render(response: &AdminResponse) -> String {
     match response {
-        AdminResponse::User { user } => user_details(user),
+        AdminResponse::User { user, ended } => {
+            let mut text = user_details(user);
+            if let Some(ended) = ended {
+                text.push_str(&ended_line(ended));
+            }
+            text
+        }
         AdminResponse::Users { users } => table(
-            &["USERNAME", "NAME", "EMAIL", "ADMIN", "DISABLED", "SUB"],
+            &["USERNAME", "NAME", "EMAIL", "ADMIN", "DISABLED", "INVITED", "SUB"],
             users.iter().map(|u| {
                 vec![
                     u.username.clone(),
@@ -25,10 +32,13 @@ fn render(response: &AdminResponse) -> String {
                     u.email.clone().unwrap_or_default(),
                     yes_no(u.admin),
                     yes_no(u.disabled),
+                    yes_no(u.invited),
                     u.sub.clone(),
                 ]
             }),
         ),
+        AdminResponse::Link { link, url } => super::links::render_link(link, url),
+        AdminResponse::Links { links } => super::links::links_table(links),
         AdminResponse::Client { client, secret } => {
             let mut text = client_details(client);
             if let Some(secret) = secret {
@@ -105,12 +115,30 @@ fn render(response: &AdminResponse) -> String {
     }
 }
 
+/// What an account change ended, in one sentence.
+fn ended_line(ended: &SignInsEnded) -> String {
+    let count = |n: u64, one: &str| match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {one}s"),
+    };
+    let mut text = format!(
+        "\nEnded {} and {}",
+        count(ended.browser_sessions, "browser session"),
+        count(ended.device_grants, "device grant"),
+    );
+    text.push_str(match ended.access_tokens {
+        true => "; every access token of theirs stopped working.\n",
+        false => "; their devices stay signed in.\n",
+    });
+    text
+}
+
 fn yes_no(flag: bool) -> String {
     if flag { "yes".into() } else { "no".into() }
 }
 
 /// Columns padded to their widest cell; the last column is not padded.
-fn table(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+pub(super) fn table(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
     let rows: Vec<Vec<String>> = rows.collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
@@ -170,6 +198,7 @@ fn user_details(u: &UserView) -> String {
         ("email_verified", yes_no(u.email_verified)),
         ("admin", yes_no(u.admin)),
         ("disabled", yes_no(u.disabled)),
+        ("invited", yes_no(u.invited)),
         ("created", utc(u.created_at)),
         ("updated", utc(u.updated_at)),
     ])
@@ -248,7 +277,7 @@ fn status_details(s: &StatusView) -> String {
 }
 
 /// `YYYY-MM-DD HH:MM:SS UTC` from Unix seconds, by the civil-from-days algorithm.
-fn utc(secs: u64) -> String {
+pub(super) fn utc(secs: u64) -> String {
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     let z = days + 719_468;

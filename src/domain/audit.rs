@@ -22,10 +22,22 @@ pub enum AuditKind {
     SessionsEnded,
     /// An operator lifted "too many tries" pauses (`authbox unlock`).
     Unlocked,
+    /// An operator invited someone: the account exists, waiting for its first password.
+    InvitationCreated,
+    /// The invited person chose their password with the link.
+    InvitationUsed,
+    /// An operator issued a recovery link for an existing account (`authbox user reset`).
+    RecoveryCreated,
+    /// A person set a new password with a recovery link.
+    RecoveryUsed,
+    /// An operator revoked a live invitation or recovery link.
+    LinkRevoked,
+    /// A link that names no stored link was presented (a guess, or a mistyped link).
+    LinkRejected,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 11] = [
+    pub const ALL: [AuditKind; 17] = [
         AuditKind::SignedIn,
         AuditKind::SignInFailed,
         AuditKind::CodeRejected,
@@ -37,6 +49,12 @@ impl AuditKind {
         AuditKind::CodeReplayed,
         AuditKind::SessionsEnded,
         AuditKind::Unlocked,
+        AuditKind::InvitationCreated,
+        AuditKind::InvitationUsed,
+        AuditKind::RecoveryCreated,
+        AuditKind::RecoveryUsed,
+        AuditKind::LinkRevoked,
+        AuditKind::LinkRejected,
     ];
 
     pub fn name(self) -> &'static str {
@@ -52,6 +70,12 @@ impl AuditKind {
             AuditKind::CodeReplayed => "code_replayed",
             AuditKind::SessionsEnded => "sessions_ended",
             AuditKind::Unlocked => "unlocked",
+            AuditKind::InvitationCreated => "invitation_created",
+            AuditKind::InvitationUsed => "invitation_used",
+            AuditKind::RecoveryCreated => "recovery_created",
+            AuditKind::RecoveryUsed => "recovery_used",
+            AuditKind::LinkRevoked => "link_revoked",
+            AuditKind::LinkRejected => "link_rejected",
         }
     }
 }

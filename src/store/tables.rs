@@ -61,6 +61,10 @@ pub(super) const AUTHORIZATION_CODE_HASH_TO_CODE: TableDefinition<&[u8], &[u8]> 
 /// (`sub`, `client_id`) → encoded consent: the scopes a person let a web app have.
 pub(super) const USER_SUB_CLIENT_TO_CONSENT: TableDefinition<(&str, &str), &[u8]> =
     TableDefinition::new("user_sub_client_to_consent");
+/// SHA-256 of a one-time account link's secret → encoded link (invitation or recovery). Kept,
+/// used or revoked, until it expires, so a second use is told "already used".
+pub(super) const ACCOUNT_LINK_HASH_TO_LINK: TableDefinition<&[u8], &[u8]> =
+    TableDefinition::new("account_link_hash_to_link");
 /// Expiry index: `expires_at` (ms, big-endian) ‖ row kind ‖ row key → nothing. Sorted by time,
 /// so the sweeper reads only what has expired.
 pub(super) const EXPIRY_TO_ROW: TableDefinition<&[u8], ()> = TableDefinition::new("expiry_to_row");
@@ -92,6 +96,7 @@ pub(super) fn create_all(txn: &WriteTransaction) -> Result<(), redb::TableError>
     txn.open_table(AUDIT_TIME_TO_EVENT)?;
     txn.open_table(AUTHORIZATION_CODE_HASH_TO_CODE)?;
     txn.open_table(USER_SUB_CLIENT_TO_CONSENT)?;
+    txn.open_table(ACCOUNT_LINK_HASH_TO_LINK)?;
     txn.open_table(EXPIRY_TO_ROW)?;
     Ok(())
 }

@@ -10,6 +10,7 @@ mod audit;
 mod clients;
 mod grants;
 mod keys;
+mod links;
 mod people;
 mod refresh;
 
@@ -26,6 +27,7 @@ pub use grants::{
     encode_consent, encode_device_grant,
 };
 pub use keys::{decode_key, encode_key};
+pub use links::{decode_account_link, encode_account_link};
 pub use people::{decode_session, decode_user, encode_session, encode_user};
 pub use refresh::{
     decode_refresh_family, decode_refresh_token, encode_refresh_family, encode_refresh_token,
