@@ -119,14 +119,14 @@ impl App {
             user.updated_at = now;
             Ok(())
         })?;
-        let devices = if disabled == Some(true) || (password_hash.is_some() && !changes.keep_devices)
-        {
-            Some(Devices::End)
-        } else if password_hash.is_some() {
-            Some(Devices::Keep)
-        } else {
-            None
-        };
+        let devices =
+            if disabled == Some(true) || (password_hash.is_some() && !changes.keep_devices) {
+                Some(Devices::End)
+            } else if password_hash.is_some() {
+                Some(Devices::Keep)
+            } else {
+                None
+            };
         let ended = match devices {
             Some(devices) => Some(self.end_sign_ins(&user, devices, None)?),
             None => None,

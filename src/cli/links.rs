@@ -88,8 +88,8 @@ pub(super) fn render_link(link: &LinkView, url: &str) -> String {
             link.username
         ),
     };
-    let color = std::io::stdout().is_terminal()
-        && std::env::var_os("TERM").is_none_or(|t| t != "dumb");
+    let color =
+        std::io::stdout().is_terminal() && std::env::var_os("TERM").is_none_or(|t| t != "dumb");
     let mut text = format!(
         "{what} (once, until {} UTC):\n\n  {url}\n\n",
         super::output::utc(link.expires_at)

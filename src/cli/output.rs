@@ -24,7 +24,9 @@ fn render(response: &AdminResponse) -> String {
             text
         }
         AdminResponse::Users { users } => table(
-            &["USERNAME", "NAME", "EMAIL", "ADMIN", "DISABLED", "INVITED", "SUB"],
+            &[
+                "USERNAME", "NAME", "EMAIL", "ADMIN", "DISABLED", "INVITED", "SUB",
+            ],
             users.iter().map(|u| {
                 vec![
                     u.username.clone(),

@@ -73,6 +73,10 @@ fn signed_in_page(app: &App, form: &PageForm, cookie: &str, next: AfterSignIn) -
         }
         AfterSignIn::Device(step) => code_step_page(app, frame, step, &token, form.visitor.address)
             .unwrap_or_else(|e| e.render(frame)),
+        // Signing in from "My account" goes back there (Post/Redirect/Get).
+        AfterSignIn::Nowhere if form.get("then") == Some("account") => HttpResponse::SeeOther()
+            .insert_header((actix_web::http::header::LOCATION, "/account"))
+            .finish(),
         AfterSignIn::Nowhere => page(StatusCode::OK, signed_in(frame), None),
     };
     with_cookie(&mut response, &fresh);
@@ -87,6 +91,12 @@ fn rejected_page(
     carried: Option<CarriedApp>,
 ) -> HttpResponse {
     let frame = &form.frame;
+    if form.get("then") == Some("account") {
+        let problem = frame.text("sign-in-rejected");
+        let markup =
+            crate::pages::account::sign_in_for_account(frame, &form.form_token(app), &problem);
+        return page(StatusCode::UNAUTHORIZED, markup, None);
+    }
     let field = form.get("authorize");
     let unnamed = frame.text("an-app");
     let app_name = field.map(|_| {

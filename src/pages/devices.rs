@@ -130,6 +130,7 @@ pub fn signed_in(frame: &Frame) -> Markup {
             h1 { (title) }
             p { a href="/device" { (frame.text("signed-in-enter-code")) } }
             p { a href="/devices" { (frame.text("signed-in-devices")) } }
+            p { a href="/account" { (frame.text("account-title")) } }
         },
     )
 }

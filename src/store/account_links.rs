@@ -16,6 +16,10 @@ use crate::domain::user::{PasswordHash, User};
 
 pub type AccountLinkHash = [u8; 32];
 
+/// What using a link came to: the link (now used) and its account with the new password, or
+/// why it could not be used; `None` when no link (or no account) is behind the hash.
+pub type LinkUseResult = Option<Result<(AccountLink, User), LinkSpent>>;
+
 /// Stores `link` under `hash` and revokes the account's other live links, so only the newest
 /// link an operator handed out works.
 fn put_link(
@@ -69,7 +73,11 @@ impl Store {
     ) -> Result<(), StoreError> {
         let (hash, link) = (*hash, link.clone());
         self.write(move |txn| {
-            if txn.open_table(USER_SUB_TO_USER)?.get(link.sub.as_str())?.is_none() {
+            if txn
+                .open_table(USER_SUB_TO_USER)?
+                .get(link.sub.as_str())?
+                .is_none()
+            {
                 return Err(StoreError::NotFound {
                     what: "user",
                     key: link.username.to_string(),
@@ -140,7 +148,7 @@ impl Store {
         now: Timestamp,
         password: &PasswordHash,
         audit: AuditRows,
-    ) -> Result<Option<Result<(AccountLink, User), LinkSpent>>, StoreError> {
+    ) -> Result<LinkUseResult, StoreError> {
         let (hash, password) = (*hash, password.clone());
         self.write(move |txn| {
             let mut links = txn.open_table(ACCOUNT_LINK_HASH_TO_LINK)?;

@@ -10,8 +10,8 @@ use redb::{Key, ReadTransaction, ReadableTable, TableDefinition, Value, WriteTra
 use serde::{Deserialize, Serialize};
 
 use super::records::{
-    decode_audit, decode_authorization_code, decode_client, decode_consent, decode_device_grant,
-    decode_account_link, decode_key, decode_refresh_family, decode_refresh_token, decode_session,
+    decode_account_link, decode_audit, decode_authorization_code, decode_client, decode_consent,
+    decode_device_grant, decode_key, decode_refresh_family, decode_refresh_token, decode_session,
     decode_user,
 };
 use super::tables::*;
