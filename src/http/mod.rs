@@ -147,7 +147,12 @@ pub fn routes(config: &mut web::ServiceConfig) {
             web::post().to(account::change_password),
         )
         .service(
-            web::resource(["/invite/{secret}", "/reset/{secret}"])
+            web::resource("/invite/{secret}")
+                .route(web::get().to(account_link::show_link))
+                .route(web::post().to(account_link::use_link)),
+        )
+        .service(
+            web::resource("/reset/{secret}")
                 .route(web::get().to(account_link::show_link))
                 .route(web::post().to(account_link::use_link)),
         )

@@ -16,6 +16,10 @@ use crate::domain::user::{PasswordHash, User};
 
 pub type AccountLinkHash = [u8; 32];
 
+/// How long a link is kept past its expiry, so that a late click is told "expired" rather than
+/// "unknown", and the operator's list still shows it.
+const KEPT_AFTER_EXPIRY: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
+
 /// What using a link came to: the link (now used) and its account with the new password, or
 /// why it could not be used; `None` when no link (or no account) is behind the hash.
 pub type LinkUseResult = Option<Result<(AccountLink, User), LinkSpent>>;
@@ -43,7 +47,12 @@ fn put_link(
         links.insert(key.as_slice(), encode_account_link(&other)?.as_slice())?;
     }
     links.insert(hash.as_slice(), encode_account_link(link)?.as_slice())?;
-    index_expiry(txn, link.expires_at, RowKind::AccountLink, hash)
+    index_expiry(
+        txn,
+        link.expires_at.plus(KEPT_AFTER_EXPIRY),
+        RowKind::AccountLink,
+        hash,
+    )
 }
 
 impl Store {

@@ -166,7 +166,7 @@ impl Store {
                     (Some(RowKind::AuthorizationCode), Some(hash)) => {
                         authorization_codes.remove(hash)?;
                     }
-                    // Indexed once, at the link's expiry, which nothing extends.
+                    // Indexed once, a while after the link's expiry, which nothing extends.
                     (Some(RowKind::AccountLink), Some(hash)) => {
                         txn.open_table(ACCOUNT_LINK_HASH_TO_LINK)?.remove(hash)?;
                     }

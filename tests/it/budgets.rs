@@ -132,29 +132,7 @@ fn dag_5_1_a_every_route_that_takes_a_code_spends_the_one_budget() {
 #[test]
 fn dag_5_1_a_no_route_reads_a_user_code_outside_the_guarded_list() {
     let http = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/http");
-    let routes: String = std::fs::read_to_string(http.join("mod.rs"))
-        .expect("src/http/mod.rs")
-        .split_whitespace()
-        .collect();
-    // Every `resource("P")` or `.route("P",` names a path; every `.to(module::handler)` after
-    // it serves that path.
-    let mut handlers = Vec::new();
-    let mut path = String::new();
-    let mut rest = routes.as_str();
-    while let Some(at) = rest.find(['(', '.']) {
-        rest = &rest[at + 1..];
-        if let Some(named) = rest
-            .strip_prefix('"')
-            .or_else(|| rest.strip_prefix("route(\""))
-        {
-            if let Some(end) = named.find('"') {
-                path = named[..end].to_owned();
-            }
-        } else if let Some(target) = rest.strip_prefix("to(") {
-            let end = target.find(')').unwrap_or(target.len());
-            handlers.push((path.clone(), target[..end].to_owned()));
-        }
-    }
+    let handlers = declared_routes();
     assert!(
         handlers.len() >= 20,
         "the scan found the routes: {handlers:?}"
@@ -207,7 +185,36 @@ fn dag_5_1_a_no_route_reads_a_user_code_outside_the_guarded_list() {
 }
 
 /// The text of `fn name(` up to the next item at the start of a line.
-fn handler_body<'a>(source: &'a str, name: &str) -> Option<&'a str> {
+/// The routes `src/http/mod.rs` declares, as (path, `module::handler`) pairs.
+pub(crate) fn declared_routes() -> Vec<(String, String)> {
+    let http = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/http");
+    let routes: String = std::fs::read_to_string(http.join("mod.rs"))
+        .expect("src/http/mod.rs")
+        .split_whitespace()
+        .collect();
+    // Every `resource("P")` or `.route("P",` names a path; every `.to(module::handler)` after
+    // it serves that path.
+    let mut handlers = Vec::new();
+    let mut path = String::new();
+    let mut rest = routes.as_str();
+    while let Some(at) = rest.find(['(', '.']) {
+        rest = &rest[at + 1..];
+        if let Some(named) = rest
+            .strip_prefix('"')
+            .or_else(|| rest.strip_prefix("route(\""))
+        {
+            if let Some(end) = named.find('"') {
+                path = named[..end].to_owned();
+            }
+        } else if let Some(target) = rest.strip_prefix("to(") {
+            let end = target.find(')').unwrap_or(target.len());
+            handlers.push((path.clone(), target[..end].to_owned()));
+        }
+    }
+    handlers
+}
+
+pub(crate) fn handler_body<'a>(source: &'a str, name: &str) -> Option<&'a str> {
     let start = source.find(&format!("fn {name}("))?;
     let rest = &source[start..];
     let end = rest

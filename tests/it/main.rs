@@ -33,6 +33,7 @@ mod in_browser;
 mod in_browser_languages;
 mod interop;
 mod introspection_revocation;
+mod invitations;
 mod keys;
 mod languages;
 mod my_devices;
