@@ -30,6 +30,7 @@ mod exactly_once;
 mod floods;
 mod generated_docs;
 mod in_browser;
+mod in_browser_invitation;
 mod in_browser_languages;
 mod interop;
 mod introspection_revocation;
