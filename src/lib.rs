@@ -20,7 +20,9 @@
 //! - `control` is the Unix socket through which management commands reach a running server.
 //! - `app` holds the use cases; `app::person` the ones behind the browser pages, each returning
 //!   an outcome the page only renders; `app::guard` every attempt budget; `app::admin` is the
-//!   management façade.
+//!   management façade; `app::account_links` issues invitation and recovery links and
+//!   `app::link_use` uses them; `app::my_account` is "My account".
+//! - `terminal_qr` draws QR codes on a terminal, for the demo and for invitation links.
 //! - `http` serves them: `http::browser` is the page toolkit (the browser's cookie, address and
 //!   language, CSRF-checked forms, the HTML error renderer), `http::errors` the OAuth JSON one,
 //!   `http::language` the choice of language.
@@ -37,7 +39,8 @@
 //!   import nothing of ours, `pages` only `assets` and `i18n`, `store` and `crypto` never `app`
 //!   or `http`, `config` never `http`; no files import one another round a cycle; no source
 //!   file is over 600 lines (`tests/it/architecture.rs`).
-//! - Invariant: secrets (client secrets, device codes, refresh tokens, session ids) are stored
+//! - Invariant: secrets (client secrets, device codes, refresh tokens, session ids, invitation
+//!   and recovery links) are stored
 //!   only as SHA-256 digests and compared in constant time.
 //! - Invariant: one process holds the data file; others reach it through the control socket.
 //! - Invariant: no client keeps a connection by being slow: every one sends a whole request
