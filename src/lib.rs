@@ -40,8 +40,7 @@
 //!   or `http`, `config` never `http`; no files import one another round a cycle; no source
 //!   file is over 600 lines (`tests/it/architecture.rs`).
 //! - Invariant: secrets (client secrets, device codes, refresh tokens, session ids, invitation
-//!   and recovery links) are stored
-//!   only as SHA-256 digests and compared in constant time.
+//!   and recovery links) are stored only as SHA-256 digests and compared in constant time.
 //! - Invariant: one process holds the data file; others reach it through the control socket.
 //! - Invariant: no client keeps a connection by being slow: every one sends a whole request
 //!   within a deadline of the server starting to wait for it, or is closed

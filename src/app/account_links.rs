@@ -61,15 +61,6 @@ pub struct IssuedLink {
     pub url: String,
 }
 
-impl From<IssuedLink> for super::admin::AdminResponse {
-    fn from(issued: IssuedLink) -> Self {
-        super::admin::AdminResponse::Link {
-            link: issued.link,
-            url: issued.url,
-        }
-    }
-}
-
 fn link_ttl(ttl_secs: Option<u64>) -> Result<Duration, AppError> {
     let ttl = ttl_secs.map_or(DEFAULT_LINK_TTL, Duration::from_secs);
     if !(MIN_LINK_TTL..=MAX_LINK_TTL).contains(&ttl) {

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::account_links::{Invitation, LinkView};
+use super::account_links::{Invitation, IssuedLink, LinkView};
 use super::accounts::{NewUser, SignInsEnded, UserChanges};
 pub use super::admin_views::{AuditView, ClientView, GrantView, KeyView, StatusView, UserView};
 use super::clients::ClientSettings;
@@ -257,6 +257,13 @@ fn changed((u, ended): (User, Option<SignInsEnded>)) -> AdminResponse {
     }
 }
 
+fn link(issued: IssuedLink) -> AdminResponse {
+    AdminResponse::Link {
+        link: issued.link,
+        url: issued.url,
+    }
+}
+
 fn client(c: Client, secret: Option<String>) -> AdminResponse {
     AdminResponse::Client {
         client: Box::new(ClientView::from(&c)),
@@ -304,14 +311,12 @@ impl App {
             AdminRequest::UserUpdate { username, changes } => {
                 changed(self.update_user(&username, &changes)?)
             }
-            AdminRequest::UserInvite { invitation } => self.invite_user(&invitation)?.into(),
+            AdminRequest::UserInvite { invitation } => link(self.invite_user(&invitation)?),
             AdminRequest::UserReset {
                 username,
                 keep_devices,
                 ttl_secs,
-            } => self
-                .issue_recovery_link(&username, keep_devices, ttl_secs)?
-                .into(),
+            } => link(self.issue_recovery_link(&username, keep_devices, ttl_secs)?),
             AdminRequest::LinkList => AdminResponse::Links {
                 links: self.link_views()?,
             },

@@ -101,10 +101,13 @@ impl App {
             }
         };
         link.usable(self.now()).map_err(LinkProblem::Spent)?;
-        match self.store.user_by_sub(&link.sub) {
-            Ok(Some(user)) if !user.disabled => Ok(Found { hash, link, user }),
-            _ => Err(LinkProblem::AccountClosed),
-        }
+        let user = match self.store.user_by_sub(&link.sub) {
+            Ok(Some(user)) if !user.disabled => user,
+            _ => return Err(LinkProblem::AccountClosed),
+        };
+        link.usable_on(user.password_hash.is_set(), self.now())
+            .map_err(LinkProblem::Spent)?;
+        Ok(Found { hash, link, user })
     }
 
     /// Finds a usable link for `who`, refusing it while the browser is signed in as someone

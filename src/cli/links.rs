@@ -1,13 +1,12 @@
 //! `authbox user invite`, `user invites` and `user reset`: one-time links that let a person
 //! choose their own password on their phone, shown as a link and a QR code. No e-mail needed.
 
-use std::io::IsTerminal;
 use std::time::Duration;
 
 use clap::Args;
 
 use super::CliError;
-use crate::app::account_links::{Invitation, LinkView};
+use crate::app::account_links::Invitation;
 use crate::app::admin::AdminRequest;
 use crate::config::parse_duration;
 
@@ -74,47 +73,4 @@ pub(super) fn reset_request(args: ResetArgs) -> AdminRequest {
         keep_devices: args.keep_devices,
         ttl_secs: Some(args.ttl.as_secs()),
     }
-}
-
-/// A new link: what to do with it, the link, and its QR code for a phone to scan.
-pub(super) fn render_link(link: &LinkView, url: &str) -> String {
-    let what = match link.kind.as_str() {
-        "invitation" => format!(
-            "Invited {}. Give them this link; it lets them choose a password and sign in",
-            link.username
-        ),
-        _ => format!(
-            "A recovery link for {}. It lets them choose a new password and sign in",
-            link.username
-        ),
-    };
-    let color =
-        std::io::stdout().is_terminal() && std::env::var_os("TERM").is_none_or(|t| t != "dumb");
-    let mut text = format!(
-        "{what} (once, until {} UTC):\n\n  {url}\n\n",
-        super::output::utc(link.expires_at)
-    );
-    if let Some(qr) = crate::terminal_qr::terminal_qr(url, color) {
-        text.push_str(&format!("or let them scan it:\n{qr}\n\n"));
-    }
-    text.push_str(&format!(
-        "The link is shown only now. `authbox user invite --revoke {}` withdraws it.\n",
-        link.id
-    ));
-    text
-}
-
-pub(super) fn links_table(links: &[LinkView]) -> String {
-    super::output::table(
-        &["ID", "USERNAME", "KIND", "STATE", "EXPIRES"],
-        links.iter().map(|l| {
-            vec![
-                l.id.clone(),
-                l.username.clone(),
-                l.kind.clone(),
-                l.state.clone(),
-                super::output::utc(l.expires_at),
-            ]
-        }),
-    )
 }

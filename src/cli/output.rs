@@ -1,5 +1,8 @@
 //! How management results look: aligned tables for people, JSON for scripts.
 
+use std::io::IsTerminal;
+
+use crate::app::account_links::LinkView;
 use crate::app::accounts::SignInsEnded;
 use crate::app::admin::{AdminResponse, ClientView, KeyView, StatusView, UserView};
 
@@ -39,8 +42,8 @@ fn render(response: &AdminResponse) -> String {
                 ]
             }),
         ),
-        AdminResponse::Link { link, url } => super::links::render_link(link, url),
-        AdminResponse::Links { links } => super::links::links_table(links),
+        AdminResponse::Link { link, url } => render_link(link, url),
+        AdminResponse::Links { links } => links_table(links),
         AdminResponse::Client { client, secret } => {
             let mut text = client_details(client);
             if let Some(secret) = secret {
@@ -135,12 +138,55 @@ fn ended_line(ended: &SignInsEnded) -> String {
     text
 }
 
+/// A new link: what to do with it, the link, and its QR code for a phone to scan.
+fn render_link(link: &LinkView, url: &str) -> String {
+    let what = match link.kind.as_str() {
+        "invitation" => format!(
+            "Invited {}. Give them this link; it lets them choose a password and sign in",
+            link.username
+        ),
+        _ => format!(
+            "A recovery link for {}. It lets them choose a new password and sign in",
+            link.username
+        ),
+    };
+    let color =
+        std::io::stdout().is_terminal() && std::env::var_os("TERM").is_none_or(|t| t != "dumb");
+    let mut text = format!(
+        "{what} (once, until {} UTC):\n\n  {url}\n\n",
+        utc(link.expires_at)
+    );
+    if let Some(qr) = crate::terminal_qr::terminal_qr(url, color) {
+        text.push_str(&format!("or let them scan it:\n{qr}\n\n"));
+    }
+    text.push_str(&format!(
+        "The link is shown only now. `authbox user invite --revoke {}` withdraws it.\n",
+        link.id
+    ));
+    text
+}
+
+fn links_table(links: &[LinkView]) -> String {
+    table(
+        &["ID", "USERNAME", "KIND", "STATE", "EXPIRES"],
+        links.iter().map(|l| {
+            vec![
+                l.id.clone(),
+                l.username.clone(),
+                l.kind.clone(),
+                l.state.clone(),
+                utc(l.expires_at),
+            ]
+        }),
+    )
+}
+
 fn yes_no(flag: bool) -> String {
     if flag { "yes".into() } else { "no".into() }
 }
 
 /// Columns padded to their widest cell; the last column is not padded.
-pub(super) fn table(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+fn table(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
     let rows: Vec<Vec<String>> = rows.collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
@@ -279,7 +325,7 @@ fn status_details(s: &StatusView) -> String {
 }
 
 /// `YYYY-MM-DD HH:MM:SS UTC` from Unix seconds, by the civil-from-days algorithm.
-pub(super) fn utc(secs: u64) -> String {
+fn utc(secs: u64) -> String {
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     let z = days + 719_468;

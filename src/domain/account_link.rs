@@ -68,6 +68,17 @@ impl AccountLink {
         }
     }
 
+    /// `Ok` when the link may be used at `now` on an account that `has_password` or not: an
+    /// invitation is for an account without one, so once an operator set a password
+    /// (`user passwd`), the invitation counts as used.
+    pub fn usable_on(&self, has_password: bool, now: Timestamp) -> Result<(), LinkSpent> {
+        self.usable(now)?;
+        match self.kind {
+            LinkKind::Invitation if has_password => Err(LinkSpent::Used),
+            _ => Ok(()),
+        }
+    }
+
     /// The state a listing shows: `live`, `used`, `revoked` or `expired`.
     pub fn state_name(&self, now: Timestamp) -> &'static str {
         match self.usable(now) {

@@ -31,23 +31,33 @@ fn problem_page(
             let markup = signed_in_as_other(frame, token, &signed_in_as);
             return Ok(page(StatusCode::CONFLICT, markup, None));
         }
-        LinkProblem::Unknown => (StatusCode::NOT_FOUND, "link-unknown", "link-unknown-body"),
-        LinkProblem::Spent(LinkSpent::Used) => (StatusCode::GONE, "link-used", "link-used-body"),
-        LinkProblem::Spent(LinkSpent::Expired) => {
-            (StatusCode::GONE, "link-expired", "link-ask-again")
-        }
-        LinkProblem::Spent(LinkSpent::Revoked) => {
-            (StatusCode::GONE, "link-revoked", "link-ask-again")
-        }
-        LinkProblem::AccountClosed => (StatusCode::GONE, "link-closed", "link-ask-again"),
+        LinkProblem::Unknown => (
+            StatusCode::NOT_FOUND,
+            frame.text("link-unknown"),
+            frame.text("link-unknown-body"),
+        ),
+        LinkProblem::Spent(LinkSpent::Used) => (
+            StatusCode::GONE,
+            frame.text("link-used"),
+            frame.text("link-used-body"),
+        ),
+        LinkProblem::Spent(LinkSpent::Expired) => (
+            StatusCode::GONE,
+            frame.text("link-expired"),
+            frame.text("link-ask-again"),
+        ),
+        LinkProblem::Spent(LinkSpent::Revoked) => (
+            StatusCode::GONE,
+            frame.text("link-revoked"),
+            frame.text("link-ask-again"),
+        ),
+        LinkProblem::AccountClosed => (
+            StatusCode::GONE,
+            frame.text("link-closed"),
+            frame.text("link-ask-again"),
+        ),
     };
-    Ok(say(
-        frame,
-        status,
-        &frame.text(title),
-        &frame.text(body),
-        false,
-    ))
+    Ok(say(frame, status, &title, &body, false))
 }
 
 fn form_page(

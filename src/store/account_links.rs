@@ -168,9 +168,6 @@ impl Store {
             else {
                 return Ok(None);
             };
-            if let Err(spent) = link.usable(now) {
-                return Ok(Some(Err(spent)));
-            }
             let mut users = txn.open_table(USER_SUB_TO_USER)?;
             let Some(mut user) = users
                 .get(link.sub.as_str())?
@@ -180,6 +177,9 @@ impl Store {
                 // The account was removed after the link was made.
                 return Ok(None);
             };
+            if let Err(spent) = link.usable_on(user.password_hash.is_set(), now) {
+                return Ok(Some(Err(spent)));
+            }
             link.state = LinkState::Used { at: now };
             user.password_hash = password.clone();
             user.updated_at = now;

@@ -537,3 +537,21 @@ fn inv_06_every_route_that_takes_a_link_spends_the_code_entry_budget() {
         }
     }
 }
+
+#[test]
+fn inv_08_an_invitation_is_spent_once_the_operator_sets_a_password() {
+    let server = started();
+    let path = invite_carol(&server);
+    server
+        .cli()
+        .run_with_stdin(
+            &["user", "passwd", "carol", "--password-stdin"],
+            Some(&format!("{CAROLS_PASSWORD}\n")),
+        )
+        .ok();
+    assert_eq!(user(&server, "carol")["invited"], false);
+    let page = Browser::new(&server).get(&path);
+    assert_eq!(page.status, 410);
+    assert!(page.says("This link was used already"));
+    assert!(signs_in(&server, "carol", CAROLS_PASSWORD));
+}
