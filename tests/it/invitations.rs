@@ -555,3 +555,64 @@ fn inv_08_an_invitation_is_spent_once_the_operator_sets_a_password() {
     assert!(page.says("This link was used already"));
     assert!(signs_in(&server, "carol", CAROLS_PASSWORD));
 }
+
+#[test]
+fn inv_09_odd_link_paths_get_the_clear_page() {
+    let long = format!("/invite/{}", "A".repeat(4000));
+    for path in [
+        "/invite/%FF%FE",
+        "/reset/%00",
+        "/invite/a%2Fb",
+        long.as_str(),
+    ] {
+        // A server each: every odd path is a wrong guess, and guesses are budgeted.
+        let server = started();
+        let mut browser = Browser::new(&server);
+        let page = browser.get(path);
+        assert_eq!(page.status, 404, "{path}");
+        assert!(
+            page.says("This link does not work"),
+            "{path}: {}",
+            page.html
+        );
+        browser.get("/login");
+        let posted = browser.submit(
+            path,
+            &[("password", "whatever123"), ("repeat", "whatever123")],
+        );
+        assert_eq!(posted.status, 404, "{path}");
+    }
+}
+
+#[test]
+fn inv_10_the_invite_command_prints_the_link_and_its_qr_code() {
+    let server = started();
+    let out = server
+        .cli()
+        .run(&["user", "invite", "erin", "--name", "Erin", "--admin"])
+        .ok();
+    let url = out
+        .split_whitespace()
+        .find(|w| w.starts_with(&format!("{}/invite/", server.base)))
+        .unwrap_or_else(|| panic!("a link in {out}"));
+    assert!(
+        out.contains('▀') || out.contains('▄') || out.contains('█'),
+        "a QR code: {out}"
+    );
+    assert!(out.contains("shown only now"), "{out}");
+    let erin = user(&server, "erin");
+    assert_eq!(
+        (erin["admin"].clone(), erin["invited"].clone()),
+        (Value::from(true), Value::from(true))
+    );
+    let path = url.strip_prefix(&server.base).expect("path").to_owned();
+    assert_eq!(Browser::new(&server).get(&path).status, 200);
+    server
+        .cli()
+        .run(&["user", "invite", "frank", "--ttl", "31d"])
+        .fails_with(&["between 1 minute and 30 days"]);
+    server
+        .cli()
+        .run(&["user", "reset", "nobody"])
+        .fails_with(&["no user named"]);
+}
