@@ -346,6 +346,41 @@ pub fn page_routes() -> Vec<Route> {
                 ))
             },
         ),
+        page_route("GET /account", &[200, 401], ok, |live| {
+            shared(page(
+                live,
+                "/account",
+                "GET",
+                "/account".into(),
+                Some(&live.alice),
+                &[],
+            ))
+        }),
+        // A fresh recovery link for bob each case, opened in a browser nobody signed in on:
+        // the page shows its form and uses nothing (404 for a mangled link, 429 never, as the
+        // campaign's budgets are wide). A newer link revokes the older, so a case running
+        // alongside may have withdrawn this one: the page says so, and that is the route
+        // working too.
+        page_route(
+            "GET /reset/{secret}",
+            &[200, 404, 410],
+            |answer| {
+                answer.status == 200
+                    || (answer.status == 410 && says(answer, "This link was withdrawn"))
+            },
+            |live| {
+                let issued = live
+                    .app
+                    .issue_recovery_link("bob", true, None)
+                    .expect("a recovery link");
+                let target = issued
+                    .url
+                    .strip_prefix(&live.origin)
+                    .expect("on this server")
+                    .to_owned();
+                shared(page(live, "/reset/{secret}", "GET", target, None, &[]))
+            },
+        ),
         page_route("GET /device/pair", &[200, 404], ok, |live| {
             let target = format!("/device/pair?user_code={}", live.user_code);
             shared(page(live, "/device/pair", "GET", target, None, &[]))
