@@ -248,7 +248,7 @@ fn dag_3_3_e_the_prefilled_code_form_says_nothing_about_the_code() {
 }
 
 /// `count` threads with their own connections, released together; the statuses they got.
-fn released_together(
+pub(crate) fn released_together(
     count: usize,
     request: impl Fn(&Client) -> u16 + Send + Sync + 'static,
 ) -> Vec<u16> {
@@ -271,7 +271,7 @@ fn released_together(
         .collect()
 }
 
-fn count(statuses: &[u16], status: u16) -> usize {
+pub(crate) fn count(statuses: &[u16], status: u16) -> usize {
     statuses.iter().filter(|s| **s == status).count()
 }
 

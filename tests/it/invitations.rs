@@ -616,3 +616,26 @@ fn inv_10_the_invite_command_prints_the_link_and_its_qr_code() {
         .run(&["user", "reset", "nobody"])
         .fails_with(&["no user named"]);
 }
+
+#[test]
+fn inv_11_a_hundred_link_guesses_released_together_get_five_looks() {
+    use crate::budgets::{count, released_together};
+    let server = started();
+    let live = invite_carol(&server);
+    let guess = server.url("/invite/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    let statuses = released_together(100, move |client| {
+        client.get(&guess).send().expect("answer").status().as_u16()
+    });
+    assert_eq!(
+        count(&statuses, 404),
+        5,
+        "five links were looked up: {statuses:?}"
+    );
+    assert_eq!(count(&statuses, 429), 95, "the rest unlooked: {statuses:?}");
+    let right = reqwest::blocking::Client::new()
+        .get(server.url(&live))
+        .send()
+        .expect("answer");
+    assert_eq!(right.status(), 429, "the address is out of budget");
+    assert_eq!(user(&server, "carol")["invited"], true);
+}
