@@ -83,38 +83,46 @@ struct Found {
 impl App {
     /// The one way a route looks up a link's secret. A secret that names no link spends
     /// `who`'s code-entry budgets; out of budget, nothing is looked at.
-    fn look_up_link(&self, who: &CodeEntrant, secret: &str) -> Result<Found, LinkProblem> {
+    fn look_up_link(
+        &self,
+        who: &CodeEntrant,
+        secret: &str,
+    ) -> Result<Result<Found, LinkProblem>, AppError> {
         let hash = sha256(secret.as_bytes());
-        let found = self
-            .spending_code_budget(who, AuditKind::LinkRejected, || {
-                let outcome = self.store.account_link(&hash);
-                let wrong = matches!(outcome, Ok(None));
-                Attempt { outcome, wrong }
-            })
-            .map_err(LinkProblem::Paused)?;
+        let found = self.spending_code_budget(who, AuditKind::LinkRejected, || {
+            let outcome = self.store.account_link(&hash);
+            let wrong = matches!(outcome, Ok(None));
+            Attempt { outcome, wrong }
+        });
         let link = match found {
-            Ok(Some(link)) => link,
-            Ok(None) => return Err(LinkProblem::Unknown),
-            Err(e) => {
-                tracing::error!(error = %e, "looking up an account link failed");
-                return Err(LinkProblem::Unknown);
-            }
+            Err(until) => return Ok(Err(LinkProblem::Paused(until))),
+            Ok(found) => match found? {
+                Some(link) => link,
+                None => return Ok(Err(LinkProblem::Unknown)),
+            },
         };
-        link.usable(self.now()).map_err(LinkProblem::Spent)?;
-        let user = match self.store.user_by_sub(&link.sub) {
-            Ok(Some(user)) if !user.disabled => user,
-            _ => return Err(LinkProblem::AccountClosed),
+        if let Err(spent) = link.usable(self.now()) {
+            return Ok(Err(LinkProblem::Spent(spent)));
+        }
+        let user = match self.store.user_by_sub(&link.sub)? {
+            Some(user) if !user.disabled => user,
+            _ => return Ok(Err(LinkProblem::AccountClosed)),
         };
-        link.usable_on(user.password_hash.is_set(), self.now())
-            .map_err(LinkProblem::Spent)?;
-        Ok(Found { hash, link, user })
+        if let Err(spent) = link.usable_on(user.password_hash.is_set(), self.now()) {
+            return Ok(Err(LinkProblem::Spent(spent)));
+        }
+        Ok(Ok(Found { hash, link, user }))
     }
 
     /// Finds a usable link for `who`, refusing it while the browser is signed in as someone
     /// other than the link's person.
-    fn usable_link(&self, who: &LinkVisitor, secret: &str) -> Result<Found, LinkProblem> {
+    fn usable_link(
+        &self,
+        who: &LinkVisitor,
+        secret: &str,
+    ) -> Result<Result<Found, LinkProblem>, AppError> {
         let signed_in = match who.cookie {
-            Some(cookie) => self.signed_in(cookie).ok().flatten(),
+            Some(cookie) => self.signed_in(cookie)?,
             None => None,
         };
         let entrant = CodeEntrant {
@@ -122,18 +130,25 @@ impl App {
             address: who.address,
             sub: signed_in.as_ref().map(|(session, _)| &session.sub),
         };
-        let found = self.look_up_link(&entrant, secret)?;
+        let found = match self.look_up_link(&entrant, secret)? {
+            Ok(found) => found,
+            Err(problem) => return Ok(Err(problem)),
+        };
         if let Some((_, other)) = signed_in.filter(|(_, u)| u.sub != found.user.sub) {
-            return Err(LinkProblem::SignedInAsOther {
+            return Ok(Err(LinkProblem::SignedInAsOther {
                 signed_in_as: known_as(&other).to_owned(),
-            });
+            }));
         }
-        Ok(found)
+        Ok(Ok(found))
     }
 
     /// `GET` of a link's page: what it is for, or why it cannot be used. Changes nothing.
-    pub fn open_link(&self, who: &LinkVisitor, secret: &str) -> Result<OpenLink, LinkProblem> {
-        self.usable_link(who, secret).map(|found| open(&found))
+    pub fn open_link(
+        &self,
+        who: &LinkVisitor,
+        secret: &str,
+    ) -> Result<Result<OpenLink, LinkProblem>, AppError> {
+        Ok(self.usable_link(who, secret)?.map(|found| open(&found)))
     }
 
     /// The posted form: sets the password (exactly once per link, however many try at once)
@@ -146,7 +161,7 @@ impl App {
         password: &str,
         repeat: &str,
     ) -> Result<LinkUse, AppError> {
-        let found = match self.usable_link(who, secret) {
+        let found = match self.usable_link(who, secret)? {
             Ok(found) => found,
             Err(problem) => return Ok(LinkUse::Link(problem)),
         };

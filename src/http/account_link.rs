@@ -99,7 +99,7 @@ pub async fn show_link(
         };
         app.open_link(&who, &secret)
     })
-    .await?;
+    .await??;
     let frame = &browser.frame;
     let mut response = match opened {
         Ok(link) => form_page(frame, &token, request.path(), &link, None),
