@@ -125,16 +125,23 @@ impl AdminRequest {
     pub fn creates_data(&self) -> bool {
         matches!(
             self,
-            AdminRequest::UserAdd { .. }
-                | AdminRequest::UserInvite { .. }
-                | AdminRequest::ClientAdd { .. }
+            AdminRequest::UserAdd { .. } | AdminRequest::ClientAdd { .. }
         )
     }
 
-    /// Whether it acts on what only a running server holds (budgets live in its memory), so
-    /// that without one there is nothing to do.
-    pub fn needs_server(&self) -> bool {
-        matches!(self, AdminRequest::Unlock { .. })
+    /// Why it needs a running server, if it does: it acts on what only a running server holds
+    /// (budgets live in its memory), or it answers with a link that only the server's issuer
+    /// can make (the CLI alone does not know the issuer).
+    pub fn needs_server(&self) -> Option<&'static str> {
+        match self {
+            AdminRequest::Unlock { .. } => {
+                Some("pauses live only in a running server's memory, and end when it stops")
+            }
+            AdminRequest::UserInvite { .. } | AdminRequest::UserReset { .. } => Some(
+                "a link names the server's issuer, which only the running server knows; start it (`authbox serve`) and run this again",
+            ),
+            _ => None,
+        }
     }
 }
 

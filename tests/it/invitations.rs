@@ -639,3 +639,23 @@ fn inv_11_a_hundred_link_guesses_released_together_get_five_looks() {
     assert_eq!(right.status(), 429, "the address is out of budget");
     assert_eq!(user(&server, "carol")["invited"], true);
 }
+
+#[test]
+fn inv_12_without_a_server_no_link_is_made_since_only_the_server_knows_its_issuer() {
+    let dir = tempfile::tempdir().expect("dir");
+    let cli = crate::support::binary::Cli::new(&dir.path().join("authbox.redb"));
+    cli.add_user("alice", ALICE_PASSWORD, &[]);
+    for args in [
+        &["user", "invite", "carol"][..],
+        &["user", "reset", "alice"][..],
+    ] {
+        cli.run(args)
+            .fails_with(&["no server is running", "issuer"]);
+    }
+    let users = cli.run(&["--json", "user", "list"]).json();
+    assert_eq!(
+        users["users"].as_array().expect("users").len(),
+        1,
+        "nobody was invited"
+    );
+}
