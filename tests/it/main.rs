@@ -34,6 +34,7 @@ mod in_browser_invitation;
 mod in_browser_languages;
 mod interop;
 mod introspection_revocation;
+mod invitation_budgets;
 mod invitations;
 mod keys;
 mod languages;
