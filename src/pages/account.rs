@@ -54,6 +54,10 @@ pub fn account(frame: &Frame, view: &Account<'_>) -> Markup {
                 (new_password_fields(frame))
                 button type="submit" { (frame.text("account-password-heading")) }
             }
+            form method="post" action="/logout" class="signout" {
+                input type="hidden" name="csrf_token" value=(view.csrf_token);
+                button type="submit" class="link" { (frame.text("sign-out-button")) }
+            }
         },
     )
 }

@@ -90,3 +90,72 @@ pub fn decode_account_link(bytes: &[u8]) -> Result<AccountLink, StoreError> {
         state,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(kind: LinkKind, state: LinkState) -> AccountLink {
+        AccountLink {
+            id: "0123456789abcdef".into(),
+            kind,
+            sub: Subject::from_stored("sub-1".into()),
+            username: Username::parse("carol").unwrap(),
+            created_at: Timestamp::from_millis(1_000),
+            expires_at: Timestamp::from_millis(2_000),
+            state,
+        }
+    }
+
+    #[test]
+    fn every_kind_and_state_comes_back_as_written() {
+        let at = Timestamp::from_millis(1_500);
+        for kind in [
+            LinkKind::Invitation,
+            LinkKind::Recovery { keep_devices: true },
+            LinkKind::Recovery {
+                keep_devices: false,
+            },
+        ] {
+            for state in [
+                LinkState::Live,
+                LinkState::Used { at },
+                LinkState::Revoked { at },
+            ] {
+                let written = link(kind, state);
+                let bytes = encode_account_link(&written).unwrap();
+                assert_eq!(bytes[0], V1);
+                assert_eq!(decode_account_link(&bytes).unwrap(), written);
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_versions_kinds_and_states_are_refused() {
+        let bytes = encode_account_link(&link(LinkKind::Invitation, LinkState::Live)).unwrap();
+        let mut newer = bytes.clone();
+        newer[0] = 2;
+        assert!(
+            decode_account_link(&newer).is_err(),
+            "a V2 this build does not know"
+        );
+        let record = AccountLinkV1 {
+            id: "x".into(),
+            kind: 7,
+            keep_devices: false,
+            sub: "s".into(),
+            username: "carol".into(),
+            created_at_ms: 0,
+            expires_at_ms: 0,
+            state: LIVE,
+            state_at_ms: 0,
+        };
+        assert!(decode_account_link(&encode(V1, &record).unwrap()).is_err());
+        let record = AccountLinkV1 {
+            kind: INVITATION,
+            state: 9,
+            ..record
+        };
+        assert!(decode_account_link(&encode(V1, &record).unwrap()).is_err());
+    }
+}
