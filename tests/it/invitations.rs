@@ -188,10 +188,16 @@ fn inv_02_racing_uses_of_one_link_set_exactly_one_password() {
 
 /// The compare-and-swap itself: racers that all reach the store at once, past any lookup,
 /// and exactly one of them uses the link.
-#[test]
-fn inv_02_the_store_lets_exactly_one_of_racing_uses_through() {
-    use authbox::domain::account_link::{AccountLink, LinkKind, LinkSpent, LinkState};
-    use authbox::domain::time::Timestamp;
+/// A store in a temporary directory holding carol, invited at `now` with a link (hash
+/// `[9; 32]`) that expires an hour later.
+fn store_with_invitation(
+    now: authbox::domain::time::Timestamp,
+) -> (
+    tempfile::TempDir,
+    Arc<authbox::store::Store>,
+    authbox::domain::user::User,
+) {
+    use authbox::domain::account_link::{AccountLink, LinkKind, LinkState};
     use authbox::domain::user::{PasswordHash, Subject, User, Username};
     use authbox::store::{AuditRows, OpenMode, Store};
 
@@ -199,7 +205,6 @@ fn inv_02_the_store_lets_exactly_one_of_racing_uses_through() {
     let store = Arc::new(
         Store::open(&dir.path().join("authbox.redb"), OpenMode::CreateIfMissing).expect("store"),
     );
-    let now = Timestamp::from_secs(1_000_000);
     let user = User {
         sub: Subject::from_random([7; 16]),
         username: Username::parse("carol").expect("name"),
@@ -221,10 +226,22 @@ fn inv_02_the_store_lets_exactly_one_of_racing_uses_through() {
         expires_at: now.plus(Duration::from_secs(3600)),
         state: LinkState::Live,
     };
-    let hash = [9u8; 32];
     store
-        .insert_invited_user(&user, &hash, &link, AuditRows::none())
+        .insert_invited_user(&user, &[9; 32], &link, AuditRows::none())
         .expect("invite");
+    (dir, store, user)
+}
+
+#[test]
+fn inv_02_the_store_lets_exactly_one_of_racing_uses_through() {
+    use authbox::domain::account_link::LinkSpent;
+    use authbox::domain::time::Timestamp;
+    use authbox::domain::user::PasswordHash;
+    use authbox::store::AuditRows;
+
+    let now = Timestamp::from_secs(1_000_000);
+    let (_dir, store, user) = store_with_invitation(now);
+    let hash = [9u8; 32];
     const RACERS: usize = 8;
     let barrier = Arc::new(Barrier::new(RACERS));
     let outcomes: Vec<_> = (0..RACERS)
@@ -540,5 +557,36 @@ fn inv_12_without_a_server_no_link_is_made_since_only_the_server_knows_its_issue
         users["users"].as_array().expect("users").len(),
         1,
         "nobody was invited"
+    );
+}
+
+/// An expired link is kept a week, to be told "expired", and then swept with nothing left.
+#[test]
+fn inv_13_a_link_is_swept_a_week_after_it_expires() {
+    use authbox::domain::time::Timestamp;
+    let now = Timestamp::from_secs(1_000_000);
+    let (_dir, store, _) = store_with_invitation(now);
+    let expired = now.plus(Duration::from_secs(3600));
+    let week = Duration::from_secs(7 * 86_400);
+    store
+        .sweep_expired(expired.plus(week - Duration::from_millis(1)), 100)
+        .expect("sweep");
+    assert!(
+        store.account_link(&[9; 32]).expect("read").is_some(),
+        "kept within the week"
+    );
+    let report = store
+        .sweep_expired(expired.plus(week).plus(Duration::from_millis(1)), 100)
+        .expect("sweep");
+    assert_eq!(report.removed, 1);
+    assert!(
+        store.account_link(&[9; 32]).expect("read").is_none(),
+        "swept"
+    );
+    assert!(store.account_links().expect("list").is_empty());
+    assert_eq!(
+        store.expiring_row_count().expect("count"),
+        0,
+        "its index entry went too"
     );
 }
