@@ -590,3 +590,16 @@ fn inv_13_a_link_is_swept_a_week_after_it_expires() {
         "its index entry went too"
     );
 }
+
+#[test]
+fn inv_14_link_pages_speak_the_persons_language() {
+    let server = started();
+    let path = invite_carol(&server);
+    let mut browser = Browser::new(&server).with_header("Accept-Language", "de-DE,de;q=0.9");
+    assert!(browser.get(&path).says("Willkommen, Carol"));
+    let differ = set_password(&mut browser, &path, CAROLS_PASSWORD, "etwas ganz anderes");
+    assert!(differ.says("stimmen nicht überein"), "{}", differ.html);
+    let unknown = browser.get("/reset/nothing-here");
+    assert_eq!(unknown.status, 404);
+    assert!(unknown.says("Dieser Link funktioniert nicht"));
+}
