@@ -21,7 +21,10 @@
 //! - `app` holds the use cases; `app::person` the ones behind the browser pages, each returning
 //!   an outcome the page only renders; `app::guard` every attempt budget; `app::groups` the
 //!   groups and the per-client access policy (`App::may_use`); `app::admin` is the management
-//!   façade.
+//!   façade; `app::admin_access` guards the admin pages; `app::account_links` issues
+//!   invitation and recovery links and `app::link_use` uses them; `app::my_account` is "My
+//!   account".
+//! - `terminal_qr` draws QR codes on a terminal, for the demo and for invitation links.
 //! - `http` serves them: `http::browser` is the page toolkit (the browser's cookie, address and
 //!   language, CSRF-checked forms, the HTML error renderer), `http::errors` the OAuth JSON one,
 //!   `http::language` the choice of language.
@@ -38,8 +41,8 @@
 //!   import nothing of ours, `pages` only `assets` and `i18n`, `store` and `crypto` never `app`
 //!   or `http`, `config` never `http`; no files import one another round a cycle; no source
 //!   file is over 600 lines (`tests/it/architecture.rs`).
-//! - Invariant: secrets (client secrets, device codes, refresh tokens, session ids) are stored
-//!   only as SHA-256 digests and compared in constant time.
+//! - Invariant: secrets (client secrets, device codes, refresh tokens, session ids, invitation
+//!   and recovery links) are stored only as SHA-256 digests and compared in constant time.
 //! - Invariant: whether a person may use a client is decided by `App::may_use` alone, on every
 //!   path that would grant them something for it (`tests/it/access_policy.rs` walks them).
 //! - Invariant: one process holds the data file; others reach it through the control socket.
@@ -64,6 +67,7 @@ pub mod server;
 pub mod service_manager;
 pub mod store;
 pub mod telemetry;
+pub mod terminal_qr;
 
 /// The parsers of untrusted input that the modules above keep private, gathered for the fuzz
 /// targets in `fuzz/` (README, "Fuzzing"). Not an API: nothing but those targets uses it.

@@ -8,11 +8,11 @@ use crate::crypto::random::random_array;
 use crate::domain::Invalid;
 use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::user::{Email, Subject, User, Username, check_new_password, parse_display_name};
-use crate::store::IssuedTo;
+use crate::store::{IssuedTo, SessionIdHash};
 
 /// What an account change ends besides the browser sessions, which it always ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Devices {
+pub(super) enum Devices {
     /// Devices stay signed in: their refresh tokens and access tokens keep working.
     Keep,
     /// Every device grant (refresh family) ends, and every access token of the person, of
@@ -40,12 +40,36 @@ pub struct UserChanges {
     pub email: Option<String>,
     pub email_verified: Option<bool>,
     pub admin: Option<bool>,
+    /// Disable (ending sessions, device grants and access tokens) or enable the account.
+    #[serde(default)]
+    pub disabled: Option<bool>,
+    /// A new password: ends the browser sessions and, unless `keep_devices`, the devices.
+    #[serde(default)]
+    pub password: Option<String>,
+    #[serde(default)]
+    pub keep_devices: bool,
+}
+
+/// What a change ended of what the person was signed in with, for the operator to read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInsEnded {
+    pub browser_sessions: u64,
+    pub device_grants: u64,
+    /// Every access token of the person stopped working.
+    pub access_tokens: bool,
 }
 
 impl App {
-    /// Changes an account's name, email and role, keeping its `sub`. A new email address is
-    /// unverified unless the operator vouches for it in the same change.
-    pub fn update_user(&self, username: &str, changes: &UserChanges) -> Result<User, AppError> {
+    /// Changes an account's name, email, role, whether it is disabled and its password,
+    /// keeping its `sub`. A new email address is unverified unless the operator vouches for
+    /// it in the same change. Disabling ends the person's browser sessions, device grants and
+    /// access tokens; a new password ends the sessions and, unless `keep_devices`, the rest.
+    /// `user disable`, `user enable` and `user passwd` are this function too.
+    pub fn update_user(
+        &self,
+        username: &str,
+        changes: &UserChanges,
+    ) -> Result<(User, Option<SignInsEnded>), AppError> {
         let display_name = match changes.display_name.as_deref().map(str::trim) {
             None => None,
             Some("") => Some(None),
@@ -56,7 +80,17 @@ impl App {
             Some("") => Some(None),
             Some(address) => Some(Some(Email::parse(address)?)),
         };
+        let password_hash = match &changes.password {
+            Some(password) => {
+                check_new_password(password)?;
+                // Hashed before the write transaction: Argon2 takes tens of milliseconds.
+                Some(self.hash_new_password(password)?)
+            }
+            None => None,
+        };
         let (verified, admin, now) = (changes.email_verified, changes.admin, self.now());
+        let disabled = changes.disabled;
+        let new_hash = password_hash.clone();
         let user = self.store.update_user(username, move |user| {
             if let Some(name) = &display_name {
                 user.display_name = name.clone();
@@ -76,11 +110,29 @@ impl App {
             if let Some(admin) = admin {
                 user.admin = admin;
             }
+            if let Some(disabled) = disabled {
+                user.disabled = disabled;
+            }
+            if let Some(hash) = &new_hash {
+                user.password_hash = hash.clone();
+            }
             user.updated_at = now;
             Ok(())
         })?;
-        tracing::info!(username = %user.username, sub = %user.sub, "changed a user");
-        Ok(user)
+        let devices =
+            if disabled == Some(true) || (password_hash.is_some() && !changes.keep_devices) {
+                Some(Devices::End)
+            } else if password_hash.is_some() {
+                Some(Devices::Keep)
+            } else {
+                None
+            };
+        let ended = match devices {
+            Some(devices) => Some(self.end_sign_ins(&user, devices, None)?),
+            None => None,
+        };
+        tracing::info!(username = %user.username, sub = %user.sub, ?disabled, password = password_hash.is_some(), "changed a user");
+        Ok((user, ended))
     }
 
     pub fn add_user(&self, new: NewUser) -> Result<User, AppError> {
@@ -140,72 +192,66 @@ impl App {
         username: &str,
         password: &str,
         keep_devices: bool,
-    ) -> Result<User, AppError> {
-        check_new_password(password)?;
-        // Hash before the write transaction: Argon2 takes tens of milliseconds.
-        let hash = self.hash_new_password(password)?;
-        let now = self.now();
-        let user = self.store.update_user(username, move |user| {
-            user.password_hash = hash.clone();
-            user.updated_at = now;
-            Ok(())
-        })?;
-        let devices = if keep_devices {
-            Devices::Keep
-        } else {
-            Devices::End
+    ) -> Result<(User, Option<SignInsEnded>), AppError> {
+        let changes = UserChanges {
+            password: Some(password.to_owned()),
+            keep_devices,
+            ..UserChanges::default()
         };
-        self.end_sign_ins(&user, devices)?;
-        tracing::info!(username = %user.username, keep_devices, "changed a password");
-        Ok(user)
+        self.update_user(username, &changes)
     }
 
-    /// Disabling ends the browser sessions, so enabling again does not bring them back. Devices
-    /// are refused while the account is disabled and work again once it is enabled; `passwd`
-    /// or `grant revoke` ends them for good.
-    pub fn set_user_disabled(&self, username: &str, disabled: bool) -> Result<User, AppError> {
-        let now = self.now();
-        let user = self.store.update_user(username, move |user| {
-            user.disabled = disabled;
-            user.updated_at = now;
-            Ok(())
-        })?;
-        if disabled {
-            self.end_sign_ins(&user, Devices::Keep)?;
-        }
-        tracing::info!(username = %user.username, disabled, "changed whether a user may sign in");
-        Ok(user)
+    /// Disabling ends the browser sessions, device grants and access tokens, so enabling
+    /// again brings none of them back: the person signs in and pairs their devices anew.
+    pub fn set_user_disabled(
+        &self,
+        username: &str,
+        disabled: bool,
+    ) -> Result<(User, Option<SignInsEnded>), AppError> {
+        let changes = UserChanges {
+            disabled: Some(disabled),
+            ..UserChanges::default()
+        };
+        self.update_user(username, &changes)
     }
 
     /// Removes an account after ending everything it is signed in with, so no session, device
     /// grant or access token outlives it.
     pub fn remove_user(&self, username: &str) -> Result<User, AppError> {
-        self.end_sign_ins(&self.user(username)?, Devices::End)?;
+        self.end_sign_ins(&self.user(username)?, Devices::End, None)?;
         let user = self.store.remove_user(username, self.now())?;
         tracing::info!(username = %user.username, sub = %user.sub, "removed a user");
         Ok(user)
     }
 
-    /// Ends `user`'s browser sessions and, with [`Devices::End`], their device grants (each as
-    /// signing the device out does) and every access token issued to anyone for them until now.
-    /// The audit log records each: `sessions_ended`, a `revoked` per grant with its client, and
-    /// a `revoked` without a client for all the person's access tokens.
-    fn end_sign_ins(&self, user: &User, devices: Devices) -> Result<(), AppError> {
+    /// Ends `user`'s browser sessions but `keep` and, with [`Devices::End`], their device
+    /// grants (each as signing the device out does) and every access token issued to anyone for
+    /// them until now. The audit log records each: `sessions_ended`, a `revoked` per grant with
+    /// its client, and a `revoked` without a client for all the person's access tokens.
+    pub(super) fn end_sign_ins(
+        &self,
+        user: &User,
+        devices: Devices,
+        keep: Option<SessionIdHash>,
+    ) -> Result<SignInsEnded, AppError> {
         let sub = user.sub.as_str();
         let now = self.now();
         let ended = AuditEvent::new(AuditKind::SessionsEnded, now).subject(sub);
         let sessions = self
             .store
-            .remove_sessions_of(&user.sub, self.audit_rows(ended)?)?;
+            .remove_sessions_of(&user.sub, keep, self.audit_rows(ended)?)?;
+        let mut report = SignInsEnded {
+            browser_sessions: sessions as u64,
+            ..SignInsEnded::default()
+        };
         if devices == Devices::Keep {
             tracing::info!(username = %user.username, sessions, "ended a person's browser sessions");
-            return Ok(());
+            return Ok(report);
         }
-        let mut grants = 0;
         for (id, family) in self.store.refresh_families_of(sub)? {
             if family.is_live(now) {
                 self.end_pairing(&id, &family)?;
-                grants += 1;
+                report.device_grants += 1;
             }
         }
         self.revoke_token_sets(
@@ -213,7 +259,8 @@ impl App {
             now,
             AuditEvent::new(AuditKind::Revoked, now).subject(sub),
         )?;
-        tracing::info!(username = %user.username, sessions, grants, "ended a person's sessions, device grants and access tokens");
-        Ok(())
+        report.access_tokens = true;
+        tracing::info!(username = %user.username, sessions, grants = report.device_grants, "ended a person's sessions, device grants and access tokens");
+        Ok(report)
     }
 }

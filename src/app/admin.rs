@@ -9,7 +9,8 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::accounts::{NewUser, UserChanges};
+use super::account_links::{Invitation, IssuedLink, LinkView};
+use super::accounts::{NewUser, SignInsEnded, UserChanges};
 pub use super::admin_views::{AuditView, ClientView, GrantView, KeyView, StatusView, UserView};
 use super::clients::ClientSettings;
 use super::devices::PairedDevice;
@@ -54,6 +55,22 @@ pub enum AdminRequest {
     },
     UserRemove {
         username: String,
+    },
+    /// Creates an invited account and a one-time link to choose its password with.
+    UserInvite {
+        invitation: Invitation,
+    },
+    /// A one-time recovery link for an existing account.
+    UserReset {
+        username: String,
+        #[serde(default)]
+        keep_devices: bool,
+        ttl_secs: Option<u64>,
+    },
+    /// Invitations and recovery links, without their secrets.
+    LinkList,
+    LinkRevoke {
+        id: String,
     },
     ClientAdd {
         client_id: String,
@@ -115,10 +132,19 @@ impl AdminRequest {
         )
     }
 
-    /// Whether it acts on what only a running server holds (budgets live in its memory), so
-    /// that without one there is nothing to do.
-    pub fn needs_server(&self) -> bool {
-        matches!(self, AdminRequest::Unlock { .. })
+    /// Why it needs a running server, if it does: it acts on what only a running server holds
+    /// (budgets live in its memory), or it answers with a link that only the server's issuer
+    /// can make (the CLI alone does not know the issuer).
+    pub fn needs_server(&self) -> Option<&'static str> {
+        match self {
+            AdminRequest::Unlock { .. } => {
+                Some("pauses live only in a running server's memory, and end when it stops")
+            }
+            AdminRequest::UserInvite { .. } | AdminRequest::UserReset { .. } => Some(
+                "a link names the server's issuer, which only the running server knows; start it (`authbox serve`) and run this again",
+            ),
+            _ => None,
+        }
     }
 }
 
@@ -151,6 +177,17 @@ impl App {
 pub enum AdminResponse {
     User {
         user: UserView,
+        /// What the change ended, when it ended anything (disabling, a new password).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ended: Option<SignInsEnded>,
+    },
+    /// A new one-time link; `url` is shown only now and is stored nowhere.
+    Link {
+        link: LinkView,
+        url: String,
+    },
+    Links {
+        links: Vec<LinkView>,
     },
     Users {
         users: Vec<UserView>,
@@ -226,8 +263,20 @@ impl From<AppError> for AdminFailure {
 }
 
 fn user(u: User) -> AdminResponse {
+    changed((u, None))
+}
+
+fn changed((u, ended): (User, Option<SignInsEnded>)) -> AdminResponse {
     AdminResponse::User {
         user: UserView::from(&u),
+        ended,
+    }
+}
+
+fn link(issued: IssuedLink) -> AdminResponse {
+    AdminResponse::Link {
+        link: issued.link,
+        url: issued.url,
     }
 }
 
@@ -275,14 +324,26 @@ impl App {
                 username,
                 password,
                 keep_devices,
-            } => user(self.set_password(&username, &password, keep_devices)?),
+            } => changed(self.set_password(&username, &password, keep_devices)?),
             AdminRequest::UserSetDisabled { username, disabled } => {
-                user(self.set_user_disabled(&username, disabled)?)
+                changed(self.set_user_disabled(&username, disabled)?)
             }
             AdminRequest::UserRemove { username } => user(self.remove_user(&username)?),
             AdminRequest::UserUpdate { username, changes } => {
-                user(self.update_user(&username, &changes)?)
+                changed(self.update_user(&username, &changes)?)
             }
+            AdminRequest::UserInvite { invitation } => link(self.invite_user(&invitation)?),
+            AdminRequest::UserReset {
+                username,
+                keep_devices,
+                ttl_secs,
+            } => link(self.issue_recovery_link(&username, keep_devices, ttl_secs)?),
+            AdminRequest::LinkList => AdminResponse::Links {
+                links: self.link_views()?,
+            },
+            AdminRequest::LinkRevoke { id } => AdminResponse::Links {
+                links: vec![self.revoke_link(&id)?],
+            },
             AdminRequest::ClientAdd {
                 client_id,
                 confidential,

@@ -120,7 +120,15 @@ fn change_summary(request: &AdminRequest) -> Option<(String, Option<String>)> {
         | AdminRequest::Audit { .. }
         | AdminRequest::KeyList
         | AdminRequest::Status
-        | AdminRequest::Snapshot => None,
+        | AdminRequest::Snapshot
+        | AdminRequest::LinkList => None,
+        AdminRequest::UserInvite { invitation } => {
+            Some((format!("invited user {}", invitation.username), None))
+        }
+        AdminRequest::UserReset { username, .. } => {
+            Some((format!("issued a recovery link for user {username}"), None))
+        }
+        AdminRequest::LinkRevoke { id } => Some((format!("revoked link {id}"), None)),
         AdminRequest::UserAdd { username, .. } => Some((format!("added user {username}"), None)),
         AdminRequest::UserPasswd { username, .. } => {
             Some((format!("set the password of user {username}"), None))

@@ -91,7 +91,10 @@ impl App {
             view
         };
         Ok(match response {
-            AdminResponse::User { user: view } => AdminResponse::User { user: user(view) },
+            AdminResponse::User { user: view, ended } => AdminResponse::User {
+                user: user(view),
+                ended,
+            },
             AdminResponse::Users { users } => AdminResponse::Users {
                 users: users.into_iter().map(user).collect(),
             },

@@ -23,6 +23,9 @@ pub struct UserView {
     /// The names of the groups the person is in, sorted.
     #[serde(default)]
     pub groups: Vec<String>,
+    /// Invited and waiting for the link to be used: the account has no password yet.
+    #[serde(default)]
+    pub invited: bool,
 }
 
 impl From<&User> for UserView {
@@ -38,6 +41,7 @@ impl From<&User> for UserView {
             created_at: u.created_at.secs(),
             updated_at: u.updated_at.secs(),
             groups: Vec::new(),
+            invited: !u.password_hash.is_set(),
         }
     }
 }

@@ -8,8 +8,9 @@
 //! ([`Throttle::reserve`]), so concurrent requests cannot all pass one check. The routes reach
 //! these budgets only through the `App` methods here and in `device`/`sessions`, which take the
 //! guarded input themselves (`look_up_code`, `approve_device_as`, `sign_in`,
-//! `start_device_authorization`): a route cannot look at a user code or a password without
-//! spending.
+//! `start_device_authorization`, and `look_up_link` for invitation and recovery links, which
+//! spend the code-entry budgets): a route cannot look at a user code, a link or a password
+//! without spending.
 
 use std::net::IpAddr;
 use std::sync::{Condvar, Mutex, MutexGuard};
@@ -394,9 +395,10 @@ impl App {
 
     /// spent only when it reports a wrong code. `Err(until)` when out of budget: then nothing
     /// is looked at, not even a right code (SPEC DAG-5.1-a).
-    fn spending_code_budget<T>(
+    pub(super) fn spending_code_budget<T>(
         &self,
         who: &CodeEntrant,
+        rejected: AuditKind,
         attempt: impl FnOnce() -> Attempt<T>,
     ) -> Result<T, Timestamp> {
         let principals = who.principals();
@@ -406,7 +408,7 @@ impl App {
         let now = self.now();
         self.guards.settle(&principals, true, now, wrong);
         if wrong {
-            let mut event = AuditEvent::new(AuditKind::CodeRejected, now);
+            let mut event = AuditEvent::new(rejected, now);
             event = event.address(who.address.map(|ip| ip.to_string()));
             if let Some(sub) = who.sub {
                 event = event.subject(sub.as_str());
@@ -423,7 +425,7 @@ impl App {
         who: &CodeEntrant,
         typed: &str,
     ) -> Result<PendingRequest, CodeProblem> {
-        self.spending_code_budget(who, || {
+        self.spending_code_budget(who, AuditKind::CodeRejected, || {
             let outcome = self.pending_request(typed);
             let wrong = outcome == Err(CodeProblem::Unknown);
             Attempt { outcome, wrong }
@@ -461,7 +463,7 @@ impl App {
     /// The grant a typed code names; spends `who`'s code budgets when it names none.
     fn find_code(&self, who: &CodeEntrant, typed: &str) -> Result<FoundGrant, DecisionError> {
         let found = self
-            .spending_code_budget(who, || {
+            .spending_code_budget(who, AuditKind::CodeRejected, || {
                 let outcome = self.find_grant(typed);
                 let wrong = matches!(outcome, Ok(None));
                 Attempt { outcome, wrong }

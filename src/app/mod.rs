@@ -3,6 +3,7 @@
 //! Each method reads the clock once, decides with the domain, and persists through the store.
 //! Invariant: nothing here knows actix or redb; errors leave as [`AppError`].
 
+pub mod account_links;
 pub mod accounts;
 pub mod admin;
 pub mod admin_access;
@@ -23,7 +24,9 @@ pub mod groups;
 pub mod guard;
 mod hashing;
 pub mod keys;
+pub mod link_use;
 pub mod logout;
+pub mod my_account;
 pub mod page_tickets;
 pub mod person;
 mod published_algs;

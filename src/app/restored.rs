@@ -42,7 +42,7 @@ impl App {
             self.revoke_grants(&families, &[tokens], now, None)?;
             ended.sessions += self
                 .store
-                .remove_sessions_of(&user.sub, AuditRows::none())?;
+                .remove_sessions_of(&user.sub, None, AuditRows::none())?;
         }
         for hash in self.store.device_grant_hashes()? {
             let voided = self.store.update_device_grant(

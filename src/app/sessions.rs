@@ -51,7 +51,7 @@ pub struct NewSession {
     pub user: User,
 }
 
-fn session_hash(cookie: &str) -> SessionIdHash {
+pub(super) fn session_hash(cookie: &str) -> SessionIdHash {
     sha256(cookie.as_bytes())
 }
 
@@ -95,8 +95,10 @@ impl App {
         let check = self
             .hashing
             .run(move || match stored {
-                Some(stored) => verify_password(&stored, &typed),
-                None => {
+                Some(stored) if stored.is_set() => verify_password(&stored, &typed),
+                // No account, or an invited one without a password yet: no password matches,
+                // and the answer takes as long as a real check.
+                _ => {
                     spend_verification_time(&typed);
                     PasswordCheck::Mismatch
                 }
@@ -124,21 +126,29 @@ impl App {
                 needs_rehash: false,
             } => {}
         }
-        let cookie = random_token().map_err(AppError::from)?;
         let now = self.now();
-        let session = Session::new(user.sub.clone(), now);
         let signed_in = AuditEvent::new(AuditKind::SignedIn, now)
             .subject(user.sub.as_str())
             .address(address.map(|a| a.to_string()));
-        self.store
-            .insert_session(
-                &session_hash(&cookie),
-                &session,
-                self.settings.lifetimes.session_max,
-                self.audit_rows(signed_in)?,
-            )
-            .map_err(AppError::from)?;
-        tracing::info!(username = %user.username, "signed in");
+        let opened = self.open_session(user, signed_in)?;
+        tracing::info!(username = %opened.user.username, "signed in");
+        Ok(opened)
+    }
+
+    /// Opens a browser session for `user` under a new cookie, recording `event` with it.
+    pub(super) fn open_session(
+        &self,
+        user: User,
+        event: AuditEvent,
+    ) -> Result<NewSession, AppError> {
+        let cookie = random_token()?;
+        let session = Session::new(user.sub.clone(), self.now());
+        self.store.insert_session(
+            &session_hash(&cookie),
+            &session,
+            self.settings.lifetimes.session_max,
+            self.audit_rows(event)?,
+        )?;
         Ok(NewSession {
             cookie,
             session,

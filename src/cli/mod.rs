@@ -2,6 +2,7 @@
 //! and `completions`/`man` generated from these definitions.
 
 mod groups;
+mod links;
 mod manual;
 mod output;
 mod packaged;
@@ -214,9 +215,33 @@ pub enum UserCommand {
         /// Take that away.
         #[arg(long)]
         no_admin: bool,
+        /// Stop the user from signing in, as `user disable` does: ends their browser sessions,
+        /// device grants and access tokens.
+        #[arg(long, conflicts_with = "enabled")]
+        disabled: bool,
+        /// Let a disabled user sign in again, as `user enable` does.
+        #[arg(long)]
+        enabled: bool,
+        /// Set a new password, asked for on the terminal, as `user passwd` does.
+        #[arg(long, conflicts_with = "password_stdin")]
+        password: bool,
+        /// Set a new password read from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        /// With a new password: keep the user's devices signed in.
+        #[arg(long)]
+        keep_devices: bool,
     },
-    /// Stop a user from signing in and end their browser sessions (nothing is deleted; devices
-    /// are refused until the user is enabled again).
+    /// Invite someone: creates their account without a password and prints a one-time link
+    /// (and its QR code) with which they choose one and sign in. Also lists and revokes links.
+    Invite(links::InviteArgs),
+    /// List invitations and recovery links: id, username, kind, state, expiry (never the link).
+    Invites,
+    /// Print a one-time recovery link for an existing account: using it sets a new password,
+    /// ends the person's other sessions and, unless --keep-devices, their device grants.
+    Reset(links::ResetArgs),
+    /// Stop a user from signing in, ending their browser sessions, device grants and access
+    /// tokens (nothing is deleted; enabling the user again brings none of them back).
     Disable { username: String },
     /// Let a disabled user sign in again.
     Enable { username: String },

@@ -1,5 +1,9 @@
 //! How management results look: aligned tables for people, JSON for scripts.
 
+use std::io::IsTerminal;
+
+use crate::app::account_links::LinkView;
+use crate::app::accounts::SignInsEnded;
 use crate::app::admin::{AdminResponse, ClientView, KeyView, StatusView, UserView};
 use crate::app::groups::GroupView;
 
@@ -16,9 +20,17 @@ pub fn print(response: &AdminResponse, json: bool) {
 
 fn render(response: &AdminResponse) -> String {
     match response {
-        AdminResponse::User { user } => user_details(user),
+        AdminResponse::User { user, ended } => {
+            let mut text = user_details(user);
+            if let Some(ended) = ended {
+                text.push_str(&ended_line(ended));
+            }
+            text
+        }
         AdminResponse::Users { users } => table(
-            &["USERNAME", "NAME", "EMAIL", "ADMIN", "DISABLED", "SUB"],
+            &[
+                "USERNAME", "NAME", "EMAIL", "ADMIN", "DISABLED", "INVITED", "SUB",
+            ],
             users.iter().map(|u| {
                 vec![
                     u.username.clone(),
@@ -26,10 +38,13 @@ fn render(response: &AdminResponse) -> String {
                     u.email.clone().unwrap_or_default(),
                     yes_no(u.admin),
                     yes_no(u.disabled),
+                    yes_no(u.invited),
                     u.sub.clone(),
                 ]
             }),
         ),
+        AdminResponse::Link { link, url } => render_link(link, url),
+        AdminResponse::Links { links } => links_table(links),
         AdminResponse::Client { client, secret } => {
             let mut text = client_details(client);
             if let Some(secret) = secret {
@@ -143,6 +158,67 @@ fn group_details(g: &GroupView) -> String {
     ])
 }
 
+/// What an account change ended, in one sentence.
+fn ended_line(ended: &SignInsEnded) -> String {
+    let count = |n: u64, one: &str| match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {one}s"),
+    };
+    let mut text = format!(
+        "\nEnded {} and {}",
+        count(ended.browser_sessions, "browser session"),
+        count(ended.device_grants, "device grant"),
+    );
+    text.push_str(match ended.access_tokens {
+        true => "; every access token of theirs stopped working.\n",
+        false => "; their devices stay signed in.\n",
+    });
+    text
+}
+
+/// A new link: what to do with it, the link, and its QR code for a phone to scan.
+fn render_link(link: &LinkView, url: &str) -> String {
+    let what = match link.kind.as_str() {
+        "invitation" => format!(
+            "Invited {}. Give them this link; it lets them choose a password and sign in",
+            link.username
+        ),
+        _ => format!(
+            "A recovery link for {}. It lets them choose a new password and sign in",
+            link.username
+        ),
+    };
+    let color =
+        std::io::stdout().is_terminal() && std::env::var_os("TERM").is_none_or(|t| t != "dumb");
+    let mut text = format!(
+        "{what} (once, until {} UTC):\n\n  {url}\n\n",
+        utc(link.expires_at)
+    );
+    if let Some(qr) = crate::terminal_qr::terminal_qr(url, color) {
+        text.push_str(&format!("or let them scan it:\n{qr}\n\n"));
+    }
+    text.push_str(&format!(
+        "The link is shown only now. `authbox user invite --revoke {}` withdraws it.\n",
+        link.id
+    ));
+    text
+}
+
+fn links_table(links: &[LinkView]) -> String {
+    table(
+        &["ID", "USERNAME", "KIND", "STATE", "EXPIRES"],
+        links.iter().map(|l| {
+            vec![
+                l.id.clone(),
+                l.username.clone(),
+                l.kind.clone(),
+                l.state.clone(),
+                utc(l.expires_at),
+            ]
+        }),
+    )
+}
+
 fn yes_no(flag: bool) -> String {
     if flag { "yes".into() } else { "no".into() }
 }
@@ -209,6 +285,7 @@ fn user_details(u: &UserView) -> String {
         ("admin", yes_no(u.admin)),
         ("disabled", yes_no(u.disabled)),
         ("groups", u.groups.join(" ")),
+        ("invited", yes_no(u.invited)),
         ("created", utc(u.created_at)),
         ("updated", utc(u.updated_at)),
     ])

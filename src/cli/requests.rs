@@ -43,6 +43,9 @@ pub(super) fn user_request(command: UserCommand) -> Result<AdminRequest, CliErro
             disabled: false,
         },
         UserCommand::Remove { username } => AdminRequest::UserRemove { username },
+        UserCommand::Invite(args) => super::links::invite_request(args)?,
+        UserCommand::Invites => AdminRequest::LinkList,
+        UserCommand::Reset(args) => super::links::reset_request(args),
         UserCommand::Update {
             username,
             name,
@@ -51,8 +54,17 @@ pub(super) fn user_request(command: UserCommand) -> Result<AdminRequest, CliErro
             no_email_verified,
             admin,
             no_admin,
+            disabled,
+            enabled,
+            password,
+            password_stdin,
+            keep_devices,
         } => {
             let flag = |yes: bool, no: bool| (yes || no).then_some(yes);
+            let password = match password || password_stdin {
+                true => Some(read_password(password_stdin)?),
+                false => None,
+            };
             AdminRequest::UserUpdate {
                 username,
                 changes: crate::app::accounts::UserChanges {
@@ -60,6 +72,9 @@ pub(super) fn user_request(command: UserCommand) -> Result<AdminRequest, CliErro
                     email,
                     email_verified: flag(email_verified, no_email_verified),
                     admin: flag(admin, no_admin),
+                    disabled: flag(disabled, enabled),
+                    password,
+                    keep_devices,
                 },
             }
         }

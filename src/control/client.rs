@@ -42,10 +42,9 @@ pub fn run(
         if let Some(answer) = ask_server(&socket, data, request)? {
             return Ok(answer?);
         }
-        if request.needs_server() {
+        if let Some(why) = request.needs_server() {
             return Err(ManageError::Other(format!(
-                "no server is running on {}: pauses live only in a running server's memory, \
-                 and end when it stops",
+                "no server is running on {}: {why}",
                 data.display()
             )));
         }

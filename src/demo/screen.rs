@@ -5,9 +5,6 @@ use std::io::{IsTerminal, Write};
 use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
 
-use qrcode::render::unicode::Dense1x2;
-use qrcode::{EcLevel, QrCode};
-
 use super::{DemoError, setup};
 use crate::crypto::random;
 
@@ -80,19 +77,8 @@ impl Screen {
         }
     }
 
-    /// `text` as a QR code of Unicode half blocks, two modules per character cell, with the
-    /// standard four-module light quiet zone.
+    /// `text` as a QR code for this terminal.
     pub(super) fn qr(&self, text: &str) -> Option<String> {
-        let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::L).ok()?;
-        let art = code.render::<Dense1x2>().quiet_zone(true).build();
-        let rows: Vec<String> = art
-            .lines()
-            .map(|row| match self.color {
-                // Black modules on a bright white background.
-                true => format!("  \x1b[30;107m{row}\x1b[0m"),
-                false => format!("  {row}"),
-            })
-            .collect();
-        Some(rows.join("\n"))
+        crate::terminal_qr::terminal_qr(text, self.color)
     }
 }

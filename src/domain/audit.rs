@@ -26,10 +26,22 @@ pub enum AuditKind {
     AdminChanged,
     /// A person was refused a client by its access policy (not in any group it allows).
     AccessRefused,
+    /// An operator invited someone: the account exists, waiting for its first password.
+    InvitationCreated,
+    /// The invited person chose their password with the link.
+    InvitationUsed,
+    /// An operator issued a recovery link for an existing account (`authbox user reset`).
+    RecoveryCreated,
+    /// A person set a new password with a recovery link.
+    RecoveryUsed,
+    /// An operator revoked a live invitation or recovery link.
+    LinkRevoked,
+    /// A link that names no stored link was presented (a guess, or a mistyped link).
+    LinkRejected,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 13] = [
+    pub const ALL: [AuditKind; 19] = [
         AuditKind::SignedIn,
         AuditKind::SignInFailed,
         AuditKind::CodeRejected,
@@ -43,6 +55,12 @@ impl AuditKind {
         AuditKind::Unlocked,
         AuditKind::AdminChanged,
         AuditKind::AccessRefused,
+        AuditKind::InvitationCreated,
+        AuditKind::InvitationUsed,
+        AuditKind::RecoveryCreated,
+        AuditKind::RecoveryUsed,
+        AuditKind::LinkRevoked,
+        AuditKind::LinkRejected,
     ];
 
     pub fn name(self) -> &'static str {
@@ -60,6 +78,12 @@ impl AuditKind {
             AuditKind::Unlocked => "unlocked",
             AuditKind::AdminChanged => "admin_changed",
             AuditKind::AccessRefused => "access_refused",
+            AuditKind::InvitationCreated => "invitation_created",
+            AuditKind::InvitationUsed => "invitation_used",
+            AuditKind::RecoveryCreated => "recovery_created",
+            AuditKind::RecoveryUsed => "recovery_used",
+            AuditKind::LinkRevoked => "link_revoked",
+            AuditKind::LinkRejected => "link_rejected",
         }
     }
 }

@@ -4,6 +4,7 @@
 //! random material in. Invariant: no module below imports actix, redb or ring (a test in
 //! `tests/it/architecture.rs` enforces it).
 
+pub mod account_link;
 pub mod approval;
 pub mod audit;
 pub mod authorization;

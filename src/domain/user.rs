@@ -148,7 +148,21 @@ impl PasswordHash {
     pub fn as_phc(&self) -> &str {
         &self.0
     }
+
+    /// The stand-in of an invited account that has no password yet: it is no PHC string (those
+    /// start with `$`), so no password ever matches it. The account keeps the user record's
+    /// layout and becomes usable when the invitation link sets a real hash.
+    pub fn not_set_yet() -> Self {
+        PasswordHash(NOT_SET_YET.to_owned())
+    }
+
+    /// Whether a password was ever chosen for the account (false while it is invited).
+    pub fn is_set(&self) -> bool {
+        self.0 != NOT_SET_YET
+    }
 }
+
+const NOT_SET_YET: &str = "!invited";
 
 impl fmt::Debug for PasswordHash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -99,6 +99,8 @@ fn signed_in_page(app: &App, form: &PageForm, cookie: &str, next: AfterSignIn) -
         AfterSignIn::Device(step) => {
             after_code_posted(app, frame, step, cookie, typed).unwrap_or_else(|e| e.render(frame))
         }
+        // Signing in from "My account" goes back there.
+        AfterSignIn::Nowhere if form.get("then") == Some("account") => see_other("/account"),
         AfterSignIn::Nowhere => see_other(form.get("back").map_or("/login", local_path)),
     };
     with_cookie(&mut response, &fresh);
@@ -113,6 +115,12 @@ fn rejected_page(
     carried: Option<CarriedApp>,
 ) -> HttpResponse {
     let frame = &form.frame;
+    if form.get("then") == Some("account") {
+        let problem = frame.text("sign-in-rejected");
+        let markup =
+            crate::pages::account::sign_in_for_account(frame, &form.form_token(app), &problem);
+        return page(StatusCode::UNAUTHORIZED, markup, None);
+    }
     let field = form.get("authorize");
     let unnamed = frame.text("an-app");
     let app_name = field.map(|_| {

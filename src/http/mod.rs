@@ -8,6 +8,8 @@
 //! rendered; a fault leaves through `?` as `browser::PageError`. The protocol endpoints do the
 //! same in OAuth's terms: a refusal leaves through `?` as `oauth_error::OAuthError`.
 
+mod account;
+mod account_link;
 mod admin;
 mod assets;
 mod authorize;
@@ -151,6 +153,21 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/devices/forget-app", web::post().to(devices::forget_app))
         .route("/device/consent", web::get().to(verification::show_consent))
         .route("/device/done", web::get().to(verification::show_done))
+        .route("/account", web::get().to(account::my_account))
+        .route(
+            "/account/password",
+            web::post().to(account::change_password),
+        )
+        .service(
+            web::resource("/invite/{secret}")
+                .route(web::get().to(account_link::show_link))
+                .route(web::post().to(account_link::use_link)),
+        )
+        .service(
+            web::resource("/reset/{secret}")
+                .route(web::get().to(account_link::show_link))
+                .route(web::post().to(account_link::use_link)),
+        )
         .route("/device/pair", web::get().to(pairing::pairing_page))
         .route("/device/qr.svg", web::get().to(pairing::qr_image))
         .route(

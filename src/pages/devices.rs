@@ -142,6 +142,7 @@ pub fn signed_in(frame: &Frame, view: &SignedIn<'_>) -> Markup {
                 input type="hidden" name="csrf_token" value=(view.csrf_token);
                 button type="submit" class="secondary" { (frame.text("sign-out-button")) }
             }
+            p { a href="/account" { (frame.text("account-title")) } }
         },
     )
 }

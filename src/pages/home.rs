@@ -30,6 +30,7 @@ pub fn home(frame: &Frame, view: &Home<'_>) -> Markup {
             a class="button" href="/device" { (frame.text("home-connect")) }
             @match view.signed_in_as {
                 Some(account) => {
+                    a class="button secondary" href="/account" { (frame.text("account-title")) }
                     a class="button secondary" href="/devices" { (frame.text("devices-title")) }
                     form method="post" action="/logout" class="signout" {
                         input type="hidden" name="csrf_token" value=(view.csrf_token);

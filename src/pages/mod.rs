@@ -2,6 +2,7 @@
 //! person's language, the site's name) and a small view struct; pages never see configuration
 //! or stored records, and never use actix. Their words come from the catalogs (`crate::i18n`).
 
+pub mod account;
 pub mod admin;
 pub mod authorize;
 pub mod device;

@@ -8,10 +8,10 @@ use redb::{ReadableTable, ReadableTableMetadata, WriteTransaction};
 
 use super::records::{decode_device_grant, decode_key, decode_refresh_family};
 use super::tables::{
-    AUTHORIZATION_CODE_HASH_TO_CODE, CLIENT_SUB_TO_REVOKED_AT, DEVICE_CODE_HASH_TO_GRANT,
-    EXPIRY_TO_ROW, KEY_ID_TO_SIGNING_KEY, REFRESH_FAMILY_ID_TO_FAMILY, REFRESH_TOKEN_HASH_TO_TOKEN,
-    REVOKED_JTI_TO_EXPIRY, SESSION_ID_HASH_TO_SESSION, USER_CODE_TO_DEVICE_CODE_HASH,
-    USER_SUB_FAMILY_TO_NOTHING,
+    ACCOUNT_LINK_HASH_TO_LINK, AUTHORIZATION_CODE_HASH_TO_CODE, CLIENT_SUB_TO_REVOKED_AT,
+    DEVICE_CODE_HASH_TO_GRANT, EXPIRY_TO_ROW, KEY_ID_TO_SIGNING_KEY, REFRESH_FAMILY_ID_TO_FAMILY,
+    REFRESH_TOKEN_HASH_TO_TOKEN, REVOKED_JTI_TO_EXPIRY, SESSION_ID_HASH_TO_SESSION,
+    USER_CODE_TO_DEVICE_CODE_HASH, USER_SUB_FAMILY_TO_NOTHING,
 };
 use super::{Store, StoreError};
 use crate::domain::time::Timestamp;
@@ -27,6 +27,7 @@ pub(super) enum RowKind {
     RevokedJti = 6,
     ClientRevocation = 7,
     AuthorizationCode = 8,
+    AccountLink = 9,
 }
 
 impl RowKind {
@@ -40,6 +41,7 @@ impl RowKind {
             6 => Some(RowKind::RevokedJti),
             7 => Some(RowKind::ClientRevocation),
             8 => Some(RowKind::AuthorizationCode),
+            9 => Some(RowKind::AccountLink),
             _ => None,
         }
     }
@@ -163,6 +165,10 @@ impl Store {
                     // Indexed once, at expiry plus the replay-detection window.
                     (Some(RowKind::AuthorizationCode), Some(hash)) => {
                         authorization_codes.remove(hash)?;
+                    }
+                    // Indexed once, a while after the link's expiry, which nothing extends.
+                    (Some(RowKind::AccountLink), Some(hash)) => {
+                        txn.open_table(ACCOUNT_LINK_HASH_TO_LINK)?.remove(hash)?;
                     }
                     _ => tracing::warn!("dropped an expiry index entry of unknown shape"),
                 }

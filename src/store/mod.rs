@@ -4,6 +4,7 @@
 //! domain types, so another backend can stand behind the same methods without touching the
 //! domain or HTTP. Secrets are kept only as SHA-256 digests.
 
+mod account_links;
 mod audit;
 mod authorization_codes;
 mod birth;
@@ -35,6 +36,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use redb::{Database, DatabaseError, ReadTransaction, ReadableDatabase, WriteTransaction};
 
+pub use account_links::AccountLinkHash;
 pub use audit::AuditRows;
 pub use authorization_codes::AuthorizationCodeHash;
 pub use device_grants::DeviceCodeHash;

@@ -69,17 +69,24 @@ impl Store {
         })
     }
 
-    /// Ends every session of `sub`; returns how many there were. Sessions are keyed by their
-    /// cookie's digest alone, so this reads them all: a home lab's few hundred at most, and
-    /// only when an operator changes an account. `audit` is written only when there were some.
-    pub fn remove_sessions_of(&self, sub: &Subject, audit: AuditRows) -> Result<usize, StoreError> {
+    /// Ends every session of `sub` but `keep` (the one a person changes their password in);
+    /// returns how many ended. Sessions are keyed by their cookie's digest alone, so this reads
+    /// them all: a home lab's few hundred at most, and only when an account changes. `audit` is
+    /// written only when some ended.
+    pub fn remove_sessions_of(
+        &self,
+        sub: &Subject,
+        keep: Option<SessionIdHash>,
+        audit: AuditRows,
+    ) -> Result<usize, StoreError> {
         let sub = sub.clone();
         self.write(move |txn| {
             let mut sessions = txn.open_table(SESSION_ID_HASH_TO_SESSION)?;
             let mut theirs = Vec::new();
             for entry in sessions.iter()? {
                 let (hash, record) = entry?;
-                if decode_session(record.value())?.sub == sub {
+                let kept = keep.is_some_and(|k| k.as_slice() == hash.value());
+                if !kept && decode_session(record.value())?.sub == sub {
                     theirs.push(hash.value().to_vec());
                 }
             }

@@ -10,9 +10,9 @@ use redb::{Key, ReadTransaction, ReadableTable, TableDefinition, Value, WriteTra
 use serde::{Deserialize, Serialize};
 
 use super::records::{
-    decode_audit, decode_authorization_code, decode_client, decode_consent, decode_device_grant,
-    decode_group, decode_key, decode_refresh_family, decode_refresh_token, decode_session,
-    decode_user,
+    decode_account_link, decode_audit, decode_authorization_code, decode_client, decode_consent,
+    decode_device_grant, decode_group, decode_key, decode_refresh_family, decode_refresh_token,
+    decode_session, decode_user,
 };
 use super::tables::*;
 use super::{Store, StoreError};
@@ -61,6 +61,7 @@ fn copy_all(from: &ReadTransaction, to: &WriteTransaction) -> Result<SnapshotSum
         copy_table(from, to, AUDIT_TIME_TO_EVENT)?,
         copy_table(from, to, AUTHORIZATION_CODE_HASH_TO_CODE)?,
         copy_table(from, to, USER_SUB_CLIENT_TO_CONSENT)?,
+        copy_table(from, to, ACCOUNT_LINK_HASH_TO_LINK)?,
         copy_table(from, to, EXPIRY_TO_ROW)?,
         copy_table(from, to, GROUP_ID_TO_GROUP)?,
         copy_table(from, to, GROUP_NAME_TO_GROUP_ID)?,
@@ -140,6 +141,7 @@ impl Store {
                 decode_authorization_code,
             )?
             + decode_all(&read, USER_SUB_CLIENT_TO_CONSENT, decode_consent)?
-            + decode_all(&read, GROUP_ID_TO_GROUP, decode_group)?)
+            + decode_all(&read, GROUP_ID_TO_GROUP, decode_group)?
+            + decode_all(&read, ACCOUNT_LINK_HASH_TO_LINK, decode_account_link)?)
     }
 }

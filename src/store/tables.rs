@@ -68,6 +68,10 @@ pub(super) const GROUP_ID_TO_GROUP: TableDefinition<&str, &[u8]> =
 /// Lower-cased group name → group id.
 pub(super) const GROUP_NAME_TO_GROUP_ID: TableDefinition<&str, &str> =
     TableDefinition::new("group_name_to_group_id");
+/// SHA-256 of a one-time account link's secret → encoded link (invitation or recovery). Kept,
+/// used or revoked, until it expires, so a second use is told "already used".
+pub(super) const ACCOUNT_LINK_HASH_TO_LINK: TableDefinition<&[u8], &[u8]> =
+    TableDefinition::new("account_link_hash_to_link");
 /// Expiry index: `expires_at` (ms, big-endian) ‖ row kind ‖ row key → nothing. Sorted by time,
 /// so the sweeper reads only what has expired.
 pub(super) const EXPIRY_TO_ROW: TableDefinition<&[u8], ()> = TableDefinition::new("expiry_to_row");
@@ -99,6 +103,7 @@ pub(super) fn create_all(txn: &WriteTransaction) -> Result<(), redb::TableError>
     txn.open_table(AUDIT_TIME_TO_EVENT)?;
     txn.open_table(AUTHORIZATION_CODE_HASH_TO_CODE)?;
     txn.open_table(USER_SUB_CLIENT_TO_CONSENT)?;
+    txn.open_table(ACCOUNT_LINK_HASH_TO_LINK)?;
     txn.open_table(EXPIRY_TO_ROW)?;
     txn.open_table(GROUP_ID_TO_GROUP)?;
     txn.open_table(GROUP_NAME_TO_GROUP_ID)?;

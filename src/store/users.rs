@@ -24,32 +24,7 @@ impl Store {
     /// a user (present or removed) or a client id already had.
     pub fn insert_user(&self, user: &User) -> Result<(), StoreError> {
         let user = user.clone();
-        self.write(move |txn| {
-            let mut names = txn.open_table(USERNAME_TO_USER_SUB)?;
-            let key = user.username.key();
-            if names.get(key.as_str())?.is_some() {
-                return Err(StoreError::Duplicate {
-                    what: "user",
-                    key: user.username.to_string(),
-                });
-            }
-            let mut users = txn.open_table(USER_SUB_TO_USER)?;
-            let removed = txn.open_table(REMOVED_SUB_TO_REMOVED_AT)?;
-            let clients = txn.open_table(CLIENT_ID_TO_CLIENT)?;
-            let sub = user.sub.as_str();
-            if users.get(sub)?.is_some()
-                || removed.get(sub)?.is_some()
-                || clients.get(sub)?.is_some()
-            {
-                return Err(StoreError::Duplicate {
-                    what: "subject",
-                    key: sub.to_owned(),
-                });
-            }
-            users.insert(sub, encode_user(&user)?.as_slice())?;
-            names.insert(key.as_str(), sub)?;
-            Ok(())
-        })
+        self.write(move |txn| put_new_user(txn, &user))
     }
 
     pub fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {
@@ -155,4 +130,29 @@ impl Store {
             Ok(user)
         })
     }
+}
+
+/// Adds `user` within `txn`, keeping [`Store::insert_user`]'s invariant.
+pub(super) fn put_new_user(txn: &redb::WriteTransaction, user: &User) -> Result<(), StoreError> {
+    let mut names = txn.open_table(USERNAME_TO_USER_SUB)?;
+    let key = user.username.key();
+    if names.get(key.as_str())?.is_some() {
+        return Err(StoreError::Duplicate {
+            what: "user",
+            key: user.username.to_string(),
+        });
+    }
+    let mut users = txn.open_table(USER_SUB_TO_USER)?;
+    let removed = txn.open_table(REMOVED_SUB_TO_REMOVED_AT)?;
+    let clients = txn.open_table(CLIENT_ID_TO_CLIENT)?;
+    let sub = user.sub.as_str();
+    if users.get(sub)?.is_some() || removed.get(sub)?.is_some() || clients.get(sub)?.is_some() {
+        return Err(StoreError::Duplicate {
+            what: "subject",
+            key: sub.to_owned(),
+        });
+    }
+    users.insert(sub, encode_user(user)?.as_slice())?;
+    names.insert(key.as_str(), sub)?;
+    Ok(())
 }

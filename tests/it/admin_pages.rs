@@ -133,7 +133,7 @@ fn adm_2_disabling_a_person_is_confirmed_ends_their_sign_in_and_is_in_the_audit_
     assert!(person.says("bob@example.org"));
     let asked = alice.get("/admin/people/bob/disable");
     assert!(asked.says("Disable bob?"), "{}", asked.html);
-    assert!(asked.says("their browser sessions end now"));
+    assert!(asked.says("paired devices are signed out now"));
     assert!(
         asked.says("href=\"/admin/people/bob\""),
         "Cancel leads back"

@@ -201,29 +201,7 @@ fn dag_5_1_a_the_consent_page_looks_only_with_its_ticket_and_spends_the_budget()
 #[test]
 fn dag_5_1_a_no_route_reads_a_user_code_outside_the_guarded_list() {
     let http = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/http");
-    let routes: String = std::fs::read_to_string(http.join("mod.rs"))
-        .expect("src/http/mod.rs")
-        .split_whitespace()
-        .collect();
-    // Every `resource("P")` or `.route("P",` names a path; every `.to(module::handler)` after
-    // it serves that path.
-    let mut handlers = Vec::new();
-    let mut path = String::new();
-    let mut rest = routes.as_str();
-    while let Some(at) = rest.find(['(', '.']) {
-        rest = &rest[at + 1..];
-        if let Some(named) = rest
-            .strip_prefix('"')
-            .or_else(|| rest.strip_prefix("route(\""))
-        {
-            if let Some(end) = named.find('"') {
-                path = named[..end].to_owned();
-            }
-        } else if let Some(target) = rest.strip_prefix("to(") {
-            let end = target.find(')').unwrap_or(target.len());
-            handlers.push((path.clone(), target[..end].to_owned()));
-        }
-    }
+    let handlers = declared_routes();
     assert!(
         handlers.len() >= 20,
         "the scan found the routes: {handlers:?}"
@@ -263,18 +241,7 @@ fn dag_5_1_a_no_route_reads_a_user_code_outside_the_guarded_list() {
         );
     }
     // And none of them reaches a code but through the guarded use cases.
-    let mut files = Vec::new();
-    let mut folders = vec![http.clone()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).expect("src/http") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                folders.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
+    let files = http_sources();
     assert!(files.iter().any(|f| f.ends_with("admin/people.rs")));
     for file in files {
         let source = std::fs::read_to_string(&file).expect("source");
@@ -289,7 +256,54 @@ fn dag_5_1_a_no_route_reads_a_user_code_outside_the_guarded_list() {
 }
 
 /// The text of `fn name(` up to the next item at the start of a line.
-fn handler_body<'a>(source: &'a str, name: &str) -> Option<&'a str> {
+/// The routes `src/http/mod.rs` declares, as (path, `module::handler`) pairs.
+pub(crate) fn declared_routes() -> Vec<(String, String)> {
+    let http = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/http");
+    let routes: String = std::fs::read_to_string(http.join("mod.rs"))
+        .expect("src/http/mod.rs")
+        .split_whitespace()
+        .collect();
+    // Every `resource("P")` or `.route("P",` names a path; every `.to(module::handler)` after
+    // it serves that path.
+    let mut handlers = Vec::new();
+    let mut path = String::new();
+    let mut rest = routes.as_str();
+    while let Some(at) = rest.find(['(', '.']) {
+        rest = &rest[at + 1..];
+        if let Some(named) = rest
+            .strip_prefix('"')
+            .or_else(|| rest.strip_prefix("route(\""))
+        {
+            if let Some(end) = named.find('"') {
+                path = named[..end].to_owned();
+            }
+        } else if let Some(target) = rest.strip_prefix("to(") {
+            let end = target.find(')').unwrap_or(target.len());
+            handlers.push((path.clone(), target[..end].to_owned()));
+        }
+    }
+    handlers
+}
+
+/// Every file under `src/http`, its folders included.
+pub(crate) fn http_sources() -> Vec<std::path::PathBuf> {
+    let http = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/http");
+    let mut files = Vec::new();
+    let mut folders = vec![http];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("src/http") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+pub(crate) fn handler_body<'a>(source: &'a str, name: &str) -> Option<&'a str> {
     let start = source.find(&format!("fn {name}("))?;
     let rest = &source[start..];
     let end = rest
@@ -323,7 +337,7 @@ fn dag_3_3_e_the_prefilled_code_form_says_nothing_about_the_code() {
 }
 
 /// `count` threads with their own connections, released together; the statuses they got.
-fn released_together(
+pub(crate) fn released_together(
     count: usize,
     request: impl Fn(&Client) -> u16 + Send + Sync + 'static,
 ) -> Vec<u16> {
@@ -346,7 +360,7 @@ fn released_together(
         .collect()
 }
 
-fn count(statuses: &[u16], status: u16) -> usize {
+pub(crate) fn count(statuses: &[u16], status: u16) -> usize {
     statuses.iter().filter(|s| **s == status).count()
 }
 

@@ -111,7 +111,7 @@ pub async fn show(
         username: username.clone(),
     };
     let user = match run(&app, &admin, request).await? {
-        Done::Response(AdminResponse::User { user }) => user,
+        Done::Response(AdminResponse::User { user, .. }) => user,
         Done::Response(_) => return Err(PageError::fault("a person's page", "not a user")),
         Done::Refused(failure) => return Ok(refused_page(frame, &failure)),
     };

@@ -11,6 +11,7 @@ mod clients;
 mod grants;
 mod groups;
 mod keys;
+mod links;
 mod people;
 mod refresh;
 
@@ -28,6 +29,7 @@ pub use grants::{
 };
 pub use groups::{decode_group, encode_group};
 pub use keys::{decode_key, encode_key};
+pub use links::{decode_account_link, encode_account_link};
 pub use people::{decode_session, decode_user, encode_session, encode_user};
 pub use refresh::{
     decode_refresh_family, decode_refresh_token, encode_refresh_family, encode_refresh_token,

@@ -175,7 +175,8 @@ pub fn page_routes() -> Vec<Route> {
         }),
         page_route(
             "POST /login",
-            &[303, 401, 403],
+            // 200: a case that turns it into a GET gets the sign-in form.
+            &[200, 303, 401, 403],
             |answer| sent_on(answer, "/login"),
             |live| {
                 let form = [("username", "alice"), ("password", ALICE_PASSWORD)];
@@ -350,6 +351,41 @@ pub fn page_routes() -> Vec<Route> {
                     Some(&live.alice),
                     &form,
                 ))
+            },
+        ),
+        page_route("GET /account", &[200, 401], ok, |live| {
+            shared(page(
+                live,
+                "/account",
+                "GET",
+                "/account".into(),
+                Some(&live.alice),
+                &[],
+            ))
+        }),
+        // A fresh recovery link for bob each case, opened in a browser nobody signed in on:
+        // the page shows its form and uses nothing (404 for a mangled link, 429 never, as the
+        // campaign's budgets are wide). A newer link revokes the older, so a case running
+        // alongside may have withdrawn this one: the page says so, and that is the route
+        // working too.
+        page_route(
+            "GET /reset/{secret}",
+            &[200, 404, 410],
+            |answer| {
+                answer.status == 200
+                    || (answer.status == 410 && says(answer, "This link was withdrawn"))
+            },
+            |live| {
+                let issued = live
+                    .app
+                    .issue_recovery_link("bob", true, None)
+                    .expect("a recovery link");
+                let target = issued
+                    .url
+                    .strip_prefix(&live.origin)
+                    .expect("on this server")
+                    .to_owned();
+                shared(page(live, "/reset/{secret}", "GET", target, None, &[]))
             },
         ),
         page_route("GET /device/pair", &[200, 404], ok, |live| {
