@@ -37,6 +37,10 @@ pub struct Invitation {
     pub admin: bool,
     /// How long the link stays usable, in seconds; `None` for [`DEFAULT_LINK_TTL`].
     pub ttl_secs: Option<u64>,
+    /// Groups the person joins at once (the account exists from the invitation on; it can do
+    /// nothing until the link is used).
+    #[serde(default)]
+    pub groups: Vec<String>,
 }
 
 /// A link as listings show it: never the link itself.
@@ -125,6 +129,8 @@ impl App {
             .transpose()?;
         let email = invitation.email.as_deref().map(Email::parse).transpose()?;
         let ttl = link_ttl(invitation.ttl_secs)?;
+        // Unknown groups refuse the invitation before anything is stored.
+        self.group_ids_named(&invitation.groups)?;
         if self.store.user_by_username(username.as_str())?.is_some() {
             return Err(AppError::Conflict(format!(
                 "a user named {:?} already exists; `authbox user reset` gives them a new link",
@@ -153,6 +159,10 @@ impl App {
             self.audit_rows(event)?,
         )?;
         tracing::info!(username = %user.username, sub = %user.sub, link = %link.id, "invited a user");
+        let member = [user.username.as_str().to_owned()];
+        for group in &invitation.groups {
+            self.change_members(group, &member, true)?;
+        }
         Ok(self.issued(&link, &secret))
     }
 

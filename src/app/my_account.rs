@@ -30,10 +30,22 @@ pub enum PasswordChange {
     Busy,
 }
 
+/// What "My account" shows of the person.
+#[derive(Debug, Clone)]
+pub struct MyAccount {
+    pub user: User,
+    /// The names of the groups they are in, sorted; only an operator changes them.
+    pub groups: Vec<String>,
+}
+
 impl App {
-    /// The signed-in person behind `cookie`, if any.
-    pub fn my_account(&self, cookie: &str) -> Result<Option<User>, AppError> {
-        Ok(self.signed_in(cookie)?.map(|(_, user)| user))
+    /// The signed-in person behind `cookie`, if any, with the groups they are in.
+    pub fn my_account(&self, cookie: &str) -> Result<Option<MyAccount>, AppError> {
+        let Some((_, user)) = self.signed_in(cookie)? else {
+            return Ok(None);
+        };
+        let groups = self.group_names_of(&user.sub)?;
+        Ok(Some(MyAccount { user, groups }))
     }
 
     /// Changes the signed-in person's password, given the current one.

@@ -23,6 +23,9 @@ pub struct InviteArgs {
     /// Allow this user to administer authbox.
     #[arg(long, conflicts_with_all = ["list", "revoke"])]
     pub admin: bool,
+    /// A group the person joins at once (repeat for several); it must exist.
+    #[arg(long = "group", value_name = "GROUP", conflicts_with_all = ["list", "revoke"])]
+    pub groups: Vec<String>,
     /// How long the link works (e.g. 30m, 72h, 7d; at most 30d).
     #[arg(long, value_parser = parse_duration, value_name = "DURATION", default_value = "72h")]
     pub ttl: Duration,
@@ -63,6 +66,7 @@ pub(super) fn invite_request(args: InviteArgs) -> Result<AdminRequest, CliError>
             email: args.email,
             admin: args.admin,
             ttl_secs: Some(args.ttl.as_secs()),
+            groups: args.groups,
         },
     })
 }

@@ -7,8 +7,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::blocking::on_blocking_pool;
 use super::browser::{Browser, PageError, PageForm, page};
 use crate::app::App;
+use crate::app::my_account::MyAccount;
 use crate::app::my_account::PasswordChange;
-use crate::domain::user::User;
 use crate::pages::account::{Account, account, sign_in_for_account};
 use crate::pages::layout::Frame;
 use crate::telemetry;
@@ -27,13 +27,15 @@ fn sign_in_first(frame: &Frame, token: &str) -> HttpResponse {
 
 fn account_page(
     frame: &Frame,
-    user: &User,
+    mine: &MyAccount,
     token: &str,
     notice: Option<&str>,
     problem: Option<(StatusCode, &str)>,
 ) -> HttpResponse {
+    let user = &mine.user;
     let view = Account {
         csrf_token: token,
+        groups: &mine.groups,
         username: user.username.as_str(),
         name: user.display_name.as_deref(),
         email: user.email.as_ref().map(|e| e.as_str()),

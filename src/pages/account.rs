@@ -10,6 +10,8 @@ pub struct Account<'a> {
     pub username: &'a str,
     pub name: Option<&'a str>,
     pub email: Option<&'a str>,
+    /// The groups the person is in; only an operator changes them.
+    pub groups: &'a [String],
     /// What just happened (the password changed), in the person's language.
     pub notice: Option<&'a str>,
     /// Why the password form was not taken, in the person's language.
@@ -34,8 +36,15 @@ pub fn account(frame: &Frame, view: &Account<'_>) -> Markup {
                 dd { (view.name.unwrap_or(&not_set)) }
                 dt { (frame.text("account-email")) }
                 dd { (view.email.unwrap_or(&not_set)) }
+                dt { (frame.text("account-groups")) }
+                dd {
+                    @if view.groups.is_empty() {
+                        (frame.text("account-no-groups"))
+                    } @else {
+                        (view.groups.join(", "))
+                    }
+                }
             }
-            // The groups the person belongs to (read-only) go here, once accounts have groups.
             p {
                 a class="button secondary" href="/devices" { (frame.text("devices-title")) }
                 " "

@@ -605,3 +605,47 @@ fn inv_14_link_pages_speak_the_persons_language() {
     assert_eq!(unknown.status, 404);
     assert!(unknown.says("Dieser Link funktioniert nicht"));
 }
+
+#[test]
+fn inv_15_an_invitation_puts_the_person_in_its_groups_and_my_account_shows_them() {
+    let server = started();
+    server.cli().run(&["group", "create", "family"]).ok();
+    server
+        .cli()
+        .run(&[
+            "user", "invite", "dave", "--group", "family", "--group", "nosuch",
+        ])
+        .fails_with(&["nosuch"]);
+    server
+        .cli()
+        .run(&["user", "show", "dave"])
+        .fails_with(&["dave"]);
+
+    let answer = cli_json(&server, &["user", "invite", "dave", "--group", "family"]);
+    let path = link_path(&server, &answer);
+    assert_eq!(
+        user(&server, "dave")["groups"],
+        serde_json::json!(["family"])
+    );
+    let mut phone = Browser::new(&server);
+    let done = set_password(
+        &mut phone,
+        &path,
+        "dave's own passphrase",
+        "dave's own passphrase",
+    );
+    assert_eq!(done.status, 303, "{}", done.html);
+    let account = phone.get("/account");
+    assert!(
+        account.says("<dt>Groups</dt><dd>family</dd>"),
+        "{}",
+        account.html
+    );
+    let mut alice = Browser::new(&server);
+    alice.get("/login");
+    alice.submit(
+        "/login",
+        &[("username", "alice"), ("password", ALICE_PASSWORD)],
+    );
+    assert!(alice.get("/account").says("<dt>Groups</dt><dd>None</dd>"));
+}

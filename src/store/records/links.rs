@@ -1,7 +1,7 @@
 //! One-time account links (invitations and recovery links).
 //!
-//! V1 carries no groups; when invitations name groups to join, they come as `AccountLinkV2`
-//! with a list of group ids, and V1 records decode to an empty list.
+//! Links carry no groups: the groups an invitation names are joined when it is made, since the
+//! account exists from then on (and can do nothing until the link is used).
 
 use serde::{Deserialize, Serialize};
 
