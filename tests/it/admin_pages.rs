@@ -320,3 +320,216 @@ fn adm_5_groups_made_on_the_pages_limit_a_client_and_the_protocol_holds_to_it() 
         assert!(log.says(change), "{change}: {}", log.html);
     }
 }
+
+#[test]
+fn adm_6_an_invitation_made_on_the_pages_is_shown_once_and_signs_the_person_in() {
+    let server = with_admin();
+    let mut alice = signed_in(&server, "alice", ALICE_PASSWORD);
+    assert!(alice.get("/admin/people").says("href=\"/admin/invite\""));
+    alice.get("/admin/invite");
+    let refused = alice.submit(
+        "/admin/invite",
+        &[("username", "erin"), ("groups", "nosuch")],
+    );
+    assert_eq!(refused.status, 400, "{}", refused.html);
+    assert!(
+        refused.says("nosuch"),
+        "the CLI's reason, on the form: {}",
+        refused.html
+    );
+    assert!(
+        server.cli().run(&["user", "show", "erin"]).code != Some(0),
+        "nothing was stored"
+    );
+    let made = alice.submit(
+        "/admin/invite",
+        &[("username", "erin"), ("name", "Erin"), ("groups", "family")],
+    );
+    assert_eq!(made.status, 200, "{}", made.html);
+    assert_eq!(made.header("cache-control"), "no-store");
+    assert!(made.says("<svg"), "a QR code for a phone");
+    let link = made
+        .html
+        .split(&format!("{}/invite/", server.base))
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the link, shown once")
+        .to_owned();
+    let path = format!("/invite/{link}");
+    let listed = alice.get("/admin/links");
+    assert!(
+        listed.says("<td>erin</td>") || listed.says(">erin</a>"),
+        "{}",
+        listed.html
+    );
+    assert!(!listed.says(&link), "the list never shows a link");
+
+    let mut phone = Browser::new(&server);
+    phone.get(&path);
+    let done = phone.submit(
+        &path,
+        &[
+            ("password", "erin's passphrase"),
+            ("repeat", "erin's passphrase"),
+        ],
+    );
+    assert!(
+        done.says("<dd>family</dd>"),
+        "signed in, in her group: {}",
+        done.html
+    );
+    let log = alice.get("/admin/audit?event=admin_changed");
+    assert!(log.says("alice invited user erin"), "{}", log.html);
+}
+
+#[test]
+fn adm_7_a_new_client_secret_is_shown_once_and_the_old_one_stops() {
+    let server = with_admin();
+    let mut alice = signed_in(&server, "alice", ALICE_PASSWORD);
+    let client = alice.get("/admin/clients/tv-conf");
+    assert!(
+        client.says("href=\"/admin/clients/tv-conf/secret\""),
+        "{}",
+        client.html
+    );
+    assert!(
+        !alice.get("/admin/clients/tv-public").says("/secret\""),
+        "a public client has no secret to replace"
+    );
+    assert!(
+        alice
+            .get("/admin/clients/tv-conf/secret")
+            .says("stops working at once")
+    );
+    let made = alice.submit("/admin/clients/tv-conf/secret", &[]);
+    assert_eq!(made.status, 200, "{}", made.html);
+    assert_eq!(made.header("cache-control"), "no-store");
+    let secret = made
+        .html
+        .split("<p class=\"code link-made\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the secret, shown once")
+        .to_owned();
+    let with = |secret: &str| {
+        server
+            .post_form(
+                "/device_authorization",
+                "client_id=tv-conf&scope=openid",
+                Some(("tv-conf", secret)),
+            )
+            .status
+    };
+    assert_eq!(with(&secret), 200, "the new secret works");
+    assert_eq!(with("an old or made-up secret"), 401);
+
+    alice.get("/admin/clients/tv-conf/remove");
+    let removed = alice.submit_unfollowed("/admin/clients/tv-conf/remove", &[]);
+    assert_eq!(removed.status, 303);
+    assert_eq!(with(&secret), 401, "a removed client is refused");
+    alice.get("/admin/people/bob/remove");
+    alice.submit("/admin/people/bob/remove", &[]);
+    server
+        .cli()
+        .run(&["user", "show", "bob"])
+        .fails_with(&["bob"]);
+}
+
+/// Every management command the CLI has, and the admin page that does the same, or why it has
+/// none. A new command fails here until it has a page or a reason.
+#[test]
+fn adm_8_every_cli_management_command_has_an_admin_page_or_a_reason() {
+    let pages: &[(&str, &str)] = &[
+        (
+            "user add",
+            "/admin/invite (people choose their own password)",
+        ),
+        ("user list", "/admin/people"),
+        ("user show", "/admin/people/{username}"),
+        (
+            "user passwd",
+            "/admin/people/{username}/reset (a recovery link)",
+        ),
+        ("user update", "/admin/people/{username} (disable, enable)"),
+        ("user disable", "/admin/people/{username}/disable"),
+        ("user enable", "/admin/people/{username}/enable"),
+        ("user remove", "/admin/people/{username}/remove"),
+        ("user invite", "/admin/invite"),
+        ("user invites", "/admin/links"),
+        ("user reset", "/admin/people/{username}/reset"),
+        (
+            "client add",
+            "none yet: registering a client is done with the CLI",
+        ),
+        ("client list", "/admin/clients"),
+        ("client show", "/admin/clients/{client_id}"),
+        (
+            "client update",
+            "/admin/clients/{client_id} (groups, disable, enable)",
+        ),
+        ("client rotate-secret", "/admin/clients/{client_id}/secret"),
+        ("client remove", "/admin/clients/{client_id}/remove"),
+        ("group create", "/admin/groups"),
+        ("group rename", "/admin/groups/{name}/rename"),
+        ("group delete", "/admin/groups/{name}/delete"),
+        ("group add", "/admin/groups/{name}/members"),
+        ("group remove", "/admin/groups/{name}/members/remove"),
+        ("group list", "/admin/groups"),
+        ("group show", "/admin/groups/{name}"),
+        ("grant list", "/admin/people/{username} (paired devices)"),
+        ("grant revoke", "/admin/grants/revoke"),
+        ("key list", "/admin/keys"),
+        ("key rotate", "/admin/keys/rotate"),
+        ("audit", "/admin/audit"),
+        (
+            "unlock",
+            "none: pauses lift by themselves; the CLI is for the operator at the server",
+        ),
+    ];
+    let not_management = [
+        "demo",
+        "serve",
+        "check",
+        "completions",
+        "backup",
+        "restore",
+        "man",
+        "help",
+    ];
+    let command = <authbox::cli::Cli as clap::CommandFactory>::command();
+    let mut commands = Vec::new();
+    for sub in command.get_subcommands() {
+        let name = sub.get_name();
+        if not_management.contains(&name) {
+            continue;
+        }
+        let nested: Vec<_> = sub
+            .get_subcommands()
+            .filter(|s| s.get_name() != "help")
+            .collect();
+        if nested.is_empty() {
+            commands.push(name.to_owned());
+        }
+        for inner in nested {
+            commands.push(format!("{name} {}", inner.get_name()));
+        }
+    }
+    assert!(
+        commands.len() >= 25,
+        "the scan found the commands: {commands:?}"
+    );
+    let routes = declared_routes();
+    for command in &commands {
+        let Some((_, page)) = pages.iter().find(|(c, _)| c == command) else {
+            panic!("`authbox {command}` has no admin page in this table, nor a reason");
+        };
+        if page.starts_with("none") {
+            continue;
+        }
+        let path = page.split(' ').next().unwrap_or_default();
+        assert!(
+            routes.iter().any(|(_, p)| p == path),
+            "`authbox {command}`: {path} is not an admin route"
+        );
+    }
+}

@@ -10,7 +10,8 @@ use crate::app::clients::ClientSettings;
 use crate::http::browser::{Browser, PageError, PageForm, page, see_other};
 use crate::i18n::Arg;
 use crate::pages::admin::{
-    ClientPage, ClientRow, ClientsPage, Confirm, Section, client_page, clients_page, confirm,
+    ClientPage, ClientRow, ClientsPage, Confirm, SecretMade, Section, client_page, clients_page,
+    confirm, secret_made,
 };
 use crate::pages::layout::Frame;
 
@@ -111,6 +112,7 @@ pub async fn show(
         facts: &facts,
         disabled: client.disabled,
         allowed_groups: &allowed,
+        confidential: client.client_type == "confidential",
     };
     Ok(page(StatusCode::OK, client_page(frame, &view), None))
 }
@@ -215,4 +217,97 @@ pub async fn enable(
     app: web::Data<App>,
 ) -> Result<HttpResponse, PageError> {
     set_disabled(client_id.into_inner(), false, admin, form, app).await
+}
+
+/// `GET /admin/clients/{client_id}/secret`: what a new secret does, before it is made.
+pub async fn confirm_rotate_secret(
+    client_id: web::Path<String>,
+    browser: Browser,
+    app: web::Data<App>,
+) -> Result<HttpResponse, PageError> {
+    let frame = &browser.frame;
+    let client_id = client_id.into_inner();
+    let client = [("client", Arg::Text(&client_id))];
+    let here = format!("/admin/clients/{client_id}");
+    let view = Confirm {
+        csrf_token: &browser.form_token(&app),
+        section: Section::Clients,
+        title: &frame.text_with("admin-secret-title", &client),
+        body: &frame.text_with("admin-secret-body", &client),
+        action: &format!("{here}/secret"),
+        button: &frame.text("admin-secret-rotate"),
+        back: &here,
+    };
+    Ok(page(StatusCode::OK, confirm(frame, &view), None))
+}
+
+/// `POST /admin/clients/{client_id}/secret`: a new secret, shown once in this answer (never
+/// in an address, never stored but as its hash).
+pub async fn rotate_secret(
+    client_id: web::Path<String>,
+    admin: Admin,
+    form: PageForm,
+    app: web::Data<App>,
+) -> Result<HttpResponse, PageError> {
+    let frame = &form.frame;
+    let client_id = client_id.into_inner();
+    let request = AdminRequest::ClientRotateSecret {
+        client_id: client_id.clone(),
+    };
+    let secret = match run(&app, &admin, request).await? {
+        Done::Response(AdminResponse::Client {
+            secret: Some(secret),
+            ..
+        }) => secret,
+        Done::Response(_) => return Err(PageError::fault("a new secret", "none was made")),
+        Done::Refused(failure) => return Ok(refused_page(frame, &failure)),
+    };
+    let view = SecretMade {
+        client_id: &client_id,
+        secret: &secret,
+    };
+    let mut answer = page(StatusCode::OK, secret_made(frame, &view), None);
+    answer.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("no-store"),
+    );
+    Ok(answer)
+}
+
+/// `GET /admin/clients/{client_id}/remove`: what removing ends, before it is done.
+pub async fn confirm_remove(
+    client_id: web::Path<String>,
+    browser: Browser,
+    app: web::Data<App>,
+) -> Result<HttpResponse, PageError> {
+    let frame = &browser.frame;
+    let client_id = client_id.into_inner();
+    let client = [("client", Arg::Text(&client_id))];
+    let here = format!("/admin/clients/{client_id}");
+    let view = Confirm {
+        csrf_token: &browser.form_token(&app),
+        section: Section::Clients,
+        title: &frame.text_with("admin-remove-client-title", &client),
+        body: &frame.text_with("admin-remove-client-body", &client),
+        action: &format!("{here}/remove"),
+        button: &frame.text("admin-remove"),
+        back: &here,
+    };
+    Ok(page(StatusCode::OK, confirm(frame, &view), None))
+}
+
+/// `POST /admin/clients/{client_id}/remove`
+pub async fn remove(
+    client_id: web::Path<String>,
+    admin: Admin,
+    form: PageForm,
+    app: web::Data<App>,
+) -> Result<HttpResponse, PageError> {
+    let request = AdminRequest::ClientRemove {
+        client_id: client_id.into_inner(),
+    };
+    match run(&app, &admin, request).await? {
+        Done::Response(_) => Ok(see_other("/admin/clients")),
+        Done::Refused(failure) => Ok(refused_page(&form.frame, &failure)),
+    }
 }

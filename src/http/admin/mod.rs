@@ -13,6 +13,7 @@ mod clients;
 mod dashboard;
 mod groups;
 mod keys;
+mod links;
 mod people;
 
 use actix_web::body::MessageBody;
@@ -49,6 +50,20 @@ pub fn routes(scope: actix_web::Scope) -> actix_web::Scope {
             web::post().to(people::disable),
         )
         .route("/people/{username}/enable", web::post().to(people::enable))
+        .route(
+            "/people/{username}/reset",
+            web::get().to(links::confirm_reset),
+        )
+        .route("/people/{username}/reset", web::post().to(links::reset))
+        .route(
+            "/people/{username}/remove",
+            web::get().to(people::confirm_remove),
+        )
+        .route("/people/{username}/remove", web::post().to(people::remove))
+        .route("/invite", web::get().to(links::invite_form))
+        .route("/invite", web::post().to(links::invite))
+        .route("/links", web::get().to(links::list))
+        .route("/links/revoke", web::post().to(links::revoke))
         .route("/grants/revoke", web::post().to(people::revoke_grant))
         .route("/groups", web::get().to(groups::list))
         .route("/groups", web::post().to(groups::create))
@@ -81,6 +96,22 @@ pub fn routes(scope: actix_web::Scope) -> actix_web::Scope {
         .route(
             "/clients/{client_id}/enable",
             web::post().to(clients::enable),
+        )
+        .route(
+            "/clients/{client_id}/secret",
+            web::get().to(clients::confirm_rotate_secret),
+        )
+        .route(
+            "/clients/{client_id}/secret",
+            web::post().to(clients::rotate_secret),
+        )
+        .route(
+            "/clients/{client_id}/remove",
+            web::get().to(clients::confirm_remove),
+        )
+        .route(
+            "/clients/{client_id}/remove",
+            web::post().to(clients::remove),
         )
         .route("/keys", web::get().to(keys::list))
         .route("/keys/rotate", web::get().to(keys::confirm_rotate))

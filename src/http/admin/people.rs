@@ -252,3 +252,41 @@ pub async fn revoke_grant(
         Done::Refused(failure) => Ok(refused_page(&form.frame, &failure)),
     }
 }
+
+/// `GET /admin/people/{username}/remove`: what removing ends, before it is done.
+pub async fn confirm_remove(
+    username: web::Path<String>,
+    browser: Browser,
+    app: web::Data<App>,
+) -> Result<HttpResponse, PageError> {
+    let frame = &browser.frame;
+    let username = username.into_inner();
+    let account = [("account", Arg::Text(&username))];
+    let here = format!("/admin/people/{username}");
+    let view = Confirm {
+        csrf_token: &browser.form_token(&app),
+        section: Section::People,
+        title: &frame.text_with("admin-remove-user-title", &account),
+        body: &frame.text_with("admin-remove-user-body", &account),
+        action: &format!("{here}/remove"),
+        button: &frame.text("admin-remove"),
+        back: &here,
+    };
+    Ok(page(StatusCode::OK, confirm(frame, &view), None))
+}
+
+/// `POST /admin/people/{username}/remove`
+pub async fn remove(
+    username: web::Path<String>,
+    admin: Admin,
+    form: PageForm,
+    app: web::Data<App>,
+) -> Result<HttpResponse, PageError> {
+    let request = AdminRequest::UserRemove {
+        username: username.into_inner(),
+    };
+    match run(&app, &admin, request).await? {
+        Done::Response(_) => Ok(see_other("/admin/people")),
+        Done::Refused(failure) => Ok(refused_page(&form.frame, &failure)),
+    }
+}

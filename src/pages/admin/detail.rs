@@ -37,10 +37,14 @@ pub fn person_page(frame: &Frame, view: &PersonPage<'_>) -> Markup {
                     dt { (what) } dd { (value) }
                 }
             }
-            @if view.disabled {
-                (button_form(&format!("{here}/enable"), view.csrf_token, &[], &frame.text("admin-enable"), false))
-            } @else {
-                a class="button secondary" href=(format!("{here}/disable")) { (frame.text("admin-disable")) }
+            p class="actions" {
+                @if view.disabled {
+                    (button_form(&format!("{here}/enable"), view.csrf_token, &[], &frame.text("admin-enable"), false))
+                } @else {
+                    a class="button secondary" href=(format!("{here}/disable")) { (frame.text("admin-disable")) }
+                }
+                " " a class="button secondary" href=(format!("{here}/reset")) { (frame.text("admin-reset")) }
+                " " a class="button secondary" href=(format!("{here}/remove")) { (frame.text("admin-remove")) }
             }
             h2 { (frame.text("admin-devices")) }
             @if view.devices.is_empty() {
@@ -83,6 +87,8 @@ pub struct ClientPage<'a> {
     pub disabled: bool,
     /// The allowed groups' names, separated by spaces; empty for everyone.
     pub allowed_groups: &'a str,
+    /// Has a secret, which can be replaced.
+    pub confidential: bool,
 }
 
 pub fn client_page(frame: &Frame, view: &ClientPage<'_>) -> Markup {
@@ -103,11 +109,39 @@ pub fn client_page(frame: &Frame, view: &ClientPage<'_>) -> Markup {
                 input id="groups" name="groups" type="text" maxlength="1024" value=(view.allowed_groups) autocapitalize="none" spellcheck="false";
                 button type="submit" class="secondary" { (frame.text("admin-save")) }
             }
-            @if view.disabled {
-                (button_form(&format!("{here}/enable"), view.csrf_token, &[], &frame.text("admin-enable"), false))
-            } @else {
-                a class="button secondary" href=(format!("{here}/disable")) { (frame.text("admin-disable")) }
+            p class="actions" {
+                @if view.disabled {
+                    (button_form(&format!("{here}/enable"), view.csrf_token, &[], &frame.text("admin-enable"), false))
+                } @else {
+                    a class="button secondary" href=(format!("{here}/disable")) { (frame.text("admin-disable")) }
+                }
+                @if view.confidential {
+                    " " a class="button secondary" href=(format!("{here}/secret")) { (frame.text("admin-secret-rotate")) }
+                }
+                " " a class="button secondary" href=(format!("{here}/remove")) { (frame.text("admin-remove")) }
             }
+        },
+    )
+}
+
+/// A client secret just made: the only time it is shown.
+pub struct SecretMade<'a> {
+    pub client_id: &'a str,
+    pub secret: &'a str,
+}
+
+pub fn secret_made(frame: &Frame, view: &SecretMade<'_>) -> Markup {
+    admin_page(
+        frame,
+        &frame.text_with(
+            "admin-secret-made",
+            &[("client", crate::i18n::Arg::Text(view.client_id))],
+        ),
+        Section::Clients,
+        html! {
+            p { (frame.text("admin-secret-once")) }
+            p class="code link-made" { (view.secret) }
+            p { a href=(format!("/admin/clients/{}", view.client_id)) { (view.client_id) } }
         },
     )
 }

@@ -95,6 +95,10 @@ pub fn people_page(frame: &Frame, view: &PeoplePage<'_>) -> Markup {
         &frame.text("admin-people"),
         Section::People,
         html! {
+            p class="actions" {
+                a class="button" href="/admin/invite" { (frame.text("admin-invite")) }
+                " " a class="button secondary" href="/admin/links" { (frame.text("admin-links")) }
+            }
             form method="get" action="/admin/people" class="search" {
                 label for="q" { (frame.text("admin-search-label")) }
                 input id="q" name="q" type="search" value=(view.query) maxlength="64";

@@ -4,12 +4,17 @@
 
 mod detail;
 mod groups;
+mod links;
 mod lists;
 
 use maud::{Markup, html};
 
-pub use detail::{ClientPage, Confirm, DeviceRow, PersonPage, client_page, confirm, person_page};
+pub use detail::{
+    ClientPage, Confirm, DeviceRow, PersonPage, SecretMade, client_page, confirm, person_page,
+    secret_made,
+};
 pub use groups::{GroupPage, GroupRow, GroupsPage, group_page, groups_page};
+pub use links::{InvitePage, LinkMade, LinkRow, LinksPage, invite_page, link_made, links_page};
 pub use lists::{
     AuditPage, ClientRow, ClientsPage, Dashboard, EventRow, KeyRow, KeysPage, Paging, PeoplePage,
     PersonRow, audit_page, clients_page, dashboard, keys_page, people_page,
