@@ -377,3 +377,5 @@ admin-secret-made = Das neue Secret von { $client }
 admin-secret-once = Es wird nur jetzt angezeigt; gespeichert wird nur sein Hash.
 admin-remove-client-title = { $client } entfernen?
 admin-remove-client-body = { $client } wird gelöscht: seine Geräte und Apps bekommen keine Tokens mehr, und niemand kann sich dort anmelden oder ihn verbinden. Das lässt sich nicht rückgängig machen.
+admin-new-client = Client registrieren
+admin-new-client-confidential = Vertraulich (ein Server, der ein Secret geheim halten kann)

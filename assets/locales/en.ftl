@@ -388,3 +388,5 @@ admin-secret-made = The new secret of { $client }
 admin-secret-once = It is shown only now; only its hash is kept.
 admin-remove-client-title = Remove { $client }?
 admin-remove-client-body = { $client } is deleted: its devices and apps get no more tokens, and nobody can sign in to it or pair it. This cannot be undone.
+admin-new-client = Register a client
+admin-new-client-confidential = Confidential (a server that can keep a secret)

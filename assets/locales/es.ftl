@@ -380,3 +380,5 @@ admin-secret-made = El secreto nuevo de { $client }
 admin-secret-once = Solo se muestra ahora; solo se guarda su hash.
 admin-remove-client-title = ¿Eliminar { $client }?
 admin-remove-client-body = { $client } se elimina: sus dispositivos y aplicaciones no obtienen más tokens y nadie puede iniciar sesión en él ni vincularlo. No se puede deshacer.
+admin-new-client = Registrar un cliente
+admin-new-client-confidential = Confidencial (un servidor que puede guardar un secreto)

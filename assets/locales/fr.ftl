@@ -382,3 +382,5 @@ admin-secret-made = Le nouveau secret de { $client }
 admin-secret-once = Il n’est affiché que maintenant ; seul son hachage est conservé.
 admin-remove-client-title = Supprimer { $client } ?
 admin-remove-client-body = { $client } est supprimé : ses appareils et applications n’obtiennent plus de jetons, et personne ne peut s’y connecter ni l’associer. C’est irréversible.
+admin-new-client = Enregistrer un client
+admin-new-client-confidential = Confidentiel (un serveur capable de garder un secret)

@@ -350,3 +350,5 @@ admin-secret-made = { $client } の新しいシークレット
 admin-secret-once = 今だけ表示されます。保存されるのはハッシュだけです。
 admin-remove-client-title = { $client } を削除しますか？
 admin-remove-client-body = { $client } は削除されます。そのデバイスやアプリはトークンを得られなくなり、サインインも接続もできなくなります。元に戻せません。
+admin-new-client = クライアントを登録
+admin-new-client-confidential = 機密クライアント（シークレットを保持できるサーバー）

@@ -533,3 +533,68 @@ fn adm_8_every_cli_management_command_has_an_admin_page_or_a_reason() {
         );
     }
 }
+
+#[test]
+fn adm_9_a_client_registered_on_the_pages_works_through_the_protocol() {
+    let server = with_admin();
+    let mut alice = signed_in(&server, "alice", ALICE_PASSWORD);
+    alice.get("/admin/clients/new");
+    let bad = alice.submit(
+        "/admin/clients/new",
+        &[("client_id", "küche"), ("grant_device_code", "yes")],
+    );
+    assert_eq!(bad.status, 400, "the CLI's rule: {}", bad.html);
+    assert!(bad.says("is not allowed"), "{}", bad.html);
+    // Any printable id works in the pages' addresses.
+    let odd = alice.submit(
+        "/admin/clients/new",
+        &[("client_id", "tv/kitchen 2?"), ("grant_device_code", "yes")],
+    );
+    assert!(odd.says("<h1>tv/kitchen 2?</h1>"), "{}", odd.html);
+    assert!(odd.says("action=\"/admin/clients/tv%2Fkitchen%202%3F/groups\""));
+    let disabled = alice.submit("/admin/clients/tv%2Fkitchen%202%3F/disable", &[]);
+    assert!(disabled.says("Disabled"), "{}", disabled.html);
+    let made = alice.submit(
+        "/admin/clients/new",
+        &[
+            ("client_id", "kitchen-tv"),
+            ("name", "Kitchen TV"),
+            ("grant_device_code", "yes"),
+            ("grant_refresh_token", "yes"),
+            ("scope", "openid offline_access"),
+            ("groups", "family"),
+        ],
+    );
+    assert!(made.says("<h1>Kitchen TV</h1>"), "{}", made.html);
+    assert!(made.says("family"), "limited to the family");
+    let started = server.device_authorization("kitchen-tv", "openid");
+    assert_eq!(started.status, 200, "{}", started.body);
+    let secret_page = alice.submit(
+        "/admin/clients/new",
+        &[
+            ("client_id", "nas"),
+            ("confidential", "yes"),
+            ("grant_client_credentials", "yes"),
+            ("scope", "api.read"),
+        ],
+    );
+    assert_eq!(secret_page.header("cache-control"), "no-store");
+    let secret = secret_page
+        .html
+        .split("<p class=\"code link-made\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the secret, shown once")
+        .to_owned();
+    let token = server.post_form(
+        "/token",
+        "grant_type=client_credentials&scope=api.read",
+        Some(("nas", &secret)),
+    );
+    assert_eq!(token.status, 200, "{}", token.body);
+    assert!(
+        alice
+            .get("/admin/audit?event=admin_changed")
+            .says("alice added client kitchen-tv")
+    );
+}

@@ -9,6 +9,7 @@ use crate::app::admin::{AdminRequest, AdminResponse};
 use crate::app::clients::ClientSettings;
 use crate::http::browser::{Browser, PageError, PageForm, page, see_other};
 use crate::i18n::Arg;
+use crate::pages::admin::address;
 use crate::pages::admin::{
     ClientPage, ClientRow, ClientsPage, Confirm, SecretMade, Section, client_page, clients_page,
     confirm, secret_made,
@@ -135,7 +136,7 @@ pub async fn set_groups(
     app: web::Data<App>,
 ) -> Result<HttpResponse, PageError> {
     let client_id = client_id.into_inner();
-    let here = format!("/admin/clients/{client_id}");
+    let here = address("clients", &client_id);
     let groups: Vec<String> = form
         .get("groups")
         .unwrap_or_default()
@@ -165,7 +166,7 @@ pub async fn confirm_disable(
     let frame = &browser.frame;
     let client_id = client_id.into_inner();
     let client = [("client", Arg::Text(&client_id))];
-    let here = format!("/admin/clients/{client_id}");
+    let here = address("clients", &client_id);
     let view = Confirm {
         csrf_token: &browser.form_token(&app),
         section: Section::Clients,
@@ -185,7 +186,7 @@ async fn set_disabled(
     form: PageForm,
     app: web::Data<App>,
 ) -> Result<HttpResponse, PageError> {
-    let here = format!("/admin/clients/{client_id}");
+    let here = address("clients", &client_id);
     let request = AdminRequest::ClientUpdate {
         client_id,
         settings: ClientSettings {
@@ -228,7 +229,7 @@ pub async fn confirm_rotate_secret(
     let frame = &browser.frame;
     let client_id = client_id.into_inner();
     let client = [("client", Arg::Text(&client_id))];
-    let here = format!("/admin/clients/{client_id}");
+    let here = address("clients", &client_id);
     let view = Confirm {
         csrf_token: &browser.form_token(&app),
         section: Section::Clients,
@@ -283,7 +284,7 @@ pub async fn confirm_remove(
     let frame = &browser.frame;
     let client_id = client_id.into_inner();
     let client = [("client", Arg::Text(&client_id))];
-    let here = format!("/admin/clients/{client_id}");
+    let here = address("clients", &client_id);
     let view = Confirm {
         csrf_token: &browser.form_token(&app),
         section: Section::Clients,

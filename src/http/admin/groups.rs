@@ -10,6 +10,7 @@ use crate::app::admin::{AdminRequest, AdminResponse};
 use crate::app::groups::GroupRequest;
 use crate::http::browser::{Browser, PageError, PageForm, page, see_other};
 use crate::i18n::Arg;
+use crate::pages::admin::address;
 use crate::pages::admin::{
     Confirm, GroupPage, GroupRow, GroupsPage, Section, confirm, group_page, groups_page,
 };
@@ -17,7 +18,7 @@ use crate::pages::admin::{
 /// The address of a group's page.
 fn group_address(name: &str) -> String {
     let name: String = url::form_urlencoded::byte_serialize(name.as_bytes()).collect();
-    format!("/admin/groups/{name}")
+    address("groups", &name)
 }
 
 /// `GET /admin/groups`

@@ -16,6 +16,7 @@ use crate::app::account_links::Invitation;
 use crate::app::admin::{AdminRequest, AdminResponse};
 use crate::http::browser::{Browser, PageError, PageForm, page, see_other};
 use crate::i18n::Arg;
+use crate::pages::admin::address;
 use crate::pages::admin::{
     Confirm, InvitePage, LinkMade, LinkRow, LinksPage, Section, confirm, invite_page, link_made,
     links_page,
@@ -118,7 +119,7 @@ pub async fn confirm_reset(
     let frame = &browser.frame;
     let username = username.into_inner();
     let account = [("account", Arg::Text(&username))];
-    let here = format!("/admin/people/{username}");
+    let here = address("people", &username);
     let view = Confirm {
         csrf_token: &browser.form_token(&app),
         section: Section::People,

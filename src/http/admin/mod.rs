@@ -14,6 +14,7 @@ mod dashboard;
 mod groups;
 mod keys;
 mod links;
+mod new_client;
 mod people;
 
 use actix_web::body::MessageBody;
@@ -84,6 +85,8 @@ pub fn routes(scope: actix_web::Scope) -> actix_web::Scope {
             web::post().to(clients::set_groups),
         )
         .route("/clients", web::get().to(clients::list))
+        .route("/clients/new", web::get().to(new_client::form))
+        .route("/clients/new", web::post().to(new_client::create))
         .route("/clients/{client_id}", web::get().to(clients::show))
         .route(
             "/clients/{client_id}/disable",

@@ -11,6 +11,7 @@ use crate::app::admin::{AdminRequest, AdminResponse};
 use crate::http::browser::{Browser, PageError, PageForm, page, see_other};
 use crate::http::form::Form;
 use crate::i18n::Arg;
+use crate::pages::admin::address;
 use crate::pages::admin::{
     Confirm, DeviceRow, Paging, PeoplePage, PersonPage, PersonRow, Section, confirm, people_page,
     person_page,
@@ -186,7 +187,7 @@ pub async fn confirm_disable(
     let frame = &browser.frame;
     let username = username.into_inner();
     let account = [("account", Arg::Text(&username))];
-    let here = format!("/admin/people/{username}");
+    let here = address("people", &username);
     let view = Confirm {
         csrf_token: &browser.form_token(&app),
         section: Section::People,
@@ -206,7 +207,7 @@ async fn set_disabled(
     form: PageForm,
     app: web::Data<App>,
 ) -> Result<HttpResponse, PageError> {
-    let here = format!("/admin/people/{username}");
+    let here = address("people", &username);
     let request = AdminRequest::UserSetDisabled { username, disabled };
     match run(&app, &admin, request).await? {
         Done::Response(_) => Ok(see_other(&here)),
@@ -262,7 +263,7 @@ pub async fn confirm_remove(
     let frame = &browser.frame;
     let username = username.into_inner();
     let account = [("account", Arg::Text(&username))];
-    let here = format!("/admin/people/{username}");
+    let here = address("people", &username);
     let view = Confirm {
         csrf_token: &browser.form_token(&app),
         section: Section::People,

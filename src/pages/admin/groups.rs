@@ -3,6 +3,8 @@
 
 use maud::{Markup, html};
 
+use super::address;
+
 use super::{Section, admin_page, button_form};
 use crate::i18n::Arg;
 use crate::pages::layout::Frame;
@@ -32,7 +34,7 @@ pub fn groups_page(frame: &Frame, view: &GroupsPage<'_>) -> Markup {
                     tbody {
                         @for group in view.groups {
                             tr {
-                                td { a href=(format!("/admin/groups/{}", group.name)) { (group.name) } }
+                                td { a href=(address("groups", &group.name)) { (group.name) } }
                                 td { (group.members) }
                             }
                         }
@@ -56,7 +58,7 @@ pub struct GroupPage<'a> {
 }
 
 pub fn group_page(frame: &Frame, view: &GroupPage<'_>) -> Markup {
-    let here = format!("/admin/groups/{}", view.name);
+    let here = address("groups", &view.name);
     admin_page(
         frame,
         view.name,
@@ -70,7 +72,7 @@ pub fn group_page(frame: &Frame, view: &GroupPage<'_>) -> Markup {
                     tbody {
                         @for member in view.members {
                             tr {
-                                td { a href=(format!("/admin/people/{member}")) { (member) } }
+                                td { a href=(address("people", &member)) { (member) } }
                                 td {
                                     (button_form(
                                         &format!("{here}/members/remove"),

@@ -3,6 +3,8 @@
 
 use maud::{Markup, html};
 
+use super::address;
+
 use super::{Section, admin_page, button_form};
 use crate::pages::layout::Frame;
 use crate::pages::pairing::qr_svg;
@@ -64,7 +66,7 @@ pub fn link_made(frame: &Frame, view: &LinkMade<'_>) -> Markup {
                 div class="pair-qr" { (qr) }
             }
             p class="muted" { (view.until) }
-            p { a href=(format!("/admin/people/{}", view.username)) { (view.username) } }
+            p { a href=(address("people", &view.username)) { (view.username) } }
         },
     )
 }
@@ -104,7 +106,7 @@ pub fn links_page(frame: &Frame, view: &LinksPage<'_>) -> Markup {
                     tbody {
                         @for link in view.links {
                             tr {
-                                td { a href=(format!("/admin/people/{}", link.username)) { (link.username) } }
+                                td { a href=(address("people", &link.username)) { (link.username) } }
                                 td { (link.kind) }
                                 td { (link.state) }
                                 td { (link.expires) }
@@ -121,4 +123,67 @@ pub fn links_page(frame: &Frame, view: &LinksPage<'_>) -> Markup {
             p { a class="button secondary" href="/admin/invite" { (frame.text("admin-invite")) } }
         },
     )
+}
+
+pub struct NewClientPage<'a> {
+    pub csrf_token: &'a str,
+    pub problem: Option<&'a str>,
+}
+
+/// The grants a new client may use, as its form offers them: (form field, grant, checked).
+const GRANTS: [(&str, &str, bool); 4] = [
+    ("grant_device_code", "device_code", true),
+    ("grant_refresh_token", "refresh_token", true),
+    ("grant_authorization_code", "authorization_code", false),
+    ("grant_client_credentials", "client_credentials", false),
+];
+
+/// Registering a client, with the settings most clients need; the CLI has the rest.
+pub fn new_client_page(frame: &Frame, view: &NewClientPage<'_>) -> Markup {
+    admin_page(
+        frame,
+        &frame.text("admin-new-client"),
+        Section::Clients,
+        html! {
+            @if let Some(problem) = view.problem {
+                p class="problem" role="alert" { (problem) }
+            }
+            form method="post" action="/admin/clients/new" {
+                input type="hidden" name="csrf_token" value=(view.csrf_token);
+                label for="client_id" { (frame.text("admin-client-id")) }
+                input id="client_id" name="client_id" type="text" required maxlength="64" autocapitalize="none" spellcheck="false";
+                label for="name" { (frame.text("admin-name")) }
+                input id="name" name="name" type="text" maxlength="256";
+                label class="check" {
+                    input type="checkbox" name="confidential" value="yes";
+                    " " (frame.text("admin-new-client-confidential"))
+                }
+                fieldset {
+                    legend { (frame.text("admin-grants")) }
+                    @for (field, grant, checked) in GRANTS {
+                        label class="check" {
+                            @if checked {
+                                input type="checkbox" name=(field) value="yes" checked;
+                            } @else {
+                                input type="checkbox" name=(field) value="yes";
+                            }
+                            " " (grant)
+                        }
+                    }
+                }
+                label for="scope" { (frame.text("admin-scopes")) }
+                input id="scope" name="scope" type="text" maxlength="1024" value="openid profile email offline_access" autocapitalize="none" spellcheck="false";
+                label for="redirect_uris" { (frame.text("admin-redirect-uris")) }
+                input id="redirect_uris" name="redirect_uris" type="text" maxlength="4096" autocapitalize="none" spellcheck="false";
+                label for="groups" { (frame.text("admin-allowed-groups-label")) }
+                input id="groups" name="groups" type="text" maxlength="1024" autocapitalize="none" spellcheck="false";
+                button type="submit" { (frame.text("admin-create")) }
+            }
+        },
+    )
+}
+
+/// The form fields that name the grants a new client may use, and the grants they name.
+pub fn grant_fields() -> impl Iterator<Item = (&'static str, &'static str)> {
+    GRANTS.into_iter().map(|(field, grant, _)| (field, grant))
 }

@@ -3,6 +3,8 @@
 
 use maud::{Markup, html};
 
+use super::address;
+
 use super::{Section, admin_page, button_form};
 use crate::pages::layout::Frame;
 
@@ -117,7 +119,7 @@ pub fn people_page(frame: &Frame, view: &PeoplePage<'_>) -> Markup {
                     tbody {
                         @for person in view.people {
                             tr {
-                                td { a href=(format!("/admin/people/{}", person.username)) { (person.username) } }
+                                td { a href=(address("people", &person.username)) { (person.username) } }
                                 td { (person.name) }
                                 td { (person.email) }
                                 td {
@@ -153,6 +155,7 @@ pub fn clients_page(frame: &Frame, view: &ClientsPage<'_>) -> Markup {
         &frame.text("admin-clients"),
         Section::Clients,
         html! {
+            p class="actions" { a class="button" href="/admin/clients/new" { (frame.text("admin-new-client")) } }
             @if view.clients.is_empty() {
                 p class="muted" { (frame.text("admin-none")) }
             } @else {
@@ -167,7 +170,7 @@ pub fn clients_page(frame: &Frame, view: &ClientsPage<'_>) -> Markup {
                     tbody {
                         @for client in view.clients {
                             tr {
-                                td { a href=(format!("/admin/clients/{}", client.client_id)) { (client.client_id) } }
+                                td { a href=(address("clients", &client.client_id)) { (client.client_id) } }
                                 td { (client.name) }
                                 td { (client.client_type) }
                                 td { (client.grants) }

@@ -14,13 +14,30 @@ pub use detail::{
     secret_made,
 };
 pub use groups::{GroupPage, GroupRow, GroupsPage, group_page, groups_page};
-pub use links::{InvitePage, LinkMade, LinkRow, LinksPage, invite_page, link_made, links_page};
+pub use links::{
+    InvitePage, LinkMade, LinkRow, LinksPage, NewClientPage, grant_fields, invite_page, link_made,
+    links_page, new_client_page,
+};
 pub use lists::{
     AuditPage, ClientRow, ClientsPage, Dashboard, EventRow, KeyRow, KeysPage, Paging, PeoplePage,
     PersonRow, audit_page, clients_page, dashboard, keys_page, people_page,
 };
 
 use super::layout::{Frame, page, rich};
+
+/// The admin page of one person, client or group (`section`): its name percent-encoded as a
+/// path segment, since a client id may hold any printable character (`/`, `?`, a space).
+pub fn address(section: &str, name: &str) -> String {
+    let mut encoded = String::with_capacity(name.len());
+    for byte in name.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    format!("/admin/{section}/{encoded}")
+}
 
 /// Which admin page is shown, for the menu.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
