@@ -28,7 +28,7 @@ pub struct PersonPage<'a> {
 }
 
 pub fn person_page(frame: &Frame, view: &PersonPage<'_>) -> Markup {
-    let here = address("people", &view.username);
+    let here = address("people", view.username);
     admin_page(
         frame,
         view.username,
@@ -94,7 +94,7 @@ pub struct ClientPage<'a> {
 }
 
 pub fn client_page(frame: &Frame, view: &ClientPage<'_>) -> Markup {
-    let here = address("clients", &view.client_id);
+    let here = address("clients", view.client_id);
     admin_page(
         frame,
         view.name,
@@ -143,7 +143,7 @@ pub fn secret_made(frame: &Frame, view: &SecretMade<'_>) -> Markup {
         html! {
             p { (frame.text("admin-secret-once")) }
             p class="code link-made" { (view.secret) }
-            p { a href=(address("clients", &view.client_id)) { (view.client_id) } }
+            p { a href=(address("clients", view.client_id)) { (view.client_id) } }
         },
     )
 }

@@ -58,7 +58,7 @@ pub struct GroupPage<'a> {
 }
 
 pub fn group_page(frame: &Frame, view: &GroupPage<'_>) -> Markup {
-    let here = address("groups", &view.name);
+    let here = address("groups", view.name);
     admin_page(
         frame,
         view.name,
@@ -72,7 +72,7 @@ pub fn group_page(frame: &Frame, view: &GroupPage<'_>) -> Markup {
                     tbody {
                         @for member in view.members {
                             tr {
-                                td { a href=(address("people", &member)) { (member) } }
+                                td { a href=(address("people", member)) { (member) } }
                                 td {
                                     (button_form(
                                         &format!("{here}/members/remove"),

@@ -66,7 +66,7 @@ pub fn link_made(frame: &Frame, view: &LinkMade<'_>) -> Markup {
                 div class="pair-qr" { (qr) }
             }
             p class="muted" { (view.until) }
-            p { a href=(address("people", &view.username)) { (view.username) } }
+            p { a href=(address("people", view.username)) { (view.username) } }
         },
     )
 }
