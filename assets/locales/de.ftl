@@ -349,3 +349,24 @@ link-closed = Dieses Konto kann nicht verwendet werden
 link-ask-again = Bitten Sie den Absender des Links um einen neuen.
 link-other-title = Sie sind als jemand anderes angemeldet
 link-other-body = Dieser Browser ist als { $account } angemeldet, der Link gilt aber für ein anderes Konto. Melden Sie sich zuerst ab und öffnen Sie den Link dann erneut.
+
+# Zweistufige Anmeldung (TOTP und Wiederherstellungscodes)
+totp-title = Zweistufige Anmeldung
+totp-code-prompt = Gib den sechsstelligen Code deiner Authenticator-App ein oder einen deiner Wiederherstellungscodes.
+totp-code-label = Code
+totp-continue = Weiter
+totp-code-wrong = Dieser Code stimmt nicht oder wurde schon benutzt.
+totp-code-malformed = Ein Code hat sechs Ziffern, ein Wiederherstellungscode sechzehn Buchstaben und Ziffern.
+totp-pending-gone = In diesem Browser wartet keine Anmeldung auf einen Code, oder sie hat zu lange gewartet. Melde dich erneut an.
+totp-status-on = Die zweistufige Anmeldung ist eingeschaltet.
+totp-status-off = Die zweistufige Anmeldung ist aus: Das Passwort allein meldet dich an.
+totp-set-up = Zweistufige Anmeldung einrichten
+totp-enrol-intro = Scanne diesen QR-Code mit deiner Authenticator-App oder tippe den Schlüssel ein. Gib dann den Code ein, den die App zeigt, um die zweistufige Anmeldung einzuschalten.
+totp-secret-label = Schlüssel
+totp-qr-label = QR-Code, um dieses Konto einer Authenticator-App hinzuzufügen
+totp-confirm = Einschalten
+totp-enrol-again = Diese Einrichtung ist abgelaufen. Hier ist ein neuer Schlüssel; füge ihn der App erneut hinzu.
+totp-recovery-title = Deine Wiederherstellungscodes
+totp-recovery-intro = Jeder dieser Codes meldet dich einmal an, wenn dein Authenticator nicht zur Hand ist. Schreib sie jetzt auf: Sie werden nicht noch einmal gezeigt.
+totp-turn-off = Zweistufige Anmeldung ausschalten
+totp-off-wrong = Das Passwort oder der Code stimmt nicht.

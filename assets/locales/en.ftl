@@ -360,3 +360,24 @@ link-closed = This account cannot be used
 link-ask-again = Ask whoever sent the link for a new one.
 link-other-title = You are signed in as someone else
 link-other-body = This browser is signed in as { $account }, and the link is for another account. Sign out first, then open the link again.
+
+# Two-step sign-in (TOTP and recovery codes)
+totp-title = Two-step sign-in
+totp-code-prompt = Enter the six-digit code your authenticator app shows, or one of your recovery codes.
+totp-code-label = Code
+totp-continue = Continue
+totp-code-wrong = That code is not right, or it was used already.
+totp-code-malformed = A code is six digits, or a recovery code of sixteen letters and digits.
+totp-pending-gone = This browser has no sign-in waiting for a code, or it waited too long. Sign in again.
+totp-status-on = Two-step sign-in is on.
+totp-status-off = Two-step sign-in is off: a password alone signs you in.
+totp-set-up = Set up two-step sign-in
+totp-enrol-intro = Scan this QR code with your authenticator app, or type the key into it. Then enter the code the app shows to turn two-step sign-in on.
+totp-secret-label = Key
+totp-qr-label = QR code to add this account to an authenticator app
+totp-confirm = Turn on
+totp-enrol-again = This setup has expired. Here is a new key; add it to your app again.
+totp-recovery-title = Your recovery codes
+totp-recovery-intro = Each of these codes signs you in once when your authenticator is not at hand. Write them down now: they are not shown again.
+totp-turn-off = Turn off two-step sign-in
+totp-off-wrong = The password or the code is not right.

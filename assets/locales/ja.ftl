@@ -322,3 +322,24 @@ link-closed = このアカウントは使えません
 link-ask-again = リンクを送ってくれた人に新しいリンクを頼んでください。
 link-other-title = 別のアカウントでサインインしています
 link-other-body = このブラウザーは { $account } としてサインインしていますが、このリンクは別のアカウント用です。先にサインアウトしてから、もう一度リンクを開いてください。
+
+# 2段階サインイン（TOTP とリカバリーコード）
+totp-title = 2段階サインイン
+totp-code-prompt = 認証アプリに表示されている6桁のコード、またはリカバリーコードのいずれかを入力してください。
+totp-code-label = コード
+totp-continue = 続ける
+totp-code-wrong = コードが正しくないか、すでに使われています。
+totp-code-malformed = コードは6桁の数字、リカバリーコードは16文字の英数字です。
+totp-pending-gone = このブラウザーにはコードを待っているサインインがないか、待ち時間が過ぎました。もう一度サインインしてください。
+totp-status-on = 2段階サインインはオンです。
+totp-status-off = 2段階サインインはオフです。パスワードだけでサインインできます。
+totp-set-up = 2段階サインインを設定
+totp-enrol-intro = 認証アプリでこの QR コードを読み取るか、キーを入力してください。次に、アプリに表示されたコードを入力すると2段階サインインがオンになります。
+totp-secret-label = キー
+totp-qr-label = このアカウントを認証アプリに追加するための QR コード
+totp-confirm = オンにする
+totp-enrol-again = この設定は期限切れです。新しいキーをアプリにもう一度追加してください。
+totp-recovery-title = リカバリーコード
+totp-recovery-intro = 認証アプリが手元にないとき、これらのコードはそれぞれ1回だけサインインに使えます。今すぐ書き留めてください。二度と表示されません。
+totp-turn-off = 2段階サインインをオフにする
+totp-off-wrong = パスワードまたはコードが正しくありません。

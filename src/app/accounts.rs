@@ -166,6 +166,7 @@ impl App {
             password_hash,
             disabled: false,
             admin: new.admin,
+            second_factor: Default::default(),
             created_at: now,
             updated_at: now,
         };
