@@ -51,6 +51,7 @@ mod pairing;
 mod private_network;
 mod refresh;
 mod resource_faults;
+mod second_factor;
 mod security_headers;
 mod serve_binary;
 mod service;
