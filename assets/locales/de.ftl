@@ -370,3 +370,5 @@ totp-recovery-title = Deine Wiederherstellungscodes
 totp-recovery-intro = Jeder dieser Codes meldet dich einmal an, wenn dein Authenticator nicht zur Hand ist. Schreib sie jetzt auf: Sie werden nicht noch einmal gezeigt.
 totp-turn-off = Zweistufige Anmeldung ausschalten
 totp-off-wrong = Das Passwort oder der Code stimmt nicht.
+totp-admin-title = Zweistufige Anmeldung nötig
+totp-admin-body = Du bist als { $account } nur mit dem Passwort angemeldet. Die Verwaltungsseiten verlangen die zweistufige Anmeldung: Richte sie ein, melde dich dann ab und mit deinem Code erneut an.

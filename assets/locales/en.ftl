@@ -381,3 +381,5 @@ totp-recovery-title = Your recovery codes
 totp-recovery-intro = Each of these codes signs you in once when your authenticator is not at hand. Write them down now: they are not shown again.
 totp-turn-off = Turn off two-step sign-in
 totp-off-wrong = The password or the code is not right.
+totp-admin-title = Two-step sign-in needed
+totp-admin-body = You are signed in as { $account } with a password alone. The admin pages need two-step sign-in: set it up, then sign out and sign in again with your code.

@@ -373,3 +373,5 @@ totp-recovery-title = Tus códigos de recuperación
 totp-recovery-intro = Cada uno de estos códigos te permite iniciar sesión una vez cuando no tienes a mano tu autenticador. Anótalos ahora: no se volverán a mostrar.
 totp-turn-off = Desactivar el inicio de sesión en dos pasos
 totp-off-wrong = La contraseña o el código no es correcto.
+totp-admin-title = Se necesita el inicio de sesión en dos pasos
+totp-admin-body = Has iniciado sesión como { $account } solo con la contraseña. Las páginas de administración requieren el inicio de sesión en dos pasos: actívalo, cierra la sesión y vuelve a entrar con tu código.

@@ -375,3 +375,5 @@ totp-recovery-title = Vos codes de secours
 totp-recovery-intro = Chacun de ces codes vous connecte une fois lorsque votre application d’authentification n’est pas à portée de main. Notez-les maintenant : ils ne seront plus affichés.
 totp-turn-off = Désactiver la connexion en deux étapes
 totp-off-wrong = Le mot de passe ou le code n’est pas le bon.
+totp-admin-title = Connexion en deux étapes requise
+totp-admin-body = Vous êtes connecté en tant que { $account } avec le seul mot de passe. Les pages d’administration exigent la connexion en deux étapes : activez-la, puis déconnectez-vous et reconnectez-vous avec votre code.

@@ -143,6 +143,9 @@ pub enum SignInOutcome {
 
 #[derive(Debug, Clone)]
 pub enum AfterSignIn {
+    /// An administrator without a second factor, on a server that requires one: setting it up
+    /// comes before anything else.
+    SetUpSecondFactor,
     Device(CodeStep),
     Authorization(AppStep),
     Nowhere,
@@ -357,6 +360,9 @@ impl App {
         user: User,
         then: Then,
     ) -> Result<AfterSignIn, AppError> {
+        if user.admin && self.settings.second_factor_for_admins && !user.second_factor.is_on() {
+            return Ok(AfterSignIn::SetUpSecondFactor);
+        }
         Ok(match then {
             Then::Device(typed) => {
                 let found = self.look_up_code(&visitor.entrant(Some(&session)), &typed);

@@ -116,6 +116,7 @@ pub(super) fn signed_in_page(
     let token = app.form_token(cookie);
     let typed = carried.user_code.as_deref().unwrap_or_default();
     let mut response = match next {
+        AfterSignIn::SetUpSecondFactor => see_other("/account/second-factor"),
         AfterSignIn::Authorization(AppStep::Next {
             checked,
             step: NextStep::Consent,

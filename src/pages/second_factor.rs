@@ -85,6 +85,24 @@ pub fn recovery_codes(frame: &Frame, codes: &[String]) -> Markup {
     )
 }
 
+/// For an administrator signed in without a second factor, on a server that requires one.
+pub fn admin_needs_second_factor(frame: &Frame, csrf_token: &str, known_as: &str) -> Markup {
+    let title = frame.text("totp-admin-title");
+    page(
+        frame,
+        &title,
+        html! {
+            h1 { (title) }
+            p { (frame.text_with("totp-admin-body", &[("account", crate::i18n::Arg::Text(known_as))])) }
+            p { a class="button" href="/account/second-factor" { (frame.text("totp-set-up")) } }
+            form method="post" action="/logout" class="signout" {
+                input type="hidden" name="csrf_token" value=(csrf_token);
+                button type="submit" class="secondary" { (frame.text("sign-out-button")) }
+            }
+        },
+    )
+}
+
 /// The second factor's part of "My account": turn it on, or off with password and code.
 pub fn account_section(frame: &Frame, csrf_token: &str, on: bool) -> Markup {
     html! {

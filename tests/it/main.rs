@@ -52,6 +52,7 @@ mod private_network;
 mod refresh;
 mod resource_faults;
 mod second_factor;
+mod second_factor_policy;
 mod security_headers;
 mod serve_binary;
 mod service;

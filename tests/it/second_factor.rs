@@ -53,12 +53,12 @@ fn between<'a>(html: &'a str, start: &str, end: &str) -> Vec<&'a str> {
         .collect()
 }
 
-struct Enrolled {
-    secret: Vec<u8>,
-    recovery: Vec<String>,
+pub(crate) struct Enrolled {
+    pub secret: Vec<u8>,
+    pub recovery: Vec<String>,
 }
 
-fn now(server: &TestServer) -> u64 {
+pub(crate) fn now(server: &TestServer) -> u64 {
     server.app().now().secs()
 }
 
@@ -75,7 +75,7 @@ fn signed_in(server: &TestServer) -> Browser {
 
 /// Alice sets up her authenticator from "My account"; the clock then moves on a step, so the
 /// next code is not a replay of the confirming one.
-fn enrol(server: &TestServer) -> Enrolled {
+pub(crate) fn enrol(server: &TestServer) -> Enrolled {
     let mut browser = signed_in(server);
     let account = browser.get("/account");
     assert!(account.says("href=\"/account/second-factor\""));
@@ -106,7 +106,7 @@ fn enrol(server: &TestServer) -> Enrolled {
 }
 
 /// The password, then the second page; the status of the code's answer (unfollowed).
-fn password_then_code(browser: &mut Browser, code: &str) -> u16 {
+pub(crate) fn password_then_code(browser: &mut Browser, code: &str) -> u16 {
     browser.get("/login");
     let first = browser.submit_unfollowed(
         "/login",
