@@ -36,6 +36,7 @@ mod in_browser;
 mod in_browser_admin;
 mod in_browser_invitation;
 mod in_browser_languages;
+mod in_browser_second_factor;
 mod interop;
 mod introspection_revocation;
 mod invitation_budgets;
