@@ -245,7 +245,7 @@ fn mfa_05_sixty_wrong_codes_released_together_get_the_budgets_five_checks() {
 fn mfa_06_a_tv_approved_after_a_two_step_sign_in_hears_otp_and_mfa_in_amr() {
     let server = started();
     let enrolled = enrol(&server);
-    let started = server.device_authorization("tv-public", "openid");
+    let started = server.device_authorization("tv-public", "openid offline_access");
     let user_code = started.str("user_code");
     let mut browser = Browser::new(&server);
     browser.get("/device");
@@ -271,6 +271,14 @@ fn mfa_06_a_tv_approved_after_a_two_step_sign_in_hears_otp_and_mfa_in_amr() {
     let tokens = server.poll(&started.str("device_code"), "tv-public");
     let (_, id) = verify(&server, &tokens.str("id_token"), "tv-public");
     assert_eq!(id["amr"], serde_json::json!(["pwd", "otp", "mfa"]));
+    // A refresh keeps how the person signed in.
+    let body = format!(
+        "grant_type=refresh_token&refresh_token={}&client_id=tv-public",
+        crate::support::oauth::enc(&tokens.str("refresh_token"))
+    );
+    let refreshed = server.post_form("/token", &body, None);
+    let (_, again) = verify(&server, &refreshed.str("id_token"), "tv-public");
+    assert_eq!(again["amr"], serde_json::json!(["pwd", "otp", "mfa"]));
     let discovery = server.get_json("/.well-known/openid-configuration");
     assert!(
         discovery["claims_supported"]

@@ -88,3 +88,62 @@ fn mfa_22_an_operator_turns_a_lost_authenticator_off() {
     assert_eq!(page.status, 303);
     assert_ne!(page.header("location"), "/login/code");
 }
+
+/// Every route that takes a TOTP or recovery code.
+const CODE_ROUTES: [&str; 3] = [
+    "/login/code",
+    "/account/second-factor",
+    "/account/second-factor/off",
+];
+
+/// A browser at the point where `route` takes a code: signed in, or halfway through.
+fn at_route(server: &TestServer, route: &str) -> (Browser, Vec<(&'static str, String)>) {
+    let mut browser = Browser::new(server);
+    match route {
+        "/login/code" => {
+            enrol(server);
+            browser.get("/login");
+            browser.submit_unfollowed(
+                "/login",
+                &[("username", "alice"), ("password", ALICE_PASSWORD)],
+            );
+            browser.get("/login/code");
+            (browser, Vec::new())
+        }
+        "/account/second-factor" => {
+            browser.get("/login");
+            browser.submit(
+                "/login",
+                &[("username", "alice"), ("password", ALICE_PASSWORD)],
+            );
+            browser.get("/account/second-factor");
+            (browser, Vec::new())
+        }
+        _ => {
+            let enrolled = enrol(server);
+            let code = totp(&enrolled.secret, now(server));
+            assert_eq!(password_then_code(&mut browser, &code), 303);
+            browser.get("/account");
+            (browser, vec![("current", ALICE_PASSWORD.to_owned())])
+        }
+    }
+}
+
+#[test]
+fn mfa_23_every_route_that_takes_a_code_spends_the_sign_in_budget() {
+    for route in CODE_ROUTES {
+        let server = TestServer::start();
+        server.fixtures();
+        let (mut browser, extra) = at_route(&server, route);
+        let statuses: Vec<u16> = (0..6)
+            .map(|_| {
+                let mut fields: Vec<(&str, &str)> =
+                    extra.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                fields.push(("code", "000000"));
+                browser.submit_unfollowed(route, &fields).status
+            })
+            .collect();
+        assert_eq!(statuses[..5], [401; 5], "{route}: {statuses:?}");
+        assert_eq!(statuses[5], 429, "{route}: {statuses:?}");
+    }
+}
