@@ -141,6 +141,11 @@ pub struct PolicyArgs {
     #[arg(long, env = "AUTHBOX_PLAIN_HTTP_ON_PRIVATE_NETWORK")]
     pub plain_http_on_private_network: bool,
 
+    /// Administrators must sign in with a second factor (TOTP): one without it is sent to set
+    /// it up after signing in, and the admin pages refuse a session that did not use it.
+    #[arg(long, env = "AUTHBOX_REQUIRE_SECOND_FACTOR_FOR_ADMINS")]
+    pub require_second_factor_for_admins: bool,
+
     /// How long a device code and its user code stay valid (RFC 8628 `expires_in`).
     #[arg(long, env = "AUTHBOX_DEVICE_CODE_TTL", default_value = "10m", value_parser = parse_duration, value_name = "DURATION")]
     pub device_code_ttl: Duration,
@@ -381,6 +386,7 @@ impl PolicyArgs {
             } else {
                 PlainHttp::LoopbackOnly
             },
+            second_factor_for_admins: self.require_second_factor_for_admins,
             ..Settings::default()
         })
     }

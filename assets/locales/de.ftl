@@ -379,3 +379,26 @@ admin-remove-client-title = { $client } entfernen?
 admin-remove-client-body = { $client } wird gelöscht: seine Geräte und Apps bekommen keine Tokens mehr, und niemand kann sich dort anmelden oder ihn verbinden. Das lässt sich nicht rückgängig machen.
 admin-new-client = Client registrieren
 admin-new-client-confidential = Vertraulich (ein Server, der ein Secret geheim halten kann)
+
+# Zweistufige Anmeldung (TOTP und Wiederherstellungscodes)
+totp-title = Zweistufige Anmeldung
+totp-code-prompt = Gib den sechsstelligen Code deiner Authenticator-App ein oder einen deiner Wiederherstellungscodes.
+totp-code-label = Code
+totp-continue = Weiter
+totp-code-wrong = Dieser Code stimmt nicht oder wurde schon benutzt.
+totp-code-malformed = Ein Code hat sechs Ziffern, ein Wiederherstellungscode sechzehn Buchstaben und Ziffern.
+totp-pending-gone = In diesem Browser wartet keine Anmeldung auf einen Code, oder sie hat zu lange gewartet. Melde dich erneut an.
+totp-status-on = Die zweistufige Anmeldung ist eingeschaltet.
+totp-status-off = Die zweistufige Anmeldung ist aus: Das Passwort allein meldet dich an.
+totp-set-up = Zweistufige Anmeldung einrichten
+totp-enrol-intro = Scanne diesen QR-Code mit deiner Authenticator-App oder tippe den Schlüssel ein. Gib dann den Code ein, den die App zeigt, um die zweistufige Anmeldung einzuschalten.
+totp-secret-label = Schlüssel
+totp-qr-label = QR-Code, um dieses Konto einer Authenticator-App hinzuzufügen
+totp-confirm = Einschalten
+totp-enrol-again = Diese Einrichtung ist abgelaufen. Hier ist ein neuer Schlüssel; füge ihn der App erneut hinzu.
+totp-recovery-title = Deine Wiederherstellungscodes
+totp-recovery-intro = Jeder dieser Codes meldet dich einmal an, wenn dein Authenticator nicht zur Hand ist. Schreib sie jetzt auf: Sie werden nicht noch einmal gezeigt.
+totp-turn-off = Zweistufige Anmeldung ausschalten
+totp-off-wrong = Das Passwort oder der Code stimmt nicht.
+totp-admin-title = Zweistufige Anmeldung nötig
+totp-admin-body = Du bist als { $account } nur mit dem Passwort angemeldet. Die Verwaltungsseiten verlangen die zweistufige Anmeldung: Richte sie ein, melde dich dann ab und mit deinem Code erneut an.

@@ -390,3 +390,26 @@ admin-remove-client-title = Remove { $client }?
 admin-remove-client-body = { $client } is deleted: its devices and apps get no more tokens, and nobody can sign in to it or pair it. This cannot be undone.
 admin-new-client = Register a client
 admin-new-client-confidential = Confidential (a server that can keep a secret)
+
+# Two-step sign-in (TOTP and recovery codes)
+totp-title = Two-step sign-in
+totp-code-prompt = Enter the six-digit code your authenticator app shows, or one of your recovery codes.
+totp-code-label = Code
+totp-continue = Continue
+totp-code-wrong = That code is not right, or it was used already.
+totp-code-malformed = A code is six digits, or a recovery code of sixteen letters and digits.
+totp-pending-gone = This browser has no sign-in waiting for a code, or it waited too long. Sign in again.
+totp-status-on = Two-step sign-in is on.
+totp-status-off = Two-step sign-in is off: a password alone signs you in.
+totp-set-up = Set up two-step sign-in
+totp-enrol-intro = Scan this QR code with your authenticator app, or type the key into it. Then enter the code the app shows to turn two-step sign-in on.
+totp-secret-label = Key
+totp-qr-label = QR code to add this account to an authenticator app
+totp-confirm = Turn on
+totp-enrol-again = This setup has expired. Here is a new key; add it to your app again.
+totp-recovery-title = Your recovery codes
+totp-recovery-intro = Each of these codes signs you in once when your authenticator is not at hand. Write them down now: they are not shown again.
+totp-turn-off = Turn off two-step sign-in
+totp-off-wrong = The password or the code is not right.
+totp-admin-title = Two-step sign-in needed
+totp-admin-body = You are signed in as { $account } with a password alone. The admin pages need two-step sign-in: set it up, then sign out and sign in again with your code.

@@ -382,3 +382,26 @@ admin-remove-client-title = ¿Eliminar { $client }?
 admin-remove-client-body = { $client } se elimina: sus dispositivos y aplicaciones no obtienen más tokens y nadie puede iniciar sesión en él ni vincularlo. No se puede deshacer.
 admin-new-client = Registrar un cliente
 admin-new-client-confidential = Confidencial (un servidor que puede guardar un secreto)
+
+# Inicio de sesión en dos pasos (TOTP y códigos de recuperación)
+totp-title = Inicio de sesión en dos pasos
+totp-code-prompt = Escribe el código de seis dígitos que muestra tu aplicación de autenticación, o uno de tus códigos de recuperación.
+totp-code-label = Código
+totp-continue = Continuar
+totp-code-wrong = Ese código no es correcto o ya se usó.
+totp-code-malformed = Un código tiene seis dígitos; un código de recuperación, dieciséis letras y dígitos.
+totp-pending-gone = En este navegador no hay ningún inicio de sesión esperando un código, o esperó demasiado. Inicia sesión de nuevo.
+totp-status-on = El inicio de sesión en dos pasos está activado.
+totp-status-off = El inicio de sesión en dos pasos está desactivado: basta la contraseña.
+totp-set-up = Configurar el inicio de sesión en dos pasos
+totp-enrol-intro = Escanea este código QR con tu aplicación de autenticación o escribe la clave en ella. Después escribe el código que muestra para activar el inicio de sesión en dos pasos.
+totp-secret-label = Clave
+totp-qr-label = Código QR para añadir esta cuenta a una aplicación de autenticación
+totp-confirm = Activar
+totp-enrol-again = Esta configuración ha caducado. Aquí tienes una clave nueva; añádela otra vez a tu aplicación.
+totp-recovery-title = Tus códigos de recuperación
+totp-recovery-intro = Cada uno de estos códigos te permite iniciar sesión una vez cuando no tienes a mano tu autenticador. Anótalos ahora: no se volverán a mostrar.
+totp-turn-off = Desactivar el inicio de sesión en dos pasos
+totp-off-wrong = La contraseña o el código no es correcto.
+totp-admin-title = Se necesita el inicio de sesión en dos pasos
+totp-admin-body = Has iniciado sesión como { $account } solo con la contraseña. Las páginas de administración requieren el inicio de sesión en dos pasos: actívalo, cierra la sesión y vuelve a entrar con tu código.

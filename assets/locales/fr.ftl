@@ -384,3 +384,26 @@ admin-remove-client-title = Supprimer { $client } ?
 admin-remove-client-body = { $client } est supprimé : ses appareils et applications n’obtiennent plus de jetons, et personne ne peut s’y connecter ni l’associer. C’est irréversible.
 admin-new-client = Enregistrer un client
 admin-new-client-confidential = Confidentiel (un serveur capable de garder un secret)
+
+# Connexion en deux étapes (TOTP et codes de secours)
+totp-title = Connexion en deux étapes
+totp-code-prompt = Saisissez le code à six chiffres affiché par votre application d’authentification, ou l’un de vos codes de secours.
+totp-code-label = Code
+totp-continue = Continuer
+totp-code-wrong = Ce code n’est pas le bon, ou il a déjà servi.
+totp-code-malformed = Un code compte six chiffres ; un code de secours, seize lettres et chiffres.
+totp-pending-gone = Aucune connexion n’attend de code dans ce navigateur, ou elle a trop attendu. Reconnectez-vous.
+totp-status-on = La connexion en deux étapes est activée.
+totp-status-off = La connexion en deux étapes est désactivée : le mot de passe seul vous connecte.
+totp-set-up = Activer la connexion en deux étapes
+totp-enrol-intro = Scannez ce code QR avec votre application d’authentification, ou saisissez-y la clé. Entrez ensuite le code qu’elle affiche pour activer la connexion en deux étapes.
+totp-secret-label = Clé
+totp-qr-label = Code QR pour ajouter ce compte à une application d’authentification
+totp-confirm = Activer
+totp-enrol-again = Cette configuration a expiré. Voici une nouvelle clé ; ajoutez-la de nouveau à votre application.
+totp-recovery-title = Vos codes de secours
+totp-recovery-intro = Chacun de ces codes vous connecte une fois lorsque votre application d’authentification n’est pas à portée de main. Notez-les maintenant : ils ne seront plus affichés.
+totp-turn-off = Désactiver la connexion en deux étapes
+totp-off-wrong = Le mot de passe ou le code n’est pas le bon.
+totp-admin-title = Connexion en deux étapes requise
+totp-admin-body = Vous êtes connecté en tant que { $account } avec le seul mot de passe. Les pages d’administration exigent la connexion en deux étapes : activez-la, puis déconnectez-vous et reconnectez-vous avec votre code.

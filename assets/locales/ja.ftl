@@ -352,3 +352,26 @@ admin-remove-client-title = { $client } を削除しますか？
 admin-remove-client-body = { $client } は削除されます。そのデバイスやアプリはトークンを得られなくなり、サインインも接続もできなくなります。元に戻せません。
 admin-new-client = クライアントを登録
 admin-new-client-confidential = 機密クライアント（シークレットを保持できるサーバー）
+
+# 2段階サインイン（TOTP とリカバリーコード）
+totp-title = 2段階サインイン
+totp-code-prompt = 認証アプリに表示されている6桁のコード、またはリカバリーコードのいずれかを入力してください。
+totp-code-label = コード
+totp-continue = 続ける
+totp-code-wrong = コードが正しくないか、すでに使われています。
+totp-code-malformed = コードは6桁の数字、リカバリーコードは16文字の英数字です。
+totp-pending-gone = このブラウザーにはコードを待っているサインインがないか、待ち時間が過ぎました。もう一度サインインしてください。
+totp-status-on = 2段階サインインはオンです。
+totp-status-off = 2段階サインインはオフです。パスワードだけでサインインできます。
+totp-set-up = 2段階サインインを設定
+totp-enrol-intro = 認証アプリでこの QR コードを読み取るか、キーを入力してください。次に、アプリに表示されたコードを入力すると2段階サインインがオンになります。
+totp-secret-label = キー
+totp-qr-label = このアカウントを認証アプリに追加するための QR コード
+totp-confirm = オンにする
+totp-enrol-again = この設定は期限切れです。新しいキーをアプリにもう一度追加してください。
+totp-recovery-title = リカバリーコード
+totp-recovery-intro = 認証アプリが手元にないとき、これらのコードはそれぞれ1回だけサインインに使えます。今すぐ書き留めてください。二度と表示されません。
+totp-turn-off = 2段階サインインをオフにする
+totp-off-wrong = パスワードまたはコードが正しくありません。
+totp-admin-title = 2段階サインインが必要です
+totp-admin-body = { $account } としてパスワードだけでサインインしています。管理ページには2段階サインインが必要です。設定してから、いったんサインアウトし、コードを使ってもう一度サインインしてください。

@@ -147,6 +147,7 @@ impl App {
             password_hash: PasswordHash::not_set_yet(),
             disabled: false,
             admin: invitation.admin,
+            second_factor: Default::default(),
             created_at: now,
             updated_at: now,
         };

@@ -7,6 +7,7 @@ use super::{App, AppError};
 use crate::crypto::random::random_array;
 use crate::domain::Invalid;
 use crate::domain::audit::{AuditEvent, AuditKind};
+use crate::domain::second_factor::SecondFactor;
 use crate::domain::user::{Email, Subject, User, Username, check_new_password, parse_display_name};
 use crate::store::{IssuedTo, SessionIdHash};
 
@@ -48,6 +49,9 @@ pub struct UserChanges {
     pub password: Option<String>,
     #[serde(default)]
     pub keep_devices: bool,
+    /// Turn the second factor off (an operator resets a lost authenticator).
+    #[serde(default)]
+    pub no_totp: bool,
 }
 
 /// What a change ended of what the person was signed in with, for the operator to read.
@@ -89,7 +93,7 @@ impl App {
             None => None,
         };
         let (verified, admin, now) = (changes.email_verified, changes.admin, self.now());
-        let disabled = changes.disabled;
+        let (disabled, no_totp) = (changes.disabled, changes.no_totp);
         let new_hash = password_hash.clone();
         let user = self.store.update_user(username, move |user| {
             if let Some(name) = &display_name {
@@ -115,6 +119,9 @@ impl App {
             }
             if let Some(hash) = &new_hash {
                 user.password_hash = hash.clone();
+            }
+            if no_totp {
+                user.second_factor = SecondFactor::Off;
             }
             user.updated_at = now;
             Ok(())
@@ -166,6 +173,7 @@ impl App {
             password_hash,
             disabled: false,
             admin: new.admin,
+            second_factor: Default::default(),
             created_at: now,
             updated_at: now,
         };

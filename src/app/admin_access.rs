@@ -34,6 +34,11 @@ pub enum AdminAccess {
     NotAdmin {
         known_as: String,
     },
+    /// An administrator whose session did not use a second factor, on a server that requires
+    /// one (`--require-second-factor-for-admins`).
+    NeedsSecondFactor {
+        known_as: String,
+    },
     SignedOut,
 }
 
@@ -58,6 +63,15 @@ impl App {
         };
         Ok(match self.signed_in(cookie)? {
             None => AdminAccess::SignedOut,
+            Some((session, user))
+                if user.admin
+                    && self.settings.second_factor_for_admins
+                    && !session.method.is_multi_factor() =>
+            {
+                AdminAccess::NeedsSecondFactor {
+                    known_as: known_as(&user).to_owned(),
+                }
+            }
             Some((_, user)) if user.admin => AdminAccess::Granted(Administrator {
                 sub: user.sub.clone(),
                 username: user.username.to_string(),

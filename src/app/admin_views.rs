@@ -26,6 +26,9 @@ pub struct UserView {
     /// Invited and waiting for the link to be used: the account has no password yet.
     #[serde(default)]
     pub invited: bool,
+    /// Whether two-step sign-in (TOTP) is on.
+    #[serde(default)]
+    pub totp: bool,
 }
 
 impl From<&User> for UserView {
@@ -42,6 +45,7 @@ impl From<&User> for UserView {
             updated_at: u.updated_at.secs(),
             groups: Vec::new(),
             invited: !u.password_hash.is_set(),
+            totp: u.second_factor.is_on(),
         }
     }
 }

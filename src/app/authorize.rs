@@ -247,11 +247,7 @@ impl App {
                 Ok(NextStep::Consent)
             };
         }
-        Ok(NextStep::Redirect(self.issue_code(
-            checked,
-            user,
-            session.auth_time,
-        )?))
+        Ok(NextStep::Redirect(self.issue_code(checked, user, session)?))
     }
 
     /// The person's answer on the consent page. Approval is remembered, so the next sign-in to
@@ -297,14 +293,14 @@ impl App {
             },
             self.audit_rows(approved)?,
         )?;
-        self.issue_code(checked, user, session.auth_time)
+        self.issue_code(checked, user, session)
     }
 
     fn issue_code(
         &self,
         checked: &CheckedRequest,
         user: &User,
-        auth_time: Timestamp,
+        session: &Session,
     ) -> Result<String, AuthorizeRefusal> {
         let request = &checked.request;
         let now = self.now();
@@ -317,7 +313,8 @@ impl App {
             scopes: request.scopes.clone(),
             nonce: request.nonce.clone(),
             code_challenge: request.code_challenge.clone(),
-            auth_time,
+            auth_time: session.auth_time,
+            method: session.method,
             issued_at: now,
             expires_at: now.plus(CODE_LIFETIME),
             state: CodeState::Issued,
@@ -399,6 +396,7 @@ impl App {
             sub: record.sub.clone(),
             scopes: record.scopes.clone(),
             auth_time: record.auth_time,
+            method: record.method,
             approved_at: record.issued_at,
         };
         let mut tokens =

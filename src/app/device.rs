@@ -20,6 +20,7 @@ use crate::domain::group::NotForYou;
 use crate::domain::oauth::{ErrorCode, OAuthFailure};
 use crate::domain::pacing::{Pace, PollPacing};
 use crate::domain::scope::ScopeSet;
+use crate::domain::second_factor::SignInMethod;
 use crate::domain::time::Timestamp;
 use crate::domain::user::{Subject, User};
 use crate::domain::user_code::UserCode;
@@ -336,15 +337,12 @@ impl App {
         scopes: Option<&ScopeSet>,
         auth_time: Timestamp,
     ) -> Result<(), DecisionError> {
-        let user = self
-            .store
-            .user_by_username(username)?
-            .filter(|u| !u.disabled);
-        let Some(user) = user else {
+        let user = self.store.user_by_username(username)?;
+        let Some(user) = user.filter(|u| !u.disabled) else {
             return Err(DecisionError::AccountUnusable);
         };
         let found = self.found(typed)?;
-        self.approve_code(&found, &user, scopes, auth_time)
+        self.approve_code(&found, &user, scopes, auth_time, SignInMethod::Password)
     }
 
     /// Records that `user`, already read and found usable, approved the grant `found`, if the
@@ -355,13 +353,14 @@ impl App {
         user: &User,
         scopes: Option<&ScopeSet>,
         auth_time: Timestamp,
+        method: SignInMethod,
     ) -> Result<(), DecisionError> {
         self.hold_to_policy(found, user)?;
         let scopes = scopes.cloned();
         let sub = user.sub.clone();
         self.decide(
             found,
-            AuditKind::Approved,
+            (AuditKind::Approved, Some(method.audit_detail())),
             Some(&user.sub),
             move |grant, now| {
                 let granted = match &scopes {
@@ -372,6 +371,7 @@ impl App {
                     sub: sub.clone(),
                     scopes: granted,
                     auth_time,
+                    method,
                     approved_at: now,
                 };
                 grant.approve(approval, now)
@@ -391,13 +391,13 @@ impl App {
         found: &FoundGrant,
         by: Option<&Subject>,
     ) -> Result<(), DecisionError> {
-        self.decide(found, AuditKind::Denied, by, |grant, now| grant.deny(now))
+        self.decide(found, (AuditKind::Denied, None), by, |g, now| g.deny(now))
     }
 
     pub(super) fn decide(
         &self,
         found: &FoundGrant,
-        kind: AuditKind,
+        (kind, detail): (AuditKind, Option<&str>),
         by: Option<&Subject>,
         mut change: impl FnMut(&mut DeviceGrant, Timestamp) -> Result<(), DecisionRefused>
         + Send
@@ -408,6 +408,7 @@ impl App {
         if let Some(sub) = by {
             event = event.subject(sub.as_str());
         }
+        event.detail = detail.map(str::to_owned);
         match self.store.update_device_grant(
             &found.hash,
             move |grant| change(grant, now),

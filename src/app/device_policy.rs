@@ -24,7 +24,7 @@ impl App {
         }
         self.decide(
             found,
-            AuditKind::AccessRefused,
+            (AuditKind::AccessRefused, None),
             Some(&user.sub),
             |grant, now| grant.deny(now),
         )?;

@@ -28,6 +28,9 @@ pub struct PairedDevice {
 }
 
 /// "My devices and apps" for the person behind a browser's cookie.
+// Made once per request and moved straight to its page: boxing would cost more reading than
+// the bytes it saves.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum MyDevices {
     /// Nobody is signed in on this browser.

@@ -23,6 +23,7 @@ use crate::crypto::hash::sha256;
 use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::client::ClientId;
 use crate::domain::network::AddressGroup;
+use crate::domain::session::Session;
 use crate::domain::throttle::{Pause, Refusal, Throttle};
 use crate::domain::time::Timestamp;
 use crate::domain::user::{Subject, User};
@@ -442,10 +443,10 @@ impl App {
         who: &CodeEntrant,
         typed: &str,
         user: &User,
-        auth_time: Timestamp,
+        session: &Session,
     ) -> Result<ClientId, DecisionError> {
         let found = self.find_code(who, typed)?;
-        self.approve_code(&found, user, None, auth_time)?;
+        self.approve_code(&found, user, None, session.auth_time, session.method)?;
         Ok(found.client_id().clone())
     }
 

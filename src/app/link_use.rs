@@ -16,6 +16,7 @@ use super::{App, AppError};
 use crate::crypto::hash::sha256;
 use crate::domain::account_link::{AccountLink, LinkKind, LinkSpent};
 use crate::domain::audit::{AuditEvent, AuditKind};
+use crate::domain::second_factor::SignInMethod;
 use crate::domain::time::Timestamp;
 use crate::domain::user::{User, check_new_password};
 use crate::store::AccountLinkHash;
@@ -207,9 +208,11 @@ impl App {
         let signed_in = AuditEvent::new(AuditKind::SignedIn, now)
             .subject(user.sub.as_str())
             .address(who.address.map(|a| a.to_string()));
-        Ok(LinkUse::SignedIn(Box::new(
-            self.open_session(user, signed_in)?,
-        )))
+        Ok(LinkUse::SignedIn(Box::new(self.open_session(
+            user,
+            SignInMethod::Password,
+            signed_in,
+        )?)))
     }
 }
 

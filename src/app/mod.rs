@@ -20,6 +20,7 @@ pub mod consents;
 pub mod device;
 mod device_policy;
 pub mod devices;
+pub mod enrolment;
 pub mod groups;
 pub mod guard;
 mod hashing;
@@ -33,6 +34,7 @@ mod published_algs;
 pub mod refresh;
 pub mod restored;
 pub mod revocation;
+pub mod second_step;
 pub mod sessions;
 pub mod settings;
 pub mod sweep;
@@ -143,6 +145,8 @@ pub struct App {
     unconfirmed_redemptions: unconfirmed::UnconfirmedRedemptions,
     /// When this server started, for the admin overview.
     started_at: Timestamp,
+    /// Pending sign-ins awaiting their second factor, and recovery codes to show once.
+    browser_held: second_step::BrowserHeld,
 }
 
 impl App {
@@ -172,6 +176,7 @@ impl App {
             swaps_lost: crate::telemetry::SwapLosses::default(),
             unconfirmed_redemptions: unconfirmed::UnconfirmedRedemptions::default(),
             started_at,
+            browser_held: second_step::BrowserHeld::default(),
         };
         app.clients_changed()?;
         Ok(app)

@@ -101,7 +101,7 @@ impl App {
         Ok(PasswordChange::Changed)
     }
 
-    fn check_current_password(&self, user: &User, typed: &str) -> Result<bool, Busy> {
+    pub(super) fn check_current_password(&self, user: &User, typed: &str) -> Result<bool, Busy> {
         if typed.len() > PASSWORD_MAX_BYTES {
             return Ok(false);
         }

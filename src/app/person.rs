@@ -18,7 +18,7 @@ use super::device::{CodeProblem, DecisionError, PendingRequest};
 use super::guard::CodeEntrant;
 use super::logout::{LogoutParams, LogoutProblem, LogoutRequest};
 use super::page_tickets::TicketFor;
-use super::sessions::{NewSession, SignInError};
+use super::sessions::{NewSession, PasswordAccepted, SignInError};
 use super::{App, AppError};
 use crate::domain::authorization::AuthorizationParams;
 use crate::domain::client::ClientId;
@@ -95,6 +95,15 @@ pub enum Then {
     Nowhere,
 }
 
+/// Where the sign-in goes on to, as the sign-in form carried it.
+#[derive(Debug, Clone, Default)]
+pub struct Carried {
+    pub user_code: Option<String>,
+    pub authorize: Option<String>,
+    pub back: Option<String>,
+    pub to_account: bool,
+}
+
 /// The app an authorization request is from, for the sign-in page.
 #[derive(Debug, Clone)]
 pub struct CarriedApp {
@@ -127,10 +136,16 @@ pub enum SignInOutcome {
     Paused(Timestamp),
     /// Every password-hashing slot stayed busy.
     Busy,
+    /// The password was right and the account has a second factor: this browser now holds a
+    /// pending sign-in that its code finishes (`second_step`).
+    SecondFactor,
 }
 
 #[derive(Debug, Clone)]
 pub enum AfterSignIn {
+    /// An administrator without a second factor, on a server that requires one: setting it up
+    /// comes before anything else.
+    SetUpSecondFactor,
     Device(CodeStep),
     Authorization(AppStep),
     Nowhere,
@@ -279,7 +294,7 @@ impl App {
         };
         let who = visitor.entrant(Some(&session));
         let decided = if approve {
-            self.approve_device_as(&who, typed, &user, session.auth_time)
+            self.approve_device_as(&who, typed, &user, &session)
         } else {
             self.deny_device_as(&who, typed)
         };
@@ -303,9 +318,14 @@ impl App {
         username: &str,
         password: &str,
         then: Then,
+        carried: Carried,
     ) -> Result<SignInOutcome, AppError> {
         let new = match self.sign_in(username, password, visitor.address) {
-            Ok(new) => new,
+            Ok(PasswordAccepted::Session(new)) => new,
+            Ok(PasswordAccepted::NeedsSecondFactor(user)) => {
+                self.hold_pending_sign_in(&visitor.cookie, &user, then, carried);
+                return Ok(SignInOutcome::SecondFactor);
+            }
             Err(SignInError::Rejected) => {
                 let app = match &then {
                     Then::Authorization(Some(params)) => self
@@ -328,7 +348,22 @@ impl App {
             session,
             user,
         } = new;
-        let next = match then {
+        let next = self.go_on(visitor, session, user, then)?;
+        Ok(SignInOutcome::SignedIn { cookie, next })
+    }
+
+    /// What a sign-in that has just opened `session` goes on to.
+    pub(super) fn go_on(
+        &self,
+        visitor: &Visitor,
+        session: Session,
+        user: User,
+        then: Then,
+    ) -> Result<AfterSignIn, AppError> {
+        if user.admin && self.settings.second_factor_for_admins && !user.second_factor.is_on() {
+            return Ok(AfterSignIn::SetUpSecondFactor);
+        }
+        Ok(match then {
             Then::Device(typed) => {
                 let found = self.look_up_code(&visitor.entrant(Some(&session)), &typed);
                 AfterSignIn::Device(self.code_step(found, Some(user))?)
@@ -345,8 +380,7 @@ impl App {
                 )?)
             }
             Then::Nowhere => AfterSignIn::Nowhere,
-        };
-        Ok(SignInOutcome::SignedIn { cookie, next })
+        })
     }
 
     /// `GET`/`POST /authorize`: sign in, consent, or straight back to the app.

@@ -57,6 +57,7 @@ impl App {
             sub: approval.sub.clone(),
             scopes: approval.scopes.clone(),
             auth_time: approval.auth_time,
+            method: approval.method,
             created_at: now,
             last_used_at: now,
             idle: client
@@ -137,6 +138,7 @@ impl App {
             sub: family.sub.clone(),
             scopes,
             auth_time: family.auth_time,
+            method: family.method,
             approved_at: now,
         };
         let mut tokens = self.issue_tokens_in_grant(

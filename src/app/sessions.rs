@@ -19,6 +19,7 @@ use crate::crypto::random::random_token;
 use std::net::IpAddr;
 
 use crate::domain::audit::{AuditEvent, AuditKind};
+use crate::domain::second_factor::SignInMethod;
 use crate::domain::session::Session;
 use crate::domain::time::Timestamp;
 use crate::domain::user::{PASSWORD_MAX_BYTES, PasswordHash, User};
@@ -40,6 +41,15 @@ impl From<AppError> for SignInError {
     fn from(e: AppError) -> Self {
         SignInError::Unavailable(e.to_string())
     }
+}
+
+/// What a right password leads to.
+#[derive(Debug, Clone)]
+pub enum PasswordAccepted {
+    /// Signed in with the password alone.
+    Session(NewSession),
+    /// The account has a second factor: no session until its code is given too.
+    NeedsSecondFactor(User),
 }
 
 /// A session just opened by signing in.
@@ -82,7 +92,7 @@ impl App {
         username: &str,
         password: &str,
         address: Option<IpAddr>,
-    ) -> Result<NewSession, SignInError> {
+    ) -> Result<PasswordAccepted, SignInError> {
         if password.len() > PASSWORD_MAX_BYTES {
             return Err(SignInError::Rejected);
         }
@@ -126,23 +136,29 @@ impl App {
                 needs_rehash: false,
             } => {}
         }
+        if user.second_factor.is_on() {
+            return Ok(PasswordAccepted::NeedsSecondFactor(user));
+        }
         let now = self.now();
+        let method = SignInMethod::Password;
         let signed_in = AuditEvent::new(AuditKind::SignedIn, now)
             .subject(user.sub.as_str())
-            .address(address.map(|a| a.to_string()));
-        let opened = self.open_session(user, signed_in)?;
+            .address(address.map(|a| a.to_string()))
+            .detail(method.audit_detail());
+        let opened = self.open_session(user, method, signed_in)?;
         tracing::info!(username = %opened.user.username, "signed in");
-        Ok(opened)
+        Ok(PasswordAccepted::Session(opened))
     }
 
     /// Opens a browser session for `user` under a new cookie, recording `event` with it.
     pub(super) fn open_session(
         &self,
         user: User,
+        method: SignInMethod,
         event: AuditEvent,
     ) -> Result<NewSession, AppError> {
         let cookie = random_token()?;
-        let session = Session::new(user.sub.clone(), self.now());
+        let session = Session::new(user.sub.clone(), self.now(), method);
         self.store.insert_session(
             &session_hash(&cookie),
             &session,
@@ -173,7 +189,7 @@ impl App {
         username: &str,
         password: &str,
         address: Option<IpAddr>,
-    ) -> Result<NewSession, SignInError> {
+    ) -> Result<PasswordAccepted, SignInError> {
         let outcome = self
             .spending_sign_in_budget(username, address, || {
                 let outcome = self.check_sign_in(username, password, address);

@@ -96,6 +96,9 @@ pub struct Settings {
     pub audit_retention: Duration,
     /// Where plain http is accepted for the issuer, redirect URIs and web origins.
     pub plain_http: PlainHttp,
+    /// Administrators must sign in with a second factor: one without is sent to set it up,
+    /// and the admin pages refuse a session that did not use one.
+    pub second_factor_for_admins: bool,
 }
 
 impl Default for Settings {
@@ -116,6 +119,7 @@ impl Default for Settings {
             plain_http: PlainHttp::LoopbackOnly,
             proxy_header: ProxyHeader::default(),
             audit_retention: 90 * DAY,
+            second_factor_for_admins: false,
         }
     }
 }

@@ -180,6 +180,7 @@ impl App {
                 now,
                 expires_at: now.plus(self.settings.lifetimes.id_token),
                 auth_time: approval.auth_time,
+                method: approval.method,
                 nonce: nonce.map(str::to_owned),
                 at_hash: Some(at_hash(alg, &access_token)),
             });

@@ -231,6 +231,10 @@ pub enum UserCommand {
         /// With a new password: keep the user's devices signed in.
         #[arg(long)]
         keep_devices: bool,
+        /// Turn two-step sign-in (TOTP) off, for someone who lost their authenticator; their
+        /// recovery codes go with it. They can set it up again from My account.
+        #[arg(long)]
+        no_totp: bool,
     },
     /// Invite someone: creates their account without a password and prints a one-time link
     /// (and its QR code) with which they choose one and sign in. Also lists and revokes links.

@@ -286,6 +286,7 @@ fn user_details(u: &UserView) -> String {
         ("disabled", yes_no(u.disabled)),
         ("groups", u.groups.join(" ")),
         ("invited", yes_no(u.invited)),
+        ("totp", yes_no(u.totp)),
         ("created", utc(u.created_at)),
         ("updated", utc(u.updated_at)),
     ])

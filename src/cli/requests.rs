@@ -59,6 +59,7 @@ pub(super) fn user_request(command: UserCommand) -> Result<AdminRequest, CliErro
             password,
             password_stdin,
             keep_devices,
+            no_totp,
         } => {
             let flag = |yes: bool, no: bool| (yes || no).then_some(yes);
             let password = match password || password_stdin {
@@ -75,6 +76,7 @@ pub(super) fn user_request(command: UserCommand) -> Result<AdminRequest, CliErro
                     disabled: flag(disabled, enabled),
                     password,
                     keep_devices,
+                    no_totp,
                 },
             }
         }

@@ -9,6 +9,7 @@ pub mod keys;
 pub mod password;
 pub mod random;
 pub mod tls;
+pub mod totp;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CryptoError {

@@ -2,6 +2,7 @@
 //! authorization code's consent both come down to it, and the tokens are issued from it.
 
 use super::scope::ScopeSet;
+use super::second_factor::SignInMethod;
 use super::time::Timestamp;
 use super::user::Subject;
 
@@ -13,5 +14,7 @@ pub struct Approval {
     pub scopes: ScopeSet,
     /// When the person last proved who they are (OIDC `auth_time`).
     pub auth_time: Timestamp,
+    /// How the approving person signed in (OIDC `amr`).
+    pub method: SignInMethod,
     pub approved_at: Timestamp,
 }

@@ -481,6 +481,7 @@ mod tests {
             nonce: None,
             code_challenge: CodeChallenge::from_stored("c".into()),
             auth_time: now,
+            method: crate::domain::second_factor::SignInMethod::Password,
             issued_at: now,
             expires_at: now.plus(Duration::from_secs(60)),
             state: CodeState::Issued,

@@ -3,6 +3,7 @@
 use super::client::ClientId;
 use super::oauth::{ErrorCode, OAuthFailure};
 use super::scope::ScopeSet;
+use super::second_factor::SignInMethod;
 use super::time::Timestamp;
 use super::user::Subject;
 
@@ -69,6 +70,8 @@ pub struct AuthorizationCode {
     pub nonce: Option<String>,
     pub code_challenge: CodeChallenge,
     pub auth_time: Timestamp,
+    /// How the person signed in (OIDC `amr`).
+    pub method: SignInMethod,
     pub issued_at: Timestamp,
     pub expires_at: Timestamp,
     pub state: CodeState,

@@ -166,6 +166,7 @@ mod tests {
             sub: Subject::from_stored("s".into()),
             scopes: ScopeSet::parse("openid").unwrap(),
             auth_time: now,
+            method: crate::domain::second_factor::SignInMethod::Password,
             approved_at: now,
         }
     }

@@ -20,6 +20,7 @@ pub mod refresh;
 pub mod refusal;
 pub mod resource;
 pub mod scope;
+pub mod second_factor;
 pub mod session;
 pub mod signing;
 pub mod throttle;

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::client::ClientId;
 use super::scope::ScopeSet;
+use super::second_factor::SignInMethod;
 use super::time::Timestamp;
 use super::user::Subject;
 
@@ -17,6 +18,8 @@ pub struct RefreshFamily {
     pub scopes: ScopeSet,
     /// When the person signed in to approve; kept for every ID token (OIDC Core §12.2).
     pub auth_time: Timestamp,
+    /// How the person signed in to approve; kept for every ID token, as `auth_time` is.
+    pub method: SignInMethod,
     pub created_at: Timestamp,
     pub last_used_at: Timestamp,
     pub idle: Duration,
@@ -161,6 +164,7 @@ mod tests {
             sub: Subject::from_stored("s".into()),
             scopes: ScopeSet::parse("openid offline_access").unwrap(),
             auth_time: now,
+            method: SignInMethod::Password,
             created_at: now,
             last_used_at: now,
             idle: Duration::from_secs(120),

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use super::second_factor::SignInMethod;
 use super::time::Timestamp;
 use super::user::Subject;
 
@@ -11,14 +12,17 @@ pub struct Session {
     /// When the person proved who they are: OIDC `auth_time` for what they approve.
     pub auth_time: Timestamp,
     pub last_seen: Timestamp,
+    /// How the person proved who they are (OIDC `amr`).
+    pub method: SignInMethod,
 }
 
 impl Session {
-    pub fn new(sub: Subject, now: Timestamp) -> Session {
+    pub fn new(sub: Subject, now: Timestamp, method: SignInMethod) -> Session {
         Session {
             sub,
             auth_time: now,
             last_seen: now,
+            method,
         }
     }
 
@@ -40,7 +44,8 @@ mod tests {
     #[test]
     fn idle_and_absolute_limits() {
         let t0 = Timestamp::from_secs(1000);
-        let mut session = Session::new(Subject::from_stored("s".into()), t0);
+        let mut session =
+            Session::new(Subject::from_stored("s".into()), t0, SignInMethod::Password);
         let (idle, max) = (Duration::from_secs(60), Duration::from_secs(300));
         assert!(session.is_live(t0.plus(Duration::from_secs(59)), idle, max));
         assert!(!session.is_live(t0.plus(Duration::from_secs(60)), idle, max));

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::scope::ScopeSet;
+use super::second_factor::SignInMethod;
 use super::time::Timestamp;
 use super::user::User;
 
@@ -60,6 +61,8 @@ pub struct IdTokenClaims {
     pub exp: u64,
     pub iat: u64,
     pub auth_time: u64,
+    /// RFC 8176 authentication method references: how the person signed in.
+    pub amr: Vec<String>,
     pub azp: String,
     /// The authorization request's `nonce`, so the relying party can tie the token to its own
     /// request (OIDC Core §3.1.2.1).
@@ -82,6 +85,7 @@ pub struct IdTokenInput<'a> {
     pub now: Timestamp,
     pub expires_at: Timestamp,
     pub auth_time: Timestamp,
+    pub method: SignInMethod,
     pub nonce: Option<String>,
     pub at_hash: Option<String>,
 }
@@ -96,6 +100,7 @@ impl IdTokenClaims {
             exp: input.expires_at.secs(),
             iat: input.now.secs(),
             auth_time: input.auth_time.secs(),
+            amr: input.method.amr(),
             azp: input.client_id.to_owned(),
             nonce: input.nonce,
             at_hash: input.at_hash,

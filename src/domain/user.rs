@@ -6,6 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
+use super::second_factor::SecondFactor;
 use super::time::Timestamp;
 use super::{Invalid, has_control};
 
@@ -180,6 +181,8 @@ pub struct User {
     pub password_hash: PasswordHash,
     pub disabled: bool,
     pub admin: bool,
+    /// The TOTP authenticator and recovery codes, when the person set them up.
+    pub second_factor: SecondFactor,
     pub created_at: Timestamp,
     /// OIDC `updated_at`: the last change to anything a relying party may read.
     pub updated_at: Timestamp,

@@ -39,6 +39,7 @@ fn account_page(
         username: user.username.as_str(),
         name: user.display_name.as_deref(),
         email: user.email.as_ref().map(|e| e.as_str()),
+        second_factor: user.second_factor.is_on(),
         notice,
         problem: problem.map(|(_, p)| p),
     };

@@ -31,7 +31,7 @@ struct Metadata {
     end_session_endpoint: String,
     token_endpoint_auth_methods_supported: [&'static str; 3],
     scopes_supported: Vec<String>,
-    claims_supported: [&'static str; 15],
+    claims_supported: [&'static str; 16],
     subject_types_supported: [&'static str; 1],
     id_token_signing_alg_values_supported: Vec<&'static str>,
 }
@@ -82,6 +82,7 @@ fn metadata(app: &App) -> Metadata {
             "exp",
             "iat",
             "auth_time",
+            "amr",
             "azp",
             "nonce",
             "at_hash",

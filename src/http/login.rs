@@ -15,9 +15,13 @@ use super::language::local_path;
 use super::verification::after_code_posted;
 use crate::app::App;
 use crate::app::authorize::NextStep;
-use crate::app::person::{AfterSignIn, AppStep, CarriedApp, SignInOutcome, Then, known_as};
+use crate::app::person::{
+    AfterSignIn, AppStep, Carried, CarriedApp, SignInOutcome, Then, known_as,
+};
+
 use crate::pages::device::Login;
 use crate::pages::devices::{SignedIn, signed_in};
+use crate::pages::layout::Frame;
 use crate::telemetry;
 
 /// `GET /login`: signing in without a code in hand; for a browser already signed in, who it
@@ -60,12 +64,21 @@ pub async fn submit_login(form: PageForm, app: web::Data<App>) -> Result<HttpRes
         (None, None) => Then::Nowhere,
     };
     let (visitor, name) = (form.visitor.clone(), username.clone());
+    let carried = carried_by(&form);
     let outcome = on_blocking_pool(&app, move |app| {
-        app.sign_in_and_continue(&visitor, &name, &password, then)
+        app.sign_in_and_continue(&visitor, &name, &password, then, carried)
     })
     .await??;
     match outcome {
-        SignInOutcome::SignedIn { cookie, next } => Ok(signed_in_page(&app, &form, &cookie, next)),
+        SignInOutcome::SignedIn { cookie, next } => Ok(signed_in_page(
+            &app,
+            &form.frame,
+            &carried_by(&form),
+            &cookie,
+            next,
+        )),
+        // The browser keeps its cookie: the pending sign-in is bound to it.
+        SignInOutcome::SecondFactor => Ok(see_other("/login/code")),
         SignInOutcome::Rejected { app: carried } => {
             Ok(rejected_page(&app, &form, &username, carried))
         }
@@ -80,14 +93,30 @@ pub async fn submit_login(form: PageForm, app: web::Data<App>) -> Result<HttpRes
     }
 }
 
+/// What the sign-in form carried on to, kept while a second factor is asked for.
+fn carried_by(form: &PageForm) -> Carried {
+    Carried {
+        user_code: form.get("user_code").map(str::to_owned),
+        authorize: form.get("authorize").map(str::to_owned),
+        back: form.get("back").map(str::to_owned),
+        to_account: form.get("then") == Some("account"),
+    }
+}
+
 /// Where a sign-in goes on to, under the new session's cookie: by a redirect to a page
 /// (Post/Redirect/Get), so that reloading it never posts the password again.
-fn signed_in_page(app: &App, form: &PageForm, cookie: &str, next: AfterSignIn) -> HttpResponse {
+pub(super) fn signed_in_page(
+    app: &App,
+    frame: &Frame,
+    carried: &Carried,
+    cookie: &str,
+    next: AfterSignIn,
+) -> HttpResponse {
     let fresh = session_cookie(app, cookie.to_owned());
     let token = app.form_token(cookie);
-    let frame = &form.frame;
-    let typed = form.get("user_code").unwrap_or_default();
+    let typed = carried.user_code.as_deref().unwrap_or_default();
     let mut response = match next {
+        AfterSignIn::SetUpSecondFactor => see_other("/account/second-factor"),
         AfterSignIn::Authorization(AppStep::Next {
             checked,
             step: NextStep::Consent,
@@ -100,8 +129,8 @@ fn signed_in_page(app: &App, form: &PageForm, cookie: &str, next: AfterSignIn) -
             after_code_posted(app, frame, step, cookie, typed).unwrap_or_else(|e| e.render(frame))
         }
         // Signing in from "My account" goes back there.
-        AfterSignIn::Nowhere if form.get("then") == Some("account") => see_other("/account"),
-        AfterSignIn::Nowhere => see_other(form.get("back").map_or("/login", local_path)),
+        AfterSignIn::Nowhere if carried.to_account => see_other("/account"),
+        AfterSignIn::Nowhere => see_other(carried.back.as_deref().map_or("/login", local_path)),
     };
     with_cookie(&mut response, &fresh);
     response

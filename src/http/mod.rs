@@ -34,6 +34,8 @@ mod oauth;
 mod oauth_error;
 mod observe;
 mod pairing;
+mod second_factor;
+mod second_step;
 pub(crate) mod userinfo;
 mod verification;
 
@@ -108,6 +110,11 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .route(web::get().to(login::show_login))
                 .route(web::post().to(login::submit_login)),
         )
+        .service(
+            web::resource("/login/code")
+                .route(web::get().to(second_step::show_second_step))
+                .route(web::post().to(second_step::submit_second_step)),
+        )
         .route(
             "/device/decision",
             web::post().to(verification::submit_decision),
@@ -157,6 +164,19 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route(
             "/account/password",
             web::post().to(account::change_password),
+        )
+        .service(
+            web::resource("/account/second-factor")
+                .route(web::get().to(second_factor::show_enrolment))
+                .route(web::post().to(second_factor::confirm_enrolment)),
+        )
+        .route(
+            "/account/second-factor/codes",
+            web::get().to(second_factor::show_recovery_codes),
+        )
+        .route(
+            "/account/second-factor/off",
+            web::post().to(second_factor::turn_off),
         )
         .service(
             web::resource("/invite/{secret}")

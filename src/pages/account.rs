@@ -12,6 +12,8 @@ pub struct Account<'a> {
     pub email: Option<&'a str>,
     /// The groups the person is in; only an operator changes them.
     pub groups: &'a [String],
+    /// Whether the second factor is on.
+    pub second_factor: bool,
     /// What just happened (the password changed), in the person's language.
     pub notice: Option<&'a str>,
     /// Why the password form was not taken, in the person's language.
@@ -63,6 +65,7 @@ pub fn account(frame: &Frame, view: &Account<'_>) -> Markup {
                 (new_password_fields(frame))
                 button type="submit" { (frame.text("account-password-heading")) }
             }
+            (super::second_factor::account_section(frame, view.csrf_token, view.second_factor))
             form method="post" action="/logout" class="signout" {
                 input type="hidden" name="csrf_token" value=(view.csrf_token);
                 button type="submit" class="link" { (frame.text("sign-out-button")) }

@@ -12,3 +12,4 @@ pub mod home;
 pub mod layout;
 pub mod not_for_you;
 pub mod pairing;
+pub mod second_factor;

@@ -14,7 +14,7 @@ use super::tables::{
     META_SCHEMA_VERSION, create_all,
 };
 
-pub const CURRENT_SCHEMA_VERSION: u64 = 6;
+pub const CURRENT_SCHEMA_VERSION: u64 = 7;
 
 /// `MIGRATIONS[i]` upgrades a file from version `i + 1` to `i + 2`. New tables need no step:
 /// `create_all` runs first.
@@ -25,6 +25,7 @@ const MIGRATIONS: &[Migration] = &[
     keys_to_v4,
     clients_may_be_v4,
     groups_and_clients_may_be_v5,
+    second_factor_records_may_be_v2,
 ];
 
 /// 1 → 2: authorization codes and consents get their tables; client records are rewritten as
@@ -76,6 +77,15 @@ fn clients_may_be_v4(_: &WriteTransaction) -> Result<(), StoreError> {
 /// authbox from reading a V5 client and ignoring its policy. Audit events that carry a detail
 /// (an administrator's change) are written as V2 audit records from this version on.
 fn groups_and_clients_may_be_v5(_: &WriteTransaction) -> Result<(), StoreError> {
+    Ok(())
+}
+
+/// 6 → 7: user records written from now on are V2, which adds the second factor (TOTP and
+/// recovery codes); session, device grant, authorization code and refresh family records are
+/// V2, which add how the person signed in (OIDC `amr`). Earlier records read as they are (no
+/// second factor, signed in with a password), so nothing is rewritten; the new version keeps
+/// an older authbox from meeting records it cannot read.
+fn second_factor_records_may_be_v2(_: &WriteTransaction) -> Result<(), StoreError> {
     Ok(())
 }
 

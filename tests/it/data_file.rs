@@ -254,7 +254,7 @@ fn a_schema_1_file_is_migrated_and_keeps_its_clients() {
             .to_vec();
         assert_eq!(
             version,
-            6u64.to_be_bytes(),
+            7u64.to_be_bytes(),
             "migrated to the current schema"
         );
         read.open_table(TableDefinition::<(&str, &str), &[u8]>::new(
@@ -377,6 +377,6 @@ fn a_schema_3_file_is_migrated_and_keeps_its_signing_keys() {
     assert_eq!(kept, kids, "the same keys, still signing");
     server.cli().run(&["key", "rotate", "--alg", "EdDSA"]).ok();
     let status = server.cli().run(&["--json", "check"]).json();
-    assert_eq!(status["status"]["schema_version"], 6);
+    assert_eq!(status["status"]["schema_version"], 7);
     assert_eq!(status["status"]["signing_keys"], 4);
 }

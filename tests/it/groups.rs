@@ -232,7 +232,7 @@ fn grp_05_groups_are_managed_on_the_file_directly_without_a_server() {
         .json();
     assert_eq!(alice["user"]["groups"], serde_json::json!(["family"]));
     let status = server.cli().run(&["--json", "check"]).json();
-    assert_eq!(status["status"]["schema_version"], 6);
+    assert_eq!(status["status"]["schema_version"], 7);
 }
 
 /// `groups` on `tv-public` as well as the fixtures' scopes.
@@ -403,7 +403,7 @@ fn grp_09_a_schema_5_file_is_migrated_and_its_clients_stay_open_to_everyone() {
     let started = server.device_authorization("tv", "openid");
     assert_eq!(started.status, 200);
     let status = server.cli().run(&["--json", "check"]).json();
-    assert_eq!(status["status"]["schema_version"], 6);
+    assert_eq!(status["status"]["schema_version"], 7);
     server.stop();
     // The file closes when the last task lets go of the app: a control-socket answer may
     // still be finishing.

@@ -216,6 +216,7 @@ fn store_with_invitation(
         password_hash: PasswordHash::not_set_yet(),
         disabled: false,
         admin: false,
+        second_factor: Default::default(),
         created_at: now,
         updated_at: now,
     };

@@ -152,6 +152,15 @@ pub async fn require_admin<B: MessageBody + 'static>(
                 None,
             )
         }
+        AdminAccess::NeedsSecondFactor { known_as } => {
+            let frame = frame(request.request(), &app, here_of(request.request()));
+            let token = browser_cookie(request.request(), &app)
+                .map(|c| app.form_token(&c))
+                .unwrap_or_default();
+            let markup =
+                crate::pages::second_factor::admin_needs_second_factor(&frame, &token, &known_as);
+            page(StatusCode::FORBIDDEN, markup, None)
+        }
         AdminAccess::SignedOut => {
             let here = here_of(request.request());
             let frame = frame(request.request(), &app, here.clone());

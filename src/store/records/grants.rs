@@ -2,12 +2,16 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{StoreError, V1, corrupt, decode, encode, scope_strings};
+use super::people::stored_method;
+use super::{
+    StoreError, V1, V2, corrupt, decode, decode_body, encode, scope_strings, unknown_version,
+};
 use crate::domain::approval::Approval;
 use crate::domain::authorization::{AuthorizationCode, CodeChallenge, CodeState, Consent};
 use crate::domain::client::ClientId;
 use crate::domain::device_grant::{DeviceGrant, GrantState};
 use crate::domain::scope::ScopeSet;
+use crate::domain::second_factor::SignInMethod;
 use crate::domain::time::Timestamp;
 use crate::domain::user::Subject;
 use crate::domain::user_code::UserCode;
@@ -28,7 +32,18 @@ struct DeviceGrantV1 {
     auth_time_ms: u64,
 }
 
+/// V2 (schema 7) adds how the approving person signed in.
+#[derive(Serialize, Deserialize)]
+struct DeviceGrantV2 {
+    v1: DeviceGrantV1,
+    method: u8,
+}
+
 pub fn encode_device_grant(grant: &DeviceGrant) -> Result<Vec<u8>, StoreError> {
+    let method = match &grant.state {
+        GrantState::Approved(a) => a.method,
+        _ => SignInMethod::Password,
+    };
     let (state, decided_at_ms, sub, granted_scopes, auth_time_ms) = match &grant.state {
         GrantState::Pending => (0, 0, None, Vec::new(), 0),
         GrantState::Approved(a) => (
@@ -41,26 +56,48 @@ pub fn encode_device_grant(grant: &DeviceGrant) -> Result<Vec<u8>, StoreError> {
         GrantState::Denied { at } => (2, at.millis(), None, Vec::new(), 0),
         GrantState::Redeemed { at, sub } => (3, at.millis(), Some(sub.to_string()), Vec::new(), 0),
     };
+    let v1 = DeviceGrantV1 {
+        client_id: grant.client_id.as_str().to_owned(),
+        scopes: scope_strings(&grant.scopes),
+        user_code: grant.user_code.as_str().to_owned(),
+        created_at_ms: grant.created_at.millis(),
+        expires_at_ms: grant.expires_at.millis(),
+        requested_from: grant.requested_from.clone(),
+        state,
+        decided_at_ms,
+        sub,
+        granted_scopes,
+        auth_time_ms,
+    };
     encode(
-        V1,
-        &DeviceGrantV1 {
-            client_id: grant.client_id.as_str().to_owned(),
-            scopes: scope_strings(&grant.scopes),
-            user_code: grant.user_code.as_str().to_owned(),
-            created_at_ms: grant.created_at.millis(),
-            expires_at_ms: grant.expires_at.millis(),
-            requested_from: grant.requested_from.clone(),
-            state,
-            decided_at_ms,
-            sub,
-            granted_scopes,
-            auth_time_ms,
+        V2,
+        &DeviceGrantV2 {
+            v1,
+            method: method.to_stored(),
         },
     )
 }
 
+/// A V1 record's fields and the method a V2 one adds (a password, for V1).
+fn versioned<V1R: serde::de::DeserializeOwned, V2R: serde::de::DeserializeOwned>(
+    what: &str,
+    bytes: &[u8],
+    split: impl FnOnce(V2R) -> (V1R, u8),
+) -> Result<(V1R, SignInMethod), StoreError> {
+    match bytes.split_first() {
+        Some((&V1, body)) => Ok((decode_body(what, body)?, SignInMethod::Password)),
+        Some((&V2, body)) => {
+            let (r, method) = split(decode_body(what, body)?);
+            Ok((r, stored_method(method)?))
+        }
+        Some((&version, _)) => Err(unknown_version(what, version)),
+        None => Err(StoreError::Corrupt(format!("a {what} record is empty"))),
+    }
+}
+
 pub fn decode_device_grant(bytes: &[u8]) -> Result<DeviceGrant, StoreError> {
-    let r: DeviceGrantV1 = decode("device grant", bytes)?;
+    let (r, method) = versioned("device grant", bytes, |r: DeviceGrantV2| (r.v1, r.method))?;
+    let r: DeviceGrantV1 = r;
     let scopes = |list: &[String]| {
         ScopeSet::from_tokens(list.iter().map(String::as_str)).map_err(corrupt("scope"))
     };
@@ -77,6 +114,7 @@ pub fn decode_device_grant(bytes: &[u8]) -> Result<DeviceGrant, StoreError> {
             sub: sub()?,
             scopes: scopes(&r.granted_scopes)?,
             auth_time: Timestamp::from_millis(r.auth_time_ms),
+            method,
             approved_at: decided_at,
         }),
         2 => GrantState::Denied { at: decided_at },
@@ -119,30 +157,44 @@ struct AuthorizationCodeV1 {
     redeemed: Option<(u64, Option<[u8; 16]>)>,
 }
 
+/// V2 (schema 7) adds how the person signed in.
+#[derive(Serialize, Deserialize)]
+struct AuthorizationCodeV2 {
+    v1: AuthorizationCodeV1,
+    method: u8,
+}
+
 pub fn encode_authorization_code(code: &AuthorizationCode) -> Result<Vec<u8>, StoreError> {
+    let v1 = AuthorizationCodeV1 {
+        client_id: code.client_id.as_str().to_owned(),
+        redirect_uri: code.redirect_uri.clone(),
+        redirect_uri_presented: code.redirect_uri_presented,
+        sub: code.sub.to_string(),
+        scopes: scope_strings(&code.scopes),
+        nonce: code.nonce.clone(),
+        code_challenge: code.code_challenge.as_str().to_owned(),
+        auth_time_ms: code.auth_time.millis(),
+        issued_at_ms: code.issued_at.millis(),
+        expires_at_ms: code.expires_at.millis(),
+        redeemed: match code.state {
+            CodeState::Issued => None,
+            CodeState::Redeemed { at, family } => Some((at.millis(), family)),
+        },
+    };
     encode(
-        V1,
-        &AuthorizationCodeV1 {
-            client_id: code.client_id.as_str().to_owned(),
-            redirect_uri: code.redirect_uri.clone(),
-            redirect_uri_presented: code.redirect_uri_presented,
-            sub: code.sub.to_string(),
-            scopes: scope_strings(&code.scopes),
-            nonce: code.nonce.clone(),
-            code_challenge: code.code_challenge.as_str().to_owned(),
-            auth_time_ms: code.auth_time.millis(),
-            issued_at_ms: code.issued_at.millis(),
-            expires_at_ms: code.expires_at.millis(),
-            redeemed: match code.state {
-                CodeState::Issued => None,
-                CodeState::Redeemed { at, family } => Some((at.millis(), family)),
-            },
+        V2,
+        &AuthorizationCodeV2 {
+            v1,
+            method: code.method.to_stored(),
         },
     )
 }
 
 pub fn decode_authorization_code(bytes: &[u8]) -> Result<AuthorizationCode, StoreError> {
-    let r: AuthorizationCodeV1 = decode("authorization code", bytes)?;
+    let (r, method) = versioned("authorization code", bytes, |r: AuthorizationCodeV2| {
+        (r.v1, r.method)
+    })?;
+    let r: AuthorizationCodeV1 = r;
     Ok(AuthorizationCode {
         client_id: ClientId::parse(&r.client_id).map_err(corrupt("client id"))?,
         redirect_uri: r.redirect_uri,
@@ -153,6 +205,7 @@ pub fn decode_authorization_code(bytes: &[u8]) -> Result<AuthorizationCode, Stor
         nonce: r.nonce,
         code_challenge: CodeChallenge::from_stored(r.code_challenge),
         auth_time: Timestamp::from_millis(r.auth_time_ms),
+        method,
         issued_at: Timestamp::from_millis(r.issued_at_ms),
         expires_at: Timestamp::from_millis(r.expires_at_ms),
         state: match r.redeemed {

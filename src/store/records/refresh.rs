@@ -4,10 +4,15 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::{StoreError, V1, corrupt, decode, encode, millis, scope_strings};
+use super::people::stored_method;
+use super::{
+    StoreError, V1, V2, corrupt, decode, decode_body, encode, millis, scope_strings,
+    unknown_version,
+};
 use crate::domain::client::ClientId;
 use crate::domain::refresh::{RefreshFamily, TokenState};
 use crate::domain::scope::ScopeSet;
+use crate::domain::second_factor::SignInMethod;
 use crate::domain::time::Timestamp;
 use crate::domain::user::Subject;
 
@@ -53,32 +58,59 @@ struct RefreshFamilyV1 {
     device_address: Option<String>,
 }
 
+/// V2 (schema 7) adds how the person signed in to approve.
+#[derive(Serialize, Deserialize)]
+struct RefreshFamilyV2 {
+    v1: RefreshFamilyV1,
+    method: u8,
+}
+
 pub fn encode_refresh_family(f: &RefreshFamily) -> Result<Vec<u8>, StoreError> {
+    let v1 = RefreshFamilyV1 {
+        client_id: f.client_id.as_str().to_owned(),
+        sub: f.sub.to_string(),
+        scopes: scope_strings(&f.scopes),
+        auth_time_ms: f.auth_time.millis(),
+        created_at_ms: f.created_at.millis(),
+        last_used_at_ms: f.last_used_at.millis(),
+        idle_ms: millis(Some(f.idle)).unwrap_or_default(),
+        max_ms: millis(Some(f.max)).unwrap_or_default(),
+        revoked_at_ms: f.revoked_at.map(Timestamp::millis),
+        device_address: f.device_address.clone(),
+    };
     encode(
-        V1,
-        &RefreshFamilyV1 {
-            client_id: f.client_id.as_str().to_owned(),
-            sub: f.sub.to_string(),
-            scopes: scope_strings(&f.scopes),
-            auth_time_ms: f.auth_time.millis(),
-            created_at_ms: f.created_at.millis(),
-            last_used_at_ms: f.last_used_at.millis(),
-            idle_ms: millis(Some(f.idle)).unwrap_or_default(),
-            max_ms: millis(Some(f.max)).unwrap_or_default(),
-            revoked_at_ms: f.revoked_at.map(Timestamp::millis),
-            device_address: f.device_address.clone(),
+        V2,
+        &RefreshFamilyV2 {
+            v1,
+            method: f.method.to_stored(),
         },
     )
 }
 
 pub fn decode_refresh_family(bytes: &[u8]) -> Result<RefreshFamily, StoreError> {
-    let r: RefreshFamilyV1 = decode("refresh family", bytes)?;
+    let (r, method) = match bytes.split_first() {
+        Some((&V1, body)) => (
+            decode_body::<RefreshFamilyV1>("refresh family", body)?,
+            SignInMethod::Password,
+        ),
+        Some((&V2, body)) => {
+            let r: RefreshFamilyV2 = decode_body("refresh family", body)?;
+            (r.v1, stored_method(r.method)?)
+        }
+        Some((&version, _)) => return Err(unknown_version("refresh family", version)),
+        None => {
+            return Err(StoreError::Corrupt(
+                "a refresh family record is empty".into(),
+            ));
+        }
+    };
     Ok(RefreshFamily {
         client_id: ClientId::parse(&r.client_id).map_err(corrupt("client id"))?,
         sub: Subject::from_stored(r.sub),
         scopes: ScopeSet::from_tokens(r.scopes.iter().map(String::as_str))
             .map_err(corrupt("scope"))?,
         auth_time: Timestamp::from_millis(r.auth_time_ms),
+        method,
         created_at: Timestamp::from_millis(r.created_at_ms),
         last_used_at: Timestamp::from_millis(r.last_used_at_ms),
         idle: Duration::from_millis(r.idle_ms),

@@ -66,6 +66,7 @@ pub fn test_profile(issuer: String) -> Settings {
         proxy_header: ProxyHeader::default(),
         audit_retention: secs(86_400),
         plain_http: authbox::domain::network::PlainHttp::LoopbackOnly,
+        second_factor_for_admins: false,
     }
 }
 
