@@ -29,8 +29,7 @@ use crate::telemetry::SwapStep;
 /// A grant's row outlives its expiry this long, so a device polling late still hears
 /// `expired_token` rather than `invalid_grant`.
 const EXPIRED_GRANT_RETENTION: Duration = Duration::from_secs(15 * 60);
-/// With 20^8 codes a clash among live grants is rare; this many in a row means something is
-/// wrong with the random source.
+/// A clash among live user codes is rare; this many in a row means a broken random source.
 const USER_CODE_ATTEMPTS: usize = 16;
 
 /// What the device is told to show and poll with (RFC 8628 §3.2).
@@ -46,7 +45,7 @@ pub struct DeviceAuthorization {
 /// in [`App::decide`] reads it again, as stored).
 #[derive(Debug, Clone)]
 pub(super) struct FoundGrant {
-    hash: DeviceCodeHash,
+    pub(super) hash: DeviceCodeHash,
     pub(super) client_id: ClientId,
 }
 
@@ -361,7 +360,7 @@ impl App {
         let sub = user.sub.clone();
         self.decide(
             found,
-            AuditKind::Approved,
+            AuditEvent::new(AuditKind::Approved, self.now()),
             Some(&user.sub),
             move |grant, now| {
                 let granted = match &scopes {
@@ -391,20 +390,22 @@ impl App {
         found: &FoundGrant,
         by: Option<&Subject>,
     ) -> Result<(), DecisionError> {
-        self.decide(found, AuditKind::Denied, by, |grant, now| grant.deny(now))
+        let denied = AuditEvent::new(AuditKind::Denied, self.now());
+        self.decide(found, denied, by, |grant, now| grant.deny(now))
     }
 
+    /// Changes the grant `found` and records `event` (timed at the decision), by one write.
     pub(super) fn decide(
         &self,
         found: &FoundGrant,
-        kind: AuditKind,
+        event: AuditEvent,
         by: Option<&Subject>,
         mut change: impl FnMut(&mut DeviceGrant, Timestamp) -> Result<(), DecisionRefused>
         + Send
         + 'static,
     ) -> Result<(), DecisionError> {
         let now = self.now();
-        let mut event = AuditEvent::new(kind, now).client(found.client_id.as_str());
+        let mut event = AuditEvent { at: now, ..event }.client(found.client_id.as_str());
         if let Some(sub) = by {
             event = event.subject(sub.as_str());
         }

@@ -3,7 +3,7 @@
 
 use super::App;
 use super::device::{DecisionError, FoundGrant};
-use crate::domain::audit::AuditKind;
+use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::group::NotForYou;
 use crate::domain::user::User;
 
@@ -24,7 +24,7 @@ impl App {
         }
         self.decide(
             found,
-            AuditKind::AccessRefused,
+            AuditEvent::new(AuditKind::AccessRefused, self.now()),
             Some(&user.sub),
             |grant, now| grant.deny(now),
         )?;

@@ -19,6 +19,7 @@ pub mod clock;
 pub mod consents;
 pub mod device;
 mod device_policy;
+mod device_report;
 pub mod devices;
 pub mod groups;
 pub mod guard;

@@ -38,10 +38,13 @@ pub enum AuditKind {
     LinkRevoked,
     /// A link that names no stored link was presented (a guess, or a mistyped link).
     LinkRejected,
+    /// A person said a device's request was not theirs ("I didn't start this"): denied, and
+    /// the address it came from waits before that client's next code there.
+    DeviceReported,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 19] = [
+    pub const ALL: [AuditKind; 20] = [
         AuditKind::SignedIn,
         AuditKind::SignInFailed,
         AuditKind::CodeRejected,
@@ -61,6 +64,7 @@ impl AuditKind {
         AuditKind::RecoveryUsed,
         AuditKind::LinkRevoked,
         AuditKind::LinkRejected,
+        AuditKind::DeviceReported,
     ];
 
     pub fn name(self) -> &'static str {
@@ -84,6 +88,7 @@ impl AuditKind {
             AuditKind::RecoveryUsed => "recovery_used",
             AuditKind::LinkRevoked => "link_revoked",
             AuditKind::LinkRejected => "link_rejected",
+            AuditKind::DeviceReported => "device_reported",
         }
     }
 }

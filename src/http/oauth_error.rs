@@ -95,6 +95,10 @@ fn limited(why: Limited, retry_after: Duration) -> HttpResponse {
             StatusCode::TOO_MANY_REQUESTS,
             "this client has as many pending device authorizations as it may; retry later",
         ),
+        Limited::Reported => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "a person reported a code this address asked for; this client waits here before its next one",
+        ),
         Limited::Server => (
             StatusCode::SERVICE_UNAVAILABLE,
             "the server holds as many pending device authorizations as it may; retry later",
