@@ -13,7 +13,7 @@ use crate::crypto::hash::sha256;
 use crate::crypto::random::{random_array, random_token};
 use crate::domain::approval::Approval;
 use crate::domain::audit::{AuditEvent, AuditKind};
-use crate::domain::authorization::requested_scopes;
+use crate::domain::authorization::requested_device_scopes;
 use crate::domain::client::{Client, ClientId, GrantType};
 use crate::domain::device_grant::{DecisionRefused, DeviceGrant, GrantState, PollOutcome};
 use crate::domain::group::NotForYou;
@@ -231,7 +231,7 @@ impl App {
                 "this client may not use the device grant",
             ));
         }
-        let scopes = requested_scopes(client, scope, &self.settings.resources)
+        let scopes = requested_device_scopes(client, scope, &self.settings.resources)
             .map_err(ProtocolError::OAuth)?;
         let lifetimes = &self.settings.lifetimes;
         let device_code = random_token()?;

@@ -14,7 +14,7 @@ use super::tables::{
     META_SCHEMA_VERSION, create_all,
 };
 
-pub const CURRENT_SCHEMA_VERSION: u64 = 6;
+pub const CURRENT_SCHEMA_VERSION: u64 = 8;
 
 /// `MIGRATIONS[i]` upgrades a file from version `i + 1` to `i + 2`. New tables need no step:
 /// `create_all` runs first.
@@ -25,6 +25,8 @@ const MIGRATIONS: &[Migration] = &[
     keys_to_v4,
     clients_may_be_v4,
     groups_and_clients_may_be_v5,
+    schema_7_is_the_totp_branchs,
+    clients_may_be_v6,
 ];
 
 /// 1 → 2: authorization codes and consents get their tables; client records are rewritten as
@@ -76,6 +78,21 @@ fn clients_may_be_v4(_: &WriteTransaction) -> Result<(), StoreError> {
 /// authbox from reading a V5 client and ignoring its policy. Audit events that carry a detail
 /// (an administrator's change) are written as V2 audit records from this version on.
 fn groups_and_clients_may_be_v5(_: &WriteTransaction) -> Result<(), StoreError> {
+    Ok(())
+}
+
+/// 6 → 7: held for the step of the `totp` branch, which took schema 7 while this one was
+/// written. Invariant for whoever merges: this placeholder never ships. When `totp` lands
+/// first, its step replaces this line; when this branch lands first, drop this step and make
+/// `clients_may_be_v6` the step to 7.
+fn schema_7_is_the_totp_branchs(_: &WriteTransaction) -> Result<(), StoreError> {
+    Ok(())
+}
+
+/// 7 → 8: client records written from now on are V6, which adds the device-grant scope cap.
+/// Earlier records read as they are (no cap), so nothing is rewritten; the new version keeps
+/// an older authbox from reading a V6 client and ignoring its cap.
+fn clients_may_be_v6(_: &WriteTransaction) -> Result<(), StoreError> {
     Ok(())
 }
 

@@ -135,3 +135,110 @@ fn xd_02_b_a_report_needs_a_pending_code_and_its_outcome_page_a_ticket() {
         Browser::new(&server).get("/device/done?client_id=tv-public&outcome=reported&ticket=AAAA");
     assert!(!crafted.says("we were told"), "{}", crafted.html);
 }
+
+/// Cross-device BCP "Limited Scopes", and the binding of consent to issuance: the client and
+/// scopes the person is shown are exactly those the device was issued and the tokens carry.
+#[test]
+fn xd_03_a_the_consent_page_shows_the_client_and_scopes_the_tokens_carry() {
+    let server = server();
+    server
+        .cli()
+        .run(&["client", "update", "tv-public", "--name", "Living room TV"])
+        .ok();
+    let started = start_from(&server, "tv-public", PHISHER);
+    let user_code = started.str("user_code");
+    let mut person = Browser::new(&server);
+    let consent = person.reach_consent(&user_code, "alice", ALICE_PASSWORD);
+    assert!(consent.says("Living room TV"), "{}", consent.html);
+    assert!(consent.says("(openid)") && consent.says("(profile)"));
+    assert!(!consent.says("(offline_access)") && !consent.says("(email)"));
+    person.decide(&user_code, "approve");
+    server.advance(Duration::from_secs(5));
+    let tokens = server.poll(&started.str("device_code"), "tv-public");
+    assert_eq!(tokens.status, 200, "{}", tokens.body);
+    assert_eq!(tokens.str("scope"), "openid profile");
+}
+
+/// Cross-device BCP "Limited Scopes": a client's device grants carry no more than its cap
+/// (`client update --device-scope-cap`), asked for explicitly or by default; the cap survives
+/// a restart, and a cap lowered after a code was issued leaves that code nothing to approve.
+#[test]
+fn xd_03_b_a_device_grant_never_exceeds_the_clients_device_scope_cap() {
+    let server = server();
+    let capped = start_from(&server, "tv-public", PHISHER);
+    server
+        .cli()
+        .run(&[
+            "client",
+            "update",
+            "tv-public",
+            "--device-scope-cap",
+            "openid",
+        ])
+        .ok();
+    let shown = server.cli().run(&["client", "show", "tv-public"]).ok();
+    assert!(
+        shown.contains("device_scope_cap") && shown.contains("openid"),
+        "{shown}"
+    );
+    let server = server.restart();
+
+    let beyond = server.device_authorization("tv-public", "openid offline_access");
+    assert_eq!(beyond.status, 400, "{}", beyond.body);
+    assert_eq!(beyond.str("error"), "invalid_scope");
+    assert!(beyond.str("error_description").contains("offline_access"));
+    let within = server.device_authorization("tv-public", "openid");
+    assert_eq!(within.status, 200, "{}", within.body);
+    let defaulted = server.post_form("/device_authorization", "client_id=tv-public", None);
+    assert_eq!(defaulted.status, 200, "{}", defaulted.body);
+    server.approve(&defaulted.str("user_code"), "alice");
+    server.advance(Duration::from_secs(5));
+    let tokens = server.poll(&defaulted.str("device_code"), "tv-public");
+    assert_eq!(tokens.str("scope"), "openid", "{}", tokens.body);
+
+    // Issued before the cap, asking for more than it allows now: nothing to consent to.
+    let mut person = Browser::new(&server);
+    let page = person.reach_consent(&capped.str("user_code"), "alice", ALICE_PASSWORD);
+    assert_eq!(page.status, 400, "{}", page.html);
+    assert!(!page.says("value=\"approve\""));
+
+    server
+        .cli()
+        .run(&["client", "update", "tv-public", "--device-scope-cap", ""])
+        .ok();
+    let lifted = server.device_authorization("tv-public", "openid offline_access");
+    assert_eq!(lifted.status, 200, "{}", lifted.body);
+}
+
+/// Cross-device BCP "Detect and Remediate": an operator who disables a client being phished
+/// stops approvals of codes it was already issued, even from a consent page already open;
+/// enabling it again does not bring those approvals back.
+#[test]
+fn xd_03_c_a_code_of_a_client_disabled_since_cannot_be_approved() {
+    let server = server();
+    let started = start_from(&server, "tv-public", PHISHER);
+    let user_code = started.str("user_code");
+    let mut person = Browser::new(&server);
+    let consent = person.reach_consent(&user_code, "alice", ALICE_PASSWORD);
+    assert!(consent.says("value=\"approve\""), "{}", consent.html);
+    server
+        .cli()
+        .run(&["client", "update", "tv-public", "--disable"])
+        .ok();
+    let refused = person.decide(&user_code, "approve");
+    assert_eq!(refused.status, 400, "{}", refused.html);
+    assert!(!refused.says("is connected"));
+
+    server
+        .cli()
+        .run(&["client", "update", "tv-public", "--enable"])
+        .ok();
+    server.advance(Duration::from_secs(5));
+    let polled = server.poll(&started.str("device_code"), "tv-public");
+    assert_eq!(
+        polled.str("error"),
+        "authorization_pending",
+        "{}",
+        polled.body
+    );
+}
