@@ -46,14 +46,8 @@ pub struct DeviceAuthorization {
 #[derive(Debug, Clone)]
 pub(super) struct FoundGrant {
     pub(super) hash: DeviceCodeHash,
-    pub(super) client_id: ClientId,
-}
-
-impl FoundGrant {
     /// The client whose request it is.
-    pub(super) fn client_id(&self) -> &ClientId {
-        &self.client_id
-    }
+    pub(super) client_id: ClientId,
 }
 
 /// A device's request as the person is asked about it.
@@ -75,6 +69,8 @@ pub enum CodeProblem {
     /// Approved already, by this person or someone else (RFC 8628 §5.5).
     AlreadyUsed,
     Denied,
+    /// Another signed-in account opened this code first (`code_claims`).
+    EnteredByAnother,
     /// Out of code-entry budget until then: the code was not looked at (SPEC DAG-5.1-a).
     Paused(Timestamp),
     Unavailable(String),

@@ -1,6 +1,7 @@
 //! What a device grant is held to when a person looks at it or approves it: the client that
 //! asked still exists and is enabled, the grant carries no more than the client's device-grant
-//! scope cap allows now, and the client's access policy lets the person in. A person a policy
+//! scope cap allows now, no other account opened it first (`code_claims`), and the client's
+//! access policy lets the person in. A person a policy
 //! keeps out gets no consent page, and the device hears `access_denied` rather than waiting
 //! for the code to expire.
 
@@ -31,6 +32,7 @@ impl App {
                 return Err(unknown);
             }
         }
+        self.claim_code(found, user)?;
         if self.may_use(&client, user)? {
             return Ok(());
         }

@@ -490,7 +490,7 @@ impl App {
     ) -> Result<ClientId, DecisionError> {
         let found = self.find_code(who, typed)?;
         self.approve_code(&found, user, None, auth_time)?;
-        Ok(found.client_id().clone())
+        Ok(found.client_id.clone())
     }
 
     /// Denies the grant behind a typed code, finding it as [`App::approve_device_as`] does.
@@ -501,7 +501,7 @@ impl App {
     ) -> Result<ClientId, DecisionError> {
         let found = self.find_code(who, typed)?;
         self.deny_code(&found, who.sub)?;
-        Ok(found.client_id().clone())
+        Ok(found.client_id.clone())
     }
 
     /// Reports the grant behind a typed code as not started by the person ("I didn't start
@@ -514,7 +514,7 @@ impl App {
     ) -> Result<ClientId, DecisionError> {
         let found = self.find_code(who, typed)?;
         self.report_code(&found, who.sub)?;
-        Ok(found.client_id().clone())
+        Ok(found.client_id.clone())
     }
 
     /// The grant a typed code names; spends `who`'s code budgets when it names none.

@@ -16,6 +16,7 @@ pub mod client_auth;
 pub mod client_credentials;
 pub mod clients;
 pub mod clock;
+mod code_claims;
 pub mod consents;
 pub mod device;
 mod device_policy;
@@ -128,6 +129,8 @@ pub struct App {
     /// The parsed signing keys; replaced whole after a rotation or a sweep.
     keys: RwLock<Arc<KeyRing>>,
     pacing: device::PacingBook,
+    /// Which account opened each device code first.
+    code_claims: code_claims::CodeClaims,
     /// Binds form tokens to browser cookies; read once, kept in the data file.
     form_key: [u8; 32],
     guards: guard::Guards,
@@ -160,6 +163,7 @@ impl App {
             settings,
             keys: RwLock::new(Arc::new(ring)),
             pacing: device::PacingBook::default(),
+            code_claims: code_claims::CodeClaims::default(),
             form_key,
             guards,
             sweep_clock,

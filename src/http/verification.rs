@@ -107,6 +107,13 @@ pub(super) fn problem_page(
             &frame.text("code-used-body"),
             true,
         ),
+        CodeProblem::EnteredByAnother => say(
+            frame,
+            StatusCode::CONFLICT,
+            &frame.text("code-taken-title"),
+            &frame.text("code-taken-body"),
+            true,
+        ),
         CodeProblem::Denied => say(
             frame,
             StatusCode::CONFLICT,

@@ -242,3 +242,47 @@ fn xd_03_c_a_code_of_a_client_disabled_since_cannot_be_approved() {
         polled.body
     );
 }
+
+/// Cross-device BCP "Detect and Remediate": one code, one account. A phisher sends the same
+/// code to two people; the first to open it holds it, the second is told clearly that another
+/// account is using it, cannot approve it even by posting the form, and the attempt is in the
+/// audit log. The first person can still decide.
+#[test]
+fn xd_04_a_a_code_entered_by_a_second_account_is_refused_and_audited() {
+    let server = server();
+    let started = start_from(&server, "tv-public", PHISHER);
+    let user_code = started.str("user_code");
+    let mut alice = Browser::new(&server);
+    let consent = alice.reach_consent(&user_code, "alice", ALICE_PASSWORD);
+    assert!(consent.says("value=\"approve\""), "{}", consent.html);
+
+    let mut bob = Browser::new(&server);
+    let refused = bob.reach_consent(&user_code, "bob", "Tr0ub4dor&3");
+    assert_eq!(refused.status, 409, "{}", refused.html);
+    assert!(
+        refused.says("being used by another account"),
+        "{}",
+        refused.html
+    );
+    bob.get("/device"); // a page with a form, for a fresh form token
+    let posted = bob.decide(&user_code, "approve");
+    assert_eq!(posted.status, 409, "{}", posted.html);
+
+    let bob_sub = server.cli().run(&["--json", "user", "show", "bob"]).json()["user"]["sub"]
+        .as_str()
+        .expect("sub")
+        .to_owned();
+    let entered: Vec<Value> = audit_events(&server)
+        .into_iter()
+        .filter(|e| e["event"] == "code_entered_by_another")
+        .collect();
+    assert_eq!(entered.len(), 2, "{entered:?}");
+    assert!(entered.iter().all(|e| e["client_id"] == "tv-public"));
+    assert!(
+        entered.iter().all(|e| e["subject"] == bob_sub.as_str()),
+        "{entered:?}"
+    );
+
+    let approved = alice.decide(&user_code, "approve");
+    assert!(approved.says("is connected"), "{}", approved.html);
+}
