@@ -135,16 +135,15 @@ impl PacingBook {
         base: Duration,
         expires_at: Timestamp,
         now: Timestamp,
-    ) -> Pace {
+    ) -> (Pace, Duration) {
         let mut entries = match self.entries.lock() {
             Ok(entries) => entries,
             Err(poisoned) => poisoned.into_inner(),
         };
-        entries
+        let (pacing, _) = entries
             .entry(pacing_key(hash))
-            .or_insert_with(|| (PollPacing::new(base), expires_at))
-            .0
-            .poll(now)
+            .or_insert_with(|| (PollPacing::new(base), expires_at));
+        (pacing.poll(now), pacing.interval())
     }
 
     fn forget(&self, hash: &DeviceCodeHash) {
@@ -447,7 +446,7 @@ impl App {
         }
         let approval = match grant.poll(now) {
             PollOutcome::Pending => {
-                let pace = self.pacing.poll(
+                let (pace, interval) = self.pacing.poll(
                     &hash,
                     self.settings.lifetimes.poll_interval,
                     grant.expires_at,
@@ -457,9 +456,14 @@ impl App {
                     Pace::OnTime => {
                         ProtocolError::OAuth(OAuthFailure::bare(ErrorCode::AuthorizationPending))
                     }
-                    Pace::SlowDown => refuse(
-                        ErrorCode::SlowDown,
-                        "poll less often: add 5 seconds to the interval",
+                    // The interval to keep from now on, in the body too (cross-device BCP:
+                    // a client told its pace need not guess it).
+                    Pace::SlowDown => ProtocolError::OAuth(
+                        OAuthFailure::new(
+                            ErrorCode::SlowDown,
+                            "poll less often: add 5 seconds to the interval",
+                        )
+                        .with_interval(interval),
                     ),
                 });
             }

@@ -10,7 +10,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 
 use super::blocking::PoolUnavailable;
-use super::errors::json_error;
+use super::errors::{json_error, json_error_with_interval};
 use super::form::BodyProblem;
 use crate::app::ProtocolError;
 use crate::app::guard::Limited;
@@ -139,10 +139,11 @@ impl ResponseError for OAuthError {
     fn error_response(&self) -> HttpResponse {
         match self {
             OAuthError::Protocol(ProtocolError::OAuth(f)) => {
-                let mut response = json_error(
+                let mut response = json_error_with_interval(
                     self.status_code(),
                     f.code.as_str(),
                     f.description.as_deref(),
+                    f.interval,
                 );
                 if f.code == ErrorCode::InvalidClient {
                     response.headers_mut().insert(

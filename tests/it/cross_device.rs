@@ -286,3 +286,25 @@ fn xd_04_a_a_code_entered_by_a_second_account_is_refused_and_audited() {
     let approved = alice.decide(&user_code, "approve");
     assert!(approved.says("is connected"), "{}", approved.html);
 }
+
+/// RFC 8628 §3.5 with the cross-device BCP's "Rate Limits": a device polling too fast hears
+/// `slow_down` with the interval it must keep from now on, not only the advice to add five
+/// seconds.
+#[test]
+fn xd_05_c_slow_down_says_the_interval_to_keep() {
+    let server = server();
+    let started = start_from(&server, "tv-public", PHISHER);
+    let base = started.body["interval"].as_u64().expect("interval");
+    let device_code = started.str("device_code");
+    let first = server.poll(&device_code, "tv-public");
+    assert_eq!(first.str("error"), "authorization_pending");
+    assert!(first.body.get("interval").is_none(), "{}", first.body);
+    let hurried = server.poll(&device_code, "tv-public");
+    assert_eq!(hurried.str("error"), "slow_down", "{}", hurried.body);
+    assert_eq!(
+        hurried.body["interval"].as_u64(),
+        Some(base + 5),
+        "{}",
+        hurried.body
+    );
+}
