@@ -308,3 +308,78 @@ fn xd_05_c_slow_down_says_the_interval_to_keep() {
         hurried.body
     );
 }
+
+fn userinfo_status(server: &TestServer, access_token: &str) -> u16 {
+    reqwest::blocking::Client::new()
+        .get(server.url("/userinfo"))
+        .bearer_auth(access_token)
+        .send()
+        .expect("GET /userinfo")
+        .status()
+        .as_u16()
+}
+
+/// Cross-device BCP "Detect and Remediate": once a phished device is found, everything issued
+/// from its device code stops at once, its refresh tokens and its live access tokens, by
+/// every way an operator or an administrator has to sign it out: `authbox grant revoke` and
+/// the person's page on the admin pages (My devices is `my_devices::oidc_16_18_a`). All three
+/// reach one function, `App::sign_out_device`.
+#[test]
+fn xd_04_b_signing_a_device_out_revokes_everything_its_code_produced() {
+    let server = server();
+    let changes = authbox::app::accounts::UserChanges {
+        admin: Some(true),
+        ..Default::default()
+    };
+    server.app().update_user("alice", &changes).expect("admin");
+    let grant_ids = |server: &TestServer| -> Vec<String> {
+        server
+            .cli()
+            .run(&["--json", "grant", "list", "--user", "bob"])
+            .json()["grants"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .filter(|g| g["state"] == "live")
+            .map(|g| g["id"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+
+    // By the command line.
+    let tokens = server.grant("tv-public", "openid offline_access", "bob");
+    assert_eq!(userinfo_status(&server, &tokens.str("access_token")), 200);
+    let ids = grant_ids(&server);
+    assert_eq!(ids.len(), 1);
+    server.cli().run(&["grant", "revoke", &ids[0]]).ok();
+    assert_eq!(userinfo_status(&server, &tokens.str("access_token")), 401);
+    server
+        .post_form(
+            "/token",
+            &format!(
+                "grant_type=refresh_token&client_id=tv-public&refresh_token={}",
+                crate::support::oauth::enc(&tokens.str("refresh_token"))
+            ),
+            None,
+        )
+        .is_error(400, "invalid_grant");
+
+    // From the admin pages' person page.
+    let tokens = server.grant("tv-public", "openid offline_access", "bob");
+    assert_eq!(userinfo_status(&server, &tokens.str("access_token")), 200);
+    let mut admin = Browser::new(&server);
+    admin.get("/login");
+    admin.submit(
+        "/login",
+        &[("username", "alice"), ("password", ALICE_PASSWORD)],
+    );
+    let person = admin.get("/admin/people/bob");
+    let grant = person.hidden("grant").expect("the device's grant");
+    let revoked = admin.submit_unfollowed(
+        "/admin/grants/revoke",
+        &[("grant", &grant), ("back", "/admin/people/bob")],
+    );
+    assert_eq!(revoked.status, 303);
+    assert_eq!(userinfo_status(&server, &tokens.str("access_token")), 401);
+    assert!(grant_ids(&server).is_empty());
+}
