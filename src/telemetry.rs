@@ -72,6 +72,10 @@ fn describe() {
         "Approvals and denials given by people, by flow (device or app)"
     );
     describe_counter!(
+        "authbox_device_reports_total",
+        "Device requests a person reported as not started by them (\"I didn't start this\")"
+    );
+    describe_counter!(
         "authbox_throttled_total",
         "Attempts refused because an attempt budget was used up, by what was attempted"
     );
@@ -115,6 +119,12 @@ pub fn token_request(grant: &'static str, outcome: &'static str) {
 pub fn decision(flow: &'static str, approved: bool) {
     let decision = if approved { "approved" } else { "denied" };
     counter!("authbox_decisions_total", "flow" => flow, "decision" => decision).increment(1);
+}
+
+/// A person reported a device's request as not theirs (cross-device BCP, "Detect and
+/// Remediate"): a rise is consent phishing in progress.
+pub fn device_reported() {
+    counter!("authbox_device_reports_total").increment(1);
 }
 
 /// `attempt` is `user_code`, `sign_in`, `password_hashing` (every hashing slot stayed busy)

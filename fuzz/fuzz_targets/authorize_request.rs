@@ -63,6 +63,7 @@ fn client(redirect_uris: Vec<RedirectUri>) -> Client {
         disabled: false,
         may_introspect: false,
         allowed_groups: Vec::new(),
+        device_scope_cap: None,
     }
 }
 

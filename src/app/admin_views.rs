@@ -74,6 +74,9 @@ pub struct ClientView {
     /// The groups whose members may use the client, by name; empty means everyone.
     #[serde(default)]
     pub allowed_groups: Vec<String>,
+    /// The most a device grant may carry; `None` caps nothing.
+    #[serde(default)]
+    pub device_scope_cap: Option<String>,
     pub created_at: u64,
 }
 
@@ -108,6 +111,7 @@ impl From<&Client> for ClientView {
             web_origins: c.web_origins.iter().map(|o| o.to_string()).collect(),
             // Ids here; management responses show them by name (`App::with_group_names`).
             allowed_groups: c.allowed_groups.iter().map(|g| g.to_string()).collect(),
+            device_scope_cap: c.device_scope_cap.as_ref().map(|cap| cap.to_string()),
             created_at: c.created_at.secs(),
         }
     }

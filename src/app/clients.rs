@@ -44,6 +44,9 @@ pub struct ClientSettings {
     /// empty list lets everyone in again.
     #[serde(default)]
     pub allow_groups: Option<Vec<String>>,
+    /// The most a device grant may carry, space-separated; an empty string lifts the cap.
+    #[serde(default)]
+    pub device_scope_cap: Option<String>,
 }
 
 impl ClientSettings {
@@ -117,6 +120,12 @@ impl ClientSettings {
         if let Some(may_introspect) = self.may_introspect {
             client.may_introspect = may_introspect;
         }
+        if let Some(cap) = &self.device_scope_cap {
+            client.device_scope_cap = match cap.trim() {
+                "" => None,
+                cap => Some(ScopeSet::parse(cap)?),
+            };
+        }
         client.check_consistency()
     }
 }
@@ -160,6 +169,7 @@ impl App {
             may_introspect: false,
             allowed_groups: Vec::new(),
             web_origins: Vec::new(),
+            device_scope_cap: None,
         };
         settings.apply(&mut client, self.settings.plain_http)?;
         if let Some(groups) = allowed_groups {

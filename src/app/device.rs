@@ -13,7 +13,7 @@ use crate::crypto::hash::sha256;
 use crate::crypto::random::{random_array, random_token};
 use crate::domain::approval::Approval;
 use crate::domain::audit::{AuditEvent, AuditKind};
-use crate::domain::authorization::requested_scopes;
+use crate::domain::authorization::requested_device_scopes;
 use crate::domain::client::{Client, ClientId, GrantType};
 use crate::domain::device_grant::{DecisionRefused, DeviceGrant, GrantState, PollOutcome};
 use crate::domain::group::NotForYou;
@@ -30,8 +30,7 @@ use crate::telemetry::SwapStep;
 /// A grant's row outlives its expiry this long, so a device polling late still hears
 /// `expired_token` rather than `invalid_grant`.
 const EXPIRED_GRANT_RETENTION: Duration = Duration::from_secs(15 * 60);
-/// With 20^8 codes a clash among live grants is rare; this many in a row means something is
-/// wrong with the random source.
+/// A clash among live user codes is rare; this many in a row means a broken random source.
 const USER_CODE_ATTEMPTS: usize = 16;
 
 /// What the device is told to show and poll with (RFC 8628 §3.2).
@@ -47,15 +46,9 @@ pub struct DeviceAuthorization {
 /// in [`App::decide`] reads it again, as stored).
 #[derive(Debug, Clone)]
 pub(super) struct FoundGrant {
-    hash: DeviceCodeHash,
-    pub(super) client_id: ClientId,
-}
-
-impl FoundGrant {
+    pub(super) hash: DeviceCodeHash,
     /// The client whose request it is.
-    pub(super) fn client_id(&self) -> &ClientId {
-        &self.client_id
-    }
+    pub(super) client_id: ClientId,
 }
 
 /// A device's request as the person is asked about it.
@@ -77,6 +70,8 @@ pub enum CodeProblem {
     /// Approved already, by this person or someone else (RFC 8628 §5.5).
     AlreadyUsed,
     Denied,
+    /// Another signed-in account opened this code first (`code_claims`).
+    EnteredByAnother,
     /// Out of code-entry budget until then: the code was not looked at (SPEC DAG-5.1-a).
     Paused(Timestamp),
     Unavailable(String),
@@ -141,16 +136,15 @@ impl PacingBook {
         base: Duration,
         expires_at: Timestamp,
         now: Timestamp,
-    ) -> Pace {
+    ) -> (Pace, Duration) {
         let mut entries = match self.entries.lock() {
             Ok(entries) => entries,
             Err(poisoned) => poisoned.into_inner(),
         };
-        entries
+        let (pacing, _) = entries
             .entry(pacing_key(hash))
-            .or_insert_with(|| (PollPacing::new(base), expires_at))
-            .0
-            .poll(now)
+            .or_insert_with(|| (PollPacing::new(base), expires_at));
+        (pacing.poll(now), pacing.interval())
     }
 
     fn forget(&self, hash: &DeviceCodeHash) {
@@ -233,7 +227,7 @@ impl App {
                 "this client may not use the device grant",
             ));
         }
-        let scopes = requested_scopes(client, scope, &self.settings.resources)
+        let scopes = requested_device_scopes(client, scope, &self.settings.resources)
             .map_err(ProtocolError::OAuth)?;
         let lifetimes = &self.settings.lifetimes;
         let device_code = random_token()?;
@@ -360,7 +354,7 @@ impl App {
         let sub = user.sub.clone();
         self.decide(
             found,
-            (AuditKind::Approved, Some(method.audit_detail())),
+            AuditEvent::new(AuditKind::Approved, self.now()).detail(method.audit_detail()),
             Some(&user.sub),
             move |grant, now| {
                 let granted = match &scopes {
@@ -391,24 +385,25 @@ impl App {
         found: &FoundGrant,
         by: Option<&Subject>,
     ) -> Result<(), DecisionError> {
-        self.decide(found, (AuditKind::Denied, None), by, |g, now| g.deny(now))
+        let denied = AuditEvent::new(AuditKind::Denied, self.now());
+        self.decide(found, denied, by, |grant, now| grant.deny(now))
     }
 
+    /// Changes the grant `found` and records `event` (timed at the decision), by one write.
     pub(super) fn decide(
         &self,
         found: &FoundGrant,
-        (kind, detail): (AuditKind, Option<&str>),
+        event: AuditEvent,
         by: Option<&Subject>,
         mut change: impl FnMut(&mut DeviceGrant, Timestamp) -> Result<(), DecisionRefused>
         + Send
         + 'static,
     ) -> Result<(), DecisionError> {
         let now = self.now();
-        let mut event = AuditEvent::new(kind, now).client(found.client_id.as_str());
+        let mut event = AuditEvent { at: now, ..event }.client(found.client_id.as_str());
         if let Some(sub) = by {
             event = event.subject(sub.as_str());
         }
-        event.detail = detail.map(str::to_owned);
         match self.store.update_device_grant(
             &found.hash,
             move |grant| change(grant, now),
@@ -451,7 +446,7 @@ impl App {
         }
         let approval = match grant.poll(now) {
             PollOutcome::Pending => {
-                let pace = self.pacing.poll(
+                let (pace, interval) = self.pacing.poll(
                     &hash,
                     self.settings.lifetimes.poll_interval,
                     grant.expires_at,
@@ -461,9 +456,14 @@ impl App {
                     Pace::OnTime => {
                         ProtocolError::OAuth(OAuthFailure::bare(ErrorCode::AuthorizationPending))
                     }
-                    Pace::SlowDown => refuse(
-                        ErrorCode::SlowDown,
-                        "poll less often: add 5 seconds to the interval",
+                    // The interval to keep from now on, in the body too (cross-device BCP:
+                    // a client told its pace need not guess it).
+                    Pace::SlowDown => ProtocolError::OAuth(
+                        OAuthFailure::new(
+                            ErrorCode::SlowDown,
+                            "poll less often: add 5 seconds to the interval",
+                        )
+                        .with_interval(interval),
                     ),
                 });
             }

@@ -12,6 +12,7 @@
 //! spend the code-entry budgets): a route cannot look at a user code, a link or a password
 //! without spending.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -99,6 +100,15 @@ const EVERYONE_FACTOR: u32 = 20;
 const GUESSES_PER_LIVE_CODE_BOUND: u64 = 25_600_000_000 >> 20;
 /// Device authorizations per address are counted over a minute.
 const MINUTE: Duration = Duration::from_secs(60);
+/// How long the address whose code a person reported ("I didn't start this") gets no new
+/// device codes for that client. Cross-device BCP (draft-ietf-oauth-cross-device-security),
+/// "Detect and Remediate" and "Rate Limits": a phisher starts the flow from their own network
+/// and sends the code out; a report makes their next codes wait, while the same TV model
+/// elsewhere, and other clients at that address, are untouched. A quarter of an hour is longer
+/// than a code lives (RFC 8628 §6.1 suggests minutes), so a reported campaign loses at least
+/// one code lifetime per report, and short enough that a person who reported their own TV
+/// by mistake can try again the same evening (or an operator lifts it: `authbox unlock`).
+pub const REPORT_COOLDOWN: Duration = Duration::from_secs(15 * 60);
 
 struct Budgets {
     /// Wrong codes per address, browser and account.
@@ -113,6 +123,10 @@ struct Budgets {
     live_per_client: Throttle<ClientId>,
     /// The same for all clients together.
     live_total: Throttle<()>,
+    /// Until when an address may not start device authorizations for a client, after a
+    /// person reported a code it asked for ([`REPORT_COOLDOWN`]). Bounded: an entry needs a
+    /// signed-in person and a pending code, and each code can be reported once.
+    reported: HashMap<(ClientId, AddressGroup), Timestamp>,
 }
 
 impl Budgets {
@@ -178,6 +192,8 @@ pub enum Limited {
     Client,
     /// The server holds as many live grants as it may.
     Server,
+    /// A person reported a code this address asked for this client ([`REPORT_COOLDOWN`]).
+    Reported,
 }
 
 /// A place held in the device-authorization limits; settled once the grant is stored or not.
@@ -226,6 +242,7 @@ impl Guards {
                     .with_pause(Pause::WhileFull),
                 live_total: Throttle::new(devices.live_total, code_lifetime)
                     .with_pause(Pause::WhileFull),
+                reported: HashMap::new(),
             }),
             settled: Condvar::new(),
         }
@@ -239,7 +256,12 @@ impl Guards {
             Unlock::Address(ip) => {
                 let group = AddressGroup::of(*ip);
                 let principal = Principal::Address(group);
-                usize::from(budgets.codes.lift(&principal))
+                let before = budgets.reported.len();
+                budgets
+                    .reported
+                    .retain(|(_, reported), _| *reported != group);
+                (before - budgets.reported.len())
+                    + usize::from(budgets.codes.lift(&principal))
                     + usize::from(budgets.logins.lift(&principal))
                     + usize::from(budgets.authorizations_per_address.lift(&group))
             }
@@ -251,7 +273,8 @@ impl Guards {
                     + signed_in.map_or(0, |p| usize::from(budgets.codes.lift(&p)))
             }
             Unlock::Everyone => {
-                budgets.codes.lift_all()
+                std::mem::take(&mut budgets.reported).len()
+                    + budgets.codes.lift_all()
                     + budgets.everyone.lift_all()
                     + budgets.logins.lift_all()
                     + budgets.authorizations_per_address.lift_all()
@@ -267,6 +290,23 @@ impl Guards {
         budgets.authorizations_per_address.forget_quiet(now);
         budgets.live_per_client.forget_quiet(now);
         budgets.live_total.forget_quiet(now);
+        budgets.reported.retain(|_, until| *until > now);
+    }
+
+    /// Starts the cooldown of `address` for `client` after a person reported a code it asked
+    /// for; until when.
+    pub(super) fn cool_down(
+        &self,
+        client: &ClientId,
+        address: IpAddr,
+        now: Timestamp,
+    ) -> Timestamp {
+        let until = now.plus(REPORT_COOLDOWN);
+        let key = (client.clone(), AddressGroup::of(address));
+        let mut budgets = lock(&self.budgets);
+        let kept = budgets.reported.entry(key).or_insert(until);
+        *kept = (*kept).max(until);
+        *kept
     }
 
     /// Counts grants already in the data file at start against the live-grant limits.
@@ -298,6 +338,10 @@ impl Guards {
             }
         };
         if let Some(group) = &address {
+            let key = (client.clone(), *group);
+            if let Some(until) = budgets.reported.get(&key).filter(|until| **until > now) {
+                return Err((Limited::Reported, until.since(now)));
+            }
             budgets
                 .authorizations_per_address
                 .check(group, now)
@@ -447,7 +491,7 @@ impl App {
     ) -> Result<ClientId, DecisionError> {
         let found = self.find_code(who, typed)?;
         self.approve_code(&found, user, None, session.auth_time, session.method)?;
-        Ok(found.client_id().clone())
+        Ok(found.client_id.clone())
     }
 
     /// Denies the grant behind a typed code, finding it as [`App::approve_device_as`] does.
@@ -458,7 +502,20 @@ impl App {
     ) -> Result<ClientId, DecisionError> {
         let found = self.find_code(who, typed)?;
         self.deny_code(&found, who.sub)?;
-        Ok(found.client_id().clone())
+        Ok(found.client_id.clone())
+    }
+
+    /// Reports the grant behind a typed code as not started by the person ("I didn't start
+    /// this"), finding it as [`App::approve_device_as`] does: denied, audited, and the address
+    /// that asked for it cooled down for its client (`device_report`).
+    pub fn report_device_as(
+        &self,
+        who: &CodeEntrant,
+        typed: &str,
+    ) -> Result<ClientId, DecisionError> {
+        let found = self.find_code(who, typed)?;
+        self.report_code(&found, who.sub)?;
+        Ok(found.client_id.clone())
     }
 
     /// The grant a typed code names; spends `who`'s code budgets when it names none.

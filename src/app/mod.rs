@@ -16,9 +16,11 @@ pub mod client_auth;
 pub mod client_credentials;
 pub mod clients;
 pub mod clock;
+mod code_claims;
 pub mod consents;
 pub mod device;
 mod device_policy;
+mod device_report;
 pub mod devices;
 pub mod enrolment;
 pub mod groups;
@@ -129,6 +131,8 @@ pub struct App {
     /// The parsed signing keys; replaced whole after a rotation or a sweep.
     keys: RwLock<Arc<KeyRing>>,
     pacing: device::PacingBook,
+    /// Which account opened each device code first.
+    code_claims: code_claims::CodeClaims,
     /// Binds form tokens to browser cookies; read once, kept in the data file.
     form_key: [u8; 32],
     guards: guard::Guards,
@@ -163,6 +167,7 @@ impl App {
             settings,
             keys: RwLock::new(Arc::new(ring)),
             pacing: device::PacingBook::default(),
+            code_claims: code_claims::CodeClaims::default(),
             form_key,
             guards,
             sweep_clock,

@@ -18,10 +18,42 @@ use crate::crypto::hash::{digests_equal, hmac_sha256};
 pub enum TicketFor<'a> {
     /// The consent page for the device request behind a user code (canonical form).
     DeviceConsent { user_code: &'a str },
-    /// "Connected" or "not connected" for a device of this client.
-    DeviceDecided { client_id: &'a str, approved: bool },
+    /// "Connected", "not connected" or "reported" for a device of this client.
+    DeviceDecided {
+        client_id: &'a str,
+        outcome: DeviceOutcome,
+    },
     /// A notice on "My devices and apps" about something just ended, by name.
     DevicesNotice { notice: &'a str, name: &'a str },
+}
+
+/// What the person did with a device's request, as `/device/done` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceOutcome {
+    Approved,
+    Denied,
+    /// Denied as "I didn't start this" (`device_report`).
+    Reported,
+}
+
+impl DeviceOutcome {
+    pub fn name(self) -> &'static str {
+        match self {
+            DeviceOutcome::Approved => "approved",
+            DeviceOutcome::Denied => "denied",
+            DeviceOutcome::Reported => "reported",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<DeviceOutcome> {
+        [
+            DeviceOutcome::Approved,
+            DeviceOutcome::Denied,
+            DeviceOutcome::Reported,
+        ]
+        .into_iter()
+        .find(|o| o.name() == name)
+    }
 }
 
 impl TicketFor<'_> {
@@ -30,14 +62,9 @@ impl TicketFor<'_> {
     fn message(&self, cookie: &str) -> Vec<u8> {
         let parts: [&str; 3] = match *self {
             TicketFor::DeviceConsent { user_code } => ["device-consent", user_code, ""],
-            TicketFor::DeviceDecided {
-                client_id,
-                approved,
-            } => [
-                "device-decided",
-                client_id,
-                if approved { "approved" } else { "denied" },
-            ],
+            TicketFor::DeviceDecided { client_id, outcome } => {
+                ["device-decided", client_id, outcome.name()]
+            }
             TicketFor::DevicesNotice { notice, name } => ["devices-notice", notice, name],
         };
         let mut message = Vec::with_capacity(64 + cookie.len());

@@ -4,7 +4,8 @@
 //! fault on our side (the store, the random source), which the page shows as "try again".
 //!
 //! Invariant: a user code reaches the device grants here only through the guarded calls of
-//! `guard` (`look_up_code`, `approve_device_as`, `deny_device_as`), and a password only through
+//! `guard` (`look_up_code`, `approve_device_as`, `deny_device_as`, `report_device_as`), and a
+//! password only through
 //! `sign_in`; the budgets are spent there, once.
 
 // An outcome is made once per request and moved straight to its page: boxing the large
@@ -17,7 +18,7 @@ use super::authorize::{AuthorizeRefusal, CheckedRequest, NextStep};
 use super::device::{CodeProblem, DecisionError, PendingRequest};
 use super::guard::CodeEntrant;
 use super::logout::{LogoutParams, LogoutProblem, LogoutRequest};
-use super::page_tickets::TicketFor;
+use super::page_tickets::{DeviceOutcome, TicketFor};
 use super::sessions::{NewSession, PasswordAccepted, SignInError};
 use super::{App, AppError};
 use crate::domain::authorization::AuthorizationParams;
@@ -69,12 +70,20 @@ pub enum CodeStep {
     Problem(CodeProblem),
 }
 
-/// What became of the person's Approve or Deny on a device's request.
+/// The buttons of the device consent page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceChoice {
+    Approve,
+    Deny,
+    /// "I didn't start this": deny, and report it (`device_report`).
+    Report,
+}
+
+/// What became of the person's Approve, Deny or report on a device's request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeviceDecision {
-    /// Approved the request of this client's device.
-    Approved(ClientId),
-    Denied(ClientId),
+    /// The request of this client's device was decided so.
+    Decided(ClientId, DeviceOutcome),
     /// The session ended while the page was open.
     SignInAgain,
     /// As [`CodeStep::Problem`].
@@ -230,13 +239,10 @@ impl App {
         &self,
         cookie: &str,
         client_id: &str,
-        approved: bool,
+        outcome: DeviceOutcome,
         ticket: &str,
     ) -> Result<Option<String>, AppError> {
-        let what = TicketFor::DeviceDecided {
-            client_id,
-            approved,
-        };
+        let what = TicketFor::DeviceDecided { client_id, outcome };
         if !self.page_ticket_matches(cookie, what, ticket) {
             return Ok(None);
         }
@@ -281,26 +287,28 @@ impl App {
         }
     }
 
-    /// `POST /device/decision`: approve or deny the request behind a typed code, as the
-    /// signed-in person.
+    /// `POST /device/decision`: approve, deny or report the request behind a typed code, as
+    /// the signed-in person.
     pub fn decide_device(
         &self,
         visitor: &Visitor,
         typed: &str,
-        approve: bool,
+        choice: DeviceChoice,
     ) -> Result<DeviceDecision, AppError> {
         let Some((session, user)) = self.signed_in(&visitor.cookie)? else {
             return Ok(DeviceDecision::SignInAgain);
         };
         let who = visitor.entrant(Some(&session));
-        let decided = if approve {
-            self.approve_device_as(&who, typed, &user, &session)
-        } else {
-            self.deny_device_as(&who, typed)
+        let (decided, outcome) = match choice {
+            DeviceChoice::Approve => (
+                self.approve_device_as(&who, typed, &user, &session),
+                DeviceOutcome::Approved,
+            ),
+            DeviceChoice::Deny => (self.deny_device_as(&who, typed), DeviceOutcome::Denied),
+            DeviceChoice::Report => (self.report_device_as(&who, typed), DeviceOutcome::Reported),
         };
         match decided {
-            Ok(client_id) if approve => Ok(DeviceDecision::Approved(client_id)),
-            Ok(client_id) => Ok(DeviceDecision::Denied(client_id)),
+            Ok(client_id) => Ok(DeviceDecision::Decided(client_id, outcome)),
             Err(DecisionError::Code(CodeProblem::Unavailable(why))) => {
                 Err(AppError::Unavailable(why))
             }

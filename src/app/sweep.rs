@@ -107,6 +107,7 @@ impl App {
     pub fn sweep(&self, interval: Duration) -> Result<SweepReport, AppError> {
         let now = self.now();
         self.pacing.forget_expired(now);
+        self.code_claims.forget_expired(now);
         self.guards.forget_quiet(now);
         let (verdict, write_trusted) = self
             .sweep_clock

@@ -313,6 +313,11 @@ pub struct ClientArgs {
     /// Let everyone use the client again, whatever groups were named.
     #[arg(long)]
     allow_everyone: bool,
+    /// The most a device grant of this client may carry, e.g. "openid profile": a device
+    /// authorization asking for more is refused (invalid_scope), and one asking for nothing
+    /// gets the defaults within it. "" lifts the cap. Cross-device BCP, "Limited Scopes".
+    #[arg(long, value_name = "SCOPES")]
+    device_scope_cap: Option<String>,
 }
 
 impl ClientArgs {
@@ -341,6 +346,7 @@ impl ClientArgs {
             } else {
                 list(&self.allow_groups)
             },
+            device_scope_cap: self.device_scope_cap.clone(),
         }
     }
 }

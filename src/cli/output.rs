@@ -327,6 +327,12 @@ fn client_details(c: &ClientView) -> String {
         ("may_introspect", yes_no(c.may_introspect)),
         ("web_origins", c.web_origins.join(" ")),
         ("allowed_groups", allowed(&c.allowed_groups, " ")),
+        (
+            "device_scope_cap",
+            c.device_scope_cap
+                .clone()
+                .unwrap_or_else(|| "none (the client's scopes)".into()),
+        ),
         ("created", utc(c.created_at)),
     ])
 }

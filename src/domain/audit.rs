@@ -41,10 +41,15 @@ pub enum AuditKind {
     /// A person turned their second factor on or off, or an operator reset it; the detail
     /// says which.
     SecondFactorChanged,
+    /// A person said a device's request was not theirs ("I didn't start this"): denied, and
+    /// the address it came from waits before that client's next code there.
+    DeviceReported,
+    /// A second account entered a device code another account had opened first: refused.
+    CodeEnteredByAnother,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 20] = [
+    pub const ALL: [AuditKind; 22] = [
         AuditKind::SignedIn,
         AuditKind::SignInFailed,
         AuditKind::CodeRejected,
@@ -65,6 +70,8 @@ impl AuditKind {
         AuditKind::LinkRevoked,
         AuditKind::LinkRejected,
         AuditKind::SecondFactorChanged,
+        AuditKind::DeviceReported,
+        AuditKind::CodeEnteredByAnother,
     ];
 
     pub fn name(self) -> &'static str {
@@ -89,6 +96,8 @@ impl AuditKind {
             AuditKind::LinkRevoked => "link_revoked",
             AuditKind::LinkRejected => "link_rejected",
             AuditKind::SecondFactorChanged => "second_factor_changed",
+            AuditKind::DeviceReported => "device_reported",
+            AuditKind::CodeEnteredByAnother => "code_entered_by_another",
         }
     }
 }

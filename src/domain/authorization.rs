@@ -292,6 +292,43 @@ impl AuthorizationRequest {
     }
 }
 
+/// [`requested_scopes`] for a device authorization (RFC 8628 §3.1), held to the client's
+/// device-grant cap: an omitted scope gets the defaults within the cap, and a scope beyond it is
+/// `invalid_scope`. Cross-device BCP (draft-ietf-oauth-cross-device-security), "Limited
+/// Scopes": what a phished code can unlock is bounded before anyone is asked.
+pub fn requested_device_scopes(
+    client: &Client,
+    scope: Option<&str>,
+    resources: &Resources,
+) -> Result<ScopeSet, OAuthFailure> {
+    let scopes = requested_scopes(client, scope, resources)?;
+    let Some(cap) = &client.device_scope_cap else {
+        return Ok(scopes);
+    };
+    let invalid = |why: String| OAuthFailure::new(ErrorCode::InvalidScope, why);
+    if scope.is_some() {
+        if let Some(beyond) = scopes.iter().find(|s| !cap.contains(s.as_str())) {
+            return Err(invalid(format!(
+                "scope {beyond} is beyond what this client's device grants may carry"
+            )));
+        }
+        return Ok(scopes);
+    }
+    let capped = ScopeSet::from_tokens(
+        scopes
+            .iter()
+            .map(|s| s.as_str())
+            .filter(|s| cap.contains(s)),
+    )
+    .map_err(|e| invalid(e.0))?;
+    if capped.is_empty() {
+        return Err(invalid(
+            "no scope requested and none allowed by default".into(),
+        ));
+    }
+    Ok(capped)
+}
+
 /// RFC 6749 §3.3: an omitted scope gets the client's allowed scopes that this server knows, less
 /// `offline_access`, which a person must be asked for explicitly. Shared by every grant that
 /// asks a person.
@@ -373,6 +410,7 @@ mod tests {
             may_introspect: false,
             allowed_groups: Vec::new(),
             web_origins: Vec::new(),
+            device_scope_cap: None,
         }
     }
 

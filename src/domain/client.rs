@@ -152,6 +152,10 @@ pub struct Client {
     /// The groups whose members may use this client; none means everyone (the policy is
     /// checked by `App::may_use`). Ids, so a renamed group keeps its place here.
     pub allowed_groups: Vec<GroupId>,
+    /// The most a device grant of this client may carry, whatever the client may ask for
+    /// otherwise; `None` caps nothing. Cross-device BCP (draft-ietf-oauth-cross-device-security),
+    /// "Limited Scopes": a phished device code should be worth little.
+    pub device_scope_cap: Option<ScopeSet>,
 }
 
 impl Client {

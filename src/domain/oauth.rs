@@ -53,6 +53,9 @@ impl ErrorCode {
 pub struct OAuthFailure {
     pub code: ErrorCode,
     pub description: Option<String>,
+    /// For `slow_down`: the interval, in whole seconds, to keep from now on (RFC 8628 §3.5
+    /// says add 5 seconds; saying the result spares the client the arithmetic).
+    pub interval: Option<u64>,
 }
 
 impl OAuthFailure {
@@ -60,13 +63,27 @@ impl OAuthFailure {
         OAuthFailure {
             code,
             description: Some(description.into()),
+            interval: None,
         }
+    }
+
+    /// The same failure, saying the polling interval to keep (rounded up to whole seconds).
+    pub fn with_interval(mut self, interval: std::time::Duration) -> Self {
+        self.interval = Some(
+            interval
+                .as_millis()
+                .div_ceil(1000)
+                .try_into()
+                .unwrap_or(u64::MAX),
+        );
+        self
     }
 
     pub fn bare(code: ErrorCode) -> Self {
         OAuthFailure {
             code,
             description: None,
+            interval: None,
         }
     }
 }

@@ -78,6 +78,9 @@ struct ErrorBody<'a> {
     error: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     error_description: Option<&'a str>,
+    /// RFC 8628 §3.5 `slow_down`: the interval now expected, in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interval: Option<u64>,
 }
 
 /// Long enough for any description of ours plus what it quotes from the request.
@@ -105,6 +108,16 @@ fn plain_description(text: &str) -> String {
 
 /// A JSON error in the RFC 6749 §5.2 shape, never cached.
 pub fn json_error(status: StatusCode, error: &str, description: Option<&str>) -> HttpResponse {
+    json_error_with_interval(status, error, description, None)
+}
+
+/// [`json_error`], with a polling interval for `slow_down`.
+pub fn json_error_with_interval(
+    status: StatusCode,
+    error: &str,
+    description: Option<&str>,
+    interval: Option<u64>,
+) -> HttpResponse {
     let description = description.map(plain_description);
     let mut response = HttpResponse::build(status);
     response
@@ -117,6 +130,7 @@ pub fn json_error(status: StatusCode, error: &str, description: Option<&str>) ->
     response.json(ErrorBody {
         error,
         error_description: description.as_deref(),
+        interval,
     })
 }
 

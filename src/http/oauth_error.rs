@@ -10,7 +10,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 
 use super::blocking::PoolUnavailable;
-use super::errors::json_error;
+use super::errors::{json_error, json_error_with_interval};
 use super::form::BodyProblem;
 use crate::app::ProtocolError;
 use crate::app::guard::Limited;
@@ -95,6 +95,10 @@ fn limited(why: Limited, retry_after: Duration) -> HttpResponse {
             StatusCode::TOO_MANY_REQUESTS,
             "this client has as many pending device authorizations as it may; retry later",
         ),
+        Limited::Reported => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "a person reported a code this address asked for; this client waits here before its next one",
+        ),
         Limited::Server => (
             StatusCode::SERVICE_UNAVAILABLE,
             "the server holds as many pending device authorizations as it may; retry later",
@@ -135,10 +139,11 @@ impl ResponseError for OAuthError {
     fn error_response(&self) -> HttpResponse {
         match self {
             OAuthError::Protocol(ProtocolError::OAuth(f)) => {
-                let mut response = json_error(
+                let mut response = json_error_with_interval(
                     self.status_code(),
                     f.code.as_str(),
                     f.description.as_deref(),
+                    f.interval,
                 );
                 if f.code == ErrorCode::InvalidClient {
                     response.headers_mut().insert(

@@ -17,8 +17,10 @@ use super::browser::{
 use super::form::Form;
 use crate::app::App;
 use crate::app::device::CodeProblem;
-use crate::app::page_tickets::TicketFor;
-use crate::app::person::{CodeStep, DeviceConsent, DeviceDecision, Visitor, known_as};
+use crate::app::page_tickets::{DeviceOutcome, TicketFor};
+use crate::app::person::{
+    CodeStep, DeviceChoice, DeviceConsent, DeviceDecision, Visitor, known_as,
+};
 use crate::domain::network::same_network;
 use crate::domain::user_code::UserCode;
 use crate::pages::device::{
@@ -103,6 +105,13 @@ pub(super) fn problem_page(
             StatusCode::CONFLICT,
             &frame.text("code-used-title"),
             &frame.text("code-used-body"),
+            true,
+        ),
+        CodeProblem::EnteredByAnother => say(
+            frame,
+            StatusCode::CONFLICT,
+            &frame.text("code-taken-title"),
+            &frame.text("code-taken-body"),
             true,
         ),
         CodeProblem::Denied => say(
@@ -263,15 +272,17 @@ pub async fn submit_code(form: PageForm, app: web::Data<App>) -> Result<HttpResp
     after_code_posted(&app, &form.frame, step, form.cookie(), &typed)
 }
 
-/// `POST /device/decision`: approve or deny, as the signed-in person.
+/// `POST /device/decision`: approve, deny or report ("I didn't start this"), as the signed-in
+/// person.
 pub async fn submit_decision(
     form: PageForm,
     app: web::Data<App>,
 ) -> Result<HttpResponse, PageError> {
     let typed = form.get("user_code").unwrap_or_default().to_owned();
-    let approve = match form.get("decision") {
-        Some("approve") => true,
-        Some("deny") => false,
+    let choice = match form.get("decision") {
+        Some("approve") => DeviceChoice::Approve,
+        Some("deny") => DeviceChoice::Deny,
+        Some("report") => DeviceChoice::Report,
         _ => {
             return Ok(say(
                 &form.frame,
@@ -284,11 +295,12 @@ pub async fn submit_decision(
     };
     let (visitor, code) = (form.visitor.clone(), typed.clone());
     let decided =
-        on_blocking_pool(&app, move |app| app.decide_device(&visitor, &code, approve)).await??;
+        on_blocking_pool(&app, move |app| app.decide_device(&visitor, &code, choice)).await??;
     decision_page(&app, &form, decided, &typed)
 }
 
-/// What became of Approve or Deny: the outcome by a redirect, anything else as a page.
+/// What became of Approve, Deny or a report: the outcome by a redirect, anything else as a
+/// page.
 fn decision_page(
     app: &App,
     form: &PageForm,
@@ -297,9 +309,8 @@ fn decision_page(
 ) -> Result<HttpResponse, PageError> {
     let frame = &form.frame;
     let token = form.form_token(app);
-    let (client_id, approved) = match decided {
-        DeviceDecision::Approved(client_id) => (client_id, true),
-        DeviceDecision::Denied(client_id) => (client_id, false),
+    let (client_id, outcome) = match decided {
+        DeviceDecision::Decided(client_id, outcome) => (client_id, outcome),
         DeviceDecision::SignInAgain => {
             return Ok(sign_in_page(
                 frame,
@@ -328,24 +339,24 @@ fn decision_page(
             ));
         }
     };
-    telemetry::decision("device", approved);
+    telemetry::decision("device", outcome == DeviceOutcome::Approved);
     let ticket = app.page_ticket(
         form.cookie(),
         TicketFor::DeviceDecided {
             client_id: client_id.as_str(),
-            approved,
+            outcome,
         },
     );
     let query = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("client_id", client_id.as_str())
-        .append_pair("outcome", if approved { "approved" } else { "denied" })
+        .append_pair("outcome", outcome.name())
         .append_pair("ticket", &ticket)
         .finish();
     Ok(see_other(&format!("/device/done?{query}")))
 }
 
-/// `GET /device/done?client_id=…&outcome=…&ticket=…`: the device connected or not, by name,
-/// and where to go next. Without this browser's ticket, the code form.
+/// `GET /device/done?client_id=…&outcome=…&ticket=…`: the device connected, not, or reported,
+/// by name, and where to go next. Without this browser's ticket, the code form.
 pub async fn show_done(
     request: HttpRequest,
     browser: Browser,
@@ -354,16 +365,14 @@ pub async fn show_done(
     let query = Form::parse_pairs(request.query_string()).unwrap_or_default();
     let client_id = query.get("client_id").unwrap_or_default().to_owned();
     let ticket = query.get("ticket").unwrap_or_default().to_owned();
-    let approved = match query.get("outcome") {
-        Some("approved") => true,
-        Some("denied") => false,
-        _ => return Ok(see_other("/device")),
+    let Some(outcome) = query.get("outcome").and_then(DeviceOutcome::from_name) else {
+        return Ok(see_other("/device"));
     };
     let Some(cookie) = browser.cookie.clone() else {
         return Ok(see_other("/device"));
     };
     let named = on_blocking_pool(&app, move |app| {
-        app.decided_device(&cookie, &client_id, approved, &ticket)
+        app.decided_device(&cookie, &client_id, outcome, &ticket)
     })
     .await??;
     let Some(client_name) = named else {
@@ -375,7 +384,8 @@ pub async fn show_done(
             &browser.frame,
             &DeviceDone {
                 client_name: &client_name,
-                approved,
+                approved: outcome == DeviceOutcome::Approved,
+                reported: outcome == DeviceOutcome::Reported,
             },
         ),
         None,

@@ -182,6 +182,13 @@ pub fn consent(frame: &Frame, view: &Consent<'_>) -> Markup {
                 input type="hidden" name="user_code" value=(view.user_code);
                 button type="submit" name="decision" value="deny" class="secondary" { (frame.text("deny-button")) }
                 button type="submit" name="decision" value="approve" { (frame.text("approve-button")) }
+                // Cross-device BCP, "Detect and Remediate": the person who was sent someone
+                // else's code says so, and the server acts on it.
+                p class="report" {
+                    button type="submit" name="decision" value="report" class="link" id="report" {
+                        (frame.text("report-button"))
+                    }
+                }
             }
             (not_you(frame, view.csrf_token, view.signed_in_as))
         },
@@ -192,6 +199,8 @@ pub fn consent(frame: &Frame, view: &Consent<'_>) -> Markup {
 pub struct DeviceDone<'a> {
     pub client_name: &'a str,
     pub approved: bool,
+    /// Denied as "I didn't start this".
+    pub reported: bool,
 }
 
 /// "Living room TV is connected", and where to go next.
@@ -199,6 +208,8 @@ pub fn device_done(frame: &Frame, view: &DeviceDone<'_>) -> Markup {
     let client = [("client", Arg::Text(view.client_name))];
     let title = if view.approved {
         frame.text_with("device-connected-named", &client)
+    } else if view.reported {
+        frame.text_with("device-reported-named", &client)
     } else {
         frame.text_with("device-denied-named", &client)
     };
@@ -211,6 +222,9 @@ pub fn device_done(frame: &Frame, view: &DeviceDone<'_>) -> Markup {
                 p { (frame.text("device-connected-body")) }
                 p { a href="/devices" { (frame.text("signed-in-devices")) } }
                 p { a href="/device" { (frame.text("connect-another")) } }
+            } @else if view.reported {
+                p { (frame.text("device-reported-body")) }
+                p { a href="/devices" id="review-devices" { (frame.text("device-reported-review")) } }
             } @else {
                 p { (frame.text("device-denied-body")) }
                 p { a href="/device" { (frame.text("enter-another-code")) } }

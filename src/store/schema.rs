@@ -14,7 +14,7 @@ use super::tables::{
     META_SCHEMA_VERSION, create_all,
 };
 
-pub const CURRENT_SCHEMA_VERSION: u64 = 7;
+pub const CURRENT_SCHEMA_VERSION: u64 = 8;
 
 /// `MIGRATIONS[i]` upgrades a file from version `i + 1` to `i + 2`. New tables need no step:
 /// `create_all` runs first.
@@ -26,6 +26,7 @@ const MIGRATIONS: &[Migration] = &[
     clients_may_be_v4,
     groups_and_clients_may_be_v5,
     second_factor_records_may_be_v2,
+    clients_may_be_v6,
 ];
 
 /// 1 → 2: authorization codes and consents get their tables; client records are rewritten as
@@ -86,6 +87,13 @@ fn groups_and_clients_may_be_v5(_: &WriteTransaction) -> Result<(), StoreError> 
 /// second factor, signed in with a password), so nothing is rewritten; the new version keeps
 /// an older authbox from meeting records it cannot read.
 fn second_factor_records_may_be_v2(_: &WriteTransaction) -> Result<(), StoreError> {
+    Ok(())
+}
+
+/// 7 → 8: client records written from now on are V6, which adds the device-grant scope cap.
+/// Earlier records read as they are (no cap), so nothing is rewritten; the new version keeps
+/// an older authbox from reading a V6 client and ignoring its cap.
+fn clients_may_be_v6(_: &WriteTransaction) -> Result<(), StoreError> {
     Ok(())
 }
 

@@ -216,17 +216,17 @@ fn a_schema_1_file_is_migrated_and_keeps_its_clients() {
             let mut clients = txn
                 .open_table(TableDefinition::<&str, &[u8]>::new("client_id_to_client"))
                 .expect("clients");
-            let v5 = clients
+            let v6 = clients
                 .get("tv-public")
                 .expect("read")
                 .expect("row")
                 .value()
                 .to_vec();
-            // A V5 record is the V1 fields, then the (here empty) post-logout list, whether
-            // the client may introspect others' tokens (here not), its (here no) web origins
-            // and the (here no) groups allowed to use it.
-            assert_eq!((v5[0], &v5[v5.len() - 4..]), (5, [0u8, 0, 0, 0].as_slice()));
-            let mut v1 = v5[..v5.len() - 4].to_vec();
+            // A V6 record is the V1 fields, then the (here empty) post-logout list, whether
+            // the client may introspect others' tokens (here not), its (here no) web origins,
+            // the (here no) groups allowed to use it and its (here no) device scope cap.
+            assert_eq!((v6[0], &v6[v6.len() - 5..]), (6, [0u8; 5].as_slice()));
+            let mut v1 = v6[..v6.len() - 5].to_vec();
             v1[0] = 1;
             clients.insert("tv-public", v1.as_slice()).expect("write");
         }
@@ -254,7 +254,7 @@ fn a_schema_1_file_is_migrated_and_keeps_its_clients() {
             .to_vec();
         assert_eq!(
             version,
-            7u64.to_be_bytes(),
+            8u64.to_be_bytes(),
             "migrated to the current schema"
         );
         read.open_table(TableDefinition::<(&str, &str), &[u8]>::new(
@@ -377,6 +377,6 @@ fn a_schema_3_file_is_migrated_and_keeps_its_signing_keys() {
     assert_eq!(kept, kids, "the same keys, still signing");
     server.cli().run(&["key", "rotate", "--alg", "EdDSA"]).ok();
     let status = server.cli().run(&["--json", "check"]).json();
-    assert_eq!(status["status"]["schema_version"], 7);
+    assert_eq!(status["status"]["schema_version"], 8);
     assert_eq!(status["status"]["signing_keys"], 4);
 }

@@ -232,7 +232,7 @@ fn grp_05_groups_are_managed_on_the_file_directly_without_a_server() {
         .json();
     assert_eq!(alice["user"]["groups"], serde_json::json!(["family"]));
     let status = server.cli().run(&["--json", "check"]).json();
-    assert_eq!(status["status"]["schema_version"], 7);
+    assert_eq!(status["status"]["schema_version"], 8);
 }
 
 /// `groups` on `tv-public` as well as the fixtures' scopes.
@@ -367,15 +367,16 @@ fn grp_09_a_schema_5_file_is_migrated_and_its_clients_stay_open_to_everyone() {
         }
         {
             let mut table = txn.open_table(clients).expect("clients");
-            let v5 = table
+            let v6 = table
                 .get("tv")
                 .expect("read")
                 .expect("row")
                 .value()
                 .to_vec();
-            // A V5 record is a V4 record's fields, then the (here empty) allowed groups.
-            assert_eq!((v5[0], v5.last()), (5, Some(&0)));
-            let mut v4 = v5[..v5.len() - 1].to_vec();
+            // A V6 record is a V4 record's fields, then the (here empty) allowed groups and
+            // the (here no) device scope cap.
+            assert_eq!((v6[0], &v6[v6.len() - 2..]), (6, [0u8, 0].as_slice()));
+            let mut v4 = v6[..v6.len() - 2].to_vec();
             v4[0] = 4;
             table.insert("tv", v4.as_slice()).expect("write");
         }
@@ -403,7 +404,7 @@ fn grp_09_a_schema_5_file_is_migrated_and_its_clients_stay_open_to_everyone() {
     let started = server.device_authorization("tv", "openid");
     assert_eq!(started.status, 200);
     let status = server.cli().run(&["--json", "check"]).json();
-    assert_eq!(status["status"]["schema_version"], 7);
+    assert_eq!(status["status"]["schema_version"], 8);
     server.stop();
     // The file closes when the last task lets go of the app: a control-socket answer may
     // still be finishing.
@@ -425,7 +426,10 @@ fn grp_09_a_schema_5_file_is_migrated_and_its_clients_stay_open_to_everyone() {
         .expect("row")
         .value()
         .to_vec();
-    assert_eq!(record[0], 5, "written as V5 once changed");
+    assert_eq!(
+        record[0], 6,
+        "written as the current version (V6) once changed"
+    );
 }
 
 #[test]

@@ -126,6 +126,31 @@ fn a_person_denies_on_a_desktop() {
         .is_error(400, "access_denied");
 }
 
+/// Cross-device BCP "Detect and Remediate": "I didn't start this" on the consent page, then
+/// the way to My devices, in a real browser (`xd_02_a` proves the rest over HTTP).
+#[test]
+fn xd_02_c_a_person_reports_a_code_they_did_not_start() {
+    let server = started();
+    let Some(chrome) = Chrome::launch(PHONE.0, PHONE.1) else {
+        return;
+    };
+    let started = server.device_authorization("tv-public", "openid");
+    let user_code = started.str("user_code");
+    sign_in_and_reach_consent(&chrome, &server, &user_code);
+    chrome.click("button[value=report]");
+    let done = chrome.wait_for_text("and we were told");
+    assert!(done.contains("Living room TV"), "{done}");
+    chrome.screenshot("phone-reported");
+    check_styled_within_policy(&chrome);
+    chrome.click("#review-devices");
+    chrome.wait_for_text("My devices and apps");
+
+    server.advance(INTERVAL);
+    server
+        .poll(&started.str("device_code"), "tv-public")
+        .is_error(400, "access_denied");
+}
+
 #[test]
 fn an_expired_code_is_explained() {
     let server = started();

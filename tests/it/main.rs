@@ -21,6 +21,7 @@ mod clock_jumps;
 mod config_errors;
 mod cors;
 mod crash_consistency;
+mod cross_device;
 mod data_file;
 mod demo;
 mod device_authorization;

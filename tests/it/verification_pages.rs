@@ -54,7 +54,7 @@ fn dag_3_3_a_a_person_pairs_a_device_from_the_browser() {
         "DAG-3.3-b"
     );
     assert!(
-        consent.says("If you did not start this, choose Deny"),
+        consent.says("If you did not start this, choose “I didn't start this”"),
         "XD-ux"
     );
     assert!(

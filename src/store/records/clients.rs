@@ -5,7 +5,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::{StoreError, V1, corrupt, decode_body, encode, millis, unknown_version};
-use super::{V2, V3, V4, V5};
+use super::{V2, V3, V4, V5, V6};
 use crate::domain::client::{
     Client, ClientId, ClientKind, ClientLifetimes, GrantType, RedirectUri, SecretDigest,
 };
@@ -61,6 +61,13 @@ struct ClientV5 {
     allowed_groups: Vec<String>,
 }
 
+/// V6 adds the device-grant scope cap (schema version 8).
+#[derive(Serialize, Deserialize)]
+struct ClientV6 {
+    v5: ClientV5,
+    device_scope_cap: Option<Vec<String>>,
+}
+
 fn uri_strings(uris: &[RedirectUri]) -> Vec<String> {
     uris.iter().map(|u| u.as_str().to_owned()).collect()
 }
@@ -99,42 +106,55 @@ pub fn encode_client(client: &Client) -> Result<Vec<u8>, StoreError> {
         created_at_ms: client.created_at.millis(),
         disabled: client.disabled,
     };
-    encode(
-        V5,
-        &ClientV5 {
-            v4: ClientV4 {
-                v3: ClientV3 {
-                    v2: ClientV2 {
-                        v1,
-                        post_logout_redirect_uris: uri_strings(&client.post_logout_redirect_uris),
-                    },
-                    may_introspect: client.may_introspect,
+    let v5 = ClientV5 {
+        v4: ClientV4 {
+            v3: ClientV3 {
+                v2: ClientV2 {
+                    v1,
+                    post_logout_redirect_uris: uri_strings(&client.post_logout_redirect_uris),
                 },
-                web_origins: client
-                    .web_origins
-                    .iter()
-                    .map(|o| o.as_str().to_owned())
-                    .collect(),
+                may_introspect: client.may_introspect,
             },
-            allowed_groups: client
-                .allowed_groups
+            web_origins: client
+                .web_origins
                 .iter()
-                .map(|g| g.as_str().to_owned())
+                .map(|o| o.as_str().to_owned())
                 .collect(),
+        },
+        allowed_groups: client
+            .allowed_groups
+            .iter()
+            .map(|g| g.as_str().to_owned())
+            .collect(),
+    };
+    let device_scope_cap = client
+        .device_scope_cap
+        .as_ref()
+        .map(|cap| cap.iter().map(|s| s.as_str().to_owned()).collect());
+    encode(
+        V6,
+        &ClientV6 {
+            v5,
+            device_scope_cap,
         },
     )
 }
 
 /// Reads a client of any version; a V1 client has no post-logout redirect URIs, and neither a
 /// V1 nor a V2 client may introspect other clients' tokens; before V4 no client has web origins;
-/// before V5 every client is open to everyone.
+/// before V5 every client is open to everyone; before V6 no device grant is capped.
 pub fn decode_client(bytes: &[u8]) -> Result<Client, StoreError> {
-    let (v4, allowed_groups) = match bytes.split_first() {
-        Some((&V5, body)) => {
-            let r: ClientV5 = decode_body("client", body)?;
-            (v4_parts(r.v4), r.allowed_groups)
+    let (v5, device_scope_cap) = match bytes.split_first() {
+        Some((&V6, body)) => {
+            let r: ClientV6 = decode_body("client", body)?;
+            (Some(r.v5), r.device_scope_cap)
         }
-        _ => (decode_v4(bytes)?, Vec::new()),
+        Some((&V5, body)) => (Some(decode_body::<ClientV5>("client", body)?), None),
+        _ => (None, None),
+    };
+    let (v4, allowed_groups) = match v5 {
+        Some(r) => (v4_parts(r.v4), r.allowed_groups),
+        None => (decode_v4(bytes)?, Vec::new()),
     };
     let (r, post_logout, may_introspect, origins) = v4;
     let mut client = client_from(r, &post_logout, may_introspect, &origins)?;
@@ -142,6 +162,10 @@ pub fn decode_client(bytes: &[u8]) -> Result<Client, StoreError> {
         .into_iter()
         .map(GroupId::from_stored)
         .collect();
+    client.device_scope_cap = device_scope_cap
+        .map(|cap| ScopeSet::from_tokens(cap.iter().map(String::as_str)))
+        .transpose()
+        .map_err(corrupt("device scope cap"))?;
     Ok(client)
 }
 
@@ -233,6 +257,7 @@ fn client_from(
             .collect::<Result<_, _>>()
             .map_err(corrupt("web origin"))?,
         allowed_groups: Vec::new(),
+        device_scope_cap: None,
     })
 }
 
@@ -273,6 +298,31 @@ mod tests {
             !client.may_introspect,
             "a V2 client may not introspect others' tokens"
         );
+    }
+
+    #[test]
+    fn a_device_scope_cap_round_trips_and_older_records_read_uncapped() {
+        let v1 = ClientV1 {
+            client_id: "tv".into(),
+            name: "TV".into(),
+            secret_sha256: None,
+            grant_types: vec!["device_code".into()],
+            scopes: vec!["openid".into(), "profile".into()],
+            redirect_uris: Vec::new(),
+            access_token_ttl_ms: None,
+            refresh_idle_ttl_ms: None,
+            refresh_max_ttl_ms: None,
+            id_token_alg: None,
+            access_token_alg: None,
+            created_at_ms: 5,
+            disabled: false,
+        };
+        let mut client = decode_client(&encode(V1, &v1).unwrap()).unwrap();
+        assert_eq!(client.device_scope_cap, None);
+        client.device_scope_cap = Some(ScopeSet::parse("openid").unwrap());
+        let bytes = encode_client(&client).unwrap();
+        assert_eq!(bytes[0], V6);
+        assert_eq!(decode_client(&bytes).unwrap(), client);
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub(super) const V2: u8 = 2;
 pub(super) const V3: u8 = 3;
 pub(super) const V4: u8 = 4;
 pub(super) const V5: u8 = 5;
+pub(super) const V6: u8 = 6;
 
 pub(super) fn encode<T: Serialize>(version: u8, record: &T) -> Result<Vec<u8>, StoreError> {
     let body = postcard::to_stdvec(record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -91,10 +92,10 @@ mod tests {
         assert!(decode_user(&[]).is_err());
         assert!(decode_client(&[1, 255, 255]).is_err());
         assert!(
-            decode_client(&[6, 0])
+            decode_client(&[7, 0])
                 .unwrap_err()
                 .to_string()
-                .contains("version 6")
+                .contains("version 7")
         );
     }
 }

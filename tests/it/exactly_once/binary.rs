@@ -17,7 +17,9 @@ use std::io::Write;
 use std::path::Path;
 use std::process::Stdio;
 
-use super::decisions::{BOB_PASSWORD, Person, approve_against_deny, decision_campaign, signed_in};
+use super::decisions::{
+    BOB_PASSWORD, Person, approve_against_deny, claim_campaign, decision_campaign, signed_in,
+};
 use super::race::{Step, Tally, racing_clients};
 use super::{Desk, race_redemption, race_refresh, race_refresh_within_grace};
 use crate::support::binary::{binary_path, command_for};
@@ -178,18 +180,10 @@ fn redemptions_refreshes_and_decisions_race_once_against_the_real_binary() {
         ];
         (browsers, people(["alice", "bob"], ["alice", "bob"]))
     };
-    decision_campaign(
+    claim_campaign(
         &desk,
-        "binary approve against deny by two people",
+        "binary two people entering one code",
         alice_and_bob(),
-        approve_against_deny,
-        rounds,
-    );
-    decision_campaign(
-        &desk,
-        "binary approve against approve by two people",
-        alice_and_bob(),
-        |_| ["approve", "approve"],
         rounds,
     );
     // Last on this server: the race revokes everything the client holds for alice, and with
