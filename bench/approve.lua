@@ -54,7 +54,9 @@ end
 
 function response(status, headers, body)
    bounded.answered()
-   if status == 200 and string.find(body, "Device connected", 1, true) then
+   -- Approved: on to the page that says so (Post/Redirect/Get).
+   local location = headers["location"] or headers["Location"] or ""
+   if status == 303 and string.find(location, "outcome=approved", 1, true) then
       outcomes.approved = outcomes.approved + 1
    else
       outcomes.other = outcomes.other + 1
